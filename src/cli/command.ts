@@ -1,0 +1,87 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './cli-error.js';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: OptionSpec;
+  /** Positional arguments allowed (names for the help text). */
+  positionals?: string[];
+  run(parsed: ParsedCommand): Promise<number | void>;
+}
+
+export interface ParsedCommand {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS: OptionSpec = {
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/**
+ * Strict parsing: an unknown flag or a missing value is a one-line error that
+ * names it, never silently ignored.
+ */
+export function parseCommandArguments(command: Command, argv: string[]): ParsedCommand {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    const allowed = command.positionals?.length ?? 0;
+    if (!values.help && positionals.length > allowed) {
+      throw new CliError(
+        `${command.name}: unexpected argument "${positionals[allowed]}" (see spectra ${command.name} --help)`,
+        2,
+      );
+    }
+    return { values: values as ParsedCommand['values'], positionals };
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(
+      `${command.name}: ${(error as Error).message.split('\n')[0]} (see spectra ${command.name} --help)`,
+      2,
+    );
+  }
+}
+
+export function stringOption(parsed: ParsedCommand, name: string): string | undefined {
+  const value = parsed.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function requiredStringOption(
+  parsed: ParsedCommand,
+  name: string,
+  commandName: string,
+): string {
+  const value = stringOption(parsed, name);
+  if (value === undefined || value === '')
+    throw new CliError(`${commandName}: --${name} is required`, 2);
+  return value;
+}
+
+export function integerOption(
+  parsed: ParsedCommand,
+  name: string,
+  range: { min: number; max: number },
+): number | undefined {
+  const value = stringOption(parsed, name);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < range.min || number > range.max) {
+    throw new CliError(
+      `--${name} "${value}": expected a whole number from ${range.min} to ${range.max}`,
+      2,
+    );
+  }
+  return number;
+}

@@ -1,0 +1,175 @@
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import * as clients from '@restatedev/restate-sdk-clients';
+import {
+  readRunningHostInfo,
+  readJsonFile,
+  dataDirLayout,
+  HostPorts,
+} from '../../main/host/data-dir.js';
+import { startHost } from '../../main/host/host-runtime.js';
+import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
+import { resolveRestateServerBinary } from '../../main/host/restate-server-binary.js';
+import { findElectronBinary } from '../../main/host/electron-binary.js';
+import type { DiagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
+import { diagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
+import { APP_VERSION } from '../app-version.js';
+import type { Command } from '../command.js';
+import { resolveDataDir } from '../data-dir-option.js';
+
+interface CheckResult {
+  name: string;
+  ok: boolean;
+  optional: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'check this machine: Node, restate-server, nmap, data dir, ports, Electron',
+  usage: `spectra doctor [--data-dir DIR] [--json]
+
+Checks what Spectra-Red needs and says how to fix what is missing. Optional
+items (nmap, Electron) are reported but do not fail the check. Starts a
+temporary host on a scratch directory (or asks the running one) to prove which
+Node.js actually runs the services.`,
+  options: { json: { type: 'boolean' } },
+  async run(parsed) {
+    const dataDir = resolveDataDir(parsed);
+    const results: CheckResult[] = [];
+    const check = async (
+      name: string,
+      optional: boolean,
+      probe: () => Promise<Omit<CheckResult, 'name' | 'optional'>>,
+    ) => {
+      try {
+        results.push({ name, optional, ...(await probe()) });
+      } catch (error) {
+        results.push({
+          name,
+          optional,
+          ok: false,
+          detail: (error as Error).message.split('\n')[0] ?? 'failed',
+        });
+      }
+    };
+
+    await check('node (CLI)', false, async () => nodeCheck(process.version));
+    await check('restate-server', false, async () => {
+      const binary = resolveRestateServerBinary();
+      const { stdout } = await execa(binary, ['--version'], { timeout: 10_000 });
+      return { ok: true, detail: `${stdout.trim()} (${binary})` };
+    });
+    await check('data dir', false, async () => {
+      mkdirSync(dataDir, { recursive: true });
+      accessSync(dataDir, constants.W_OK);
+      return { ok: true, detail: `${dataDir} is writable` };
+    });
+    await check('ports', false, async () => portsCheck(dataDir));
+    await check('node (services)', false, async () => servicesRuntimeCheck(dataDir));
+    await check('nmap', true, async () => {
+      const { stdout } = await execa('nmap', ['--version'], { timeout: 10_000 });
+      return { ok: true, detail: stdout.split('\n')[0] ?? 'nmap' };
+    }).then(() => {
+      const last = results[results.length - 1];
+      if (last && !last.ok) {
+        last.detail = 'not found on PATH; the built-in engine is used instead';
+        last.fix = 'sudo apt-get install nmap (Debian/Ubuntu) or brew install nmap (macOS)';
+      }
+    });
+    await check('parent-death signal', process.platform !== 'linux', async () =>
+      existsSync('/usr/bin/setpriv')
+        ? { ok: true, detail: 'setpriv found: restate-server cannot outlive a crashed host' }
+        : { ok: false, detail: 'setpriv not found', fix: 'install util-linux' },
+    );
+    await check('electron', true, async () => {
+      const binary = findElectronBinary();
+      return binary
+        ? { ok: true, detail: binary }
+        : {
+            ok: false,
+            detail: 'Electron binary not installed; `npm start` uses browser mode',
+            fix: 'npm install-scripts approve electron && npm rebuild electron (downloads Electron)',
+          };
+    });
+
+    if (parsed.values.json) {
+      process.stdout.write(
+        JSON.stringify({ appVersion: APP_VERSION, checks: results }, null, 2) + '\n',
+      );
+    } else {
+      for (const result of results) {
+        const mark = result.ok ? 'ok  ' : result.optional ? 'warn' : 'FAIL';
+        process.stdout.write(`${mark}  ${result.name}: ${result.detail}\n`);
+        if (!result.ok && result.fix) process.stdout.write(`      fix: ${result.fix}\n`);
+      }
+    }
+    return results.some((result) => !result.ok && !result.optional) ? 1 : 0;
+  },
+};
+
+function nodeCheck(version: string): Omit<CheckResult, 'name' | 'optional'> {
+  const major = Number(version.slice(1).split('.')[0]);
+  return major >= 22
+    ? { ok: true, detail: `${version} (${process.execPath})` }
+    : {
+        ok: false,
+        detail: `${version} is too old: @restatedev/restate-sdk needs Node.js >= 22`,
+        fix: 'run through npm scripts or bin/spectra.mjs, which use node_modules/.bin/node (Node 22)',
+      };
+}
+
+async function portsCheck(dataDir: string): Promise<Omit<CheckResult, 'name' | 'optional'>> {
+  const running = readRunningHostInfo(dataDir);
+  if (running) return { ok: true, detail: `in use by the running host (pid ${running.pid})` };
+  const saved = readJsonFile(dataDirLayout(dataDir).portsFile, HostPorts);
+  if (!saved)
+    return {
+      ok: true,
+      detail: 'no ports chosen yet; free loopback ports are picked at first start',
+    };
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(saved)) {
+    if (!(await isLoopbackPortFree(port))) busy.push(`${name} ${port}`);
+  }
+  return busy.length === 0
+    ? { ok: true, detail: `last used ports are free (${Object.values(saved).join(', ')})` }
+    : { ok: true, detail: `busy now, other free ports will be picked: ${busy.join(', ')}` };
+}
+
+async function servicesRuntimeCheck(
+  dataDir: string,
+): Promise<Omit<CheckResult, 'name' | 'optional'>> {
+  const running = readRunningHostInfo(dataDir);
+  if (running) return describeRuntime(running.ingressUrl, 'running host');
+  const scratch = mkdtempSync(join(tmpdir(), 'spectra-doctor-'));
+  const host = await startHost({
+    dataDir: scratch,
+    appVersion: APP_VERSION,
+    services: [diagnosticsService],
+  });
+  try {
+    return await describeRuntime(host.ingressUrl, 'temporary host');
+  } finally {
+    await host.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function describeRuntime(
+  ingressUrl: string,
+  where: string,
+): Promise<Omit<CheckResult, 'name' | 'optional'>> {
+  const ingress = clients.connect({ url: ingressUrl });
+  const runtime = await ingress
+    .serviceClient<DiagnosticsService>({ name: 'Diagnostics' })
+    .runtime();
+  const check = nodeCheck(runtime.nodeVersion);
+  return {
+    ...check,
+    detail: `${runtime.nodeVersion} runs the handlers (${where}, pid ${runtime.pid})`,
+  };
+}

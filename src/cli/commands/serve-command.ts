@@ -1,0 +1,71 @@
+import { startHost } from '../../main/host/host-runtime.js';
+import { startBrowserModeServer } from '../../main/browser-mode/browser-mode-server.js';
+import { allServices } from '../../services/all-services.js';
+import { APP_VERSION, PROJECT_ROOT } from '../app-version.js';
+import { integerOption, stringOption, type Command } from '../command.js';
+import { resolveDataDir } from '../data-dir-option.js';
+import { join } from 'node:path';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the host headless: restate-server, the services and the browser UI',
+  usage: `spectra serve [--data-dir DIR] [--ui-port PORT] [--no-ui]
+
+Starts restate-server (bound to 127.0.0.1), the services endpoint and, unless
+--no-ui, the analyst UI on http://127.0.0.1:PORT with a per-session token.
+Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
+  options: {
+    'ui-port': { type: 'string' },
+    'no-ui': { type: 'boolean' },
+    'renderer-dir': { type: 'string' },
+  },
+  async run(parsed) {
+    const dataDir = resolveDataDir(parsed);
+    const host = await startHost({ dataDir, appVersion: APP_VERSION, services: allServices });
+    const ui = parsed.values['no-ui']
+      ? undefined
+      : await startBrowserModeServer({
+          host,
+          rendererDir:
+            stringOption(parsed, 'renderer-dir') ?? join(PROJECT_ROOT, 'out', 'renderer'),
+          port: integerOption(parsed, 'ui-port', { min: 0, max: 65535 }) ?? 0,
+        });
+    if (ui) host.advertiseUi(ui.url);
+
+    process.stdout.write(
+      [
+        `Spectra-Red ${APP_VERSION} is running (data in ${dataDir})`,
+        ui ? `  UI:      ${ui.urlWithToken}` : '  UI:      disabled (--no-ui)',
+        `  ingress: ${host.ingressUrl} (loopback only)`,
+        `  admin:   ${host.adminUrl} (loopback only)`,
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+
+    return new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = (exitCode: number) => {
+        // The listeners stay registered while stopping: execa's exit cleanup
+        // re-raises a signal that nobody else listens to, which would kill us
+        // before restate-server has been stopped.
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write('Stopping…\n');
+        void (async () => {
+          await ui?.close();
+          await host.close();
+          process.stdout.write('Stopped.\n');
+          resolve(exitCode);
+        })();
+      };
+      const onSignal = () => stop(0);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      host.on('fatal', (error: Error) => {
+        process.stderr.write(`spectra serve: ${error.message}\n`);
+        stop(1);
+      });
+    });
+  },
+};

@@ -1,0 +1,50 @@
+import { CliError } from './cli-error.js';
+import { parseCommandArguments, type Command } from './command.js';
+import { doctorCommand } from './commands/doctor-command.js';
+import { serveCommand } from './commands/serve-command.js';
+import { APP_VERSION } from './app-version.js';
+
+/** The `spectra` command line: only wiring; each command lives in commands/. */
+const COMMANDS: Command[] = [serveCommand, doctorCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    `spectra ${APP_VERSION}: durable network scanning for lab networks`,
+    '',
+    'Usage: spectra <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Every command takes --data-dir DIR (default $XDG_DATA_HOME/spectra-red) and --help.',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(overview() + '\n');
+    return 0;
+  }
+  if (name === '--version') {
+    process.stdout.write(APP_VERSION + '\n');
+    return 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) throw new CliError(`unknown command "${name}" (see spectra --help)`, 2);
+  const parsed = parseCommandArguments(command, rest);
+  if (parsed.values.help) {
+    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    return 0;
+  }
+  return (await command.run(parsed)) ?? 0;
+}
+
+try {
+  process.exitCode = await runCli(process.argv.slice(2));
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`spectra: ${message}\n`);
+  process.exitCode = error instanceof CliError ? error.exitCode : 1;
+}

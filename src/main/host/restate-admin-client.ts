@@ -1,0 +1,63 @@
+/**
+ * The few admin API calls the host needs. The admin API has no CORS and must
+ * never be exposed to the renderer: only the main process / CLI use this.
+ */
+export interface DeploymentSummary {
+  id: string;
+  uri?: string;
+  services: Array<{ name: string; revision: number }>;
+}
+
+export class RestateAdminClient {
+  constructor(readonly adminUrl: string) {}
+
+  async listDeployments(): Promise<DeploymentSummary[]> {
+    const body = (await this.request('GET', '/deployments')) as {
+      deployments: DeploymentSummary[];
+    };
+    return body.deployments;
+  }
+
+  /** Registers `uri`; registering an already known uri with the same services is a no-op. */
+  async registerDeployment(uri: string): Promise<DeploymentSummary> {
+    return (await this.request('POST', '/deployments', { uri })) as DeploymentSummary;
+  }
+
+  /** Points an existing deployment at a new address, keeping its pinned invocations valid. */
+  async updateDeploymentUri(id: string, uri: string): Promise<void> {
+    await this.request('PATCH', `/deployments/${encodeURIComponent(id)}`, { uri });
+  }
+
+  async resumeInvocation(invocationId: string): Promise<void> {
+    await this.request('PATCH', `/invocations/${encodeURIComponent(invocationId)}/resume`);
+  }
+
+  async cancelInvocation(invocationId: string): Promise<void> {
+    await this.request('PATCH', `/invocations/${encodeURIComponent(invocationId)}/cancel`);
+  }
+
+  /** Runs SQL on the admin query engine (sys_invocation, sys_journal, state, ...). */
+  async query<Row = Record<string, unknown>>(sql: string): Promise<Row[]> {
+    const body = (await this.request('POST', '/query', { query: sql })) as { rows: Row[] };
+    return body.rows;
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(this.adminUrl + path, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new Error(
+        `restate admin ${method} ${path} failed: ${response.status} ${text.slice(0, 500)}`,
+      );
+    }
+    return text ? JSON.parse(text) : undefined;
+  }
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import http2 from 'node:http2';
+import * as restate from '@restatedev/restate-sdk';
+import { LOOPBACK_HOST } from './loopback-ports.js';
+import type { StructuredLogger } from './structured-logger.js';
+
+export type ServiceDefinitionList = restate.EndpointOptions['services'];
+
+export interface ServicesEndpoint {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the Restate services over HTTP/2 (bidirectional streaming) on
+ * loopback. Only requests signed with this installation's request identity are
+ * accepted, so no other local process can invoke handlers directly.
+ */
+export async function startServicesEndpoint(options: {
+  services: ServiceDefinitionList;
+  port: number;
+  identityPublicKey: string;
+  logger: StructuredLogger;
+}): Promise<ServicesEndpoint> {
+  const handlerLogger = options.logger.child({ component: 'services' });
+  const handler = restate.createEndpointHandler({
+    services: options.services,
+    identityKeys: [options.identityPublicKey],
+    logger: (meta, message, ...rest) => {
+      // Replayed log lines were already written the first time round.
+      if (meta.replaying) return;
+      const text = [message, ...rest]
+        .map((part) => (typeof part === 'string' ? part : inspectValue(part)))
+        .join(' ');
+      const level =
+        meta.level === 'error'
+          ? 'error'
+          : meta.level === 'warn'
+            ? 'warn'
+            : meta.level === 'info'
+              ? 'info'
+              : 'debug';
+      handlerLogger[level](text, {
+        invocationId: meta.context?.invocationId,
+        target: meta.context?.invocationTarget,
+        source: meta.source,
+      });
+    },
+  });
+  const server = http2.createServer(handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, LOOPBACK_HOST, () => resolve());
+  });
+  return {
+    port: options.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Restate keeps HTTP/2 sessions open for streaming invocations; without
+        // destroying them close() would wait for the server's idle timeout.
+        for (const session of sessions) session.destroy();
+      }),
+  };
+}
+
+/**
+ * A deployment path that changes whenever the app version or the set of
+ * services and handlers changes. Restate silently keeps the old schema when an
+ * already registered uri is registered again, so a new layout needs a new uri;
+ * the SDK ignores the path prefix, so old pinned invocations still reach us.
+ */
+export function deploymentPath(appVersion: string, services: ServiceDefinitionList): string {
+  const layout = services.map((definition) => {
+    const named = definition as unknown as {
+      name: string;
+      service?: object;
+      object?: object;
+      workflow?: object;
+    };
+    return [named.name, Object.keys(named.service ?? named.object ?? named.workflow ?? {}).sort()];
+  });
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(layout))
+    .digest('hex')
+    .slice(0, 10);
+  return `/v${appVersion}-${fingerprint}/`;
+}
+
+function inspectValue(value: unknown): string {
+  if (value instanceof Error) return value.stack ?? value.message;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,63 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface LogFields {
+  invocationId?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The host's own logs: one JSON object per line, so they can be grepped, tailed
+ * and parsed by the Operations panel alike. Each line carries the component and,
+ * when the message comes from a handler, the Restate invocation id.
+ */
+export interface StructuredLogger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  child(bindings: LogFields): StructuredLogger;
+}
+
+export interface LoggerOptions {
+  /** JSON lines are appended here (synchronously, so a crash loses nothing already logged). */
+  file?: string;
+  /** Also written to this stream (stderr for the CLI); omitted in tests and the app. */
+  echo?: NodeJS.WritableStream;
+  level?: LogLevel;
+  bindings?: LogFields;
+}
+
+export function createStructuredLogger(options: LoggerOptions = {}): StructuredLogger {
+  const minimum = LEVEL_ORDER[options.level ?? 'info'];
+  if (options.file) mkdirSync(dirname(options.file), { recursive: true });
+
+  const build = (bindings: LogFields): StructuredLogger => {
+    const write = (level: LogLevel, message: string, fields?: LogFields) => {
+      if (LEVEL_ORDER[level] < minimum) return;
+      const line =
+        JSON.stringify(
+          { time: new Date().toISOString(), level, ...bindings, message, ...fields },
+          errorReplacer,
+        ) + '\n';
+      if (options.file) appendFileSync(options.file, line);
+      options.echo?.write(line);
+    };
+    return {
+      debug: (message, fields) => write('debug', message, fields),
+      info: (message, fields) => write('info', message, fields),
+      warn: (message, fields) => write('warn', message, fields),
+      error: (message, fields) => write('error', message, fields),
+      child: (more) => build({ ...bindings, ...more }),
+    };
+  };
+  return build(options.bindings ?? {});
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  return value;
+}

@@ -1,0 +1,268 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
+import type { RotatingLogFile } from './rotating-log-file.js';
+import type { StructuredLogger } from './structured-logger.js';
+
+export type RestateServerState =
+  | 'starting'
+  | 'ready'
+  | 'restarting'
+  | 'failed'
+  | 'stopping'
+  | 'stopped';
+
+export interface RestartPolicy {
+  /** Restarts allowed within `windowMs` before the host gives up and reports. */
+  maxRestarts: number;
+  windowMs: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  maxRestarts: 5,
+  windowMs: 60_000,
+  initialDelayMs: 250,
+  maxDelayMs: 5_000,
+};
+
+export interface SupervisedRestateServerOptions {
+  binary: string;
+  configFile: string;
+  pidFile: string;
+  ingressUrl: string;
+  adminUrl: string;
+  log: RotatingLogFile;
+  logger: StructuredLogger;
+  restartPolicy?: RestartPolicy;
+  readinessTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}
+
+export class RestateServerFailed extends Error {
+  constructor(
+    message: string,
+    readonly lastLogLines: string[],
+  ) {
+    super(
+      lastLogLines.length
+        ? `${message}\n--- last lines of restate-server's log ---\n${lastLogLines.join('\n')}`
+        : message,
+    );
+  }
+}
+
+/**
+ * Runs restate-server as a child process and keeps it running: an unexpected
+ * exit restarts it with exponential backoff on the same data dir (where the
+ * journal survives), and too many exits in a short window end in a 'failed'
+ * state with the server's last log lines instead of a restart loop.
+ *
+ * Events: 'state' (RestateServerState), 'restarted' (pid), 'fatal' (RestateServerFailed).
+ */
+export class SupervisedRestateServer extends EventEmitter {
+  private child: ResultPromise | undefined;
+  private currentState: RestateServerState = 'stopped';
+  private restartTimes: number[] = [];
+  private readonly policy: RestartPolicy;
+
+  constructor(private readonly options: SupervisedRestateServerOptions) {
+    super();
+    this.policy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
+  }
+
+  get state(): RestateServerState {
+    return this.currentState;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Spawns the server and resolves once ingress, admin and the admin query engine answer. */
+  async start(): Promise<void> {
+    killStaleServer(this.options.pidFile, this.options.logger);
+    this.setState('starting');
+    await this.spawnAndWaitReady();
+    this.setState('ready');
+  }
+
+  /** SIGTERM, then SIGKILL after `stopTimeoutMs`; resolves when the process is gone. */
+  async stop(): Promise<void> {
+    if (this.currentState === 'stopped') return;
+    this.setState('stopping');
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killTimer = setTimeout(() => {
+        this.options.logger.warn('restate-server did not stop in time; killing it');
+        child.kill('SIGKILL');
+      }, this.options.stopTimeoutMs ?? 10_000);
+      await child.catch(() => undefined);
+      clearTimeout(killTimer);
+    }
+    rmSync(this.options.pidFile, { force: true });
+    this.setState('stopped');
+  }
+
+  private async spawnAndWaitReady(): Promise<void> {
+    const { binary, configFile, log, logger } = this.options;
+    // On Linux, setpriv makes the kernel SIGKILL the server when the host dies,
+    // whatever way it dies: the server never outlives the process that owns it.
+    const useParentDeathSignal = process.platform === 'linux' && existsSync('/usr/bin/setpriv');
+    const command = useParentDeathSignal ? '/usr/bin/setpriv' : binary;
+    const args = useParentDeathSignal
+      ? ['--pdeathsig', 'SIGKILL', '--', binary, '--config-file', configFile]
+      : ['--config-file', configFile];
+    const child = execa(command, args, {
+      env: environmentWithoutRestateOverrides(),
+      extendEnv: false,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cleanup: true,
+    });
+    this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
+    if (child.pid) writeFileSync(this.options.pidFile, String(child.pid));
+    logger.info('restate-server spawned', {
+      pid: child.pid,
+      parentDeathSignal: useParentDeathSignal,
+    });
+
+    let exited = false;
+    void child.then((result) => {
+      exited = true;
+      if (this.child === child) this.onExit(result.exitCode, result.signal);
+    });
+
+    const deadline = Date.now() + (this.options.readinessTimeoutMs ?? 30_000);
+    while (!(await this.isReady())) {
+      if (exited)
+        throw new RestateServerFailed('restate-server exited during start-up', log.lastLines());
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new RestateServerFailed(
+          'restate-server did not become ready in time',
+          log.lastLines(),
+        );
+      }
+      await delay(100);
+    }
+    logger.info('restate-server ready', { pid: child.pid });
+  }
+
+  private async isReady(): Promise<boolean> {
+    try {
+      const [ingress, admin, query] = await Promise.all([
+        fetch(`${this.options.ingressUrl}/restate/health`, { signal: AbortSignal.timeout(1000) }),
+        fetch(`${this.options.adminUrl}/health`, { signal: AbortSignal.timeout(1000) }),
+        fetch(`${this.options.adminUrl}/query`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          // Touches partition state: `SELECT 1` answers before the partition
+          // stores are open, and then the first real query fails.
+          body: JSON.stringify({ query: 'SELECT id FROM sys_invocation LIMIT 1' }),
+          signal: AbortSignal.timeout(2000),
+        }),
+      ]);
+      return ingress.ok && admin.ok && query.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  private onExit(exitCode: number | undefined, signal: string | undefined): void {
+    if (this.currentState === 'stopping' || this.currentState === 'stopped') return;
+    const { logger, log } = this.options;
+    logger.warn('restate-server exited unexpectedly', { exitCode, signal });
+    const now = Date.now();
+    this.restartTimes = this.restartTimes.filter((time) => now - time < this.policy.windowMs);
+    if (this.restartTimes.length >= this.policy.maxRestarts) {
+      const failure = new RestateServerFailed(
+        `restate-server exited ${this.restartTimes.length + 1} times within ${this.policy.windowMs / 1000}s (last: ${signal ?? `exit code ${exitCode}`}); giving up`,
+        log.lastLines(),
+      );
+      this.setState('failed');
+      logger.error('restate-server failed', { error: failure.message });
+      this.emit('fatal', failure);
+      return;
+    }
+    this.restartTimes.push(now);
+    const attempt = this.restartTimes.length;
+    const backoff = Math.min(
+      this.policy.initialDelayMs * 2 ** (attempt - 1),
+      this.policy.maxDelayMs,
+    );
+    this.setState('restarting');
+    setTimeout(() => void this.restart(attempt), backoff);
+  }
+
+  private async restart(attempt: number): Promise<void> {
+    if (this.currentState !== 'restarting') return;
+    try {
+      await this.spawnAndWaitReady();
+      if (this.currentState !== 'restarting') return;
+      this.setState('ready');
+      this.options.logger.info('restate-server restarted', { attempt, pid: this.child?.pid });
+      this.emit('restarted', this.child?.pid);
+    } catch (error) {
+      this.options.logger.warn('restate-server restart attempt failed', { attempt, error });
+      // The failed child's exit handler schedules the next attempt or gives up.
+    }
+  }
+
+  private setState(state: RestateServerState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.emit('state', state);
+  }
+}
+
+/**
+ * A previous host that was SIGKILLed on a platform without a parent-death
+ * signal can leave its server running and holding the data dir's lock.
+ */
+function killStaleServer(pidFile: string, logger: StructuredLogger): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !isRestateServerProcess(pid)) return;
+  logger.warn('stopping a restate-server left over from a previous run', { pid });
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+function isRestateServerProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('restate-server');
+  } catch {
+    // No /proc (macOS): the pid file is ours and the process is alive; trust it.
+    return true;
+  }
+}
+
+/** RESTATE_* variables in the analyst's shell would silently override our config. */
+function environmentWithoutRestateOverrides(): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('RESTATE_')) environment[name] = value;
+  }
+  return environment;
+}
+
+export function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { EngineResult } from '../../shared/observation.js';
+import { identifyNmapService, parseNmapXml } from './nmap-xml.js';
+
+/** Shaped after real `nmap -sT -sV -T4 -n -Pn -oX -` output of nmap 7.93 on the loopback lab. */
+const REPORT = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE nmaprun>
+<?xml-stylesheet href="file:///usr/bin/../share/nmap/nmap.xsl" type="text/xsl"?>
+<!-- Nmap 7.93 scan initiated Sun Nov 29 13:48:30 2026 as: nmap -sT -sV -T4 -n -Pn -p 1-100,443,3306 -oX - -iL - -->
+<nmaprun scanner="nmap" args="nmap -sT -sV -T4 -n -Pn -p 1-100,443,3306 -oX - -iL -" start="1795960110" startstr="Sun Nov 29 13:48:30 2026" version="7.93" xmloutputversion="1.05">
+<scaninfo type="connect" protocol="tcp" numservices="102" services="1-100,443,3306"/>
+<verbose level="0"/>
+<debugging level="0"/>
+<host starttime="1795960110" endtime="1795960116"><status state="up" reason="user-set" reason_ttl="0"/>
+<address addr="127.10.0.10" addrtype="ipv4"/>
+<hostnames>
+</hostnames>
+<ports><extraports state="closed" count="98">
+<extrareasons reason="conn-refused" count="98" proto="tcp" ports="1-21,23-79,81-100,3306"/>
+</extraports>
+<port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="ssh" product="OpenSSH" version="7.2p2 Ubuntu 4ubuntu2.8" extrainfo="Ubuntu Linux; protocol 2.0" ostype="Linux" method="probed" conf="10"><cpe>cpe:/a:openbsd:openssh:7.2p2</cpe><cpe>cpe:/o:linux:linux_kernel</cpe></service></port>
+<port protocol="tcp" portid="80"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="http" product="Apache httpd" version="2.4.49" extrainfo="(Unix)" method="probed" conf="10"><cpe>cpe:/a:apache:http_server:2.4.49</cpe></service></port>
+<port protocol="tcp" portid="443"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="http" product="nginx" version="1.16.1" tunnel="ssl" method="probed" conf="10"><cpe>cpe:/a:igor_sysoev:nginx:1.16.1</cpe></service></port>
+</ports>
+<times srtt="400" rttvar="1802" to="100000"/>
+</host>
+<host starttime="1795960110" endtime="1795960117"><status state="up" reason="user-set" reason_ttl="0"/>
+<address addr="127.10.0.15" addrtype="ipv4"/>
+<hostnames>
+</hostnames>
+<ports><extraports state="filtered" count="60">
+<extrareasons reason="no-response" count="60" proto="tcp" ports="1-60"/>
+</extraports>
+<extraports state="closed" count="40">
+<extrareasons reason="conn-refused" count="40" proto="tcp" ports="61-100"/>
+</extraports>
+<port protocol="tcp" portid="443"><state state="closed" reason="conn-refused" reason_ttl="0"/><service name="https" method="table" conf="3"/></port>
+<port protocol="tcp" portid="3306"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="mysql" product="MySQL" version="5.5.5-10.3.27-MariaDB-0+deb10u1" method="probed" conf="10"><cpe>cpe:/a:mysql:mysql:5.5.5-10.3.27-mariadb-0+deb10u1</cpe></service></port>
+</ports>
+<times srtt="324" rttvar="1761" to="100000"/>
+</host>
+<host starttime="1795960110" endtime="1795960112"><status state="up" reason="user-set" reason_ttl="0"/>
+<address addr="127.10.0.99" addrtype="ipv4"/>
+<hostnames>
+</hostnames>
+<ports><extraports state="filtered" count="102">
+<extrareasons reason="no-response" count="102" proto="tcp" ports="1-100,443,3306"/>
+</extraports>
+</ports>
+<times srtt="154" rttvar="1655" to="100000"/>
+</host>
+<runstats><finished time="1795960117" timestr="Sun Nov 29 13:48:37 2026" summary="Nmap done" elapsed="7.0" exit="success"/><hosts up="3" down="0" total="3"/>
+</runstats>
+</nmaprun>
+`;
+
+describe('parseNmapXml', () => {
+  const report = parseNmapXml(REPORT);
+
+  it('reads times from the run', () => {
+    expect(report.startedAt).toBe(new Date(1795960110 * 1000).toISOString());
+    expect(report.finishedAt).toBe(new Date(1795960117 * 1000).toISOString());
+    expect(report.errorMessage).toBeUndefined();
+  });
+
+  it('counts extraports and listed ports per host', () => {
+    expect(report.hosts.map((host) => host.summary)).toEqual([
+      { host: '127.10.0.10', reachable: true, open: 3, closed: 98, filtered: 0 },
+      { host: '127.10.0.15', reachable: true, open: 1, closed: 41, filtered: 60 },
+      { host: '127.10.0.99', reachable: false, open: 0, closed: 0, filtered: 102 },
+    ]);
+  });
+
+  it('turns open ports into observations with canonical products and upstream versions', () => {
+    const observations = report.hosts.flatMap((host) => host.observations);
+    expect(
+      observations.map(({ host, port, service, product, version }) => ({
+        host,
+        port,
+        service,
+        product,
+        version,
+      })),
+    ).toEqual([
+      { host: '127.10.0.10', port: 22, service: 'ssh', product: 'openssh', version: '7.2p2' },
+      {
+        host: '127.10.0.10',
+        port: 80,
+        service: 'http',
+        product: 'apache_httpd',
+        version: '2.4.49',
+      },
+      { host: '127.10.0.10', port: 443, service: 'ssl/http', product: 'nginx', version: '1.16.1' },
+      { host: '127.10.0.15', port: 3306, service: 'mysql', product: 'mariadb', version: '10.3.27' },
+    ]);
+    expect(observations[0]).toMatchObject({
+      protocol: 'tcp',
+      state: 'open',
+      engine: 'nmap',
+      banner: 'OpenSSH 7.2p2 Ubuntu 4ubuntu2.8 (Ubuntu Linux; protocol 2.0)',
+      observedAt: new Date(1795960116 * 1000).toISOString(),
+    });
+    const result = {
+      engine: 'nmap',
+      observations,
+      hosts: report.hosts.map((host) => host.summary),
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt,
+    };
+    expect(() => EngineResult.parse(result)).not.toThrow();
+  });
+
+  it('reports nmap giving up part-way', () => {
+    const failed = parseNmapXml(
+      '<?xml version="1.0"?><nmaprun start="1795960110"><runstats><finished time="1795960111" exit="error" errormsg="Failed to open device lo"/></runstats></nmaprun>',
+    );
+    expect(failed.hosts).toEqual([]);
+    expect(failed.errorMessage).toBe('Failed to open device lo');
+  });
+
+  it('refuses what is not an nmap report', () => {
+    expect(() => parseNmapXml('<html><body>hello</body></html>')).toThrow(/nmaprun/);
+    expect(() => parseNmapXml('')).toThrow();
+  });
+});
+
+describe('identifyNmapService', () => {
+  it.each([
+    [
+      { product: 'OpenSSH', version: '7.2p2 Ubuntu 4ubuntu2.8' },
+      { product: 'openssh', version: '7.2p2' },
+    ],
+    [
+      { product: 'Exim smtpd', version: '4.87' },
+      { product: 'exim', version: '4.87' },
+    ],
+    [{ product: 'Postfix smtpd' }, { product: 'postfix' }],
+    [
+      { product: 'Microsoft IIS httpd', version: '6.0' },
+      { product: 'microsoft_iis', version: '6.0' },
+    ],
+    [
+      { product: 'Redis key-value store', version: '5.0.7' },
+      { product: 'redis', version: '5.0.7' },
+    ],
+    [
+      { product: 'MySQL', version: '5.5.20' },
+      { product: 'mysql', version: '5.5.20' },
+    ],
+    [
+      { product: 'vsftpd', version: '2.3.4' },
+      { product: 'vsftpd', version: '2.3.4' },
+    ],
+    [
+      { product: 'ProFTPD', version: '1.3.5' },
+      { product: 'proftpd', version: '1.3.5' },
+    ],
+    [{ product: 'Some appliance', version: '1.0' }, {}],
+    [undefined, {}],
+  ])('%j -> %j', (service, expected) => {
+    expect(identifyNmapService(service)).toEqual(expected);
+  });
+});

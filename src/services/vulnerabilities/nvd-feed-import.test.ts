@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { VulnerabilityRule } from '../../shared/vulnerability.js';
+import { locateJsonSyntaxError } from './json-syntax-error.js';
+import { FeedImportError, parseCpe23, parseNvdFeed, productForCpe } from './nvd-feed-import.js';
+import { isVersionAffected } from './version-compare.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const fixture = (name: string) => readFileSync(join(fixtures, name));
+const bytesOf = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+function refusal(bytes: Uint8Array): FeedImportError {
+  try {
+    parseNvdFeed(bytes);
+  } catch (error) {
+    if (error instanceof FeedImportError) return error;
+    throw error;
+  }
+  throw new Error('the feed was accepted');
+}
+
+describe('parseNvdFeed on a valid NVD 2.0 feed', () => {
+  const feed = parseNvdFeed(fixture('nvd-feed-valid.json'));
+
+  it('counts CVEs, rules, skips and products', () => {
+    expect(feed.cves).toBe(9);
+    expect(feed.cvesWithRules).toBe(5);
+    expect(feed.skipped).toBe(4);
+    expect(feed.skippedByReason).toEqual({
+      'unknown-product': 1,
+      'no-cvss-v3': 1,
+      'no-version-criteria': 1,
+      rejected: 1,
+    });
+    expect(feed.byProduct).toEqual({
+      openssh: 2,
+      apache_httpd: 1,
+      mysql: 1,
+      mariadb: 1,
+      microsoft_iis: 1,
+    });
+    expect(feed.rules).toHaveLength(6);
+    for (const rule of feed.rules) expect(VulnerabilityRule.parse(rule)).toEqual(rule);
+  });
+
+  it('turns CPE ranges and exact CPE versions into affected versions', () => {
+    const regression = feed.rules.find((rule) => rule.cve === 'CVE-2024-6387')!;
+    expect(regression.affected).toEqual([
+      { versionEndExcluding: '4.4' },
+      { exact: '4.4' },
+      { versionStartIncluding: '8.5', versionEndExcluding: '9.8' },
+      { exact: '9.8' },
+    ]);
+    // NVD spells OpenSSH 7.2p2 as version 7.2, update p2.
+    const timing = feed.rules.find((rule) => rule.cve === 'CVE-2016-6210')!;
+    expect(timing.affected).toContainEqual({ exact: '7.2p2' });
+    expect(timing.affected.some((entry) => isVersionAffected('7.2p2', entry))).toBe(true);
+    expect(timing.affected.some((entry) => isVersionAffected('7.3', entry))).toBe(false);
+  });
+
+  it("prefers NVD's primary v3.1 metric and keeps the published date and a one-line summary", () => {
+    const regression = feed.rules.find((rule) => rule.cve === 'CVE-2024-6387')!;
+    expect(regression.cvss).toEqual({
+      version: '3.1',
+      baseScore: 8.1,
+      vector: 'CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H',
+    });
+    expect(regression.severity).toBe('high');
+    expect(regression.source).toBe('nvd-import');
+    expect(regression.published).toBe('2024-07-01T13:15:10.503');
+    expect(regression.summary).not.toContain('\n');
+    expect(regression.summary.length).toBeLessThanOrEqual(300);
+  });
+
+  it('makes one rule per product for a CVE affecting several, ignoring unknown vendors', () => {
+    const products = feed.rules
+      .filter((rule) => rule.cve === 'CVE-2016-6662')
+      .map((rule) => rule.product);
+    expect(products.sort()).toEqual(['mariadb', 'mysql']);
+  });
+
+  it('takes only vulnerable application CPEs from AND configurations', () => {
+    const webdav = feed.rules.filter((rule) => rule.cve === 'CVE-2017-7269');
+    expect(webdav).toHaveLength(1);
+    expect(webdav[0]!.product).toBe('microsoft_iis');
+    expect(webdav[0]!.affected).toEqual([{ exact: '6.0' }]);
+  });
+
+  it('accepts the feed gzipped, as NVD distributes it', () => {
+    const zipped = parseNvdFeed(gzipSync(fixture('nvd-feed-valid.json')));
+    expect(zipped.rules).toEqual(feed.rules);
+  });
+});
+
+describe('parseNvdFeed refusals', () => {
+  it('gives the line and column where a truncated file ends', () => {
+    const bytes = fixture('nvd-feed-truncated.txt');
+    const error = refusal(bytes);
+    const lines = bytes.toString('utf8').split('\n');
+    expect(error.location).toBe(`${lines.length}:${lines.at(-1)!.length + 1}`);
+    expect(error.message).toMatch(/^JSON syntax error at \d+:\d+: .*truncated/);
+  });
+
+  it('gives the line and column of a syntax error in the middle', () => {
+    const error = refusal(Buffer.from('{\n  "format": "NVD_CVE",\n  "version": "2.0" oops\n}'));
+    expect(error.location).toBe('3:20');
+    expect(error.message).toContain("expected ',' or '}'");
+  });
+
+  it('gives the JSON path of a schema problem', () => {
+    const error = refusal(fixture('nvd-feed-schema-broken.json'));
+    expect(error.location).toBe('vulnerabilities[3].cve.id');
+    expect(error.message).toBe('vulnerabilities[3].cve.id: expected string, got number');
+  });
+
+  it('names missing fields and envelope problems by path', () => {
+    const valid = JSON.parse(fixture('nvd-feed-valid.json').toString('utf8'));
+    delete valid.vulnerabilities[1].cve.descriptions;
+    expect(refusal(bytesOf(valid)).message).toBe(
+      'vulnerabilities[1].cve.descriptions: expected array, got missing',
+    );
+    const envelope = JSON.parse(fixture('nvd-feed-valid.json').toString('utf8'));
+    envelope.vulnerabilities = 'none';
+    expect(refusal(bytesOf(envelope)).location).toBe('vulnerabilities');
+    const badVector = JSON.parse(fixture('nvd-feed-valid.json').toString('utf8'));
+    badVector.vulnerabilities[0].cve.metrics.cvssMetricV31[0].cvssData.vectorString = 'AV:N';
+    expect(refusal(bytesOf(badVector)).location).toBe(
+      'vulnerabilities[0].cve.metrics.cvssMetricV31[0].cvssData.vectorString',
+    );
+  });
+
+  it('refuses the retired NVD 1.1 format with a clear message', () => {
+    expect(refusal(fixture('nvd-feed-1.1.json')).message).toMatch(/NVD 1\.1 feed.*JSON 2\.0/);
+  });
+
+  it('refuses other formats and versions', () => {
+    expect(refusal(bytesOf({ format: 'NVD_CPE', version: '2.0', products: [] })).message).toMatch(
+      /not an NVD CVE JSON 2\.0 feed: format "NVD_CPE"/,
+    );
+    expect(refusal(bytesOf({ format: 'NVD_CVE', version: '3.0' })).message).toMatch(
+      /version "3\.0"/,
+    );
+    expect(refusal(bytesOf([1, 2, 3])).message).toMatch(/not a JSON object/);
+    expect(refusal(Buffer.alloc(0)).message).toMatch(/JSON syntax error at 1:1/);
+  });
+});
+
+describe('CPE handling', () => {
+  it('splits CPE 2.3 names, honouring escapes', () => {
+    expect(parseCpe23('cpe:2.3:a:openbsd:openssh:7.2:p2:*:*:*:*:*:*')).toEqual({
+      part: 'a',
+      vendor: 'openbsd',
+      product: 'openssh',
+      version: '7.2',
+      update: 'p2',
+    });
+    expect(parseCpe23('cpe:2.3:a:vendor:odd\\:name:1.0:*:*:*:*:*:*:*')?.product).toBe('odd:name');
+    expect(parseCpe23('cpe:/a:openbsd:openssh:7.2')).toBeUndefined();
+  });
+
+  it('maps NVD vendor:product pairs to canonical ids, old and new spellings alike', () => {
+    expect(productForCpe('apache', 'http_server')).toBe('apache_httpd');
+    expect(productForCpe('nginx', 'nginx')).toBe('nginx');
+    expect(productForCpe('f5', 'nginx')).toBe('nginx');
+    expect(productForCpe('microsoft', 'internet_information_services')).toBe('microsoft_iis');
+    expect(productForCpe('somevendor', 'pure-ftpd')).toBe('pure_ftpd');
+    // Substring matches would be wrong: the connector's versions are not the server's.
+    expect(productForCpe('oracle', 'mysql_connector\\/j')).toBeUndefined();
+    expect(productForCpe('oracle', 'mysql_workbench')).toBeUndefined();
+    expect(productForCpe('apache', 'log4j')).toBeUndefined();
+  });
+});
+
+describe('locateJsonSyntaxError', () => {
+  it('accepts valid JSON and reports the first error otherwise', () => {
+    expect(locateJsonSyntaxError('{"a": [1, 2.5e3, "x\\u0041", true, null]}')).toBeUndefined();
+    expect(locateJsonSyntaxError('[1,]')).toMatchObject({ line: 1, column: 4 });
+    expect(locateJsonSyntaxError('{"a":\n  "b\n"}')).toMatchObject({ line: 2, column: 5 });
+    expect(locateJsonSyntaxError('{"a": 1} x')).toMatchObject({ line: 1, column: 10 });
+  });
+});
