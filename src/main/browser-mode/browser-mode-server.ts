@@ -4,8 +4,9 @@ import http from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Host } from '../host/host-runtime.js';
 import { LOOPBACK_HOST } from '../host/loopback-ports.js';
-import { refuseForeignRequest, SESSION_TOKEN_HEADER } from './ingress-proxy-guard.js';
-import { handleBackendApi } from './backend-api.js';
+import { forwardToIngress, handleBackendApi } from '../backend/backend-api.js';
+import { SESSION_TOKEN_HEADER } from '../../shared/shell-contract.js';
+import { refuseForeignRequest } from './backend-request-guard.js';
 
 export interface BrowserModeServer {
   url: string;
@@ -73,11 +74,15 @@ export async function startBrowserModeServer(options: {
         host.logger.warn('refused a request to the backend proxy', { path, reason: refusal });
         return sendText(response, 403, `Forbidden: ${refusal}`);
       }
-      if (path.startsWith('/ingress/'))
-        return void proxyToIngress(request, response, host.ingressUrl, path);
-      return void handleBackendApi(host, path, request, response).catch((error: Error) =>
-        sendText(response, 500, error.message),
-      );
+      void toFetchRequest(request, ownOrigin)
+        .then((fetchRequest) =>
+          path.startsWith('/ingress/')
+            ? forwardToIngress(host.ingressUrl, fetchRequest)
+            : handleBackendApi(host, fetchRequest),
+        )
+        .then((answer) => sendFetchResponse(response, answer))
+        .catch((error: Error) => sendText(response, 500, error.message));
+      return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return sendText(response, 405, 'Method not allowed');
@@ -103,38 +108,25 @@ export async function startBrowserModeServer(options: {
   };
 }
 
-async function proxyToIngress(
-  request: http.IncomingMessage,
-  response: http.ServerResponse,
-  ingressUrl: string,
-  path: string,
-): Promise<void> {
-  const target =
-    ingressUrl +
-    path.slice('/ingress'.length) +
-    (request.url?.includes('?') ? request.url.slice(request.url.indexOf('?')) : '');
-  const forwardedHeaders: Record<string, string> = {};
-  for (const name of ['content-type', 'accept', 'idempotency-key']) {
-    const value = header(request, name);
-    if (value !== undefined) forwardedHeaders[name] = value;
-  }
+async function toFetchRequest(request: http.IncomingMessage, origin: string): Promise<Request> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  try {
-    const upstream = await fetch(target, {
-      method: request.method,
-      headers: forwardedHeaders,
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-    });
-    const body = Buffer.from(await upstream.arrayBuffer());
-    response.writeHead(upstream.status, {
-      'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
-    response.end(body);
-  } catch (error) {
-    sendText(response, 502, `ingress unreachable: ${(error as Error).message}`);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
   }
+  return new Request(origin + (request.url ?? '/'), {
+    method: request.method,
+    headers,
+    body: chunks.length ? Buffer.concat(chunks) : undefined,
+  });
+}
+
+async function sendFetchResponse(response: http.ServerResponse, answer: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  answer.headers.forEach((value, name) => (headers[name] = value));
+  response.writeHead(answer.status, headers);
+  response.end(Buffer.from(await answer.arrayBuffer()));
 }
 
 function serveRendererFile(

@@ -24,8 +24,7 @@ import {
   type ServicesEndpoint,
 } from './services-endpoint.js';
 import { createStructuredLogger, type StructuredLogger } from './structured-logger.js';
-import type {
-  RestateServerFailed} from './supervised-restate-server.js';
+import type { RestateServerFailed } from './supervised-restate-server.js';
 import {
   SupervisedRestateServer,
   type RestartPolicy,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
+import type { ServerState } from '../../shared/shell-contract.js';
 import type { RotatingLogFile } from './rotating-log-file.js';
 import type { StructuredLogger } from './structured-logger.js';
 

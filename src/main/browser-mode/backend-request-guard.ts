@@ -1,7 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
 
-export const SESSION_TOKEN_HEADER = 'x-spectra-token';
-
 export interface GuardedRequest {
   method: string;
   host: string | undefined;
