@@ -2,10 +2,23 @@ import { CliError } from './cli-error.js';
 import { parseCommandArguments, type Command } from './command.js';
 import { doctorCommand } from './commands/doctor-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { scanCommand } from './commands/scan-command.js';
+import { attachCommand, campaignCommand, campaignsCommand } from './commands/campaign-commands.js';
+import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
 import { APP_VERSION } from './app-version.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/. */
-const COMMANDS: Command[] = [serveCommand, doctorCommand];
+const COMMANDS: Command[] = [
+  serveCommand,
+  scanCommand,
+  attachCommand,
+  campaignsCommand,
+  campaignCommand,
+  threatsCommand,
+  threatCommand,
+  triageCommand,
+  doctorCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -40,6 +53,12 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   return (await command.run(parsed)) ?? 0;
 }
+
+// `spectra threats | head` closes our stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 try {
   process.exitCode = await runCli(process.argv.slice(2));

@@ -1,4 +1,23 @@
+import { campaignIndexObject } from './campaigns/campaign-index-object.js';
+import { campaignResultsObject } from './campaigns/campaign-results-object.js';
+import { campaignsService } from './campaigns/campaign-submission-service.js';
+import { campaignWorkflow } from './campaigns/campaign-workflow.js';
 import { diagnosticsService } from './diagnostics/diagnostics-service.js';
+import { createKnowledgeProvider, type KnowledgeLocations } from './scanner/knowledge-provider.js';
+import { createScannerService } from './scanner/scanner-service.js';
+import { threatIndexObject } from './threats/threat-index-object.js';
+import { threatIntelObject } from './threats/threat-intel-object.js';
 
 /** Every service, object and workflow the endpoint serves: the one list the host registers. */
-export const allServices = [diagnosticsService];
+export function createAllServices(knowledge: KnowledgeLocations) {
+  return [
+    diagnosticsService,
+    campaignsService,
+    campaignWorkflow,
+    campaignResultsObject,
+    campaignIndexObject,
+    createScannerService(createKnowledgeProvider(knowledge)),
+    threatIntelObject,
+    threatIndexObject,
+  ];
+}

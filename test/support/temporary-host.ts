@@ -43,7 +43,7 @@ export function isAlive(pid: number | undefined): boolean {
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes (then throws `what`). */
 export async function waitFor<T>(
   what: string,
-  condition: () => T | Promise<T>,
+  condition: () => T | PromiseLike<T>,
   timeoutMs = 20_000,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -54,4 +54,20 @@ export async function waitFor<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A temporary host serving every Spectra-Red service, with its own knowledge dir. */
+export async function startTemporaryAppHost(): Promise<Host & { dispose: () => Promise<void> }> {
+  const { servicesForDataDir } = await import('../../src/main/app-services.js');
+  const scratch = temporaryDataDir();
+  const host = await startTemporaryHost({
+    dataDir: scratch.dataDir,
+    services: servicesForDataDir(scratch.dataDir),
+  });
+  return Object.assign(host, {
+    dispose: async () => {
+      await host.close();
+      scratch.remove();
+    },
+  });
 }

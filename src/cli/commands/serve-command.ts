@@ -1,9 +1,9 @@
 import { startHost } from '../../main/host/host-runtime.js';
 import { startBrowserModeServer } from '../../main/browser-mode/browser-mode-server.js';
-import { allServices } from '../../services/all-services.js';
 import { APP_VERSION, PROJECT_ROOT } from '../app-version.js';
 import { integerOption, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
+import { servicesForDataDir } from '../../main/app-services.js';
 import { join } from 'node:path';
 
 export const serveCommand: Command = {
@@ -21,7 +21,11 @@ Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
   },
   async run(parsed) {
     const dataDir = resolveDataDir(parsed);
-    const host = await startHost({ dataDir, appVersion: APP_VERSION, services: allServices });
+    const host = await startHost({
+      dataDir,
+      appVersion: APP_VERSION,
+      services: servicesForDataDir(dataDir),
+    });
     const ui = parsed.values['no-ui']
       ? undefined
       : await startBrowserModeServer({

@@ -168,7 +168,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     await registerEndpoint(
       admin,
       ports.endpoint,
-      deploymentPath(options.appVersion, options.services),
+      await deploymentPath(options.appVersion, options.services),
       logger,
     );
     await resumePausedInvocations(admin, logger);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import http2 from 'node:http2';
 import * as restate from '@restatedev/restate-sdk';
+import { createEndpointHandler as createFetchEndpointHandler } from '@restatedev/restate-sdk/fetch';
 import { LOOPBACK_HOST } from './loopback-ports.js';
 import type { StructuredLogger } from './structured-logger.js';
 
@@ -70,23 +71,24 @@ export async function startServicesEndpoint(options: {
 }
 
 /**
- * A deployment path that changes whenever the app version or the set of
- * services and handlers changes. Restate silently keeps the old schema when an
- * already registered uri is registered again, so a new layout needs a new uri;
- * the SDK ignores the path prefix, so old pinned invocations still reach us.
+ * A deployment path that changes whenever the app version or anything in the
+ * services' discovery manifest (services, handlers, input and output schemas,
+ * options) changes. Restate silently keeps the old schema when an already
+ * registered uri is registered again, so a new layout needs a new uri; the SDK
+ * ignores the path prefix, so old pinned invocations still reach us.
  */
-export function deploymentPath(appVersion: string, services: ServiceDefinitionList): string {
-  const layout = services.map((definition) => {
-    const named = definition as unknown as {
-      name: string;
-      service?: object;
-      object?: object;
-      workflow?: object;
-    };
-    return [named.name, Object.keys(named.service ?? named.object ?? named.workflow ?? {}).sort()];
-  });
+export async function deploymentPath(appVersion: string, services: ServiceDefinitionList): Promise<string> {
+  // An in-process, identity-free handler answers the same discovery request
+  // restate-server would send; nothing listens on a port for it.
+  const discover = createFetchEndpointHandler({ services, logger: () => {} });
+  const response = await discover(
+    new Request('http://manifest.invalid/discover', {
+      headers: { accept: 'application/vnd.restate.endpointmanifest.v4+json' },
+    }),
+  );
+  if (!response.ok) throw new Error(`could not read the services' manifest: ${response.status}`);
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify(layout))
+    .update(await response.text())
     .digest('hex')
     .slice(0, 10);
   return `/v${appVersion}-${fingerprint}/`;

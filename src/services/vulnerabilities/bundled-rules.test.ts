@@ -73,7 +73,7 @@ describe('resources/vulnerability-rules.json', async () => {
 
   it('matches no rule on OpenSSH 9.9, which the lab presents as patched', () => {
     const observation = {
-      host: '127.10.0.20',
+      host: '127.10.0.19',
       port: 22,
       protocol: 'tcp' as const,
       state: 'open' as const,

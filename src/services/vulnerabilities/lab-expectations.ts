@@ -126,14 +126,14 @@ export const LAB_SERVICES: readonly LabService[] = [
     expectedCves: ['CVE-2018-19052', 'CVE-2019-11072'],
   },
   {
-    host: '127.10.0.20',
+    host: '127.10.0.19',
     port: 22,
     product: 'openssh',
     version: '9.9',
     expectedCves: [],
   },
   {
-    host: '127.10.0.21',
+    host: '127.10.0.20',
     port: 25,
     product: 'postfix',
     expectedCves: [],

@@ -1,0 +1,88 @@
+import { CliError } from '../cli-error.js';
+import type { CampaignIndexObject } from '../../services/campaigns/campaign-index-object.js';
+import { followCampaign, readCampaignReport } from '../campaign-follow.js';
+import type { Command } from '../command.js';
+import { resolveDataDir } from '../data-dir-option.js';
+import { withHost } from '../host-connection.js';
+import { formatCampaignSummary, formatSeverityCounts } from '../progress-display.js';
+
+export const campaignsCommand: Command = {
+  name: 'campaigns',
+  summary: 'list every campaign, newest first',
+  usage: 'spectra campaigns [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(parsed) {
+    const listings = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      ingress.objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all').list(),
+    );
+    if (parsed.values.json) {
+      process.stdout.write(JSON.stringify(listings, null, 2) + '\n');
+      return;
+    }
+    if (listings.length === 0)
+      process.stdout.write('No campaigns yet (start one with spectra scan).\n');
+    for (const listing of listings) {
+      process.stdout.write(
+        `${listing.campaignId}  ${listing.state.padEnd(11)} ${listing.createdAt}  ${listing.totals.targetsDone}/${listing.totals.targets} targets  ${formatSeverityCounts(listing.totals.findings)}  "${listing.name}" scope ${listing.scope}\n`,
+      );
+    }
+  },
+};
+
+export const campaignCommand: Command = {
+  name: 'campaign',
+  summary: "show a campaign's report (hosts, open ports, CVEs, audit trail)",
+  usage: 'spectra campaign ID [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: ['ID'],
+  async run(parsed) {
+    const campaignId = requiredPositional(parsed.positionals, 'campaign', 'ID');
+    const report = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      readCampaignReport(ingress, campaignId),
+    );
+    if (parsed.values.json) {
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      return;
+    }
+    process.stdout.write(formatCampaignSummary(report) + '\n');
+    for (const host of report.hosts) {
+      for (const port of host.ports) {
+        process.stdout.write(
+          `  ${host.host}:${port.port} ${port.service ?? '?'} ${[port.product, port.version].filter(Boolean).join(' ')}${port.cves.length ? ` -> ${port.cves.join(', ')}` : ''}\n`,
+        );
+      }
+    }
+    for (const entry of report.audit) {
+      process.stdout.write(
+        `  audit ${entry.at} ${entry.event}${entry.detail ? `: ${entry.detail}` : ''}\n`,
+      );
+    }
+  },
+};
+
+export const attachCommand: Command = {
+  name: 'attach',
+  summary: 'follow a running campaign until it finishes',
+  usage: 'spectra attach ID [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: ['ID'],
+  async run(parsed) {
+    const campaignId = requiredPositional(parsed.positionals, 'attach', 'ID');
+    const report = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      followCampaign(ingress, campaignId, { quiet: Boolean(parsed.values.json) }),
+    );
+    process.stdout.write(
+      parsed.values.json
+        ? JSON.stringify(report, null, 2) + '\n'
+        : formatCampaignSummary(report) + '\n',
+    );
+    return report.state === 'completed' ? 0 : 1;
+  },
+};
+
+export function requiredPositional(positionals: string[], command: string, name: string): string {
+  const value = positionals[0];
+  if (!value)
+    throw new CliError(`${command}: ${name} is required (see spectra ${command} --help)`, 2);
+  return value;
+}

@@ -1,0 +1,145 @@
+import { Severity } from '../../shared/vulnerability.js';
+import { TriageState, type ThreatRecord } from '../../shared/threat.js';
+import type { ThreatIndexObject } from '../../services/threats/threat-index-object.js';
+import type { ThreatIntelObject } from '../../services/threats/threat-intel-object.js';
+import { CliError } from '../cli-error.js';
+import { stringOption, type Command } from '../command.js';
+import { resolveDataDir } from '../data-dir-option.js';
+import { describeIngressError, withHost } from '../host-connection.js';
+import { requiredPositional } from './campaign-commands.js';
+
+const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
+
+export const threatsCommand: Command = {
+  name: 'threats',
+  summary: 'list threat records (one per CVE), most severe first',
+  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT] [--json]`,
+  options: {
+    severity: { type: 'string' },
+    state: { type: 'string' },
+    search: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(parsed) {
+    const severity = listOption(stringOption(parsed, 'severity'), Severity.options, 'severity');
+    const triageState = listOption(stringOption(parsed, 'state'), TriageState.options, 'state');
+    const rows = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      ingress
+        .objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all')
+        .list({ severity, triageState, text: stringOption(parsed, 'search') }),
+    );
+    if (parsed.values.json) {
+      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      return;
+    }
+    if (rows.length === 0) process.stdout.write('No threat records match.\n');
+    for (const row of rows) {
+      process.stdout.write(
+        `${row.cve.padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${row.triageState.padEnd(14)} ${row.product.padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${row.summary}\n`,
+      );
+    }
+  },
+};
+
+export const threatCommand: Command = {
+  name: 'threat',
+  summary: 'show one threat record: affected hosts, history, triage and notes',
+  usage: 'spectra threat CVE-ID [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: ['CVE-ID'],
+  async run(parsed) {
+    const cve = cveArgument(parsed.positionals, 'threat');
+    const record = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      ingress.objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, cve).get(),
+    );
+    if (!record) throw new CliError(`no threat record for ${cve} (no campaign has seen it)`);
+    process.stdout.write(
+      parsed.values.json ? JSON.stringify(record, null, 2) + '\n' : formatThreat(record) + '\n',
+    );
+  },
+};
+
+export const triageCommand: Command = {
+  name: 'triage',
+  summary: 'set the triage state of a threat and/or add a note',
+  usage: `spectra triage CVE-ID --state new|confirmed|false-positive|remediated [--note TEXT] [--by NAME]`,
+  options: { state: { type: 'string' }, note: { type: 'string' }, by: { type: 'string' } },
+  positionals: ['CVE-ID'],
+  async run(parsed) {
+    const cve = cveArgument(parsed.positionals, 'triage');
+    const state = stringOption(parsed, 'state');
+    const parsedState = TriageState.safeParse(state);
+    if (!parsedState.success) {
+      throw new CliError(
+        `triage: --state "${state ?? ''}": expected one of ${TriageState.options.join(', ')}`,
+        2,
+      );
+    }
+    const record = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      Promise.resolve(
+        ingress.objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, cve).triage({
+          state: parsedState.data,
+          note: stringOption(parsed, 'note'),
+          actor: stringOption(parsed, 'by'),
+        }),
+      ).catch((error: unknown) => {
+        throw new CliError(`triage: ${describeIngressError(error)}`);
+      }),
+    );
+    process.stdout.write(`${cve} is now ${record.triage.state}\n`);
+  },
+};
+
+function cveArgument(positionals: string[], command: string): string {
+  const cve = requiredPositional(positionals, command, 'CVE-ID').toUpperCase();
+  if (!CVE_PATTERN.test(cve))
+    throw new CliError(`${command}: "${positionals[0]}" is not a CVE id (CVE-2021-41773)`, 2);
+  return cve;
+}
+
+function listOption<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  name: string,
+): T[] | undefined {
+  if (!value) return undefined;
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    if (!allowed.includes(item as T))
+      throw new CliError(`--${name} "${item}": expected one of ${allowed.join(', ')}`, 2);
+  }
+  return items as T[];
+}
+
+function formatThreat(record: ThreatRecord): string {
+  const lines = [
+    `${record.cve}  ${record.severity} (CVSS ${record.cvssScore.toFixed(1)} ${record.cvssVector})`,
+    `  ${record.summary}`,
+    `  product ${record.product}; first seen ${record.firstSeen}; last seen ${record.lastSeen}; ${record.totalSightings} sightings`,
+    `  triage: ${record.triage.state} since ${record.triage.changedAt}`,
+    '  affected:',
+    ...record.affected.map(
+      (service) =>
+        `    ${service.host}:${service.port} ${service.product} ${service.version} (first ${service.firstSeen}, last ${service.lastSeen}, ${service.sightings}x)`,
+    ),
+  ];
+  if (record.triage.history.length) {
+    lines.push('  triage history:');
+    for (const event of record.triage.history) {
+      lines.push(
+        `    ${event.at} ${event.previousState} -> ${event.state}${event.actor ? ` by ${event.actor}` : ''}${event.note ? `: ${event.note}` : ''}`,
+      );
+    }
+  }
+  if (record.notes.length) {
+    lines.push('  notes:');
+    for (const note of record.notes)
+      lines.push(`    ${note.at}${note.actor ? ` ${note.actor}` : ''}: ${note.text}`);
+  }
+  if (record.archivedUpdates.count)
+    lines.push(`  (${record.archivedUpdates.count} older sightings summarised)`);
+  return lines.join('\n');
+}

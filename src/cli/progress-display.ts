@@ -1,0 +1,66 @@
+import type { CampaignProgress, CampaignReport, SeverityCounts } from '../shared/campaign.js';
+import { FINISHED_CAMPAIGN_STATES } from '../shared/campaign.js';
+import { SEVERITY_ORDER } from '../shared/vulnerability.js';
+
+export function formatSeverityCounts(counts: SeverityCounts): string {
+  return SEVERITY_ORDER.filter((severity) => severity !== 'none')
+    .map((severity) => `${severity} ${counts[severity] ?? 0}`)
+    .join(', ');
+}
+
+function formatDuration(milliseconds: number): string {
+  const seconds = Math.max(0, Math.round(milliseconds / 1000));
+  return seconds < 60
+    ? `${seconds}s`
+    : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+/**
+ * Shows a campaign's progress: a bar redrawn in place on a terminal, plain
+ * lines (only when something changed) when output goes to a file or a pipe.
+ */
+export class ProgressDisplay {
+  private lastLine = '';
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  update(progress: CampaignProgress): void {
+    const { totals } = progress;
+    const fraction = totals.targets ? totals.targetsDone / totals.targets : 0;
+    const elapsed = Date.parse(progress.updatedAt) - Date.parse(progress.startedAt);
+    const body = `${progress.state} ${totals.targetsDone}/${totals.targets} targets, ${totals.openPorts} open ports, findings: ${formatSeverityCounts(totals.findings)} (${formatDuration(elapsed)})`;
+    if (this.stream.isTTY) {
+      const width = 24;
+      const filled = Math.round(fraction * width);
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${body}`;
+      this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\u001b[K`);
+      if (FINISHED_CAMPAIGN_STATES.includes(progress.state)) this.stream.write('\n');
+    } else if (body !== this.lastLine) {
+      this.stream.write(`progress: ${body}\n`);
+    }
+    this.lastLine = body;
+  }
+}
+
+export function formatCampaignSummary(report: CampaignReport): string {
+  const { totals } = report;
+  const lines = [
+    `Campaign ${report.campaignId} "${report.name}": ${report.state}${report.complete ? '' : ' (results incomplete)'}`,
+    `  engine ${report.engine ?? '?'}, ${totals.targetsDone}/${totals.targets} targets scanned`,
+    `  hosts up: ${totals.hostsUp}, hosts with open ports: ${report.hosts.length}, open ports: ${totals.openPorts}`,
+    `  findings: ${formatSeverityCounts(totals.findings)}`,
+  ];
+  for (const threat of report.threats) {
+    const where = threat.affected.map((service) => `${service.host}:${service.port}`).join(' ');
+    lines.push(
+      `  ${threat.severity.padEnd(8)} ${threat.cvssScore.toFixed(1)} ${threat.cve.padEnd(16)} ${threat.product} ${where}`,
+    );
+  }
+  if (report.skipped.length) {
+    lines.push(
+      `  skipped: ${report.skipped.map((skipped) => `${skipped.target} (${skipped.reason})`).join(', ')}`,
+    );
+  }
+  for (const failed of report.failedBatches)
+    lines.push(`  batch ${failed.index} failed: ${failed.error}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,35 @@
+import * as restate from '@restatedev/restate-sdk';
+import { CampaignListing } from '../../shared/campaign.js';
+
+export const CAMPAIGN_INDEX_KEY = 'all';
+const ENTRY_PREFIX = 'campaign:';
+
+/**
+ * Every campaign ever submitted, so the app and the CLI can list them and find
+ * any report months later: object state does not expire with workflow retention.
+ */
+export const campaignIndexObject = restate.object({
+  name: 'CampaignIndex',
+  handlers: {
+    upsert: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(CampaignListing), ingressPrivate: true },
+      async (context: restate.ObjectContext, listing: CampaignListing) => {
+        context.set(ENTRY_PREFIX + listing.campaignId, listing);
+      },
+    ),
+
+    /** Newest first. */
+    list: restate.handlers.object.shared(
+      async (context: restate.ObjectSharedContext): Promise<CampaignListing[]> => {
+        const keys = (await context.stateKeys()).filter((key) => key.startsWith(ENTRY_PREFIX));
+        const listings: CampaignListing[] = [];
+        for (const key of keys) {
+          const listing = await context.get<CampaignListing>(key);
+          if (listing) listings.push(listing);
+        }
+        return listings.sort((left, right) => right.createdAt.localeCompare(left.createdAt));
+      },
+    ),
+  },
+});
+export type CampaignIndexObject = typeof campaignIndexObject;

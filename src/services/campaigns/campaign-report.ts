@@ -1,0 +1,133 @@
+import {
+  emptySeverityCounts,
+  type AuditEntry,
+  type BatchResult,
+  type CampaignReport,
+  type CampaignState,
+  type CampaignTotals,
+  type ParsedCampaignRequest,
+  type ReportHost,
+  type ReportThreat,
+} from '../../shared/campaign.js';
+import type { ScanEngineName } from '../../shared/observation.js';
+import { SEVERITY_ORDER } from '../../shared/vulnerability.js';
+
+export interface CampaignMetadata {
+  campaignId: string;
+  name: string;
+  request: ParsedCampaignRequest;
+  engine?: ScanEngineName;
+  targets: number;
+  startedAt?: string;
+  finishedAt?: string;
+  state: CampaignState;
+}
+
+/** Totals over stored batch results: hosts up, open ports and findings by severity. */
+export function totalsOf(targets: number, batches: readonly BatchResult[]): CampaignTotals {
+  const findings = emptySeverityCounts();
+  let hostsUp = 0;
+  let targetsDone = 0;
+  let openPorts = 0;
+  for (const batch of batches) {
+    targetsDone += batch.hosts.length + batch.skipped.length;
+    hostsUp += batch.hosts.filter((host) => host.reachable).length;
+    openPorts += batch.observations.length;
+    for (const finding of batch.findings) findings[finding.severity] += 1;
+  }
+  return { targets, targetsDone, hostsUp, openPorts, findings };
+}
+
+/**
+ * The report: hosts with open ports (and their CVEs) and one entry per CVE with
+ * every affected service, built from the batch results on demand so nothing is
+ * stored twice.
+ */
+export function assembleReport(
+  metadata: CampaignMetadata,
+  batches: readonly BatchResult[],
+  audit: readonly AuditEntry[],
+): CampaignReport {
+  const sorted = [...batches].sort((left, right) => left.index - right.index);
+  const hosts = new Map<string, ReportHost>();
+  const cvesByService = new Map<string, string[]>();
+  const threats = new Map<string, ReportThreat>();
+
+  for (const batch of sorted) {
+    for (const finding of batch.findings) {
+      const service = `${finding.host}:${finding.port}`;
+      cvesByService.set(service, [...(cvesByService.get(service) ?? []), finding.cve]);
+      const threat = threats.get(finding.cve) ?? {
+        cve: finding.cve,
+        severity: finding.severity,
+        cvssScore: finding.cvssScore,
+        summary: finding.summary,
+        product: finding.product,
+        affected: [],
+      };
+      threat.affected.push({ host: finding.host, port: finding.port, version: finding.version });
+      threats.set(finding.cve, threat);
+    }
+  }
+  for (const batch of sorted) {
+    for (const observation of batch.observations) {
+      const entry = hosts.get(observation.host) ?? {
+        host: observation.host,
+        hostname: observation.hostname,
+        ports: [],
+      };
+      entry.ports.push({
+        port: observation.port,
+        service: observation.service,
+        product: observation.product,
+        version: observation.version,
+        banner: observation.banner,
+        cves: cvesByService.get(`${observation.host}:${observation.port}`) ?? [],
+      });
+      hosts.set(observation.host, entry);
+    }
+  }
+  for (const entry of hosts.values()) entry.ports.sort((left, right) => left.port - right.port);
+
+  return {
+    campaignId: metadata.campaignId,
+    name: metadata.name,
+    request: metadata.request,
+    state: metadata.state,
+    engine: metadata.engine,
+    startedAt: metadata.startedAt,
+    finishedAt: metadata.finishedAt,
+    totals: totalsOf(metadata.targets, sorted),
+    hosts: [...hosts.values()].sort((left, right) => compareAddresses(left.host, right.host)),
+    threats: [...threats.values()].sort(
+      (left, right) =>
+        SEVERITY_ORDER.indexOf(left.severity) - SEVERITY_ORDER.indexOf(right.severity) ||
+        right.cvssScore - left.cvssScore ||
+        left.cve.localeCompare(right.cve),
+    ),
+    skipped: sorted.flatMap((batch) => batch.skipped),
+    failedBatches: sorted
+      .filter((batch) => batch.state === 'failed')
+      .map((batch) => ({ index: batch.index, error: batch.error ?? 'failed' })),
+    audit: [...audit],
+    complete: metadata.state === 'completed' && sorted.every((batch) => batch.state === 'done'),
+  };
+}
+
+/** Numeric order for IPv4 ("127.10.0.9" before "127.10.0.10"), text order otherwise. */
+export function compareAddresses(left: string, right: string): number {
+  const leftParts = left.split('.').map(Number);
+  const rightParts = right.split('.').map(Number);
+  if (
+    leftParts.length === 4 &&
+    rightParts.length === 4 &&
+    [...leftParts, ...rightParts].every(Number.isFinite)
+  ) {
+    for (let index = 0; index < 4; index++) {
+      const difference = leftParts[index]! - rightParts[index]!;
+      if (difference !== 0) return difference;
+    }
+    return 0;
+  }
+  return left.localeCompare(right);
+}

@@ -1,0 +1,151 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { EngineResult, Observation, ScanEngineName } from '../../shared/observation.js';
+import type { SkippedTarget } from '../../shared/campaign.js';
+import { isAddressInScope, type Scope } from '../../shared/scope.js';
+import { scanWithBuiltinEngine } from '../engines/builtin-engine.js';
+import { isNmapAvailable, scanWithNmapEngine } from '../engines/nmap-engine.js';
+import type { ScanEngineChoice } from '../../shared/campaign-plan.js';
+
+/**
+ * The plain functions the Scanner service calls inside its journaled steps.
+ * No Restate here: they are unit- and integration-tested on the loopback lab.
+ */
+
+export interface ResolvedTargets {
+  /** IP literals to scan, in batch order, duplicates removed. */
+  addresses: string[];
+  /** Hostname the analyst typed, by the address it resolved to. */
+  hostnames: Record<string, string>;
+  skipped: SkippedTarget[];
+}
+
+/**
+ * Resolves the hostnames of a batch and applies the scope to what they resolve
+ * to: a name can point anywhere, so its address is checked like any literal.
+ */
+export async function resolveTargets(
+  targets: readonly string[],
+  scope: Scope,
+  resolve: (hostname: string) => Promise<string> = async (hostname) =>
+    (await lookup(hostname)).address,
+): Promise<ResolvedTargets> {
+  const addresses: string[] = [];
+  const seen = new Set<string>();
+  const hostnames: Record<string, string> = {};
+  const skipped: SkippedTarget[] = [];
+  for (const target of targets) {
+    if (isIP(target)) {
+      if (!seen.has(target)) addresses.push(target);
+      seen.add(target);
+      continue;
+    }
+    let address: string;
+    try {
+      address = await resolve(target);
+    } catch (error) {
+      skipped.push({
+        target,
+        reason: `does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
+      continue;
+    }
+    if (!isAddressInScope(address, scope)) {
+      skipped.push({ target, reason: `resolves to ${address}, outside scope` });
+      continue;
+    }
+    hostnames[address] = target;
+    if (!seen.has(address)) addresses.push(address);
+    seen.add(address);
+  }
+  return { addresses, hostnames, skipped };
+}
+
+/** `auto` means nmap when it is installed, else the built-in engine. */
+export async function chooseEngine(choice: ScanEngineChoice): Promise<ScanEngineName> {
+  if (choice === 'builtin') return 'builtin';
+  const available = await isNmapAvailable();
+  if (choice === 'nmap' && !available)
+    throw new Error('the nmap engine was requested but nmap is not on PATH');
+  return available ? 'nmap' : 'builtin';
+}
+
+export interface EngineRunOptions {
+  engine: ScanEngineName;
+  addresses: readonly string[];
+  ports: readonly number[];
+  hostnames: Record<string, string>;
+  serviceDetection?: boolean;
+  connectTimeoutMs?: number;
+  ratePerSecond?: number;
+}
+
+/**
+ * Runs the chosen engine. Without nmap's `-sV`, open ports found by nmap are
+ * identified by the built-in banner grabber (only those ports are touched), so
+ * both engines yield products and versions to match against the knowledge.
+ */
+export async function runEngine(options: EngineRunOptions): Promise<EngineResult> {
+  const hostnames = new Map(Object.entries(options.hostnames));
+  if (options.addresses.length === 0) {
+    const now = new Date().toISOString();
+    return { engine: options.engine, observations: [], hosts: [], startedAt: now, finishedAt: now };
+  }
+  if (options.engine === 'builtin') {
+    return scanWithBuiltinEngine({
+      hosts: options.addresses,
+      ports: options.ports,
+      hostnames,
+      connectTimeoutMs: options.connectTimeoutMs,
+      ratePerSecond: options.ratePerSecond,
+    });
+  }
+  const result = await scanWithNmapEngine({
+    hosts: options.addresses,
+    ports: options.ports,
+    hostnames,
+    serviceDetection: options.serviceDetection,
+  });
+  if (options.serviceDetection) return result;
+  return {
+    ...result,
+    observations: await identifyOpenPorts(result.observations, options.connectTimeoutMs),
+  };
+}
+
+async function identifyOpenPorts(
+  observations: Observation[],
+  connectTimeoutMs: number | undefined,
+): Promise<Observation[]> {
+  const portsByHost = new Map<string, number[]>();
+  for (const observation of observations) {
+    portsByHost.set(observation.host, [
+      ...(portsByHost.get(observation.host) ?? []),
+      observation.port,
+    ]);
+  }
+  const identified = new Map<string, Observation>();
+  await Promise.all(
+    [...portsByHost].map(async ([host, ports]) => {
+      const result = await scanWithBuiltinEngine({
+        hosts: [host],
+        ports,
+        connectTimeoutMs,
+        concurrency: 8,
+      });
+      for (const observation of result.observations)
+        identified.set(`${host}:${observation.port}`, observation);
+    }),
+  );
+  return observations.map((observation) => {
+    const banner = identified.get(`${observation.host}:${observation.port}`);
+    if (!banner) return observation;
+    return {
+      ...observation,
+      service: banner.service ?? observation.service,
+      product: banner.product ?? observation.product,
+      version: banner.version ?? observation.version,
+      banner: banner.banner,
+    };
+  });
+}

@@ -1,0 +1,58 @@
+import * as restate from '@restatedev/restate-sdk';
+import { SEVERITY_ORDER } from '../../shared/vulnerability.js';
+import { ThreatFilter, ThreatSummary } from '../../shared/threat.js';
+
+/** The index has one key: every CVE's summary is a separate state entry under it. */
+export const THREAT_INDEX_KEY = 'all';
+const ENTRY_PREFIX = 'threat:';
+
+/**
+ * The threats table: one small summary per CVE, kept current by ThreatIntel.
+ * One state entry per CVE (not one big list) so an upsert rewrites only its row.
+ */
+export const threatIndexObject = restate.object({
+  name: 'ThreatIndex',
+  handlers: {
+    upsert: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(ThreatSummary), ingressPrivate: true },
+      async (context: restate.ObjectContext, summary: ThreatSummary) => {
+        context.set(ENTRY_PREFIX + summary.cve, summary);
+      },
+    ),
+
+    /** Most severe first; filters are optional and combine with AND. */
+    list: restate.handlers.object.shared(
+      { input: restate.serde.schema(ThreatFilter) },
+      async (
+        context: restate.ObjectSharedContext,
+        filter?: ThreatFilter,
+      ): Promise<ThreatSummary[]> => {
+        const keys = (await context.stateKeys()).filter((key) => key.startsWith(ENTRY_PREFIX));
+        const rows: ThreatSummary[] = [];
+        for (const key of keys) {
+          const row = await context.get<ThreatSummary>(key);
+          if (row && matchesFilter(row, filter)) rows.push(row);
+        }
+        return rows.sort(
+          (left, right) =>
+            SEVERITY_ORDER.indexOf(left.severity) - SEVERITY_ORDER.indexOf(right.severity) ||
+            right.cvssScore - left.cvssScore ||
+            left.cve.localeCompare(right.cve),
+        );
+      },
+    ),
+  },
+});
+export type ThreatIndexObject = typeof threatIndexObject;
+
+export function matchesFilter(row: ThreatSummary, filter: ThreatFilter | undefined): boolean {
+  if (!filter) return true;
+  if (filter.severity?.length && !filter.severity.includes(row.severity)) return false;
+  if (filter.triageState?.length && !filter.triageState.includes(row.triageState)) return false;
+  if (filter.text) {
+    const needle = filter.text.toLowerCase();
+    if (![row.cve, row.summary, row.product].some((field) => field.toLowerCase().includes(needle)))
+      return false;
+  }
+  return true;
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { CampaignPlanInputShape, ScanEngineChoice } from './campaign-plan.js';
+import { HostSummary, Observation, ScanEngineName } from './observation.js';
+import { Finding, Severity } from './vulnerability.js';
+
+/** Batches a campaign may have: progress and results keep one small entry per batch. */
+export const MAX_BATCHES_PER_CAMPAIGN = 2000;
+/** Batches scanned at the same time when the request does not say. */
+export const DEFAULT_BATCHES_IN_FLIGHT = 4;
+
+/** What the analyst submits. Text fields use the syntax of src/shared/target-spec.ts and friends. */
+export const CampaignRequest = CampaignPlanInputShape.extend({
+  name: z.string().trim().min(1, 'name: required').max(120, 'name: at most 120 characters'),
+  engine: ScanEngineChoice.default('auto'),
+  /** Batches scanned in parallel (each a sub-invocation of the Scanner service). */
+  batchesInFlight: z.number().int().min(1).max(32).optional(),
+  /** nmap `-sV`: identify products and versions (slower, intrusive). */
+  serviceDetection: z.boolean().optional(),
+  /** Built-in engine tuning; defaults suit a lab. */
+  connectTimeoutMs: z.number().int().min(50).max(30_000).optional(),
+  ratePerSecond: z.number().int().min(1).max(1_000_000).optional(),
+});
+export type CampaignRequest = z.input<typeof CampaignRequest>;
+export type ParsedCampaignRequest = z.output<typeof CampaignRequest>;
+
+export const CampaignState = z.enum([
+  'validating',
+  'scanning',
+  'correlating',
+  'completed',
+  'cancelled',
+  'failed',
+]);
+export type CampaignState = z.infer<typeof CampaignState>;
+
+export const FINISHED_CAMPAIGN_STATES: readonly CampaignState[] = [
+  'completed',
+  'cancelled',
+  'failed',
+];
+
+export const SeverityCounts = z.record(Severity, z.number().int().min(0));
+export type SeverityCounts = z.infer<typeof SeverityCounts>;
+
+export function emptySeverityCounts(): SeverityCounts {
+  return { critical: 0, high: 0, medium: 0, low: 0, none: 0 };
+}
+
+export const BatchState = z.enum(['pending', 'running', 'done', 'failed', 'cancelled']);
+export type BatchState = z.infer<typeof BatchState>;
+
+/** One batch: a window [offset, offset+count) of the campaign's expanded targets. */
+export const BatchJob = z.object({
+  campaignId: z.string(),
+  index: z.number().int().min(0),
+  offset: z.number().int().min(0),
+  count: z.number().int().min(1),
+  request: z.custom<ParsedCampaignRequest>(),
+  engine: ScanEngineName,
+});
+export type BatchJob = z.infer<typeof BatchJob>;
+
+/** What a batch tells the workflow: small on purpose, the full result goes to CampaignResults. */
+export const BatchSummary = z.object({
+  index: z.number().int(),
+  state: BatchState,
+  targets: z.number().int(),
+  hostsUp: z.number().int(),
+  openPorts: z.number().int(),
+  findings: SeverityCounts,
+  error: z.string().optional(),
+});
+export type BatchSummary = z.infer<typeof BatchSummary>;
+
+/** A hostname that could not be scanned, with why. */
+export const SkippedTarget = z.object({ target: z.string(), reason: z.string() });
+export type SkippedTarget = z.infer<typeof SkippedTarget>;
+
+/** Everything one batch produced, kept in the CampaignResults object (one state entry per batch). */
+export const BatchResult = z.object({
+  index: z.number().int(),
+  state: BatchState,
+  engine: ScanEngineName,
+  hosts: z.array(HostSummary),
+  observations: z.array(Observation),
+  findings: z.array(Finding),
+  skipped: z.array(SkippedTarget),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  error: z.string().optional(),
+});
+export type BatchResult = z.infer<typeof BatchResult>;
+
+export const CampaignTotals = z.object({
+  targets: z.number().int(),
+  targetsDone: z.number().int(),
+  hostsUp: z.number().int(),
+  openPorts: z.number().int(),
+  findings: SeverityCounts,
+});
+export type CampaignTotals = z.infer<typeof CampaignTotals>;
+
+export const AuditEntry = z.object({
+  at: z.string(),
+  event: z.string(),
+  detail: z.string().optional(),
+  actor: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** Live view of a running campaign: the workflow's `progress` shared handler. */
+export const CampaignProgress = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  state: CampaignState,
+  engine: ScanEngineName.optional(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+  totals: CampaignTotals,
+  batchSize: z.number().int(),
+  batches: z.array(BatchSummary),
+  error: z.string().optional(),
+});
+export type CampaignProgress = z.infer<typeof CampaignProgress>;
+
+/** A campaign as the index lists it. Lives forever in the CampaignIndex object. */
+export const CampaignListing = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  scope: z.string(),
+  state: CampaignState,
+  engine: ScanEngineName.optional(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  totals: CampaignTotals,
+});
+export type CampaignListing = z.infer<typeof CampaignListing>;
+
+export const ReportPort = z.object({
+  port: z.number().int(),
+  service: z.string().optional(),
+  product: z.string().optional(),
+  version: z.string().optional(),
+  banner: z.string().optional(),
+  cves: z.array(z.string()),
+});
+export const ReportHost = z.object({
+  host: z.string(),
+  hostname: z.string().optional(),
+  ports: z.array(ReportPort),
+});
+export type ReportHost = z.infer<typeof ReportHost>;
+
+export const ReportThreat = z.object({
+  cve: z.string(),
+  severity: Severity,
+  cvssScore: z.number(),
+  summary: z.string(),
+  product: z.string(),
+  affected: z.array(z.object({ host: z.string(), port: z.number().int(), version: z.string() })),
+});
+export type ReportThreat = z.infer<typeof ReportThreat>;
+
+/** A campaign's report, assembled from its stored batch results; readable months later. */
+export const CampaignReport = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  request: z.custom<ParsedCampaignRequest>(),
+  state: CampaignState,
+  engine: ScanEngineName.optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  totals: CampaignTotals,
+  /** Hosts with at least one open port, sorted by address. */
+  hosts: z.array(ReportHost),
+  threats: z.array(ReportThreat),
+  skipped: z.array(SkippedTarget),
+  failedBatches: z.array(z.object({ index: z.number().int(), error: z.string() })),
+  audit: z.array(AuditEntry),
+  /** False while running, or when cancelled or failed part-way. */
+  complete: z.boolean(),
+});
+export type CampaignReport = z.infer<typeof CampaignReport>;
+
+export const SubmittedCampaign = z.object({
+  campaignId: z.string(),
+  hostCount: z.number().int(),
+  portCount: z.number().int(),
+  batchCount: z.number().int(),
+});
+export type SubmittedCampaign = z.infer<typeof SubmittedCampaign>;
