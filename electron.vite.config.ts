@@ -13,7 +13,11 @@ export default defineConfig({
   },
   preload: {
     build: {
-      rollupOptions: { input: { index: resolve('src/preload/preload.ts') } },
+      rollupOptions: {
+        input: { index: resolve('src/preload/preload.ts') },
+        // Sandboxed preloads cannot be ES modules.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
       externalizeDeps: true,
     },
   },

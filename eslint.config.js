@@ -27,10 +27,12 @@ export default tseslint.config(
     },
   },
   {
-    // The renderer is a web page: it must never reach Node or Electron.
+    // The renderer is a web page: it must never reach Node or Electron, and
+    // may name service definitions only in type-only imports (erased from the
+    // bundle), never pull handler code.
     files: ['src/renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
@@ -41,6 +43,7 @@ export default tseslint.config(
             {
               group: ['**/main/**', '**/services/**', '**/cli/**'],
               message: 'renderer may only import src/shared and type-only service contracts',
+              allowTypeImports: true,
             },
           ],
         },

@@ -1,9 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type {
-  DesktopBridge,
-  NotificationRequest,
-  ServerState,
-} from '../shared/shell-contract.js';
+import type { DesktopBridge, NotificationRequest, ServerState } from '../shared/shell-contract.js';
 import { DESKTOP_IPC_CHANNELS } from './desktop-ipc-channels.js';
 
 /**

@@ -1,10 +1,15 @@
+import { approvalsObject } from './approvals/approvals-object.js';
 import { campaignIndexObject } from './campaigns/campaign-index-object.js';
 import { campaignResultsObject } from './campaigns/campaign-results-object.js';
 import { campaignsService } from './campaigns/campaign-submission-service.js';
 import { campaignWorkflow } from './campaigns/campaign-workflow.js';
+import { createRecheckService } from './rechecks/recheck-service.js';
+import { schedulesObject } from './schedules/schedules-object.js';
 import { diagnosticsService } from './diagnostics/diagnostics-service.js';
 import { createKnowledgeProvider, type KnowledgeLocations } from './scanner/knowledge-provider.js';
 import { createScannerService } from './scanner/scanner-service.js';
+import { scanMarksObject } from './scope-locks/scan-marks-object.js';
+import { scopeLocksObject } from './scope-locks/scope-locks-object.js';
 import { threatIndexObject } from './threats/threat-index-object.js';
 import { threatIntelObject } from './threats/threat-intel-object.js';
 
@@ -19,5 +24,7 @@ export function createAllServices(knowledge: KnowledgeLocations) {
     createScannerService(createKnowledgeProvider(knowledge)),
     threatIntelObject,
     threatIndexObject,
+    schedulesObject,
+    createRecheckService(createKnowledgeProvider(knowledge)),
   ];
 }

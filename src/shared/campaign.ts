@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { CampaignPlanInputShape, ScanEngineChoice } from './campaign-plan.js';
+import {
+  ApprovalMode,
+  ApprovalPolicy,
+  ApprovalTimeoutMs,
+  CampaignApprovalView,
+  approvalRequirement,
+  formatApprovalReasons,
+} from './approval.js';
+import { CampaignPlanInputShape, ScanEngineChoice, planCampaign } from './campaign-plan.js';
 import { HostSummary, Observation, ScanEngineName } from './observation.js';
 import { Finding, Severity } from './vulnerability.js';
 
@@ -10,7 +18,7 @@ export const DEFAULT_BATCHES_IN_FLIGHT = 4;
 
 /** What the analyst submits. Text fields use the syntax of src/shared/target-spec.ts and friends. */
 export const CampaignRequest = CampaignPlanInputShape.extend({
-  name: z.string().trim().min(1, 'name: required').max(120, 'name: at most 120 characters'),
+  name: z.string().trim().min(1, 'required').max(120, 'at most 120 characters'),
   engine: ScanEngineChoice.default('auto'),
   /** Batches scanned in parallel (each a sub-invocation of the Scanner service). */
   batchesInFlight: z.number().int().min(1).max(32).optional(),
@@ -19,17 +27,51 @@ export const CampaignRequest = CampaignPlanInputShape.extend({
   /** Built-in engine tuning; defaults suit a lab. */
   connectTimeoutMs: z.number().int().min(50).max(30_000).optional(),
   ratePerSecond: z.number().int().min(1).max(1_000_000).optional(),
+  /** See src/shared/approval.ts: `auto` (the default) asks when the policy flags the campaign. */
+  approval: ApprovalMode.optional(),
+  /** How long to wait for a decision (default 24 h); the campaign is rejected after it. */
+  approvalTimeoutMs: ApprovalTimeoutMs.optional(),
+  /** Overrides of the default approval thresholds for this campaign. */
+  approvalPolicy: ApprovalPolicy.partial().optional(),
+}).superRefine((request, context) => {
+  // Only `never` can be refused here; every other mode is decided by the workflow.
+  if (request.approval !== 'never') return;
+  const plan = planCampaign(request);
+  if (!plan.ok) return; // reported by the plan's own validation
+  const requirement = approvalRequirement(
+    'never',
+    {
+      hostCount: plan.value.hostCount,
+      portCount: plan.value.portCount,
+      sensitiveTargets: plan.value.scope.sensitiveTargets,
+      serviceDetection: request.serviceDetection,
+    },
+    ApprovalPolicy.parse(request.approvalPolicy ?? {}),
+  );
+  if (requirement.kind === 'refuse') {
+    context.addIssue({
+      code: 'custom',
+      path: ['approval'],
+      message: `"never" refused, this campaign needs approval: ${formatApprovalReasons(requirement.reasons)}`,
+    });
+  }
 });
 export type CampaignRequest = z.input<typeof CampaignRequest>;
 export type ParsedCampaignRequest = z.output<typeof CampaignRequest>;
 
 export const CampaignState = z.enum([
   'validating',
+  /** Waiting for an analyst's decision (see `approval` in the progress). */
+  'awaiting-approval',
+  /** Waiting for a scope lock held by another campaign (see `queue` in the progress). */
+  'queued',
   'scanning',
   'correlating',
   'completed',
   'cancelled',
   'failed',
+  /** Rejected by an analyst or by the approval timeout: nothing was scanned. */
+  'rejected',
 ]);
 export type CampaignState = z.infer<typeof CampaignState>;
 
@@ -37,6 +79,7 @@ export const FINISHED_CAMPAIGN_STATES: readonly CampaignState[] = [
   'completed',
   'cancelled',
   'failed',
+  'rejected',
 ];
 
 export const SeverityCounts = z.record(Severity, z.number().int().min(0));
@@ -108,6 +151,45 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** A campaign holding, or waiting for, scope locks; one entry in the ScopeLocks object. */
+export const ScopeLockEntry = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  /** Canonical scope networks (`127.60.0.0/24`, `10.0.0.1-10.0.0.9`), exclusions left out. */
+  networks: z.array(z.string()),
+  since: z.string(),
+});
+export type ScopeLockEntry = z.infer<typeof ScopeLockEntry>;
+
+/** Everything ScopeLocks knows: who holds which networks, who waits, in order. */
+export const ScopeLockStatus = z.object({
+  holders: z.array(ScopeLockEntry),
+  queue: z.array(ScopeLockEntry.extend({ position: z.number().int().min(1) })),
+});
+export type ScopeLockStatus = z.infer<typeof ScopeLockStatus>;
+
+/** Targets a campaign is scanning right now: one entry in the ScanMarks object. */
+export const ScanMark = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  /** Canonical targets, one interval or hostname each (see formatTargets), at most MAX_MARKED_TARGETS. */
+  targets: z.array(z.string()),
+  /** Entries left out of `targets` to keep the mark small. */
+  moreTargets: z.number().int().min(0),
+  markedAt: z.string(),
+});
+export type ScanMark = z.infer<typeof ScanMark>;
+export const MAX_MARKED_TARGETS = 1000;
+
+/** Where a queued campaign stands: `position` 1 is next. */
+export const CampaignQueueView = z.object({
+  position: z.number().int().min(1),
+  /** Campaigns holding or ahead in the queue for an overlapping network. */
+  blockedBy: z.array(z.string()),
+  queuedAt: z.string(),
+});
+export type CampaignQueueView = z.infer<typeof CampaignQueueView>;
+
 /** Live view of a running campaign: the workflow's `progress` shared handler. */
 export const CampaignProgress = z.object({
   campaignId: z.string(),
@@ -121,6 +203,10 @@ export const CampaignProgress = z.object({
   batchSize: z.number().int(),
   batches: z.array(BatchSummary),
   error: z.string().optional(),
+  /** Set once the campaign asked for approval; kept (with its outcome) after the decision. */
+  approval: CampaignApprovalView.optional(),
+  /** Set while the campaign waits for a scope lock (state `queued`). */
+  queue: CampaignQueueView.optional(),
 });
 export type CampaignProgress = z.infer<typeof CampaignProgress>;
 

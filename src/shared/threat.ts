@@ -11,6 +11,11 @@ export const MAX_THREAT_UPDATES = 1000;
 export const MAX_CAMPAIGNS_PER_SERVICE = 32;
 export const MAX_TRIAGE_HISTORY = 500;
 
+/** A remediated threat is re-probed this long after the triage unless the request says otherwise. */
+export const DEFAULT_RECHECK_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+export const MIN_RECHECK_AFTER_MS = 1_000;
+export const MAX_RECHECK_AFTER_MS = 366 * 24 * 60 * 60 * 1000;
+
 /** One sighting of a CVE on one host and port, by one campaign. */
 export const ThreatSighting = z.object({
   campaignId: z.string().min(1),
@@ -68,6 +73,51 @@ export const ThreatUpdate = ThreatSighting.pick({
 });
 export type ThreatUpdate = z.infer<typeof ThreatUpdate>;
 
+/** What a re-probe found on one affected service. */
+export const ServiceCheckState = z.enum([
+  /** Open and still matching the CVE. */
+  'vulnerable',
+  /** Open, but the product or version no longer matches (patched or replaced). */
+  'patched',
+  /** Refused or unreachable. */
+  'closed',
+]);
+export type ServiceCheckState = z.infer<typeof ServiceCheckState>;
+
+export const ServiceCheck = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  state: ServiceCheckState,
+  product: z.string().optional(),
+  version: z.string().optional(),
+});
+export type ServiceCheck = z.infer<typeof ServiceCheck>;
+
+export const VerificationState = z.enum(['verified', 'still-vulnerable']);
+export type VerificationState = z.infer<typeof VerificationState>;
+
+export const RecheckTrigger = z.enum(['scheduled', 'manual']);
+export type RecheckTrigger = z.infer<typeof RecheckTrigger>;
+
+/** The last re-check's verdict: `verified` means no affected service is vulnerable any more. */
+export const ThreatVerification = z.object({
+  state: VerificationState,
+  at: z.string(),
+  details: z.string(),
+  trigger: RecheckTrigger,
+  services: z.array(ServiceCheck),
+});
+export type ThreatVerification = z.infer<typeof ThreatVerification>;
+
+/** The re-check a remediation scheduled; only a re-check of the current generation counts. */
+export const PendingRecheck = z.object({
+  generation: z.number().int(),
+  /** When the remediation was recorded; the re-check is due `afterMs` later. */
+  requestedAt: z.string(),
+  afterMs: z.number().int(),
+});
+export type PendingRecheck = z.infer<typeof PendingRecheck>;
+
 /** The per-CVE record held by the ThreatIntel virtual object. */
 export const ThreatRecord = z.object({
   cve: z.string(),
@@ -79,7 +129,19 @@ export const ThreatRecord = z.object({
   firstSeen: z.string(),
   lastSeen: z.string(),
   affected: z.array(AffectedService),
-  triage: z.object({ state: TriageState, changedAt: z.string(), history: z.array(TriageEvent) }),
+  triage: z.object({
+    state: TriageState,
+    changedAt: z.string(),
+    history: z.array(TriageEvent),
+    /**
+     * Bumped on every state change (absent on records older than re-checks:
+     * read as 0). A re-check started under another generation is ignored.
+     */
+    generation: z.number().int().optional(),
+  }),
+  /** Set while a remediation waits for its delayed re-check. */
+  recheck: PendingRecheck.optional(),
+  verification: ThreatVerification.optional(),
   notes: z.array(ThreatNote),
   /** The last MAX_THREAT_UPDATES sightings, oldest first. */
   updates: z.array(ThreatUpdate),
@@ -105,6 +167,8 @@ export const ThreatSummary = z.object({
   firstSeen: z.string(),
   lastSeen: z.string(),
   triageState: TriageState,
+  /** The last re-check's verdict, if any. */
+  verification: VerificationState.optional(),
   updatedAt: z.string(),
 });
 export type ThreatSummary = z.infer<typeof ThreatSummary>;
@@ -113,6 +177,8 @@ export const TriageRequest = z.object({
   state: TriageState,
   note: z.string().max(4000).optional(),
   actor: z.string().max(200).optional(),
+  /** Only when `state` becomes remediated: re-probe after this long (default 7 days). */
+  recheckAfterMs: z.number().int().min(MIN_RECHECK_AFTER_MS).max(MAX_RECHECK_AFTER_MS).optional(),
 });
 export type TriageRequest = z.infer<typeof TriageRequest>;
 

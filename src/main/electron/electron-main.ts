@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, session } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, Notification, protocol, session } from 'electron';
 import { DESKTOP_IPC_CHANNELS } from '../../preload/desktop-ipc-channels.js';
 import { servicesForDataDir } from '../app-services.js';
 import { dataDirLayout } from '../host/data-dir.js';
@@ -143,9 +144,7 @@ function runShell(): void {
       logger: shellLogger,
     });
     for (const [channel, handler] of Object.entries(handlers)) {
-      ipcMain.handle(channel, (event, ...args: unknown[]) =>
-        handler(event.senderFrame?.url, args),
-      );
+      ipcMain.handle(channel, (event, ...args: unknown[]) => handler(event.senderFrame?.url, args));
     }
 
     // The window shows at once; backend requests wait for the host to be up.

@@ -75,9 +75,9 @@ describe('desktop IPC handlers', () => {
   it('refuses every channel from a foreign frame before looking at the payload', () => {
     const { call, showNotification } = setup(false);
     for (const sender of ['http://localhost:5173/', 'https://evil.example/', undefined]) {
-      expect(() =>
-        call(DESKTOP_IPC_CHANNELS.notify, sender, { title: 'x', body: 'y' }),
-      ).toThrow(/sender is not the app/);
+      expect(() => call(DESKTOP_IPC_CHANNELS.notify, sender, { title: 'x', body: 'y' })).toThrow(
+        /sender is not the app/,
+      );
       expect(() => call(DESKTOP_IPC_CHANNELS.serverState, sender)).toThrow(IpcRefused);
     }
     expect(showNotification).not.toHaveBeenCalled();

@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveShellPaths } from './packaged-paths.js';
 
-const exists = (...files: string[]) => (path: string) => files.includes(path);
+const exists =
+  (...files: string[]) =>
+  (path: string) =>
+    files.includes(path);
 
 describe('resolveShellPaths', () => {
   it('finds the pieces of a development checkout', () => {

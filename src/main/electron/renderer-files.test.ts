@@ -37,7 +37,9 @@ describe('resolveRendererPath', () => {
       join(rendererDir, 'assets', 'a b.png'),
     );
     // An absolute-looking path is still relative to the renderer dir.
-    expect(resolveRendererPath(rendererDir, '//etc/passwd')).toBe(join(rendererDir, 'etc', 'passwd'));
+    expect(resolveRendererPath(rendererDir, '//etc/passwd')).toBe(
+      join(rendererDir, 'etc', 'passwd'),
+    );
     // Decoded once only: a double-encoded `..` is a literal file name inside the dir.
     expect(resolveRendererPath(rendererDir, '/%252e%252e/secret.txt')).toBe(
       join(rendererDir, '%2e%2e', 'secret.txt'),

@@ -17,7 +17,10 @@ export function isNavigationAllowed(url: string): boolean {
  */
 const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
 
-export function isPermissionGranted(permission: string, requestingUrl: string | undefined): boolean {
+export function isPermissionGranted(
+  permission: string,
+  requestingUrl: string | undefined,
+): boolean {
   return GRANTED_PERMISSIONS.has(permission) && isAppUrl(requestingUrl);
 }
 

@@ -74,7 +74,9 @@ describe('resolveRestateServerBinary (development layout)', () => {
   });
 
   it('explains that Windows is not a target', () => {
-    expect(() => resolveRestateServerBinary('win32', 'x64', undefined)).toThrow(/no Windows binary/);
+    expect(() => resolveRestateServerBinary('win32', 'x64', undefined)).toThrow(
+      /no Windows binary/,
+    );
   });
 
   it('says which package to install when the platform package is missing', () => {

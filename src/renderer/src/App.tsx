@@ -1,8 +1,78 @@
+import { ApprovalBanner, ApprovalNavCount } from './features/approvals/ApprovalBanner';
+import { CampaignDetailPage } from './features/campaigns/CampaignDetailPage';
+import { CampaignsPage } from './features/campaigns/CampaignsPage';
+import { NewCampaignPage } from './features/campaigns/NewCampaignPage';
+import { OperationsPage } from './features/operations/OperationsPage';
+import { ThreatDetailPage } from './features/threats/ThreatDetailPage';
+import { ThreatsPage } from './features/threats/ThreatsPage';
+import { useRoute } from './lib/hooks';
+import { routeHref, sectionOf, type Route, type Section } from './lib/route';
+
+const NAVIGATION: Array<{ section: Section; label: string; route: Route }> = [
+  { section: 'campaigns', label: 'Campaigns', route: { screen: 'campaigns' } },
+  { section: 'threats', label: 'Threats', route: { screen: 'threats' } },
+  { section: 'operations', label: 'Operations', route: { screen: 'operations' } },
+];
+
+function Screen(props: { route: Route }) {
+  const { route } = props;
+  switch (route.screen) {
+    case 'campaigns':
+      return <CampaignsPage />;
+    case 'new-campaign':
+      return <NewCampaignPage />;
+    case 'campaign':
+      return <CampaignDetailPage key={route.campaignId} campaignId={route.campaignId} />;
+    case 'threats':
+      return <ThreatsPage />;
+    case 'threat':
+      return <ThreatDetailPage key={route.cve} cve={route.cve} />;
+    case 'operations':
+      return <OperationsPage />;
+  }
+}
+
 export function App() {
+  const route = useRoute();
+  const section = sectionOf(route);
   return (
-    <main>
-      <h1>Spectra-Red</h1>
-      <p data-testid="app-ready">Durable network scanning workbench.</p>
-    </main>
+    <div className="app" data-testid="app-ready">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <svg className="brand-mark" viewBox="0 0 24 24" aria-hidden="true">
+            <circle cx="12" cy="12" r="10" fill="none" stroke="var(--accent)" strokeWidth="2" />
+            <circle cx="12" cy="12" r="5" fill="none" stroke="var(--accent)" strokeWidth="2" />
+            <circle cx="12" cy="12" r="1.6" fill="var(--accent)" />
+          </svg>
+          Spectra-Red
+        </div>
+        {NAVIGATION.map((item) => (
+          <a
+            key={item.section}
+            className="nav-link"
+            href={routeHref(item.route)}
+            aria-current={section === item.section ? 'page' : undefined}
+            data-testid={`nav-${item.section}`}
+          >
+            {item.label}
+          </a>
+        ))}
+        <ApprovalNavCount />
+        <div className="sidebar-footer">Loopback lab workbench</div>
+      </nav>
+      <div className="main">
+        <ApprovalBanner />
+        <main
+          id="main"
+          tabIndex={-1}
+          style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}
+        >
+          <Screen route={route} />
+        </main>
+      </div>
+    </div>
   );
 }

@@ -33,7 +33,7 @@ export const campaignResultsObject = restate.object({
     ),
 
     appendAudit: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(AuditEntry) },
+      { input: restate.serde.schema(AuditEntry), ingressPrivate: true },
       async (context: restate.ObjectContext, entry: AuditEntry) => {
         const audit = (await context.get<AuditEntry[]>(AUDIT)) ?? [];
         audit.push(entry);

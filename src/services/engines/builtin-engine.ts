@@ -253,7 +253,7 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
       if ((completed & 63) === 0) reportProgress(false);
     };
 
-    /** Hands out the next probe, or returns false when there is none. Waits on the rate limit itself. */
+    /** Hands the worker its next probe once the rate limit allows; the last idle worker ends the scan. */
     const assign = (worker: ProbeWorker): void => {
       if (stopped) return;
       if (nextProbe >= total) {

@@ -1,9 +1,20 @@
 import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
-import type { ThreatRecord} from '../../shared/threat.js';
+import { RecheckOutcome, type RecheckResult } from '../../shared/recheck.js';
+import type { ThreatRecord } from '../../shared/threat.js';
 import { ThreatSighting, TriageRequest } from '../../shared/threat.js';
+import type { RecheckService } from '../rechecks/recheck-service.js';
 import { threatIndexObject, THREAT_INDEX_KEY } from './threat-index-object.js';
-import { applySighting, applyTriage, summarizeThreat, TriageRefused } from './threat-record.js';
+import {
+  applyRecheckOutcome,
+  applySightings,
+  applyTriage,
+  recheckDueAt,
+  RecheckStale,
+  recheckToSchedule,
+  summarizeThreat,
+  TriageRefused,
+} from './threat-record.js';
 
 const RECORD = 'record';
 
@@ -22,18 +33,17 @@ export const threatIntelObject = restate.object({
         context: restate.ObjectContext,
         sightings: ThreatSighting[],
       ): Promise<{ counted: number }> => {
-        let record = (await context.get<ThreatRecord>(RECORD)) ?? undefined;
-        let counted = 0;
         for (const sighting of sightings) {
           if (sighting.cve !== context.key) {
             throw new restate.TerminalError(
               `sighting of ${sighting.cve} sent to ThreatIntel/${context.key}`,
             );
           }
-          const outcome = applySighting(record, sighting);
-          record = outcome.record;
-          if (outcome.counted) counted += 1;
         }
+        const { record, counted } = applySightings(
+          (await context.get<ThreatRecord>(RECORD)) ?? undefined,
+          sightings,
+        );
         if (record && counted > 0) {
           context.set(RECORD, record);
           context
@@ -49,7 +59,12 @@ export const threatIntelObject = restate.object({
         (await context.get<ThreatRecord>(RECORD)) ?? null,
     ),
 
-    /** Sets the triage state and/or adds a note; each change is kept with its time. */
+    /**
+     * Sets the triage state and/or adds a note; each change is kept with its
+     * time. Marking it remediated sends a delayed re-check (a message, so
+     * this object is never blocked while it waits); any later state change
+     * makes that re-check stale.
+     */
     triage: restate.handlers.object.exclusive(
       { input: restate.serde.schema(TriageRequest) },
       async (context: restate.ObjectContext, request: TriageRequest): Promise<ThreatRecord> => {
@@ -59,9 +74,10 @@ export const threatIntelObject = restate.object({
             `${context.key}: no threat record (never seen by a campaign)`,
             { errorCode: 404 },
           );
+        const at = await context.date.toJSON();
         let next: ThreatRecord;
         try {
-          next = applyTriage(record, request, await context.date.toJSON());
+          next = applyTriage(record, request, at);
         } catch (error) {
           if (error instanceof TriageRefused)
             throw new restate.TerminalError(error.message, { errorCode: 409 });
@@ -70,8 +86,53 @@ export const threatIntelObject = restate.object({
         context.set(RECORD, next);
         context
           .objectSendClient(threatIndexObject, THREAT_INDEX_KEY)
-          .upsert(summarizeThreat(next, await context.date.toJSON()));
+          .upsert(summarizeThreat(next, at));
+        const recheck = recheckToSchedule(record, next);
+        if (recheck) {
+          context.serviceSendClient<RecheckService>({ name: 'Rechecks' }).run(
+            { cve: context.key, generation: recheck.generation, trigger: 'scheduled' },
+            restate.rpc.sendOpts({
+              delay: recheck.afterMs,
+              name: `re-check ${context.key} (generation ${recheck.generation}) at ${recheckDueAt(recheck)}`,
+            }),
+          );
+        }
         return next;
+      },
+    ),
+
+    /**
+     * Applies a re-probe's verdict (from the Rechecks service) if it was
+     * started under the current triage generation; otherwise changes nothing.
+     */
+    applyRecheck: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(RecheckOutcome), ingressPrivate: true },
+      async (context: restate.ObjectContext, outcome: RecheckOutcome): Promise<RecheckResult> => {
+        const record = await context.get<ThreatRecord>(RECORD);
+        if (!record) return { cve: context.key, status: 'no-record' };
+        let applied: ReturnType<typeof applyRecheckOutcome>;
+        try {
+          applied = applyRecheckOutcome(record, outcome);
+        } catch (error) {
+          if (error instanceof RecheckStale) {
+            context.console.info(error.message);
+            return { cve: context.key, status: 'stale', triageState: record.triage.state };
+          }
+          throw error;
+        }
+        context.set(RECORD, applied.record);
+        context
+          .objectSendClient(threatIndexObject, THREAT_INDEX_KEY)
+          .upsert(summarizeThreat(applied.record, outcome.checkedAt));
+        return {
+          cve: context.key,
+          status: 'applied',
+          verdict: outcome.verdict,
+          details: outcome.details,
+          services: outcome.services,
+          triageState: applied.record.triage.state,
+          reopened: applied.reopened,
+        };
       },
     ),
   },

@@ -1,9 +1,14 @@
+import type { RecheckOutcome } from '../../shared/recheck.js';
 import {
+  type AffectedService,
+  DEFAULT_RECHECK_AFTER_MS,
   MAX_CAMPAIGNS_PER_SERVICE,
   MAX_THREAT_UPDATES,
   MAX_TRIAGE_HISTORY,
+  type PendingRecheck,
   type ThreatRecord,
   type ThreatSighting,
+  type TriageState,
   type ThreatSummary,
   type TriageRequest,
 } from '../../shared/threat.js';
@@ -13,41 +18,71 @@ import {
  * applies and stores; everything that decides lives here and is unit-tested.
  */
 
-export interface SightingOutcome {
-  record: ThreatRecord;
-  /** False when this (campaign, host, port) was already counted: a replay or retry. */
-  counted: boolean;
+export interface SightingsOutcome {
+  record: ThreatRecord | undefined;
+  /** Sightings not counted before; a replayed or retried one (same campaign, host, port) is not. */
+  counted: number;
 }
 
+/**
+ * Adds a batch of sightings of one CVE. The record is copied once per call and
+ * affected services are found through a map, so a CVE seen on thousands of
+ * hosts costs linear time, not a copy of the record per sighting.
+ */
+export function applySightings(
+  existing: ThreatRecord | undefined,
+  sightings: readonly ThreatSighting[],
+): SightingsOutcome {
+  if (sightings.length === 0) return { record: existing, counted: 0 };
+  const record: ThreatRecord = existing ? structuredClone(existing) : newRecord(sightings[0]!);
+  const services = new Map(
+    record.affected.map((service) => [`${service.host}:${service.port}`, service]),
+  );
+  let counted = 0;
+  for (const sighting of sightings) {
+    if (addSighting(record, services, sighting)) counted += 1;
+  }
+  if (counted === 0) return { record: existing, counted };
+  trimUpdates(record);
+  return { record, counted };
+}
+
+/** One sighting; see applySightings. */
 export function applySighting(
   existing: ThreatRecord | undefined,
   sighting: ThreatSighting,
-): SightingOutcome {
-  const record: ThreatRecord = existing
-    ? structuredClone(existing)
-    : {
-        cve: sighting.cve,
-        severity: sighting.severity,
-        cvssScore: sighting.cvssScore,
-        cvssVector: sighting.cvssVector,
-        summary: sighting.summary,
-        product: sighting.product,
-        firstSeen: sighting.observedAt,
-        lastSeen: sighting.observedAt,
-        affected: [],
-        triage: { state: 'new', changedAt: sighting.observedAt, history: [] },
-        notes: [],
-        updates: [],
-        archivedUpdates: { count: 0 },
-        totalSightings: 0,
-      };
+): { record: ThreatRecord; counted: boolean } {
+  const outcome = applySightings(existing, [sighting]);
+  return { record: outcome.record!, counted: outcome.counted === 1 };
+}
 
-  let service = record.affected.find(
-    (entry) => entry.host === sighting.host && entry.port === sighting.port,
-  );
-  if (service?.recentCampaigns.includes(sighting.campaignId))
-    return { record: existing!, counted: false };
+function newRecord(sighting: ThreatSighting): ThreatRecord {
+  return {
+    cve: sighting.cve,
+    severity: sighting.severity,
+    cvssScore: sighting.cvssScore,
+    cvssVector: sighting.cvssVector,
+    summary: sighting.summary,
+    product: sighting.product,
+    firstSeen: sighting.observedAt,
+    lastSeen: sighting.observedAt,
+    affected: [],
+    triage: { state: 'new', changedAt: sighting.observedAt, history: [] },
+    notes: [],
+    updates: [],
+    archivedUpdates: { count: 0 },
+    totalSightings: 0,
+  };
+}
 
+function addSighting(
+  record: ThreatRecord,
+  services: Map<string, AffectedService>,
+  sighting: ThreatSighting,
+): boolean {
+  const key = `${sighting.host}:${sighting.port}`;
+  let service = services.get(key);
+  if (service?.recentCampaigns.includes(sighting.campaignId)) return false;
   if (!service) {
     service = {
       host: sighting.host,
@@ -60,6 +95,7 @@ export function applySighting(
       recentCampaigns: [],
     };
     record.affected.push(service);
+    services.set(key, service);
   }
   service.sightings += 1;
   service.version = sighting.version;
@@ -78,7 +114,6 @@ export function applySighting(
   record.firstSeen = earlier(record.firstSeen, sighting.observedAt);
   record.lastSeen = later(record.lastSeen, sighting.observedAt);
   record.totalSightings += 1;
-
   record.updates.push({
     campaignId: sighting.campaignId,
     host: sighting.host,
@@ -88,25 +123,38 @@ export function applySighting(
     engine: sighting.engine,
     observedAt: sighting.observedAt,
   });
-  if (record.updates.length > MAX_THREAT_UPDATES) {
-    const dropped = record.updates.splice(0, record.updates.length - MAX_THREAT_UPDATES);
-    const archive = record.archivedUpdates;
-    archive.count += dropped.length;
-    for (const update of dropped) {
-      archive.oldestAt = archive.oldestAt
-        ? earlier(archive.oldestAt, update.observedAt)
-        : update.observedAt;
-      archive.newestAt = archive.newestAt
-        ? later(archive.newestAt, update.observedAt)
-        : update.observedAt;
-    }
+  return true;
+}
+
+/** Keeps the newest MAX_THREAT_UPDATES updates; older ones only as counts and a time span. */
+function trimUpdates(record: ThreatRecord): void {
+  if (record.updates.length <= MAX_THREAT_UPDATES) return;
+  const dropped = record.updates.splice(0, record.updates.length - MAX_THREAT_UPDATES);
+  const archive = record.archivedUpdates;
+  archive.count += dropped.length;
+  for (const update of dropped) {
+    archive.oldestAt = archive.oldestAt
+      ? earlier(archive.oldestAt, update.observedAt)
+      : update.observedAt;
+    archive.newestAt = archive.newestAt
+      ? later(archive.newestAt, update.observedAt)
+      : update.observedAt;
   }
-  return { record, counted: true };
 }
 
 export class TriageRefused extends Error {}
 
-/** Changes the triage state (and/or adds a note); every change is kept with its time. */
+/** The triage generation a re-check must carry to count; records from before re-checks are 0. */
+export function triageGeneration(record: ThreatRecord): number {
+  return record.triage.generation ?? 0;
+}
+
+/**
+ * Changes the triage state (and/or adds a note); every change is kept with its
+ * time. A state change bumps the triage generation, which makes any re-check
+ * planned before it stale; a change to `remediated` plans a new re-check
+ * `recheckAfterMs` (default 7 days) later.
+ */
 export function applyTriage(
   record: ThreatRecord,
   request: TriageRequest,
@@ -114,16 +162,11 @@ export function applyTriage(
 ): ThreatRecord {
   const next = structuredClone(record);
   if (request.state !== record.triage.state) {
-    next.triage.history.push({
-      at,
-      state: request.state,
-      previousState: record.triage.state,
-      note: request.note,
-      actor: request.actor,
-    });
-    next.triage.history = next.triage.history.slice(-MAX_TRIAGE_HISTORY);
-    next.triage.state = request.state;
-    next.triage.changedAt = at;
+    changeTriageState(next, request.state, at, { note: request.note, actor: request.actor });
+    if (request.state === 'remediated') {
+      const afterMs = request.recheckAfterMs ?? DEFAULT_RECHECK_AFTER_MS;
+      next.recheck = { generation: triageGeneration(next), requestedAt: at, afterMs };
+    }
   } else if (!request.note) {
     throw new TriageRefused(
       `${record.cve} is already ${record.triage.state}; give a note or another state`,
@@ -131,6 +174,89 @@ export function applyTriage(
   }
   if (request.note) next.notes.push({ at, text: request.note, actor: request.actor });
   return next;
+}
+
+function changeTriageState(
+  record: ThreatRecord,
+  state: TriageState,
+  at: string,
+  event: { note?: string; actor?: string },
+): void {
+  record.triage.history.push({
+    at,
+    state,
+    previousState: record.triage.state,
+    note: event.note,
+    actor: event.actor,
+  });
+  record.triage.history = record.triage.history.slice(-MAX_TRIAGE_HISTORY);
+  record.triage.state = state;
+  record.triage.changedAt = at;
+  record.triage.generation = triageGeneration(record) + 1;
+  // Whatever was pending belongs to the previous generation.
+  delete record.recheck;
+}
+
+/**
+ * The re-check a triage change planned, to be sent as a delayed message, or
+ * undefined when the change planned none (only a change to remediated does).
+ */
+export function recheckToSchedule(
+  previous: ThreatRecord,
+  next: ThreatRecord,
+): PendingRecheck | undefined {
+  if (!next.recheck || next.recheck.generation === previous.recheck?.generation) return undefined;
+  return next.recheck;
+}
+
+/** When a planned re-check is due (ISO time). */
+export function recheckDueAt(recheck: PendingRecheck): string {
+  return new Date(Date.parse(recheck.requestedAt) + recheck.afterMs).toISOString();
+}
+
+/** A threat found still vulnerable goes back to where it was before remediated: confirmed, else new. */
+export function reopenedState(record: ThreatRecord): TriageState {
+  const remediation = record.triage.history.findLast((event) => event.state === 'remediated');
+  return remediation?.previousState === 'confirmed' ? 'confirmed' : 'new';
+}
+
+export class RecheckStale extends Error {}
+
+/**
+ * Applies a re-check's verdict. Refused (RecheckStale) unless it was started
+ * under the current triage generation: the analyst's later decision wins over
+ * a probe planned before it. A remediated threat found still vulnerable is
+ * reopened with a note naming where; any other verdict only sets
+ * `verification` (the analyst decides what a clean probe of an open threat means).
+ */
+export function applyRecheckOutcome(
+  record: ThreatRecord,
+  outcome: RecheckOutcome,
+): { record: ThreatRecord; reopened: boolean } {
+  const current = triageGeneration(record);
+  if (outcome.generation !== current) {
+    throw new RecheckStale(
+      `${record.cve}: re-check of triage generation ${outcome.generation} ignored, the triage is now at generation ${current}`,
+    );
+  }
+  const next = structuredClone(record);
+  const at = outcome.checkedAt;
+  next.verification = {
+    state: outcome.verdict,
+    at,
+    details: outcome.details,
+    trigger: outcome.trigger,
+    services: outcome.services,
+  };
+  delete next.recheck;
+  let reopened = false;
+  if (outcome.verdict === 'still-vulnerable' && record.triage.state === 'remediated') {
+    const note = `re-check: ${outcome.details}`;
+    changeTriageState(next, reopenedState(record), at, { note, actor: 're-check' });
+    next.notes.push({ at, text: note, actor: 're-check' });
+    reopened = true;
+  }
+  return { record: next, reopened };
 }
 
 export function summarizeThreat(record: ThreatRecord, updatedAt: string): ThreatSummary {
@@ -145,6 +271,7 @@ export function summarizeThreat(record: ThreatRecord, updatedAt: string): Threat
     firstSeen: record.firstSeen,
     lastSeen: record.lastSeen,
     triageState: record.triage.state,
+    verification: record.verification?.state,
     updatedAt,
   };
 }

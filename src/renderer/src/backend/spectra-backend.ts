@@ -1,0 +1,91 @@
+import * as clients from '@restatedev/restate-sdk-clients';
+import type { CampaignRequest } from '../../../shared/campaign';
+import type { ThreatFilter, TriageRequest } from '../../../shared/threat';
+import type { ShellConfig } from './shell-config';
+import {
+  INDEX_KEY,
+  SERVICE_NAMES,
+  type CampaignIndexApi,
+  type CampaignResultsApi,
+  type CampaignsApi,
+  type CampaignWorkflowApi,
+  type ThreatIndexApi,
+  type ThreatIntelApi,
+} from '../../../shared/service-contracts';
+
+/**
+ * Everything the store asks of the backend. Answers are `unknown` on purpose:
+ * the slices parse them with the shared schemas before anything enters the
+ * store, so a server of another version can never put a malformed value on screen.
+ */
+export interface SpectraBackend {
+  listCampaigns(): PromiseLike<unknown>;
+  submitCampaign(request: CampaignRequest, idempotencyKey: string): PromiseLike<unknown>;
+  campaignProgress(campaignId: string): PromiseLike<unknown>;
+  cancelCampaign(campaignId: string, reason: string): PromiseLike<unknown>;
+  campaignReport(campaignId: string): PromiseLike<unknown>;
+  listThreats(filter: ThreatFilter): PromiseLike<unknown>;
+  threat(cve: string): PromiseLike<unknown>;
+  triageThreat(cve: string, request: TriageRequest): PromiseLike<unknown>;
+  operations(): PromiseLike<unknown>;
+}
+
+/** The message a failed call shows: the server's own words when it gave some. */
+export function describeBackendError(error: unknown): string {
+  if (error instanceof clients.HttpCallError) {
+    if (error.status === 403) return 'The backend refused the request (session token rejected).';
+    try {
+      const body = JSON.parse(error.responseText) as { message?: unknown };
+      if (typeof body.message === 'string') return body.message;
+    } catch {
+      // not JSON: fall through to the raw text
+    }
+    return error.responseText || `HTTP ${error.status}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createSpectraBackend(config: ShellConfig): SpectraBackend {
+  const ingress = clients.connect({ url: config.ingressUrl, headers: config.headers });
+
+  return {
+    listCampaigns: () =>
+      ingress
+        .objectClient<CampaignIndexApi>({ name: SERVICE_NAMES.campaignIndex }, INDEX_KEY)
+        .list(),
+    submitCampaign: (request, idempotencyKey) =>
+      ingress
+        .serviceClient<CampaignsApi>({ name: SERVICE_NAMES.campaigns })
+        .submit(request, clients.rpc.opts({ idempotencyKey })),
+    campaignProgress: (campaignId) =>
+      ingress
+        .workflowClient<CampaignWorkflowApi>({ name: SERVICE_NAMES.campaignWorkflow }, campaignId)
+        .progress(),
+    cancelCampaign: (campaignId, reason) =>
+      ingress
+        .workflowClient<CampaignWorkflowApi>({ name: SERVICE_NAMES.campaignWorkflow }, campaignId)
+        .cancel(reason),
+    campaignReport: (campaignId) =>
+      ingress
+        .objectClient<CampaignResultsApi>({ name: SERVICE_NAMES.campaignResults }, campaignId)
+        .report(),
+    listThreats: (filter) =>
+      ingress
+        .objectClient<ThreatIndexApi>({ name: SERVICE_NAMES.threatIndex }, INDEX_KEY)
+        .list(filter),
+    threat: (cve) =>
+      ingress.objectClient<ThreatIntelApi>({ name: SERVICE_NAMES.threatIntel }, cve).get(),
+    triageThreat: (cve, request) =>
+      ingress
+        .objectClient<ThreatIntelApi>({ name: SERVICE_NAMES.threatIntel }, cve)
+        .triage(request),
+    operations: async () => {
+      const response = await fetch(`${config.apiBase}/api/operations`, {
+        headers: { accept: 'application/json', ...config.headers },
+        cache: 'no-store',
+      });
+      if (!response.ok) throw new Error(`operations: HTTP ${response.status}`);
+      return (await response.json()) as unknown;
+    },
+  };
+}

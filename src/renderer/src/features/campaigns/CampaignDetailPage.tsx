@@ -1,0 +1,386 @@
+import { useCallback, useState } from 'react';
+import type { BatchSummary, CampaignProgress, CampaignReport } from '../../../../shared/campaign';
+import { BarChart } from '../../components/BarChart';
+import {
+  CampaignStateBadge,
+  ProgressBar,
+  SeverityBadge,
+  SeverityCountChips,
+} from '../../components/badges';
+import { elapsedMs, estimateRemainingMs, formatDateTime, formatDuration } from '../../lib/format';
+import { useNow, usePolling } from '../../lib/hooks';
+import { routeHref } from '../../lib/route';
+import { useAppStore } from '../../store/app-store';
+import { isFinished } from '../../store/campaigns-slice';
+import { openPortsByService, severityBars } from './campaign-report-model';
+
+const PROGRESS_POLL_MS = 1000;
+/** The report (hosts, audit) is heavier to assemble: refreshed less often while running. */
+const REPORT_POLL_MS = 4000;
+
+export function CampaignDetailPage(props: { campaignId: string }) {
+  const { campaignId } = props;
+  const progressEntry = useAppStore((state) => state.campaignProgress[campaignId]);
+  const reportEntry = useAppStore((state) => state.campaignReports[campaignId]);
+  const refreshProgress = useAppStore((state) => state.refreshProgress);
+  const loadReport = useAppStore((state) => state.loadReport);
+  const progress = progressEntry?.value ?? null;
+  const report = reportEntry?.value ?? null;
+  const finished =
+    isFinished(progress) || (progress === null && report !== null && isFinished(report));
+
+  // Live progress: polls the workflow's shared handler until the campaign
+  // ends; a reload starts here again and so picks up wherever it is.
+  usePolling(
+    useCallback(async () => {
+      const latest = await refreshProgress(campaignId);
+      if (latest === null) {
+        // No workflow state: not started yet, or past retention. The report knows which.
+        const stored = await loadReport(campaignId);
+        return !(stored && isFinished(stored));
+      }
+      if (isFinished(latest)) {
+        await loadReport(campaignId);
+        return false;
+      }
+      return true;
+    }, [campaignId, refreshProgress, loadReport]),
+    `progress:${campaignId}`,
+    { intervalMs: PROGRESS_POLL_MS },
+  );
+  usePolling(
+    useCallback(async () => {
+      await loadReport(campaignId);
+      return true;
+    }, [campaignId, loadReport]),
+    `report:${campaignId}`,
+    { intervalMs: REPORT_POLL_MS },
+    !finished,
+  );
+
+  const name = progress?.name ?? report?.name ?? campaignId;
+  const state = progress?.state ?? report?.state;
+  return (
+    <section
+      className="page"
+      data-testid="campaign-detail-page"
+      data-campaign-id={campaignId}
+      aria-labelledby="campaign-title"
+    >
+      <div className="page-header">
+        <div>
+          <div className="breadcrumb">
+            <a href={routeHref({ screen: 'campaigns' })}>Campaigns</a> /{' '}
+            <span className="mono">{campaignId}</span>
+          </div>
+          <h1 id="campaign-title">{name}</h1>
+        </div>
+        {state ? <CampaignStateBadge state={state} /> : null}
+        <span className="spacer" />
+        {progress && !finished ? <CancelButton campaignId={campaignId} /> : null}
+      </div>
+      {progressEntry?.status === 'error' ? (
+        <p className="notice error" role="alert">
+          Progress is not updating: {progressEntry.error}
+        </p>
+      ) : null}
+      {progress ? (
+        <LiveProgress progress={progress} />
+      ) : report ? (
+        <ReportTotals report={report} />
+      ) : (
+        <p className="notice" data-testid="campaign-starting">
+          Waiting for the campaign to start…
+        </p>
+      )}
+      {report ? <CampaignReportView report={report} finished={finished} /> : null}
+    </section>
+  );
+}
+
+function CancelButton(props: { campaignId: string }) {
+  const cancellation = useAppStore((state) => state.cancellations[props.campaignId] ?? 'idle');
+  const cancelCampaign = useAppStore((state) => state.cancelCampaign);
+  const [confirming, setConfirming] = useState(false);
+  if (cancellation === 'accepted') return <span className="muted">Cancelling…</span>;
+  if (confirming)
+    return (
+      <span className="form-actions">
+        <span>Stop scheduling new batches? Results so far are kept.</span>
+        <button
+          type="button"
+          className="danger"
+          data-testid="cancel-confirm"
+          disabled={cancellation === 'cancelling'}
+          onClick={() => void cancelCampaign(props.campaignId, 'cancelled by the analyst')}
+        >
+          Cancel campaign
+        </button>
+        <button type="button" onClick={() => setConfirming(false)}>
+          Keep running
+        </button>
+      </span>
+    );
+  return (
+    <>
+      {cancellation === 'error' ? (
+        <span className="notice error">Cancel failed; try again.</span>
+      ) : null}
+      <button
+        type="button"
+        className="danger"
+        data-testid="cancel-campaign"
+        onClick={() => setConfirming(true)}
+      >
+        Cancel…
+      </button>
+    </>
+  );
+}
+
+function LiveProgress(props: { progress: CampaignProgress }) {
+  const { progress } = props;
+  const now = useNow(1000);
+  const { totals } = progress;
+  const elapsed = elapsedMs(progress.startedAt, progress.finishedAt, now);
+  const remaining = progress.finishedAt
+    ? undefined
+    : estimateRemainingMs(elapsed, totals.targetsDone, totals.targets);
+  const percent = totals.targets > 0 ? Math.round((totals.targetsDone / totals.targets) * 100) : 0;
+  return (
+    <div className="card" data-testid="campaign-progress" data-state={progress.state}>
+      <div className="page-header" style={{ marginBottom: 10 }}>
+        <h2 style={{ margin: 0 }}>Progress</h2>
+        <span className="mono" data-testid="progress-percent">
+          {percent}%
+        </span>
+        <span className="muted">
+          {totals.targetsDone.toLocaleString('en-US')} of {totals.targets.toLocaleString('en-US')}{' '}
+          hosts
+        </span>
+      </div>
+      <ProgressBar
+        done={totals.targetsDone}
+        total={totals.targets}
+        large
+        label="Campaign progress"
+      />
+      <div className="stats" style={{ marginTop: 14 }}>
+        <Stat label="Elapsed" value={formatDuration(elapsed)} testId="elapsed" />
+        <Stat
+          label="Remaining"
+          value={
+            progress.finishedAt
+              ? '—'
+              : remaining === undefined
+                ? 'estimating…'
+                : `~${formatDuration(remaining)}`
+          }
+          testId="remaining"
+        />
+        <Stat label="Hosts up" value={totals.hostsUp.toLocaleString('en-US')} testId="hosts-up" />
+        <Stat
+          label="Open ports"
+          value={totals.openPorts.toLocaleString('en-US')}
+          testId="open-ports"
+        />
+        <div className="stat">
+          <div className="stat-label">Findings</div>
+          <div style={{ marginTop: 6 }}>
+            <SeverityCountChips counts={totals.findings} />
+          </div>
+        </div>
+      </div>
+      <h3 style={{ marginTop: 16 }}>
+        {progress.batches.length} batches of up to {progress.batchSize} hosts
+      </h3>
+      <BatchGrid batches={progress.batches} />
+      {progress.error ? <p className="notice error">{progress.error}</p> : null}
+    </div>
+  );
+}
+
+function Stat(props: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="stat">
+      <div className="stat-label">{props.label}</div>
+      <div className="stat-value" data-testid={props.testId}>
+        {props.value}
+      </div>
+    </div>
+  );
+}
+
+const BATCH_STATES = ['pending', 'running', 'done', 'failed', 'cancelled'] as const;
+
+function BatchGrid(props: { batches: BatchSummary[] }) {
+  const counts = Object.fromEntries(
+    BATCH_STATES.map((state) => [
+      state,
+      props.batches.filter((batch) => batch.state === state).length,
+    ]),
+  );
+  return (
+    <>
+      <div className="batch-grid" data-testid="batch-grid" role="list" aria-label="Batch states">
+        {props.batches.map((batch) => {
+          const title = `Batch ${batch.index + 1}: ${batch.state}, ${batch.targets} hosts, ${batch.hostsUp} up, ${batch.openPorts} open ports${batch.error ? ` — ${batch.error}` : ''}`;
+          return (
+            <div
+              key={batch.index}
+              role="listitem"
+              className={`batch batch-${batch.state}`}
+              title={title}
+              aria-label={title}
+              data-state={batch.state}
+            />
+          );
+        })}
+      </div>
+      <div className="legend" style={{ marginTop: 8 }}>
+        {BATCH_STATES.map((state) => (
+          <span key={state}>
+            <span className={`batch batch-${state}`} />
+            {state} {counts[state]}
+          </span>
+        ))}
+      </div>
+    </>
+  );
+}
+
+function ReportTotals(props: { report: CampaignReport }) {
+  const { totals } = props.report;
+  return (
+    <div className="stats">
+      <Stat label="Hosts" value={`${totals.targetsDone} / ${totals.targets}`} />
+      <Stat label="Hosts up" value={String(totals.hostsUp)} testId="hosts-up" />
+      <Stat label="Open ports" value={String(totals.openPorts)} testId="open-ports" />
+      <Stat
+        label="Duration"
+        value={formatDuration(
+          elapsedMs(props.report.startedAt, props.report.finishedAt, Date.now()),
+        )}
+      />
+    </div>
+  );
+}
+
+function CampaignReportView(props: { report: CampaignReport; finished: boolean }) {
+  const { report } = props;
+  return (
+    <>
+      <div className="grid-2">
+        <div className="card">
+          <h2>Findings by severity</h2>
+          <BarChart
+            data={severityBars(report.totals.findings)}
+            title="Findings by severity"
+            testId="chart-severity"
+          />
+        </div>
+        <div className="card">
+          <h2>Open ports per service</h2>
+          <BarChart
+            data={openPortsByService(report)}
+            title="Open ports per service"
+            testId="chart-services"
+          />
+        </div>
+      </div>
+      <div className="card" data-testid="campaign-report" data-complete={report.complete}>
+        <div className="page-header" style={{ marginBottom: 8 }}>
+          <h2 style={{ margin: 0 }}>{props.finished ? 'Report' : 'Results so far'}</h2>
+          {props.finished && !report.complete ? (
+            <span className="badge state-cancelled">incomplete</span>
+          ) : null}
+          <span className="muted">
+            {report.hosts.length} hosts with open ports · {report.threats.length} CVEs
+          </span>
+        </div>
+        <div className="grid-2">
+          <div className="table-wrap" style={{ maxHeight: 420 }}>
+            <h3>Hosts and ports</h3>
+            <table data-testid="report-hosts">
+              <thead>
+                <tr>
+                  <th>Host</th>
+                  <th className="num">Port</th>
+                  <th>Service</th>
+                  <th>CVEs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.hosts.flatMap((host) =>
+                  host.ports.map((port, index) => (
+                    <tr key={`${host.host}:${port.port}`}>
+                      <td className="mono">{index === 0 ? host.host : ''}</td>
+                      <td className="num mono">{port.port}</td>
+                      <td>
+                        {[port.product ?? port.service, port.version].filter(Boolean).join(' ') ||
+                          '—'}
+                      </td>
+                      <td className="mono">{port.cves.length > 0 ? port.cves.length : ''}</td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          </div>
+          <div className="table-wrap" style={{ maxHeight: 420 }}>
+            <h3>CVEs</h3>
+            <table data-testid="report-threats">
+              <thead>
+                <tr>
+                  <th>CVE</th>
+                  <th>Severity</th>
+                  <th>Product</th>
+                  <th>Where</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.threats.map((threat) => (
+                  <tr key={threat.cve} data-cve={threat.cve}>
+                    <td className="mono nowrap">
+                      <a href={routeHref({ screen: 'threat', cve: threat.cve })}>{threat.cve}</a>
+                    </td>
+                    <td>
+                      <SeverityBadge severity={threat.severity} score={threat.cvssScore} />
+                    </td>
+                    <td>{threat.product}</td>
+                    <td className="mono">
+                      {threat.affected
+                        .map((affected) => `${affected.host}:${affected.port}`)
+                        .join(', ')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+        {report.skipped.length + report.failedBatches.length > 0 ? (
+          <p className="notice">
+            {report.skipped.length} targets skipped, {report.failedBatches.length} batches failed
+            {report.failedBatches[0] ? ` (first: ${report.failedBatches[0].error})` : ''}.
+          </p>
+        ) : null}
+      </div>
+      <div className="card">
+        <h2>Audit trail</h2>
+        <ol className="timeline" data-testid="audit-trail">
+          {report.audit.map((entry, index) => (
+            <li key={index}>
+              <span className="muted mono">{formatDateTime(entry.at, true)}</span>
+              <span>
+                <strong>{entry.event}</strong>
+                {entry.detail ? ` — ${entry.detail}` : ''}
+                {entry.actor ? <span className="muted"> by {entry.actor}</span> : null}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </div>
+    </>
+  );
+}

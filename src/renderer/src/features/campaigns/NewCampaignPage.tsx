@@ -1,0 +1,398 @@
+import {
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
+import { LineNumberedTextarea } from '../../components/LineNumberedTextarea';
+import { routeHref } from '../../lib/route';
+import { useAppStore } from '../../store/app-store';
+import {
+  checkCampaignForm,
+  EMPTY_CAMPAIGN_FORM,
+  issuesFor,
+  offendingLines,
+  randomKey,
+  SubmissionKeys,
+  toCampaignRequest,
+  type CampaignFormValues,
+  type FormField,
+  type FormIssue,
+} from './campaign-form-model';
+
+/** Files larger than this are refused: a target list is text, not a disk image. */
+const MAX_TARGET_FILE_BYTES = 8 * 1024 * 1024;
+
+function IssueList(props: { id: string; issues: FormIssue[]; field: FormField }) {
+  if (props.issues.length === 0) return null;
+  return (
+    <ul className="field-issues" id={props.id} data-testid={`issues-${props.field}`}>
+      {props.issues.map((issue, index) => (
+        <li key={index} data-line={issue.line}>
+          {issue.line > 0 ? `Line ${issue.line}: ` : ''}
+          {issue.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Field(props: {
+  field: FormField;
+  label: string;
+  hint?: string;
+  issues: FormIssue[];
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
+}) {
+  const id = `field-${props.field}`;
+  const issuesId = `${id}-issues`;
+  const invalid = props.issues.length > 0;
+  return (
+    <div className="field" data-invalid={invalid}>
+      <label htmlFor={id}>
+        {props.label} {props.hint ? <span className="field-hint">{props.hint}</span> : null}
+      </label>
+      {props.children({ id, describedBy: invalid ? issuesId : undefined, invalid })}
+      <IssueList id={issuesId} issues={props.issues} field={props.field} />
+    </div>
+  );
+}
+
+export function NewCampaignPage() {
+  const [values, setValues] = useState<CampaignFormValues>(EMPTY_CAMPAIGN_FORM);
+  const [touched, setTouched] = useState(false);
+  const [fileNote, setFileNote] = useState<string>();
+  const keys = useRef(new SubmissionKeys(randomKey));
+  const submission = useAppStore((state) => state.submission);
+  const submitCampaign = useAppStore((state) => state.submitCampaign);
+  const resetSubmission = useAppStore((state) => state.resetSubmission);
+
+  useEffect(() => resetSubmission, [resetSubmission]);
+
+  // Parsing a large paste runs at low priority so typing stays responsive.
+  const deferred = useDeferredValue(values);
+  const check = useMemo(() => checkCampaignForm(deferred), [deferred]);
+  const shownIssues = (field: FormField) => (touched ? issuesFor(check, field) : []);
+
+  const update = (patch: Partial<CampaignFormValues>) => {
+    keys.current.reset();
+    setTouched(true);
+    setValues((current) => ({ ...current, ...patch }));
+  };
+
+  const loadFile = async (file: File | undefined) => {
+    if (!file) return;
+    if (file.size > MAX_TARGET_FILE_BYTES) {
+      setFileNote(`${file.name} is larger than 8 MiB; paste a shorter list.`);
+      return;
+    }
+    const text = await file.text();
+    update({ targets: text.replace(/\r\n?/g, '\n') });
+    setFileNote(
+      `Loaded ${file.name} (${text.split('\n').filter((line) => line.trim()).length} lines).`,
+    );
+  };
+
+  const submitting = submission.status === 'submitting';
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    const now = checkCampaignForm(values);
+    if (now.issues.length > 0 || submitting) {
+      const first = now.issues[0];
+      if (first) document.getElementById(`field-${first.field}`)?.focus();
+      return;
+    }
+    const campaign = await submitCampaign(toCampaignRequest(values), keys.current.current());
+    if (campaign) {
+      keys.current.reset();
+      window.location.hash = routeHref({ screen: 'campaign', campaignId: campaign.campaignId });
+    }
+  };
+
+  const plan = check.plan;
+  return (
+    <section className="page" data-testid="new-campaign-page" aria-labelledby="new-campaign-title">
+      <div className="page-header">
+        <div>
+          <div className="breadcrumb">
+            <a href={routeHref({ screen: 'campaigns' })}>Campaigns</a> /
+          </div>
+          <h1 id="new-campaign-title">New campaign</h1>
+        </div>
+      </div>
+      <form className="form-grid" onSubmit={onSubmit} noValidate data-testid="campaign-form">
+        <div className="card" style={{ display: 'flex', flexDirection: 'column', gap: 14 }}>
+          <Field field="name" label="Name" issues={shownIssues('name')}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                value={values.name}
+                maxLength={200}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                data-testid="campaign-name"
+                onChange={(event) => update({ name: event.target.value })}
+              />
+            )}
+          </Field>
+          <Field
+            field="targets"
+            label="Targets"
+            hint="addresses, ranges (10.0.0.1-50), CIDR, hostnames; one or more per line, # comments"
+            issues={shownIssues('targets')}
+          >
+            {({ id, describedBy, invalid }) => (
+              <>
+                <LineNumberedTextarea
+                  id={id}
+                  rows={8}
+                  value={values.targets}
+                  badLines={offendingLines(shownIssues('targets'))}
+                  describedBy={describedBy}
+                  invalid={invalid}
+                  testId="campaign-targets"
+                  placeholder={
+                    '127.10.0.1-30\n# one target per line, or several separated by spaces'
+                  }
+                  onChange={(targets) => update({ targets })}
+                />
+                <div className="form-row" style={{ alignItems: 'center' }}>
+                  <label className="button" htmlFor="targets-file" style={{ fontWeight: 500 }}>
+                    Load from file…
+                  </label>
+                  <input
+                    id="targets-file"
+                    type="file"
+                    accept=".txt,.csv,.lst,text/plain"
+                    data-testid="campaign-targets-file"
+                    style={{ position: 'absolute', width: 1, height: 1, opacity: 0 }}
+                    onChange={(event) => void loadFile(event.target.files?.[0])}
+                  />
+                  {fileNote ? <span className="muted">{fileNote}</span> : null}
+                </div>
+              </>
+            )}
+          </Field>
+          <Field
+            field="exclusions"
+            label="Exclusions"
+            hint="optional, same syntax"
+            issues={shownIssues('exclusions')}
+          >
+            {({ id, describedBy, invalid }) => (
+              <LineNumberedTextarea
+                id={id}
+                rows={2}
+                value={values.exclusions}
+                badLines={offendingLines(shownIssues('exclusions'))}
+                describedBy={describedBy}
+                invalid={invalid}
+                testId="campaign-exclusions"
+                onChange={(exclusions) => update({ exclusions })}
+              />
+            )}
+          </Field>
+          <Field
+            field="scope"
+            label="Scope"
+            hint="networks this campaign may touch; mark sensitive ones with !sensitive"
+            issues={shownIssues('scope')}
+          >
+            {({ id, describedBy, invalid }) => (
+              <LineNumberedTextarea
+                id={id}
+                rows={3}
+                value={values.scope}
+                badLines={offendingLines(shownIssues('scope'))}
+                describedBy={describedBy}
+                invalid={invalid}
+                testId="campaign-scope"
+                placeholder="127.10.0.0/24"
+                onChange={(scope) => update({ scope })}
+              />
+            )}
+          </Field>
+        </div>
+
+        <div style={{ display: 'flex', flexDirection: 'column', gap: 16 }}>
+          <div className="card" style={{ display: 'flex', flexDirection: 'column', gap: 14 }}>
+            <Field field="ports" label="Ports" issues={shownIssues('ports')}>
+              {({ id, describedBy, invalid }) => (
+                <>
+                  <select
+                    id="ports-preset"
+                    aria-label="Port preset"
+                    value={values.portsPreset}
+                    data-testid="campaign-ports-preset"
+                    onChange={(event) =>
+                      update({
+                        portsPreset: event.target.value as CampaignFormValues['portsPreset'],
+                      })
+                    }
+                  >
+                    <option value="top-100">Top 100 TCP ports</option>
+                    <option value="top-1000">Top 1000 TCP ports</option>
+                    <option value="custom">Custom list…</option>
+                  </select>
+                  {values.portsPreset === 'custom' ? (
+                    <LineNumberedTextarea
+                      id={id}
+                      rows={2}
+                      value={values.customPorts}
+                      badLines={offendingLines(shownIssues('ports'))}
+                      describedBy={describedBy}
+                      invalid={invalid}
+                      testId="campaign-ports"
+                      placeholder="22,80,443,8000-8100"
+                      onChange={(customPorts) => update({ customPorts })}
+                    />
+                  ) : null}
+                </>
+              )}
+            </Field>
+            <div className="form-row">
+              <Field
+                field="batchSize"
+                label="Batch size"
+                hint="hosts per batch"
+                issues={shownIssues('batchSize')}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    inputMode="numeric"
+                    value={values.batchSize}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    data-testid="campaign-batch-size"
+                    onChange={(event) => update({ batchSize: event.target.value })}
+                  />
+                )}
+              </Field>
+              <div className="field">
+                <label htmlFor="field-engine">Engine</label>
+                <select
+                  id="field-engine"
+                  value={values.engine}
+                  data-testid="campaign-engine"
+                  onChange={(event) =>
+                    update({ engine: event.target.value as CampaignFormValues['engine'] })
+                  }
+                >
+                  <option value="auto">Auto (nmap if installed)</option>
+                  <option value="builtin">Built-in TCP connect</option>
+                  <option value="nmap">nmap</option>
+                </select>
+              </div>
+            </div>
+            <div className="form-row">
+              <Field
+                field="batchesInFlight"
+                label="Parallel batches"
+                hint="1–32"
+                issues={shownIssues('batchesInFlight')}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    inputMode="numeric"
+                    placeholder="4"
+                    value={values.batchesInFlight}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    data-testid="campaign-batches-in-flight"
+                    onChange={(event) => update({ batchesInFlight: event.target.value })}
+                  />
+                )}
+              </Field>
+              <Field
+                field="connectTimeoutMs"
+                label="Connect timeout"
+                hint="ms, built-in"
+                issues={shownIssues('connectTimeoutMs')}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    inputMode="numeric"
+                    placeholder="default"
+                    value={values.connectTimeoutMs}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    data-testid="campaign-timeout"
+                    onChange={(event) => update({ connectTimeoutMs: event.target.value })}
+                  />
+                )}
+              </Field>
+            </div>
+            <div className="field">
+              <label htmlFor="field-schedule">
+                Schedule <span className="field-hint">coming with scheduled campaigns</span>
+              </label>
+              <select id="field-schedule" disabled data-testid="campaign-schedule">
+                <option>Run now</option>
+              </select>
+            </div>
+          </div>
+
+          <div className="card" aria-live="polite" data-testid="campaign-plan">
+            <h3>Dry run</h3>
+            {plan ? (
+              <dl className="facts">
+                <dt>Targets</dt>
+                <dd>
+                  {plan.hostCount.toLocaleString('en-US')} hosts (
+                  {plan.firstTargets.slice(0, 3).join(', ')}
+                  {plan.hostCount > 3 ? ', …' : ''})
+                </dd>
+                <dt>Ports</dt>
+                <dd className="mono">{plan.portsSummary}</dd>
+                <dt>Probes</dt>
+                <dd>{plan.probeCount.toLocaleString('en-US')}</dd>
+                <dt>Batches</dt>
+                <dd>
+                  {plan.batchCount} of up to {plan.batchSize}
+                </dd>
+                {plan.scope.sensitiveTargets.length > 0 ? (
+                  <>
+                    <dt>Approval</dt>
+                    <dd>needed: reaches a sensitive network</dd>
+                  </>
+                ) : null}
+              </dl>
+            ) : (
+              <p className="muted" data-testid="plan-issue-count">
+                {touched
+                  ? `${check.issues.length} issue${check.issues.length === 1 ? '' : 's'} to fix before starting.`
+                  : 'Fill in targets, ports and scope to see what the campaign will do.'}
+              </p>
+            )}
+          </div>
+
+          {submission.status === 'error' ? (
+            <p className="notice error" role="alert" data-testid="submit-error">
+              The campaign was not started: {submission.error}
+            </p>
+          ) : null}
+          <div className="form-actions">
+            <button
+              type="submit"
+              className="primary"
+              disabled={submitting}
+              data-testid="campaign-submit"
+            >
+              {submitting ? 'Starting…' : 'Start campaign'}
+            </button>
+            <a className="button" href={routeHref({ screen: 'campaigns' })}>
+              Cancel
+            </a>
+          </div>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+/** The app's screens, addressed by the URL hash so a reload lands on the same one. */
+export type Route =
+  | { screen: 'campaigns' }
+  | { screen: 'new-campaign' }
+  | { screen: 'campaign'; campaignId: string }
+  | { screen: 'threats' }
+  | { screen: 'threat'; cve: string }
+  | { screen: 'operations' };
+
+export type Section = 'campaigns' | 'threats' | 'operations';
+
+export function parseRoute(hash: string): Route {
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((part) => part !== '')
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    });
+  const [first, second] = parts;
+  if (first === 'campaigns') {
+    if (second === 'new') return { screen: 'new-campaign' };
+    if (second) return { screen: 'campaign', campaignId: second };
+    return { screen: 'campaigns' };
+  }
+  if (first === 'threats')
+    return second ? { screen: 'threat', cve: second } : { screen: 'threats' };
+  if (first === 'operations') return { screen: 'operations' };
+  return { screen: 'campaigns' };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.screen) {
+    case 'campaigns':
+      return '#/campaigns';
+    case 'new-campaign':
+      return '#/campaigns/new';
+    case 'campaign':
+      return `#/campaigns/${encodeURIComponent(route.campaignId)}`;
+    case 'threats':
+      return '#/threats';
+    case 'threat':
+      return `#/threats/${encodeURIComponent(route.cve)}`;
+    case 'operations':
+      return '#/operations';
+  }
+}
+
+export function sectionOf(route: Route): Section {
+  switch (route.screen) {
+    case 'threats':
+    case 'threat':
+      return 'threats';
+    case 'operations':
+      return 'operations';
+    default:
+      return 'campaigns';
+  }
+}

@@ -1,0 +1,18 @@
+import type { SpectraBackend } from '../backend/spectra-backend';
+
+/** A backend whose every call fails unless the test supplies it. */
+export function fakeBackend(overrides: Partial<SpectraBackend> = {}): SpectraBackend {
+  const missing = (name: string) => () => Promise.reject(new Error(`${name} not faked`));
+  return {
+    listCampaigns: missing('listCampaigns'),
+    submitCampaign: missing('submitCampaign'),
+    campaignProgress: missing('campaignProgress'),
+    cancelCampaign: missing('cancelCampaign'),
+    campaignReport: missing('campaignReport'),
+    listThreats: missing('listThreats'),
+    threat: missing('threat'),
+    triageThreat: missing('triageThreat'),
+    operations: missing('operations'),
+    ...overrides,
+  };
+}

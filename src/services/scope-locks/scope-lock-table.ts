@@ -1,0 +1,139 @@
+import type { ScopeLockEntry, ScopeLockStatus } from '../../shared/campaign.js';
+import { parseScope } from '../../shared/scope.js';
+import { type AddressInterval, intersectInterval, mergeIntervals } from '../../shared/target-spec.js';
+
+/**
+ * The decisions behind the ScopeLocks object, as pure functions over its
+ * state. Two campaigns conflict when any of their scope networks share an
+ * address (interval overlap, so `10.0.0.0/16` and `10.0.0.128/25` conflict).
+ * Waiters are served first come, first served: a campaign is granted only
+ * when it overlaps neither a holder nor a campaign queued before it, so a
+ * stream of small campaigns cannot starve a large one.
+ */
+
+export interface LockWaiter extends ScopeLockEntry {
+  /** Resolved by the ScopeLocks object when the lock is granted. */
+  awakeableId: string;
+}
+
+export interface LockTable {
+  holders: ScopeLockEntry[];
+  queue: LockWaiter[];
+}
+
+export const EMPTY_LOCK_TABLE: LockTable = { holders: [], queue: [] };
+
+/** The included networks of a scope, canonical (exclusions only narrow what is scanned, not what is locked). */
+export function lockNetworks(scope: Parameters<typeof parseScope>[0]): string[] {
+  const parsed = parseScope(scope);
+  if (!parsed.ok) throw new Error(parsed.issues.map((issue) => issue.message).join('; '));
+  return [
+    ...new Set(
+      parsed.value.networks
+        .filter((network) => !network.excluded)
+        .map((network) => network.network),
+    ),
+  ];
+}
+
+function intervalsOf(networks: readonly string[]): AddressInterval[] {
+  const parsed = parseScope(networks.join('\n'));
+  // Networks come from lockNetworks, so they always parse; an empty set conflicts with nothing.
+  return parsed.ok ? mergeIntervals(parsed.value.networks.map((network) => network.interval)) : [];
+}
+
+export function networksOverlap(left: readonly string[], right: readonly string[]): boolean {
+  const merged = intervalsOf(left);
+  return intervalsOf(right).some((interval) => intersectInterval(merged, interval).length > 0);
+}
+
+/** Campaigns that stand in the way of `entry`: overlapping holders, then overlapping waiters ahead of it. */
+function blockers(table: LockTable, entry: ScopeLockEntry): string[] {
+  const ahead = table.queue.slice(
+    0,
+    Math.max(
+      0,
+      table.queue.findIndex((waiter) => waiter.campaignId === entry.campaignId),
+    ),
+  );
+  const inQueue = table.queue.some((waiter) => waiter.campaignId === entry.campaignId);
+  return [...table.holders, ...(inQueue ? ahead : table.queue)]
+    .filter(
+      (other) =>
+        other.campaignId !== entry.campaignId && networksOverlap(other.networks, entry.networks),
+    )
+    .map((other) => other.campaignId);
+}
+
+export type AcquireResult =
+  | { granted: true; table: LockTable }
+  | { granted: false; table: LockTable; position: number; blockedBy: string[] };
+
+/** Grants the lock at once, or queues the campaign. Asking again changes nothing. */
+export function acquireLock(table: LockTable, waiter: LockWaiter): AcquireResult {
+  if (table.holders.some((holder) => holder.campaignId === waiter.campaignId))
+    return { granted: true, table };
+  const queued = table.queue.findIndex((entry) => entry.campaignId === waiter.campaignId);
+  if (queued >= 0) {
+    return {
+      granted: false,
+      table,
+      position: queued + 1,
+      blockedBy: blockers(table, table.queue[queued]!),
+    };
+  }
+  const blockedBy = blockers(table, waiter);
+  if (blockedBy.length === 0) {
+    const { awakeableId: _unused, ...holder } = waiter;
+    return { granted: true, table: { ...table, holders: [...table.holders, holder] } };
+  }
+  const next = { ...table, queue: [...table.queue, waiter] };
+  return { granted: false, table: next, position: next.queue.length, blockedBy };
+}
+
+/**
+ * Drops the campaign as holder and as waiter (a cancelled waiter leaves the
+ * queue), then grants every waiter now free, in queue order. Releasing what
+ * is not held changes nothing.
+ */
+export function releaseLock(
+  table: LockTable,
+  campaignId: string,
+): { table: LockTable; granted: LockWaiter[] } {
+  let current: LockTable = {
+    holders: table.holders.filter((holder) => holder.campaignId !== campaignId),
+    queue: table.queue.filter((waiter) => waiter.campaignId !== campaignId),
+  };
+  const granted: LockWaiter[] = [];
+  for (const waiter of current.queue) {
+    if (blockers(current, waiter).length > 0) continue;
+    const { awakeableId: _unused, ...holder } = waiter;
+    current = {
+      holders: [...current.holders, holder],
+      queue: current.queue.filter((entry) => entry.campaignId !== waiter.campaignId),
+    };
+    granted.push(waiter);
+  }
+  return { table: current, granted };
+}
+
+/** Position (1 is next) and blockers of a queued campaign; undefined when it is not queued. */
+export function queueStanding(
+  table: LockTable,
+  campaignId: string,
+): { position: number; blockedBy: string[]; queuedAt: string } | undefined {
+  const index = table.queue.findIndex((waiter) => waiter.campaignId === campaignId);
+  if (index < 0) return undefined;
+  const waiter = table.queue[index]!;
+  return { position: index + 1, blockedBy: blockers(table, waiter), queuedAt: waiter.since };
+}
+
+export function lockStatus(table: LockTable): ScopeLockStatus {
+  return {
+    holders: table.holders,
+    queue: table.queue.map(({ awakeableId: _unused, ...entry }, index) => ({
+      ...entry,
+      position: index + 1,
+    })),
+  };
+}

@@ -1,0 +1,58 @@
+import type {
+  CampaignListing,
+  CampaignProgress,
+  CampaignReport,
+  CampaignRequest,
+  SubmittedCampaign,
+} from './campaign.js';
+import type { ThreatFilter, ThreatRecord, ThreatSummary, TriageRequest } from './threat.js';
+
+/**
+ * The handlers the renderer calls, as the Restate ingress client sees them.
+ *
+ * The renderer cannot `import type` the service definitions themselves: their
+ * files pull Node-only modules into the web tsconfig's program (TS6307 and
+ * missing `Buffer`/`node:net` types). These declarations are written from the
+ * shared schemas instead, and `e2e/service-contracts.typecheck.ts` (compiled
+ * by the Node tsconfig) proves each real service is callable wherever these
+ * are, with the same names, so a changed handler breaks the typecheck, not the app.
+ *
+ * The first parameter stands for the handler's context, which a client never passes.
+ */
+export interface CampaignsApi {
+  submit(context: unknown, request: CampaignRequest): Promise<SubmittedCampaign>;
+}
+
+export interface CampaignWorkflowApi {
+  progress(context: unknown): Promise<CampaignProgress | null>;
+  cancel(context: unknown, reason?: string): Promise<{ accepted: boolean }>;
+}
+
+export interface CampaignResultsApi {
+  report(context: unknown): Promise<CampaignReport | null>;
+}
+
+export interface CampaignIndexApi {
+  list(context: unknown): Promise<CampaignListing[]>;
+}
+
+export interface ThreatIntelApi {
+  get(context: unknown): Promise<ThreatRecord | null>;
+  triage(context: unknown, request: TriageRequest): Promise<ThreatRecord>;
+}
+
+export interface ThreatIndexApi {
+  list(context: unknown, filter: ThreatFilter): Promise<ThreatSummary[]>;
+}
+
+export const SERVICE_NAMES = {
+  campaigns: 'Campaigns',
+  campaignWorkflow: 'CampaignWorkflow',
+  campaignResults: 'CampaignResults',
+  campaignIndex: 'CampaignIndex',
+  threatIntel: 'ThreatIntel',
+  threatIndex: 'ThreatIndex',
+} as const;
+
+/** Singleton object keys (see the index objects). */
+export const INDEX_KEY = 'all';
