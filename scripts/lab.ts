@@ -119,7 +119,10 @@ async function main(): Promise<void> {
   );
   console.log('scan it with:');
   console.log(`  nmap -sT -sV -T4 -n -Pn -p ${ports.join(',')} ${targets}`);
-  console.log(`  npm run spectra -- scan --targets '${targets}' --ports ${ports.join(',')}`);
+  const [first, second] = (lab.hosts[0] ?? '127.0.0.1').split('.');
+  console.log(
+    `  npm run spectra -- scan --targets '${targets}' --ports ${ports.join(',')} --scope ${first}.${second}.0.0/16`,
+  );
   console.log('lab ready; Ctrl-C stops it');
 
   let stopping = false;

@@ -52,8 +52,15 @@ export async function withHost<T>(
   }
 }
 
-/** Restate's ingress errors carry the handler's TerminalError text; keep only that. */
+/** Restate's ingress errors carry the handler's TerminalError text in a JSON body; keep only that. */
 export function describeIngressError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^.*?"message"\s*:\s*"(.*?)".*$/s, '$1');
+  const body = message.slice(message.indexOf('{'));
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // Not a JSON error body: show it as it came.
+  }
+  return message;
 }

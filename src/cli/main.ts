@@ -4,7 +4,15 @@ import { doctorCommand } from './commands/doctor-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { scanCommand } from './commands/scan-command.js';
 import { attachCommand, campaignCommand, campaignsCommand } from './commands/campaign-commands.js';
+import { approvalsCommand, approveCommand, rejectCommand } from './commands/approval-commands.js';
 import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
+import { feedsCommand } from './commands/feed-commands.js';
+import { recheckCommand } from './commands/recheck-command.js';
+import {
+  scheduleCommand,
+  schedulesCommand,
+  unscheduleCommand,
+} from './commands/schedule-commands.js';
 import { APP_VERSION } from './app-version.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/. */
@@ -14,9 +22,17 @@ const COMMANDS: Command[] = [
   attachCommand,
   campaignsCommand,
   campaignCommand,
+  approvalsCommand,
+  approveCommand,
+  rejectCommand,
   threatsCommand,
   threatCommand,
   triageCommand,
+  recheckCommand,
+  scheduleCommand,
+  schedulesCommand,
+  unscheduleCommand,
+  feedsCommand,
   doctorCommand,
 ];
 

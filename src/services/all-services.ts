@@ -26,5 +26,8 @@ export function createAllServices(knowledge: KnowledgeLocations) {
     threatIndexObject,
     schedulesObject,
     createRecheckService(createKnowledgeProvider(knowledge)),
+    approvalsObject,
+    scopeLocksObject,
+    scanMarksObject,
   ];
 }

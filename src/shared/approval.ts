@@ -111,7 +111,8 @@ export function approvalRequirement(
   policy: ApprovalPolicy = DEFAULT_APPROVAL_POLICY,
 ): ApprovalRequirement {
   const reasons = approvalReasons(subject, policy);
-  if (mode === 'never') return reasons.length ? { kind: 'refuse', reasons } : { kind: 'not-needed' };
+  if (mode === 'never')
+    return reasons.length ? { kind: 'refuse', reasons } : { kind: 'not-needed' };
   if (mode === 'required') {
     return {
       kind: 'ask',
@@ -191,7 +192,7 @@ export function decisionRefusal(
       ? `approval ${pending.id} (campaign ${pending.campaignId}) timed out at ${pending.expiresAt}`
       : undefined;
   }
-  if (!past) return `no pending approval "${reference}" (see spectra approvals)`;
+  if (!past) return `no pending approval ${reference} (see spectra approvals)`;
   switch (past.outcome) {
     case 'approved':
     case 'rejected':

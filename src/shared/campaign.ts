@@ -52,7 +52,7 @@ export const CampaignRequest = CampaignPlanInputShape.extend({
     context.addIssue({
       code: 'custom',
       path: ['approval'],
-      message: `"never" refused, this campaign needs approval: ${formatApprovalReasons(requirement.reasons)}`,
+      message: `mode never refused, this campaign needs approval: ${formatApprovalReasons(requirement.reasons)}`,
     });
   }
 });

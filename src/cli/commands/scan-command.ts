@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as clients from '@restatedev/restate-sdk-clients';
-import type { CampaignRequest } from '../../shared/campaign.js';
-import { formatCampaignPlan } from '../../shared/campaign-plan.js';
+import {
+  ApprovalMode,
+  ApprovalPolicy,
+  DEFAULT_APPROVAL_TIMEOUT_MS,
+  MAX_APPROVAL_TIMEOUT_MS,
+  MIN_APPROVAL_TIMEOUT_MS,
+  approvalRequirement,
+  formatApprovalReasons,
+  formatDuration,
+  parseDuration,
+  type ApprovalRequirement,
+} from '../../shared/approval.js';
+import type { CampaignRequest, ParsedCampaignRequest } from '../../shared/campaign.js';
+import { formatCampaignPlan, type CampaignPlan } from '../../shared/campaign-plan.js';
 import { readRunningHostInfo } from '../../main/host/data-dir.js';
 import type { CampaignsService } from '../../services/campaigns/campaign-submission-service.js';
 import {
@@ -33,6 +45,8 @@ export const scanCommand: Command = {
   --in-flight N         batches scanned at once (default 4)
   --timeout MS          built-in engine connect timeout
   --rate N              built-in engine: new connections per second
+  --approval MODE       auto (ask when the policy flags the campaign), required or never (default auto)
+  --approval-timeout D  how long to wait for a decision: 90s, 30m, 24h, 2d (default 24h)
   --dry-run             validate and print the plan; send nothing
   --detach              print the campaign id and return (needs a running host: spectra serve)
   --json                print the final report as JSON
@@ -51,6 +65,8 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     'in-flight': { type: 'string' },
     timeout: { type: 'string' },
     rate: { type: 'string' },
+    approval: { type: 'string' },
+    'approval-timeout': { type: 'string' },
     'dry-run': { type: 'boolean' },
     detach: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -69,8 +85,11 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
       }
       throw error;
     }
+    const approval = approvalOf(validated.request, validated.plan);
     if (parsed.values['dry-run']) {
-      process.stdout.write(formatCampaignPlan(validated.plan) + '\n(dry run: no packet sent)\n');
+      process.stdout.write(
+        `${formatCampaignPlan(validated.plan)}\n${formatApprovalPlan(validated.request, approval)}\n(dry run: no packet sent)\n`,
+      );
       return 0;
     }
 
@@ -102,6 +121,11 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
       process.stderr.write(
         `campaign ${submitted.campaignId}: ${submitted.hostCount} hosts x ${submitted.portCount} ports in ${submitted.batchCount} batches\n`,
       );
+      if (approval.kind === 'ask') {
+        process.stderr.write(
+          `waiting for approval (${formatApprovalReasons(approval.reasons)}): spectra approve ${submitted.campaignId} --note TEXT, or spectra reject ${submitted.campaignId}\n`,
+        );
+      }
       const report = await followCampaign(connection.ingress, submitted.campaignId, {
         quiet: Boolean(parsed.values.json),
         signal: interrupt.signal,
@@ -145,6 +169,7 @@ function campaignRequestFrom(parsed: ParsedCommand): CampaignRequest {
     throw new CliError(`--engine "${engine}": expected auto, builtin or nmap`, 2);
   }
   return {
+    ...approvalOptions(parsed),
     name: stringOption(parsed, 'name') ?? targets.split(/[\n,]/)[0]!.trim().slice(0, 120),
     targets,
     exclusions: stringOption(parsed, 'exclude'),
@@ -157,4 +182,48 @@ function campaignRequestFrom(parsed: ParsedCommand): CampaignRequest {
     connectTimeoutMs: integerOption(parsed, 'timeout', { min: 50, max: 30_000 }),
     ratePerSecond: integerOption(parsed, 'rate', { min: 1, max: 1_000_000 }),
   };
+}
+
+function approvalOptions(
+  parsed: ParsedCommand,
+): Pick<CampaignRequest, 'approval' | 'approvalTimeoutMs'> {
+  const mode = stringOption(parsed, 'approval');
+  if (mode !== undefined && !ApprovalMode.safeParse(mode).success)
+    throw new CliError(`--approval "${mode}": expected auto, required or never`, 2);
+  const timeout = stringOption(parsed, 'approval-timeout');
+  let approvalTimeoutMs: number | undefined;
+  if (timeout !== undefined) {
+    approvalTimeoutMs = parseDuration(timeout);
+    if (
+      approvalTimeoutMs === undefined ||
+      approvalTimeoutMs < MIN_APPROVAL_TIMEOUT_MS ||
+      approvalTimeoutMs > MAX_APPROVAL_TIMEOUT_MS
+    ) {
+      throw new CliError(
+        `--approval-timeout "${timeout}": expected a duration from 1s to 30d such as 90s, 30m, 24h or 2d`,
+        2,
+      );
+    }
+  }
+  return { approval: mode as CampaignRequest['approval'], approvalTimeoutMs };
+}
+
+function approvalOf(request: ParsedCampaignRequest, plan: CampaignPlan): ApprovalRequirement {
+  return approvalRequirement(
+    request.approval ?? 'auto',
+    {
+      hostCount: plan.hostCount,
+      portCount: plan.portCount,
+      sensitiveTargets: plan.scope.sensitiveTargets,
+      serviceDetection: request.serviceDetection,
+    },
+    ApprovalPolicy.parse(request.approvalPolicy ?? {}),
+  );
+}
+
+function formatApprovalPlan(request: ParsedCampaignRequest, approval: ApprovalRequirement): string {
+  if (approval.kind !== 'ask')
+    return `policy:   runs without approval (${request.approval ?? 'auto'})`;
+  const timeout = formatDuration(request.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS);
+  return `policy:   waits up to ${timeout} for approval: ${formatApprovalReasons(approval.reasons)}`;
 }

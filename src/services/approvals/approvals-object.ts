@@ -1,11 +1,7 @@
 import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
-import {
-  ApprovalDecisionInput,
-  ApprovalOutcome,
-  PendingApproval,
-  decisionRefusal,
-} from '../../shared/approval.js';
+import type { ApprovalOutcome } from '../../shared/approval.js';
+import { ApprovalDecisionInput, PendingApproval, decisionRefusal } from '../../shared/approval.js';
 
 export const APPROVALS_KEY = 'all';
 const PENDING_PREFIX = 'pending:';

@@ -72,7 +72,7 @@ describe('campaigns against the loopback lab', () => {
       expect(apache.affected.map((service) => `${service.host}:${service.port}`)).toEqual([
         '127.10.0.10:80',
       ]);
-      expect(apache.severity).toBe('critical');
+      expect(apache.severity).toBe('high');
 
       const campaigns = await ingress
         .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
@@ -136,9 +136,9 @@ describe('campaigns against the loopback lab', () => {
       .list();
     await expect(
       campaigns.submit({ ...LAB_REQUEST, targets: '127.10.0.300, -oN', scope: '127.10.0.0/24' }),
-    ).rejects.toThrow(/"127\.10\.0\.300": octet out of range.*"-oN": not a target/);
+    ).rejects.toThrow(/\\?"127\.10\.0\.300\\?": octet out of range.*\\?"-oN\\?": not a target/);
     await expect(campaigns.submit({ ...LAB_REQUEST, targets: '10.0.0.1' })).rejects.toThrow(
-      /"10\.0\.0\.1": outside scope/,
+      /\\?"10\.0\.0\.1\\?": outside scope/,
     );
     const after = await ingress
       .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')

@@ -42,7 +42,13 @@ type BatchOutcome = { index: number; summary?: BatchSummary; failure?: string };
 type Cancelled = { cancelled: string };
 
 /** The steps of a campaign, in order; each may be followed by an injected failure in tests. */
-export const CAMPAIGN_STEPS = ['approval', 'engine', 'scope-locks', 'scan-marks', 'scanning'] as const;
+export const CAMPAIGN_STEPS = [
+  'approval',
+  'engine',
+  'scope-locks',
+  'scan-marks',
+  'scanning',
+] as const;
 export type CampaignStep = (typeof CAMPAIGN_STEPS)[number];
 
 export interface CampaignWorkflowOptions {
@@ -201,7 +207,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
           if (requirement.kind === 'refuse') {
             // Submission refuses this already; a direct call still must not scan.
             throw new restate.TerminalError(
-              `approval "never" refused: ${formatApprovalReasons(requirement.reasons)}`,
+              `approval mode never refused: ${formatApprovalReasons(requirement.reasons)}`,
               { errorCode: 400 },
             );
           }
@@ -335,9 +341,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
           );
           const first = await restate.RestatePromise.race([
             decision.promise.map((outcome) => ({ outcome: outcome! })),
-            context
-              .sleep(timeoutMs, 'approval timeout')
-              .map(() => ({ timedOut: true as const })),
+            context.sleep(timeoutMs, 'approval timeout').map(() => ({ timedOut: true as const })),
             cancelled,
           ]);
           // The Approvals object arbitrates: closing returns a decision recorded first.

@@ -12,7 +12,16 @@ import {
 const AT = '2026-11-03T10:00:00.000Z';
 
 function observation(host: string, port: number, product: string, version: string): Observation {
-  return { host, port, protocol: 'tcp', state: 'open', product, version, engine: 'builtin', observedAt: AT };
+  return {
+    host,
+    port,
+    protocol: 'tcp',
+    state: 'open',
+    product,
+    version,
+    engine: 'builtin',
+    observedAt: AT,
+  };
 }
 
 function finding(host: string, port: number, cve = 'CVE-2021-41773'): Finding {
@@ -70,7 +79,12 @@ describe('recheckTargets and planProbeSteps', () => {
 });
 
 describe('assessRecheck', () => {
-  const base = { cve: 'CVE-2021-41773', generation: 1, trigger: 'scheduled' as const, checkedAt: AT };
+  const base = {
+    cve: 'CVE-2021-41773',
+    generation: 1,
+    trigger: 'scheduled' as const,
+    checkedAt: AT,
+  };
 
   it('is verified when every service is closed or no longer matches', () => {
     const outcome = assessRecheck({
@@ -81,7 +95,11 @@ describe('assessRecheck', () => {
       findings: [finding('127.70.0.11', 80, 'CVE-2024-38476')],
     });
     expect(outcome.verdict).toBe('verified');
-    expect(outcome.services.map((service) => service.state)).toEqual(['closed', 'patched', 'closed']);
+    expect(outcome.services.map((service) => service.state)).toEqual([
+      'closed',
+      'patched',
+      'closed',
+    ]);
     expect(outcome.details).toBe(
       'no longer vulnerable: 127.70.0.10:80 closed, 127.70.0.11:80 now apache_httpd 2.4.62, 127.70.0.12:8080 closed',
     );

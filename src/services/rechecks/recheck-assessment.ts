@@ -63,7 +63,9 @@ export function planProbeSteps(targets: readonly RecheckTarget[]): ProbeStep[] {
     for (let start = 0; start < hosts.length; start += HOSTS_PER_PROBE) {
       const chunk = hosts.slice(start, start + HOSTS_PER_PROBE);
       const label =
-        chunk.length === 1 ? chunk[0]! : `${chunk[0]} … ${chunk[chunk.length - 1]} (${chunk.length} hosts)`;
+        chunk.length === 1
+          ? chunk[0]!
+          : `${chunk[0]} … ${chunk[chunk.length - 1]} (${chunk.length} hosts)`;
       steps.push({ hosts: chunk, ports, name: `re-probe ${label} on port ${ports.join(',')}` });
     }
   }
@@ -100,7 +102,13 @@ export function assessRecheck(evidence: RecheckEvidence): RecheckOutcome {
     const key = `${host}:${port}`;
     const finding = vulnerable.get(key);
     if (finding)
-      return { host, port, state: 'vulnerable', product: finding.product, version: finding.version };
+      return {
+        host,
+        port,
+        state: 'vulnerable',
+        product: finding.product,
+        version: finding.version,
+      };
     const observation = open.get(key);
     if (observation) {
       return {
@@ -133,7 +141,8 @@ export function assessRecheck(evidence: RecheckEvidence): RecheckOutcome {
 
 function describeService(service: ServiceCheck): string {
   const software = [service.product, service.version].filter(Boolean).join(' ');
-  if (service.state === 'vulnerable') return `${service.host}:${service.port}${software ? ` (${software})` : ''}`;
+  if (service.state === 'vulnerable')
+    return `${service.host}:${service.port}${software ? ` (${software})` : ''}`;
   if (service.state === 'patched')
     return `${service.host}:${service.port} now ${software || 'unidentified'}`;
   return `${service.host}:${service.port} closed`;

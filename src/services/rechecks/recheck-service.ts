@@ -30,10 +30,7 @@ export function createRecheckService(loadKnowledge: () => Promise<KnowledgeBase>
     handlers: {
       run: restate.handlers.handler(
         { input: restate.serde.schema(RecheckRequest) },
-        async (
-          context: restate.Context,
-          request: RecheckRequest,
-        ): Promise<RecheckResult> => {
+        async (context: restate.Context, request: RecheckRequest): Promise<RecheckResult> => {
           const trigger = request.trigger ?? 'manual';
           const threat = context.objectClient(threatIntelObject, request.cve);
           const record = await threat.get();

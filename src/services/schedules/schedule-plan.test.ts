@@ -41,9 +41,9 @@ describe('occurrences', () => {
   it('repeats one interval after creation, or from firstAt aligned past now', () => {
     expect(firstOccurrence({ kind: 'every', intervalMs: DAY_MS }, NOW)).toBe(NOW + DAY_MS);
     const firstAt = '2026-10-30T02:00:00.000Z';
-    expect(new Date(firstOccurrence({ kind: 'every', intervalMs: DAY_MS, firstAt }, NOW)).toISOString()).toBe(
-      '2026-11-02T02:00:00.000Z',
-    );
+    expect(
+      new Date(firstOccurrence({ kind: 'every', intervalMs: DAY_MS, firstAt }, NOW)).toISOString(),
+    ).toBe('2026-11-02T02:00:00.000Z');
   });
 
   it('skips occurrences missed while the host was down instead of firing each', () => {

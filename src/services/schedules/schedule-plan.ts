@@ -21,8 +21,7 @@ export class ScheduleRefused extends Error {}
 export function firstOccurrence(cadence: ScheduleCadence, now: number): number {
   if (cadence.kind === 'once') {
     const at = Date.parse(cadence.at);
-    if (at < now - PAST_TOLERANCE_MS)
-      throw new ScheduleRefused(`at: ${cadence.at} is in the past`);
+    if (at < now - PAST_TOLERANCE_MS) throw new ScheduleRefused(`at: ${cadence.at} is in the past`);
     return Math.max(at, now);
   }
   if (cadence.firstAt === undefined) return now + cadence.intervalMs;
@@ -69,9 +68,7 @@ export function newScheduleEntry(
   };
 }
 
-export type TickDecision =
-  | { fire: false; reason: string }
-  | { fire: true; idempotencyKey: string };
+export type TickDecision = { fire: false; reason: string } | { fire: true; idempotencyKey: string };
 
 /**
  * Fires only the occurrence the entry is waiting for: a tick for a removed

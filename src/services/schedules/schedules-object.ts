@@ -1,4 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
+import type { z } from 'zod';
 import {
   ScheduleCreateRequest,
   ScheduleIdInput,
@@ -7,7 +8,10 @@ import {
   type ScheduleRun,
 } from '../../shared/schedule.js';
 import { campaignsService } from '../campaigns/campaign-submission-service.js';
-import { CampaignRequestInvalid, validateCampaignRequest } from '../campaigns/campaign-validation.js';
+import {
+  CampaignRequestInvalid,
+  validateCampaignRequest,
+} from '../campaigns/campaign-validation.js';
 import {
   decideTick,
   newScheduleEntry,
@@ -40,7 +44,7 @@ export const schedulesObject = restate.object({
       { input: restate.serde.schema(ScheduleCreateRequest) },
       async (
         context: restate.ObjectContext,
-        input: ScheduleCreateRequest,
+        input: z.output<typeof ScheduleCreateRequest>,
       ): Promise<ScheduleEntry> => {
         const now = await context.date.now();
         let entry: ScheduleEntry;
@@ -65,11 +69,13 @@ export const schedulesObject = restate.object({
       async (
         context: restate.ObjectContext,
         { scheduleId }: ScheduleIdInput,
-      ): Promise<{ removed: boolean }> => {
+      ): Promise<{ removed: boolean; entry?: ScheduleEntry }> => {
         const key = ENTRY_PREFIX + scheduleId;
-        if (!(await context.get<ScheduleEntry>(key))) return { removed: false };
+        const entry = await context.get<ScheduleEntry>(key);
+        if (!entry) return { removed: false };
         context.clear(key);
-        return { removed: true };
+        // The entry as it was removed: its runs are all the runs there will ever be.
+        return { removed: true, entry };
       },
     ),
 
@@ -120,10 +126,7 @@ export const schedulesObject = restate.object({
         try {
           const submitted = await context
             .serviceClient(campaignsService)
-            .submit(
-              entry.request,
-              restate.rpc.opts({ idempotencyKey: decision.idempotencyKey }),
-            );
+            .submit(entry.request, restate.rpc.opts({ idempotencyKey: decision.idempotencyKey }));
           run = { dueAt: tick.dueAt, firedAt, campaignId: submitted.campaignId };
         } catch (error) {
           // A request that no longer validates (say, an edited scope file) is recorded, not retried forever.
@@ -132,7 +135,11 @@ export const schedulesObject = restate.object({
           run = { dueAt: tick.dueAt, firedAt, error: error.message };
         }
         const now = await context.date.now();
-        const next = recordRun(entry, run, nextOccurrence(entry.cadence, Date.parse(tick.dueAt), now));
+        const next = recordRun(
+          entry,
+          run,
+          nextOccurrence(entry.cadence, Date.parse(tick.dueAt), now),
+        );
         context.set(key, next);
         armTick(context, next, now);
       },
@@ -144,13 +151,11 @@ export type SchedulesObject = typeof schedulesObject;
 /** Sends the delayed message for the entry's next occurrence, if it has one. */
 function armTick(context: restate.ObjectContext, entry: ScheduleEntry, now: number): void {
   if (entry.state !== 'active' || !entry.nextRunAt) return;
-  context
-    .objectSendClient<ScheduleTicker>({ name: 'Schedules' }, context.key)
-    .tick(
-      { scheduleId: entry.scheduleId, generation: entry.generation, dueAt: entry.nextRunAt },
-      restate.rpc.sendOpts({
-        delay: Math.max(0, Date.parse(entry.nextRunAt) - now),
-        name: `schedule ${entry.scheduleId} at ${entry.nextRunAt}`,
-      }),
-    );
+  context.objectSendClient<ScheduleTicker>({ name: 'Schedules' }, context.key).tick(
+    { scheduleId: entry.scheduleId, generation: entry.generation, dueAt: entry.nextRunAt },
+    restate.rpc.sendOpts({
+      delay: Math.max(0, Date.parse(entry.nextRunAt) - now),
+      name: `schedule ${entry.scheduleId} at ${entry.nextRunAt}`,
+    }),
+  );
 }

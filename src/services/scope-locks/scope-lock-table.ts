@@ -1,6 +1,10 @@
 import type { ScopeLockEntry, ScopeLockStatus } from '../../shared/campaign.js';
 import { parseScope } from '../../shared/scope.js';
-import { type AddressInterval, intersectInterval, mergeIntervals } from '../../shared/target-spec.js';
+import {
+  type AddressInterval,
+  intersectInterval,
+  mergeIntervals,
+} from '../../shared/target-spec.js';
 
 /**
  * The decisions behind the ScopeLocks object, as pure functions over its

@@ -54,7 +54,10 @@ export const scopeLocksObject = restate.object({
     /** Drops the campaign's lock or its place in the queue, and wakes whoever may now go. */
     release: restate.handlers.object.exclusive(
       { input: restate.serde.schema(z.string().min(1)), ingressPrivate: true },
-      async (context: restate.ObjectContext, campaignId: string): Promise<{ granted: string[] }> => {
+      async (
+        context: restate.ObjectContext,
+        campaignId: string,
+      ): Promise<{ granted: string[] }> => {
         const { table, granted } = releaseLock(await readTable(context), campaignId);
         context.set(TABLE, table);
         const grantedAt = await context.date.toJSON();

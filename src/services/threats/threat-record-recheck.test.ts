@@ -102,7 +102,13 @@ describe('applyRecheckOutcome', () => {
         verdict: 'still-vulnerable',
         details: 'still vulnerable on 127.70.0.10:80 (apache_httpd 2.4.49)',
         services: [
-          { host: '127.70.0.10', port: 80, state: 'vulnerable', product: 'apache_httpd', version: '2.4.49' },
+          {
+            host: '127.70.0.10',
+            port: 80,
+            state: 'vulnerable',
+            product: 'apache_httpd',
+            version: '2.4.49',
+          },
         ],
       }),
     );

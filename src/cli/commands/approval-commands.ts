@@ -1,0 +1,84 @@
+import { userInfo } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import * as clients from '@restatedev/restate-sdk-clients';
+import { formatDuration, type ApprovalVerdict } from '../../shared/approval.js';
+import type { ApprovalsObject } from '../../services/approvals/approvals-object.js';
+import { CliError } from '../cli-error.js';
+import { stringOption, type Command } from '../command.js';
+import { resolveDataDir } from '../data-dir-option.js';
+import { describeIngressError, withHost } from '../host-connection.js';
+import { requiredPositional } from './campaign-commands.js';
+
+const APPROVALS = { name: 'Approvals' } as ApprovalsObject;
+
+export const approvalsCommand: Command = {
+  name: 'approvals',
+  summary: 'list campaigns waiting for approval, the one expiring first first',
+  usage: 'spectra approvals [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(parsed) {
+    const pending = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      ingress.objectClient(APPROVALS, 'all').list(),
+    );
+    if (parsed.values.json) {
+      process.stdout.write(JSON.stringify(pending, null, 2) + '\n');
+      return;
+    }
+    if (pending.length === 0) process.stdout.write('No campaign is waiting for approval.\n');
+    const now = Date.now();
+    for (const approval of pending) {
+      const left = formatDuration(Math.round((Date.parse(approval.expiresAt) - now) / 1000) * 1000);
+      process.stdout.write(
+        `${approval.campaignId}  ${approval.id}  "${approval.name}"  expires ${approval.expiresAt} (in ${left})\n` +
+          approval.reasons.map((reason) => `    - ${reason.message}\n`).join(''),
+      );
+    }
+  },
+};
+
+function decisionCommand(verdict: ApprovalVerdict): Command {
+  const name = verdict === 'approve' ? 'approve' : 'reject';
+  return {
+    name,
+    summary:
+      verdict === 'approve'
+        ? 'approve a waiting campaign (it then starts scanning)'
+        : 'reject a waiting campaign (it ends without touching the network)',
+    usage: `spectra ${name} ID --note TEXT [--by NAME]
+
+  ID           the campaign id or the approval id (see spectra approvals)
+  --note TEXT  why; kept in the campaign's audit trail
+  --by NAME    who decides (default: your user name)`,
+    options: { note: { type: 'string' }, by: { type: 'string' } },
+    positionals: ['ID'],
+    async run(parsed) {
+      const id = requiredPositional(parsed.positionals, name, 'ID');
+      const note = stringOption(parsed, 'note');
+      const by = stringOption(parsed, 'by') ?? currentUser();
+      const outcome = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+        Promise.resolve(
+          ingress
+            .objectClient(APPROVALS, 'all')
+            // A retried request reuses the key; a second command is refused by the object.
+            .decide({ id, verdict, note, by }, clients.rpc.opts({ idempotencyKey: randomUUID() })),
+        ).catch((error: unknown) => {
+          throw new CliError(`${name}: ${describeIngressError(error)}`, 2);
+        }),
+      );
+      process.stdout.write(
+        `campaign ${outcome.campaignId}: ${outcome.outcome} by ${outcome.by ?? '?'} at ${outcome.at}\n`,
+      );
+    },
+  };
+}
+
+export const approveCommand = decisionCommand('approve');
+export const rejectCommand = decisionCommand('reject');
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'analyst';
+  }
+}

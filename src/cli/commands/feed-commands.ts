@@ -1,0 +1,127 @@
+import { dataDirLayout } from '../../main/host/data-dir.js';
+import type { FeedImportSummary } from '../../shared/vulnerability.js';
+import {
+  importFeedFile,
+  KnowledgeBaseError,
+  listImports,
+  removeImport,
+} from '../../services/vulnerabilities/knowledge-base.js';
+import { FeedImportError } from '../../services/vulnerabilities/nvd-feed-import.js';
+import { CliError } from '../cli-error.js';
+import { stringOption, type Command } from '../command.js';
+import { resolveDataDir } from '../data-dir-option.js';
+
+const SUBCOMMANDS = ['import', 'list', 'remove'] as const;
+
+/**
+ * Vulnerability feeds imported into the data dir's knowledge folder. Works on
+ * files only (no host needed): a running host's Scanner reloads its knowledge
+ * when the imports folder changes.
+ */
+export const feedsCommand: Command = {
+  name: 'feeds',
+  summary: 'import, list or remove NVD CVE JSON 2.0 feed files (vulnerability knowledge)',
+  usage: `spectra feeds import FILE [--name NAME] [--json]
+       spectra feeds list [--json]
+       spectra feeds remove NAME
+
+  import   validate and convert FILE (.json or .json.gz); a refused file changes nothing
+  list     imported feeds, oldest first (later imports win for the same CVE and product)
+  remove   delete one import by name`,
+  options: { name: { type: 'string' }, json: { type: 'boolean' } },
+  positionals: ['SUBCOMMAND', 'ARG'],
+  async run(parsed) {
+    const [subcommand, argument] = parsed.positionals;
+    if (!subcommand || !(SUBCOMMANDS as readonly string[]).includes(subcommand)) {
+      throw new CliError(
+        `feeds: expected a subcommand: ${SUBCOMMANDS.join(', ')} (see spectra feeds --help)`,
+        2,
+      );
+    }
+    if (subcommand !== 'import' && stringOption(parsed, 'name') !== undefined)
+      throw new CliError(`feeds ${subcommand}: --name only applies to feeds import`, 2);
+    const knowledgeDir = dataDirLayout(resolveDataDir(parsed)).knowledgeDir;
+    const json = Boolean(parsed.values.json);
+
+    if (subcommand === 'list') {
+      if (argument !== undefined)
+        throw new CliError(`feeds list: unexpected argument "${argument}"`, 2);
+      const imports = await listImports(knowledgeDir);
+      if (json) {
+        process.stdout.write(JSON.stringify(imports, null, 2) + '\n');
+        return;
+      }
+      if (imports.length === 0)
+        process.stdout.write('No feeds imported (spectra feeds import FILE).\n');
+      for (const entry of imports) {
+        process.stdout.write(
+          'summary' in entry
+            ? `${entry.name.padEnd(24)} ${entry.summary.importedAt}  ${entry.summary.rulesAdded} rules from ${entry.summary.cvesWithRules}/${entry.summary.cves} CVEs  ${entry.summary.sourceFile}\n`
+            : `${entry.name.padEnd(24)} UNREADABLE (left out of matching): ${entry.error}\n`,
+        );
+      }
+      return;
+    }
+
+    if (!argument) {
+      throw new CliError(
+        `feeds ${subcommand}: ${subcommand === 'import' ? 'FILE' : 'NAME'} is required`,
+        2,
+      );
+    }
+    if (json && subcommand === 'remove')
+      throw new CliError('feeds remove: --json is not supported', 2);
+
+    if (subcommand === 'remove') {
+      const removed = await removeOrExplain(knowledgeDir, argument);
+      if (!removed)
+        throw new CliError(`feeds remove: no import named "${argument}" (see spectra feeds list)`);
+      process.stdout.write(`removed ${argument}\n`);
+      return;
+    }
+
+    let summary: FeedImportSummary;
+    try {
+      summary = await importFeedFile(argument, knowledgeDir, {
+        name: stringOption(parsed, 'name'),
+      });
+    } catch (error) {
+      if (error instanceof FeedImportError || error instanceof KnowledgeBaseError) {
+        throw new CliError(`feeds import: ${argument}: ${error.message} (nothing was imported)`);
+      }
+      throw error;
+    }
+    if (json) {
+      process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      return;
+    }
+    process.stdout.write(formatImportSummary(summary) + '\n');
+  },
+};
+
+async function removeOrExplain(knowledgeDir: string, name: string): Promise<boolean> {
+  try {
+    return await removeImport(knowledgeDir, name);
+  } catch (error) {
+    if (error instanceof KnowledgeBaseError)
+      throw new CliError(`feeds remove: ${error.message}`, 2);
+    throw error;
+  }
+}
+
+export function formatImportSummary(summary: FeedImportSummary): string {
+  if (summary.unchanged)
+    return `${summary.name}: already imported from the same file (${summary.rulesAdded} rules), nothing changed`;
+  const skipped = Object.entries(summary.skippedByReason)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${count} ${reason}`)
+    .join(', ');
+  const products = Object.entries(summary.byProduct)
+    .map(([product, count]) => `${product} ${count}`)
+    .join(', ');
+  return [
+    `imported ${summary.name}: ${summary.rulesAdded} rules from ${summary.cvesWithRules} of ${summary.cves} CVEs`,
+    ...(products ? [`  by product: ${products}`] : []),
+    ...(summary.skipped ? [`  skipped ${summary.skipped} CVEs: ${skipped}`] : []),
+  ].join('\n');
+}

@@ -1,0 +1,52 @@
+import type { RecheckResult } from '../../shared/recheck.js';
+import type { RecheckService } from '../../services/rechecks/recheck-service.js';
+import { CliError } from '../cli-error.js';
+import { integerOption, type Command } from '../command.js';
+import { resolveDataDir } from '../data-dir-option.js';
+import { describeIngressError, withHost } from '../host-connection.js';
+import { requiredPositional } from './campaign-commands.js';
+
+const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
+
+export const recheckCommand: Command = {
+  name: 'recheck',
+  summary: "re-probe a threat's affected services now: verify a remediation or reopen it",
+  usage: `spectra recheck CVE-ID [--timeout MS] [--json]
+
+Probes only the affected hosts and ports with the built-in engine. A remediated
+threat still vulnerable goes back to confirmed (or new); otherwise the record
+says verified. Exit status 0 either way; read the verdict (or use --json).`,
+  options: { timeout: { type: 'string' }, json: { type: 'boolean' } },
+  positionals: ['CVE-ID'],
+  async run(parsed) {
+    const cve = requiredPositional(parsed.positionals, 'recheck', 'CVE-ID').toUpperCase();
+    if (!CVE_PATTERN.test(cve))
+      throw new CliError(`recheck: "${parsed.positionals[0]}" is not a CVE id (CVE-2021-41773)`, 2);
+    const connectTimeoutMs = integerOption(parsed, 'timeout', { min: 50, max: 30_000 });
+    const result = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      Promise.resolve(
+        ingress
+          .serviceClient<RecheckService>({ name: 'Rechecks' })
+          .run({ cve, trigger: 'manual', connectTimeoutMs }),
+      ).catch((error: unknown) => {
+        throw new CliError(`recheck: ${describeIngressError(error)}`);
+      }),
+    );
+    process.stdout.write(
+      parsed.values.json ? JSON.stringify(result, null, 2) + '\n' : formatRecheck(result) + '\n',
+    );
+    return result.status === 'applied' ? 0 : 1;
+  },
+};
+
+export function formatRecheck(result: RecheckResult): string {
+  if (result.status === 'stale')
+    return `${result.cve}: the triage changed while re-checking; nothing recorded (run it again)`;
+  if (result.status === 'no-record') return `${result.cve}: no threat record`;
+  const lines = [
+    `${result.cve}: ${result.verdict === 'verified' ? 'verified' : 'STILL VULNERABLE'}: ${result.details ?? ''}`,
+  ];
+  if (result.reopened) lines.push(`  reopened: now ${result.triageState}`);
+  else if (result.triageState) lines.push(`  triage: ${result.triageState}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,112 @@
+import * as clients from '@restatedev/restate-sdk-clients';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignIndexObject } from '../campaigns/campaign-index-object.js';
+import type { SchedulesObject } from './schedules-object.js';
+import { ScheduleCreateRequest, type ScheduleEntry } from '../../shared/schedule.js';
+import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
+import type { Host } from '../../main/host/host-runtime.js';
+
+/**
+ * Schedules against a real restate-server: a short repeating schedule fires
+ * (each run a campaign through Campaigns.submit), and removing it stops it.
+ * Targets are a closed loopback address of this suite's own range.
+ */
+const INTERVAL_MS = 1_500;
+const REQUEST = {
+  name: 'every 1.5s schedule test',
+  targets: '127.70.9.1',
+  ports: '80',
+  scope: '127.70.9.0/24',
+  engine: 'builtin' as const,
+  connectTimeoutMs: 200,
+};
+
+let host: Host & { dispose: () => Promise<void> };
+let ingress: clients.Ingress;
+
+beforeAll(async () => {
+  host = await startTemporaryAppHost();
+  ingress = clients.connect({ url: host.ingressUrl });
+});
+
+afterAll(async () => {
+  await host?.dispose();
+});
+
+function schedules() {
+  return ingress.objectClient<SchedulesObject>({ name: 'Schedules' }, 'all');
+}
+
+async function campaignIdsNamed(name: string): Promise<string[]> {
+  const listings = await ingress
+    .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
+    .list();
+  return listings.filter((listing) => listing.name === name).map((listing) => listing.campaignId);
+}
+
+describe('campaign schedules', () => {
+  it('runs a repeating schedule until it is removed, then never again', async () => {
+    const created = await schedules().create(
+      ScheduleCreateRequest.parse({
+        request: REQUEST,
+        cadence: { kind: 'every', intervalMs: INTERVAL_MS },
+      }),
+      clients.rpc.opts({ idempotencyKey: 'schedule-repeat-test' }),
+    );
+    expect(created.scheduleId).toMatch(/^s-[0-9a-f]{12}$/);
+    expect(created.state).toBe('active');
+    expect((await schedules().list()).map((entry) => entry.scheduleId)).toContain(
+      created.scheduleId,
+    );
+
+    const twice = await waitFor(
+      'two runs',
+      async () => {
+        const entry = await schedules().get({ scheduleId: created.scheduleId });
+        return entry && entry.runCount >= 2 ? entry : undefined;
+      },
+      15_000,
+    );
+    expect(twice.lastRuns.every((run) => run.campaignId && !run.error)).toBe(true);
+    // Occurrences are one interval apart, each its own campaign.
+    const [first, second] = twice.lastRuns;
+    expect(Date.parse(second!.dueAt) - Date.parse(first!.dueAt)).toBe(INTERVAL_MS);
+    expect(first!.campaignId).not.toBe(second!.campaignId);
+
+    const { removed, entry } = await schedules().remove({ scheduleId: created.scheduleId });
+    expect(removed).toBe(true);
+    const finalRuns = (entry as ScheduleEntry).lastRuns.map((run) => run.campaignId).sort();
+    expect(await schedules().get({ scheduleId: created.scheduleId })).toBeNull();
+
+    // Every run's campaign is listed, and no tick after the removal adds one.
+    await waitFor(
+      'the campaigns of every run to be listed',
+      async () => (await campaignIdsNamed(REQUEST.name)).length === finalRuns.length,
+      10_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3 * INTERVAL_MS));
+    expect((await campaignIdsNamed(REQUEST.name)).sort()).toEqual(finalRuns);
+    expect((await schedules().remove({ scheduleId: created.scheduleId })).removed).toBe(false);
+  });
+
+  it('refuses a schedule whose campaign would not validate, storing nothing', async () => {
+    const before = (await schedules().list()).length;
+    await expect(
+      schedules().create(
+        ScheduleCreateRequest.parse({
+          request: { ...REQUEST, targets: '127.70.9.1', scope: '127.71.0.0/24' },
+          cadence: { kind: 'every', intervalMs: INTERVAL_MS },
+        }),
+      ),
+    ).rejects.toThrow(/scope/i);
+    await expect(
+      schedules().create(
+        ScheduleCreateRequest.parse({
+          request: REQUEST,
+          cadence: { kind: 'once', at: '2020-01-01T00:00:00Z' },
+        }),
+      ),
+    ).rejects.toThrow(/in the past/);
+    expect(await schedules().list()).toHaveLength(before);
+  });
+});
