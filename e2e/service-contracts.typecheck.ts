@@ -17,7 +17,11 @@ import type { CampaignResultsObject } from '../src/services/campaigns/campaign-r
 import type { CampaignIndexObject } from '../src/services/campaigns/campaign-index-object';
 import type { ThreatIntelObject } from '../src/services/threats/threat-intel-object';
 import type { ThreatIndexObject } from '../src/services/threats/threat-index-object';
+import type { ApprovalsObject } from '../src/services/approvals/approvals-object';
+import type { SchedulesObject } from '../src/services/schedules/schedules-object';
 import type {
+  ApprovalsApi,
+  SchedulesApi,
   CampaignIndexApi,
   CampaignResultsApi,
   CampaignsApi,
@@ -38,6 +42,8 @@ export type ServiceNamesMatch = [
   Assert<Same<Names['campaignIndex'], CampaignIndexObject['name']>>,
   Assert<Same<Names['threatIntel'], ThreatIntelObject['name']>>,
   Assert<Same<Names['threatIndex'], ThreatIndexObject['name']>>,
+  Assert<Same<Names['approvals'], ApprovalsObject['name']>>,
+  Assert<Same<Names['schedules'], SchedulesObject['name']>>,
 ];
 
 export function handlersMatch(ingress: Ingress): unknown[] {
@@ -64,5 +70,18 @@ export function handlersMatch(ingress: Ingress): unknown[] {
     { name: 'ThreatIndex' },
     'all',
   );
-  return [campaigns, workflow, results, campaignIndex, threatIntel, threatIndex];
+  const approvals: Pick<IngressClient<ApprovalsApi>, 'list' | 'decide'> =
+    ingress.objectClient<ApprovalsObject>({ name: 'Approvals' }, 'all');
+  const schedules: Pick<IngressClient<SchedulesApi>, 'create' | 'list' | 'remove'> =
+    ingress.objectClient<SchedulesObject>({ name: 'Schedules' }, 'all');
+  return [
+    campaigns,
+    workflow,
+    results,
+    campaignIndex,
+    threatIntel,
+    threatIndex,
+    approvals,
+    schedules,
+  ];
 }

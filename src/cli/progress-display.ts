@@ -27,7 +27,7 @@ export class ProgressDisplay {
     const { totals } = progress;
     const fraction = totals.targets ? totals.targetsDone / totals.targets : 0;
     const elapsed = Date.parse(progress.updatedAt) - Date.parse(progress.startedAt);
-    const body = `${progress.state} ${totals.targetsDone}/${totals.targets} targets, ${totals.openPorts} open ports, findings: ${formatSeverityCounts(totals.findings)} (${formatDuration(elapsed)})`;
+    const body = `${progress.state}${stateDetail(progress)} ${totals.targetsDone}/${totals.targets} targets, ${totals.openPorts} open ports, findings: ${formatSeverityCounts(totals.findings)} (${formatDuration(elapsed)})`;
     if (this.stream.isTTY) {
       const width = 24;
       const filled = Math.round(fraction * width);
@@ -39,6 +39,18 @@ export class ProgressDisplay {
     }
     this.lastLine = body;
   }
+}
+
+/** What a waiting campaign waits for: the analyst (until when) or the scope lock (which place in line). */
+function stateDetail(progress: CampaignProgress): string {
+  if (progress.state === 'awaiting-approval' && progress.approval) {
+    const left = Date.parse(progress.approval.expiresAt) - Date.now();
+    return ` (approve with: spectra approve ${progress.approval.id} --note ...; times out in ${formatDuration(left)})`;
+  }
+  if (progress.state === 'queued' && progress.queue) {
+    return ` (position ${progress.queue.position} behind ${progress.queue.blockedBy.join(', ')})`;
+  }
+  return '';
 }
 
 export function formatCampaignSummary(report: CampaignReport): string {

@@ -6,6 +6,13 @@ import type {
   SubmittedCampaign,
 } from './campaign.js';
 import type { ThreatFilter, ThreatRecord, ThreatSummary, TriageRequest } from './threat.js';
+import type {
+  ApprovalDecisionInput,
+  ApprovalOutcome,
+  PendingApproval,
+} from './approval.js';
+import type { z } from 'zod';
+import type { ScheduleCreateRequest, ScheduleEntry, ScheduleIdInput } from './schedule.js';
 
 /**
  * The handlers the renderer calls, as the Restate ingress client sees them.
@@ -45,6 +52,28 @@ export interface ThreatIndexApi {
   list(context: unknown, filter: ThreatFilter): Promise<ThreatSummary[]>;
 }
 
+/** Pending approvals (keyed {@link INDEX_KEY}): the banner lists them and records decisions. */
+export interface ApprovalsApi {
+  list(context: unknown): Promise<PendingApproval[]>;
+  decide(context: unknown, decision: ApprovalDecisionInput): Promise<ApprovalOutcome>;
+}
+
+/**
+ * What `Schedules.create` is typed to take: the parsed form (so `engine` is
+ * always present), which the service validates again on arrival.
+ */
+export type ScheduleCreateInput = z.output<typeof ScheduleCreateRequest>;
+
+/** Campaign schedules (keyed {@link INDEX_KEY}). */
+export interface SchedulesApi {
+  create(context: unknown, request: ScheduleCreateInput): Promise<ScheduleEntry>;
+  list(context: unknown): Promise<ScheduleEntry[]>;
+  remove(
+    context: unknown,
+    input: ScheduleIdInput,
+  ): Promise<{ removed: boolean; entry?: ScheduleEntry }>;
+}
+
 export const SERVICE_NAMES = {
   campaigns: 'Campaigns',
   campaignWorkflow: 'CampaignWorkflow',
@@ -52,6 +81,8 @@ export const SERVICE_NAMES = {
   campaignIndex: 'CampaignIndex',
   threatIntel: 'ThreatIntel',
   threatIndex: 'ThreatIndex',
+  approvals: 'Approvals',
+  schedules: 'Schedules',
 } as const;
 
 /** Singleton object keys (see the index objects). */

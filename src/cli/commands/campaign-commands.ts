@@ -54,7 +54,7 @@ export const campaignCommand: Command = {
     }
     for (const entry of report.audit) {
       process.stdout.write(
-        `  audit ${entry.at} ${entry.event}${entry.detail ? `: ${entry.detail}` : ''}\n`,
+        `  audit ${entry.at} ${entry.event}${entry.actor ? ` by ${entry.actor}` : ''}${entry.detail ? `: ${entry.detail}` : ''}\n`,
       );
     }
   },

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { readRunningHostInfo } from '../../main/host/data-dir.js';
-import type { CampaignRequest } from '../../shared/campaign.js';
 import {
   DAY_MS,
   describeCadence,
-  MINUTE_MS,
   ScheduleCadence,
   ScheduleCreateRequest,
   WEEK_MS,
@@ -17,8 +15,14 @@ import {
 } from '../../services/campaigns/campaign-validation.js';
 import type { SchedulesObject } from '../../services/schedules/schedules-object.js';
 import { CliError } from '../cli-error.js';
-import { integerOption, stringOption, type Command, type ParsedCommand } from '../command.js';
+import { stringOption, type Command, type ParsedCommand } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
+import {
+  CAMPAIGN_REQUEST_OPTIONS,
+  CAMPAIGN_REQUEST_USAGE,
+  campaignRequestFrom,
+} from '../campaign-request-flags.js';
+import { parseDuration } from '../../shared/approval.js';
 import { describeIngressError, withHost } from '../host-connection.js';
 import { requiredPositional } from './campaign-commands.js';
 
@@ -33,14 +37,7 @@ export const scheduleCommand: Command = {
   --at TIME             once, at an ISO-8601 time (2026-12-01T02:00:00Z; local time without a Z)
   --every CADENCE       daily, weekly, or an interval: 30s, 15m, 2h, 3d
   --first TIME          with --every: the first run (default: one interval from now)
-  --targets LIST        IPs, CIDRs, ranges, hostnames
-  --exclude LIST        targets to leave out
-  --ports LIST          22,80,8000-8100 or a preset: top-100, top-1000
-  --scope NETS          networks each run may touch (required)
-  --name NAME           campaign name (default: the targets)
-  --engine E            auto, builtin or nmap (default auto)
-  --service-detection   nmap -sV
-  --batch N, --in-flight N, --timeout MS, --rate N   as for spectra scan
+${CAMPAIGN_REQUEST_USAGE}
   --json                print the stored schedule as JSON
 
 Each run submits a campaign exactly as spectra scan would. Schedules fire while a
@@ -50,22 +47,12 @@ running fires when one starts again.`,
     at: { type: 'string' },
     every: { type: 'string' },
     first: { type: 'string' },
-    targets: { type: 'string' },
-    exclude: { type: 'string' },
-    ports: { type: 'string' },
-    scope: { type: 'string' },
-    name: { type: 'string' },
-    engine: { type: 'string' },
-    'service-detection': { type: 'boolean' },
-    batch: { type: 'string' },
-    'in-flight': { type: 'string' },
-    timeout: { type: 'string' },
-    rate: { type: 'string' },
+    ...CAMPAIGN_REQUEST_OPTIONS,
     json: { type: 'boolean' },
   },
   async run(parsed) {
     const cadence = cadenceFrom(parsed);
-    const request = scheduledRequestFrom(parsed);
+    const request = campaignRequestFrom(parsed, 'schedule');
     try {
       validateCampaignRequest(request);
     } catch (error) {
@@ -150,22 +137,19 @@ export function formatSchedule(entry: ScheduleEntry): string {
   return `${entry.scheduleId}  ${describeCadence(entry.cadence).padEnd(16)} ${next}  ${entry.runCount} run(s)${lastText}  "${entry.name}" scope ${typeof entry.request.scope === 'string' ? entry.request.scope : entry.request.scope.map((network) => network.network).join(',')}`;
 }
 
-/** `daily`, `weekly`, or a number with s/m/h/d; in milliseconds. */
+/** `daily`, `weekly`, or a duration such as 30m or 1h30m; in milliseconds. */
 export function parseInterval(text: string): number {
   const value = text.trim().toLowerCase();
   if (value === 'daily') return DAY_MS;
   if (value === 'weekly') return WEEK_MS;
-  const match = /^(\d+)\s*(s|m|h|d)$/.exec(value);
-  if (!match) {
+  const milliseconds = parseDuration(value);
+  if (milliseconds === undefined || milliseconds < 1000) {
     throw new CliError(
-      `--every "${text}": expected daily, weekly or a number with s, m, h or d (30m)`,
+      `--every "${text}": expected daily, weekly or a duration such as 30m or 2h`,
       2,
     );
   }
-  const unit = { s: 1_000, m: MINUTE_MS, h: 60 * MINUTE_MS, d: DAY_MS }[
-    match[2] as 's' | 'm' | 'h' | 'd'
-  ];
-  return Number(match[1]) * unit;
+  return milliseconds;
 }
 
 /** An ISO-8601 time; without a zone it is local time, as the analyst typed it. */
@@ -199,31 +183,4 @@ export function cadenceFrom(parsed: ParsedCommand): ScheduleCadence {
       2,
     );
   return checked.data;
-}
-
-/** The campaign each run submits, from the same flags as spectra scan. */
-export function scheduledRequestFrom(parsed: ParsedCommand): CampaignRequest {
-  const targets = stringOption(parsed, 'targets');
-  if (!targets?.trim()) throw new CliError('schedule: --targets is required', 2);
-  const ports = stringOption(parsed, 'ports');
-  if (!ports) throw new CliError('schedule: --ports is required (e.g. --ports 22,80)', 2);
-  const scope = stringOption(parsed, 'scope');
-  if (!scope)
-    throw new CliError('schedule: --scope is required: the networks each run may touch', 2);
-  const engine = stringOption(parsed, 'engine') ?? 'auto';
-  if (!['auto', 'builtin', 'nmap'].includes(engine))
-    throw new CliError(`--engine "${engine}": expected auto, builtin or nmap`, 2);
-  return {
-    name: stringOption(parsed, 'name') ?? targets.split(/[\n,]/)[0]!.trim().slice(0, 120),
-    targets,
-    exclusions: stringOption(parsed, 'exclude'),
-    ports,
-    scope,
-    engine: engine as CampaignRequest['engine'],
-    serviceDetection: parsed.values['service-detection'] ? true : undefined,
-    batchSize: integerOption(parsed, 'batch', { min: 1, max: 4096 }),
-    batchesInFlight: integerOption(parsed, 'in-flight', { min: 1, max: 32 }),
-    connectTimeoutMs: integerOption(parsed, 'timeout', { min: 50, max: 30_000 }),
-    ratePerSecond: integerOption(parsed, 'rate', { min: 1, max: 1_000_000 }),
-  };
 }

@@ -3,7 +3,8 @@ import { TriageState, type ThreatRecord } from '../../shared/threat.js';
 import type { ThreatIndexObject } from '../../services/threats/threat-index-object.js';
 import type { ThreatIntelObject } from '../../services/threats/threat-intel-object.js';
 import { CliError } from '../cli-error.js';
-import { stringOption, type Command } from '../command.js';
+import { stringOption, type Command, type ParsedCommand } from '../command.js';
+import { parseDuration } from '../../shared/approval.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
 import { requiredPositional } from './campaign-commands.js';
@@ -62,8 +63,16 @@ export const threatCommand: Command = {
 export const triageCommand: Command = {
   name: 'triage',
   summary: 'set the triage state of a threat and/or add a note',
-  usage: `spectra triage CVE-ID --state new|confirmed|false-positive|remediated [--note TEXT] [--by NAME]`,
-  options: { state: { type: 'string' }, note: { type: 'string' }, by: { type: 'string' } },
+  usage: `spectra triage CVE-ID --state new|confirmed|false-positive|remediated [--note TEXT] [--by NAME] [--recheck-after 7d]
+
+--recheck-after (with --state remediated): when to re-probe the affected
+services (default 7 days); the threat reopens if they are still vulnerable.`,
+  options: {
+    state: { type: 'string' },
+    note: { type: 'string' },
+    by: { type: 'string' },
+    'recheck-after': { type: 'string' },
+  },
   positionals: ['CVE-ID'],
   async run(parsed) {
     const cve = cveArgument(parsed.positionals, 'triage');
@@ -81,6 +90,7 @@ export const triageCommand: Command = {
           state: parsedState.data,
           note: stringOption(parsed, 'note'),
           actor: stringOption(parsed, 'by'),
+          recheckAfterMs: recheckAfter(parsed, parsedState.data),
         }),
       ).catch((error: unknown) => {
         throw new CliError(`triage: ${describeIngressError(error)}`);
@@ -142,4 +152,19 @@ function formatThreat(record: ThreatRecord): string {
   if (record.archivedUpdates.count)
     lines.push(`  (${record.archivedUpdates.count} older sightings summarised)`);
   return lines.join('\n');
+}
+
+function recheckAfter(parsed: ParsedCommand, state: string): number | undefined {
+  const text = stringOption(parsed, 'recheck-after');
+  if (text === undefined) return undefined;
+  if (state !== 'remediated')
+    throw new CliError('triage: --recheck-after only applies with --state remediated', 2);
+  const milliseconds = parseDuration(text);
+  if (milliseconds === undefined || milliseconds < 1000 || milliseconds > 366 * 24 * 3600 * 1000) {
+    throw new CliError(
+      `triage: --recheck-after "${text}": expected a duration from 1s to 366d, e.g. 30m, 12h, 7d`,
+      2,
+    );
+  }
+  return milliseconds;
 }

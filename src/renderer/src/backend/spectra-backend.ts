@@ -1,10 +1,14 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import type { CampaignRequest } from '../../../shared/campaign';
 import type { ThreatFilter, TriageRequest } from '../../../shared/threat';
+import type { ApprovalDecisionInput } from '../../../shared/approval';
 import type { ShellConfig } from './shell-config';
 import {
   INDEX_KEY,
   SERVICE_NAMES,
+  type ApprovalsApi,
+  type ScheduleCreateInput,
+  type SchedulesApi,
   type CampaignIndexApi,
   type CampaignResultsApi,
   type CampaignsApi,
@@ -28,6 +32,11 @@ export interface SpectraBackend {
   threat(cve: string): PromiseLike<unknown>;
   triageThreat(cve: string, request: TriageRequest): PromiseLike<unknown>;
   operations(): PromiseLike<unknown>;
+  listApprovals(): PromiseLike<unknown>;
+  decideApproval(decision: ApprovalDecisionInput): PromiseLike<unknown>;
+  listSchedules(): PromiseLike<unknown>;
+  createSchedule(input: ScheduleCreateInput, idempotencyKey: string): PromiseLike<unknown>;
+  removeSchedule(scheduleId: string): PromiseLike<unknown>;
 }
 
 /** The message a failed call shows: the server's own words when it gave some. */
@@ -47,6 +56,10 @@ export function describeBackendError(error: unknown): string {
 
 export function createSpectraBackend(config: ShellConfig): SpectraBackend {
   const ingress = clients.connect({ url: config.ingressUrl, headers: config.headers });
+  const approvals = () =>
+    ingress.objectClient<ApprovalsApi>({ name: SERVICE_NAMES.approvals }, INDEX_KEY);
+  const schedules = () =>
+    ingress.objectClient<SchedulesApi>({ name: SERVICE_NAMES.schedules }, INDEX_KEY);
 
   return {
     listCampaigns: () =>
@@ -79,6 +92,12 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
       ingress
         .objectClient<ThreatIntelApi>({ name: SERVICE_NAMES.threatIntel }, cve)
         .triage(request),
+    listApprovals: () => approvals().list(),
+    decideApproval: (decision) => approvals().decide(decision),
+    listSchedules: () => schedules().list(),
+    createSchedule: (input, idempotencyKey) =>
+      schedules().create(input, clients.rpc.opts({ idempotencyKey })),
+    removeSchedule: (scheduleId) => schedules().remove({ scheduleId }),
     operations: async () => {
       const response = await fetch(`${config.apiBase}/api/operations`, {
         headers: { accept: 'application/json', ...config.headers },

@@ -13,6 +13,11 @@ export function fakeBackend(overrides: Partial<SpectraBackend> = {}): SpectraBac
     threat: missing('threat'),
     triageThreat: missing('triageThreat'),
     operations: missing('operations'),
+    listApprovals: missing('listApprovals'),
+    decideApproval: missing('decideApproval'),
+    listSchedules: missing('listSchedules'),
+    createSchedule: missing('createSchedule'),
+    removeSchedule: missing('removeSchedule'),
     ...overrides,
   };
 }

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import {
+  ApprovalMode,
+  MAX_APPROVAL_TIMEOUT_MS,
+  MIN_APPROVAL_TIMEOUT_MS,
+  parseDuration,
+} from '../shared/approval.js';
+import type { CampaignRequest } from '../shared/campaign.js';
+import { CliError } from './cli-error.js';
+import { integerOption, stringOption, type Command, type ParsedCommand } from './command.js';
+
+/** The flags that describe a campaign, shared by `spectra scan` and `spectra schedule`. */
+export const CAMPAIGN_REQUEST_OPTIONS: Command['options'] = {
+  targets: { type: 'string' },
+  'targets-file': { type: 'string' },
+  exclude: { type: 'string' },
+  ports: { type: 'string' },
+  scope: { type: 'string' },
+  name: { type: 'string' },
+  engine: { type: 'string' },
+  'service-detection': { type: 'boolean' },
+  batch: { type: 'string' },
+  'in-flight': { type: 'string' },
+  timeout: { type: 'string' },
+  rate: { type: 'string' },
+  approval: { type: 'string' },
+  'approval-timeout': { type: 'string' },
+};
+
+export const CAMPAIGN_REQUEST_USAGE = `  --targets LIST        IPs, CIDRs, ranges (10.0.0.1-20), hostnames; comma or newline separated
+  --targets-file FILE   read targets from a file (one per line, # comments)
+  --exclude LIST        targets to leave out
+  --ports LIST          22,80,8000-8100 or a preset: top-100, top-1000
+  --scope NETS          networks the campaign may touch (required); add "sensitive" after one to mark it
+  --name NAME           campaign name (default: the targets)
+  --engine E            auto (nmap if installed), builtin or nmap (default auto)
+  --service-detection   nmap -sV (slower, intrusive)
+  --batch N             targets per batch (default 50)
+  --in-flight N         batches scanned at once (default 4)
+  --timeout MS          built-in engine connect timeout
+  --rate N              built-in engine: new connections per second
+  --approval MODE       auto (ask when the policy flags the campaign), required or never (default auto)
+  --approval-timeout D  how long to wait for a decision: 90s, 30m, 24h, 2d (default 24h)`;
+
+/** Builds the campaign request from the flags; a missing or malformed flag is a one-line usage error. */
+export function campaignRequestFrom(parsed: ParsedCommand, command: string): CampaignRequest {
+  const targetsFile = stringOption(parsed, 'targets-file');
+  let targets = stringOption(parsed, 'targets') ?? '';
+  if (targetsFile) {
+    try {
+      targets = [targets, readFileSync(targetsFile, 'utf8')].filter(Boolean).join('\n');
+    } catch (error) {
+      throw new CliError(
+        `--targets-file ${targetsFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+        2,
+      );
+    }
+  }
+  if (!targets.trim()) throw new CliError(`${command}: --targets or --targets-file is required`, 2);
+  const ports = stringOption(parsed, 'ports');
+  if (!ports)
+    throw new CliError(
+      `${command}: --ports is required (e.g. --ports 22,80 or --ports top-100)`,
+      2,
+    );
+  const scope = stringOption(parsed, 'scope');
+  if (!scope)
+    throw new CliError(`${command}: --scope is required: the networks this campaign may touch`, 2);
+  const engine = stringOption(parsed, 'engine') ?? 'auto';
+  if (!['auto', 'builtin', 'nmap'].includes(engine)) {
+    throw new CliError(`--engine "${engine}": expected auto, builtin or nmap`, 2);
+  }
+  return {
+    ...approvalOptions(parsed),
+    name: stringOption(parsed, 'name') ?? targets.split(/[\n,]/)[0]!.trim().slice(0, 120),
+    targets,
+    exclusions: stringOption(parsed, 'exclude'),
+    ports,
+    scope,
+    engine: engine as CampaignRequest['engine'],
+    serviceDetection: parsed.values['service-detection'] ? true : undefined,
+    batchSize: integerOption(parsed, 'batch', { min: 1, max: 4096 }),
+    batchesInFlight: integerOption(parsed, 'in-flight', { min: 1, max: 32 }),
+    connectTimeoutMs: integerOption(parsed, 'timeout', { min: 50, max: 30_000 }),
+    ratePerSecond: integerOption(parsed, 'rate', { min: 1, max: 1_000_000 }),
+  };
+}
+
+function approvalOptions(
+  parsed: ParsedCommand,
+): Pick<CampaignRequest, 'approval' | 'approvalTimeoutMs'> {
+  const mode = stringOption(parsed, 'approval');
+  if (mode !== undefined && !ApprovalMode.safeParse(mode).success)
+    throw new CliError(`--approval "${mode}": expected auto, required or never`, 2);
+  const timeout = stringOption(parsed, 'approval-timeout');
+  let approvalTimeoutMs: number | undefined;
+  if (timeout !== undefined) {
+    approvalTimeoutMs = parseDuration(timeout);
+    if (
+      approvalTimeoutMs === undefined ||
+      approvalTimeoutMs < MIN_APPROVAL_TIMEOUT_MS ||
+      approvalTimeoutMs > MAX_APPROVAL_TIMEOUT_MS
+    ) {
+      throw new CliError(
+        `--approval-timeout "${timeout}": expected a duration from 1s to 30d such as 90s, 30m, 24h or 2d`,
+        2,
+      );
+    }
+  }
+  return { approval: mode as CampaignRequest['approval'], approvalTimeoutMs };
+}
