@@ -1,4 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
+import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
 import type { ApprovalOutcome } from '../../shared/approval.js';
 import { ApprovalDecisionInput, PendingApproval, decisionRefusal } from '../../shared/approval.js';
@@ -103,12 +104,9 @@ export const approvalsObject = restate.object({
     /** Pending approvals, the one expiring first first. */
     list: restate.handlers.object.shared(
       async (context: restate.ObjectSharedContext): Promise<PendingApproval[]> => {
-        const pending: PendingApproval[] = [];
-        for (const key of await context.stateKeys()) {
-          if (!key.startsWith(PENDING_PREFIX)) continue;
-          const stored = await context.get<StoredApproval>(key);
-          if (stored) pending.push(stored.approval);
-        }
+        const pending = (await readStateEntries<StoredApproval>(context, PENDING_PREFIX)).map(
+          (stored) => stored.approval,
+        );
         return pending.sort((left, right) => left.expiresAt.localeCompare(right.expiresAt));
       },
     ),
@@ -131,12 +129,8 @@ async function findPending(
 ): Promise<StoredApproval | undefined> {
   const direct = await context.get<StoredApproval>(PENDING_PREFIX + id);
   if (direct) return direct;
-  for (const key of await context.stateKeys()) {
-    if (!key.startsWith(PENDING_PREFIX)) continue;
-    const stored = await context.get<StoredApproval>(key);
-    if (stored?.approval.campaignId === id) return stored;
-  }
-  return undefined;
+  const pending = await readStateEntries<StoredApproval>(context, PENDING_PREFIX);
+  return pending.find((stored) => stored.approval.campaignId === id);
 }
 
 function settle(

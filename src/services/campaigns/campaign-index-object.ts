@@ -1,4 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
+import { readStateEntries } from '../state-entries.js';
 import { CampaignListing } from '../../shared/campaign.js';
 
 export const CAMPAIGN_INDEX_KEY = 'all';
@@ -21,12 +22,7 @@ export const campaignIndexObject = restate.object({
     /** Newest first. */
     list: restate.handlers.object.shared(
       async (context: restate.ObjectSharedContext): Promise<CampaignListing[]> => {
-        const keys = (await context.stateKeys()).filter((key) => key.startsWith(ENTRY_PREFIX));
-        const listings: CampaignListing[] = [];
-        for (const key of keys) {
-          const listing = await context.get<CampaignListing>(key);
-          if (listing) listings.push(listing);
-        }
+        const listings = await readStateEntries<CampaignListing>(context, ENTRY_PREFIX);
         return listings.sort((left, right) => right.createdAt.localeCompare(left.createdAt));
       },
     ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CampaignRequest, type BatchResult } from '../../shared/campaign.js';
+import type { BatchResult } from '../../shared/campaign.js';
 import {
   assembleReport,
   compareAddresses,

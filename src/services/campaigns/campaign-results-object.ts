@@ -1,4 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
+import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
 import { AuditEntry, BatchResult, type CampaignReport } from '../../shared/campaign.js';
 import { assembleReport, type CampaignMetadata } from './campaign-report.js';
@@ -45,12 +46,7 @@ export const campaignResultsObject = restate.object({
       async (context: restate.ObjectSharedContext): Promise<CampaignReport | null> => {
         const metadata = await context.get<CampaignMetadata>(METADATA);
         if (!metadata) return null;
-        const batches: BatchResult[] = [];
-        for (const key of await context.stateKeys()) {
-          if (!key.startsWith(BATCH_PREFIX)) continue;
-          const batch = await context.get<BatchResult>(key);
-          if (batch) batches.push(batch);
-        }
+        const batches = await readStateEntries<BatchResult>(context, BATCH_PREFIX);
         return assembleReport(metadata, batches, (await context.get<AuditEntry[]>(AUDIT)) ?? []);
       },
     ),

@@ -1,4 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
+import { readStateEntries } from '../state-entries.js';
 import type { z } from 'zod';
 import {
   ScheduleCreateRequest,
@@ -82,12 +83,7 @@ export const schedulesObject = restate.object({
     /** Every schedule, next to fire first (finished ones last). */
     list: restate.handlers.object.shared(
       async (context: restate.ObjectSharedContext): Promise<ScheduleEntry[]> => {
-        const keys = (await context.stateKeys()).filter((key) => key.startsWith(ENTRY_PREFIX));
-        const entries: ScheduleEntry[] = [];
-        for (const key of keys) {
-          const entry = await context.get<ScheduleEntry>(key);
-          if (entry) entries.push(entry);
-        }
+        const entries = await readStateEntries<ScheduleEntry>(context, ENTRY_PREFIX);
         return entries.sort(
           (left, right) =>
             (left.nextRunAt ?? '~').localeCompare(right.nextRunAt ?? '~') ||

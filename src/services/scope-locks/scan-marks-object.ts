@@ -1,4 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
+import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
 import { MAX_MARKED_TARGETS, ScanMark } from '../../shared/campaign.js';
 import { formatTargets, parseTargets } from '../../shared/target-spec.js';
@@ -52,12 +53,7 @@ export const scanMarksObject = restate.object({
 
     list: restate.handlers.object.shared(
       async (context: restate.ObjectSharedContext): Promise<ScanMark[]> => {
-        const marks: ScanMark[] = [];
-        for (const key of await context.stateKeys()) {
-          if (!key.startsWith(MARK_PREFIX)) continue;
-          const mark = await context.get<ScanMark>(key);
-          if (mark) marks.push(mark);
-        }
+        const marks = await readStateEntries<ScanMark>(context, MARK_PREFIX);
         return marks.sort((left, right) => left.markedAt.localeCompare(right.markedAt));
       },
     ),

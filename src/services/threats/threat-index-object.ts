@@ -1,4 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
+import { readStateEntries } from '../state-entries.js';
 import { SEVERITY_ORDER } from '../../shared/vulnerability.js';
 import { ThreatFilter, ThreatSummary } from '../../shared/threat.js';
 
@@ -27,12 +28,9 @@ export const threatIndexObject = restate.object({
         context: restate.ObjectSharedContext,
         filter?: ThreatFilter,
       ): Promise<ThreatSummary[]> => {
-        const keys = (await context.stateKeys()).filter((key) => key.startsWith(ENTRY_PREFIX));
-        const rows: ThreatSummary[] = [];
-        for (const key of keys) {
-          const row = await context.get<ThreatSummary>(key);
-          if (row && matchesFilter(row, filter)) rows.push(row);
-        }
+        const rows = (await readStateEntries<ThreatSummary>(context, ENTRY_PREFIX)).filter((row) =>
+          matchesFilter(row, filter),
+        );
         return rows.sort(
           (left, right) =>
             SEVERITY_ORDER.indexOf(left.severity) - SEVERITY_ORDER.indexOf(right.severity) ||

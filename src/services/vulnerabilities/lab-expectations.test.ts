@@ -52,7 +52,8 @@ describe('lab expectations and the loopback lab', () => {
   it('describe exactly the services the standard lab runs', async () => {
     const { STANDARD_LAB } = await import('../lab/loopback-lab.js');
     const lab = STANDARD_LAB.services.map(
-      (service) => `${service.host}:${service.port} ${service.expected.product} ${service.expected.version ?? '-'}`,
+      (service) =>
+        `${service.host}:${service.port} ${service.expected.product} ${service.expected.version ?? '-'}`,
     );
     const expectations = LAB_SERVICES.map(
       (service) => `${service.host}:${service.port} ${service.product} ${service.version ?? '-'}`,
