@@ -70,10 +70,14 @@ export function handlersMatch(ingress: Ingress): unknown[] {
     { name: 'ThreatIndex' },
     'all',
   );
-  const approvals: Pick<IngressClient<ApprovalsApi>, 'list' | 'decide'> =
-    ingress.objectClient<ApprovalsObject>({ name: 'Approvals' }, 'all');
-  const schedules: Pick<IngressClient<SchedulesApi>, 'create' | 'list' | 'remove'> =
-    ingress.objectClient<SchedulesObject>({ name: 'Schedules' }, 'all');
+  const approvals: Pick<
+    IngressClient<ApprovalsApi>,
+    'list' | 'decide'
+  > = ingress.objectClient<ApprovalsObject>({ name: 'Approvals' }, 'all');
+  const schedules: Pick<
+    IngressClient<SchedulesApi>,
+    'create' | 'list' | 'remove'
+  > = ingress.objectClient<SchedulesObject>({ name: 'Schedules' }, 'all');
   return [
     campaigns,
     workflow,

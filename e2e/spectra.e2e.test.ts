@@ -2,7 +2,8 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackLab, type LoopbackLab } from '../src/services/lab/loopback-lab';
-import type { CampaignListing } from '../src/shared/campaign';
+import type { CampaignListing, CampaignReport } from '../src/shared/campaign';
+import type { ScheduleEntry } from '../src/shared/schedule';
 import type { ThreatSummary } from '../src/shared/threat';
 import { SCREENSHOT_DIR, SpectraApp } from './pages/spectra-app';
 import { launchBrowser } from './support/browser';
@@ -29,6 +30,30 @@ async function listedCampaigns(): Promise<CampaignListing[]> {
       list(context: unknown): Promise<CampaignListing[]>;
     }>({ name: 'CampaignIndex' }, 'all')
     .list()) as CampaignListing[];
+}
+
+/** A campaign's report, read from Node straight at the ingress. */
+async function reportOf(campaignId: string): Promise<CampaignReport | null> {
+  const ingress = clients.connect({ url: serve.ingressUrl });
+  return (await ingress
+    .objectClient<{
+      report(context: unknown): Promise<CampaignReport | null>;
+    }>({ name: 'CampaignResults' }, campaignId)
+    .report()) as CampaignReport | null;
+}
+
+async function listedSchedules(): Promise<ScheduleEntry[]> {
+  const ingress = clients.connect({ url: serve.ingressUrl });
+  return (await ingress
+    .objectClient<{
+      list(context: unknown): Promise<ScheduleEntry[]>;
+    }>({ name: 'Schedules' }, 'all')
+    .list()) as ScheduleEntry[];
+}
+
+/** Lab connections accepted since `since` (ms), from any campaign. */
+function labConnectionsSince(since: number) {
+  return lab.connectionLog.filter((connection) => connection.acceptedAt >= since);
 }
 
 beforeAll(async () => {
@@ -147,6 +172,146 @@ describe('Spectra-Red in browser mode', () => {
       ),
     ).toBeGreaterThan(0);
     await app.screenshot('07-operations');
+  });
+
+  it('a campaign that needs approval shows the banner and runs after approval', async () => {
+    await app.open('#/campaigns');
+    await app.campaigns.startNew();
+    const form = app.newCampaign;
+    const since = Date.now();
+    await form.fill({
+      name: 'Approval-gated sweep',
+      targets: `${LAB_PREFIX}.10-20`,
+      scope: `${LAB_PREFIX}.0/24`,
+      ports: '21,22,80',
+      engine: 'builtin',
+      batchSize: 4,
+      timeoutMs: 500,
+      approval: 'required',
+      approvalTimeout: '30m',
+    });
+    await app.testId('plan-approval').getByText('approval required by the request').waitFor();
+    await form.submit();
+    const gatedId = await app.campaign.campaignId();
+    await app.campaign.waitForState('awaiting-approval', 30_000);
+
+    // The banner: what is asked (linked), why, and a live countdown.
+    const banner = app.approvalBanner;
+    await banner.root.waitFor();
+    expect(await banner.root.getAttribute('data-campaign-id')).toBe(gatedId);
+    expect(await banner.campaignLink().textContent()).toBe('Approval-gated sweep');
+    expect(await banner.campaignLink().getAttribute('href')).toBe(`#/campaigns/${gatedId}`);
+    expect(await banner.reasons().textContent()).toContain('approval required by the request');
+    const firstCount = (await banner.countdown().textContent()) ?? '';
+    expect(firstCount).toMatch(/^(29|30)m \d\ds left$/);
+    await expect
+      .poll(() => banner.countdown().textContent(), { timeout: 5000 })
+      .not.toBe(firstCount);
+    expect(await app.testId('approvals-count').textContent()).toBe('1');
+    // The detail page shows the same request with its own decision form.
+    expect(await app.campaign.approvalPanel().reasons().textContent()).toContain(
+      'approval required by the request',
+    );
+    await app.screenshot('09-approval-banner');
+    // Waiting means waiting: nothing reached the lab.
+    expect(labConnectionsSince(since)).toEqual([]);
+
+    await banner.approve('Scope confirmed with the lab owner', 'alice');
+    await banner.root.waitFor({ state: 'detached' });
+    await app.campaign.waitForState('completed');
+    await app.campaign.report().waitFor();
+    const approvedEntry = app.campaign.auditEntry('Scope confirmed with the lab owner');
+    await approvedEntry.waitFor();
+    expect(await approvedEntry.textContent()).toMatch(
+      /approved — Scope confirmed with the lab owner\s*by alice/,
+    );
+    await app.testId('campaign-approved').getByText('by alice').waitFor();
+    expect(labConnectionsSince(since).length).toBeGreaterThan(0);
+    await expect.poll(() => app.testId('approvals-count').count()).toBe(0);
+  });
+
+  it('a rejected campaign ends rejected and probes nothing', async () => {
+    await app.open('#/campaigns/new');
+    await app.testId('new-campaign-page').waitFor();
+    const since = Date.now();
+    await app.newCampaign.fill({
+      name: 'Sweep to reject',
+      targets: `${LAB_PREFIX}.10-20`,
+      scope: `${LAB_PREFIX}.0/24`,
+      ports: '21,22,80',
+      engine: 'builtin',
+      batchSize: 4,
+      timeoutMs: 500,
+      approval: 'required',
+    });
+    await app.newCampaign.submit();
+    const rejectedId = await app.campaign.campaignId();
+    await app.campaign.waitForState('awaiting-approval', 30_000);
+    const panel = app.campaign.approvalPanel();
+    // A rejection needs a note: refused inline before anything is sent.
+    await panel.reject('', 'bob');
+    expect(await panel.error().textContent()).toMatch(/note is required/);
+    await app.campaign.waitForState('awaiting-approval', 1000);
+
+    await panel.reject('Outside the maintenance window', 'bob');
+    await app.campaign.waitForState('rejected', 30_000);
+    const rejected = app.campaign.rejectedPanel();
+    expect(await rejected.textContent()).toContain('Nothing was scanned. Rejected by bob');
+    await rejected.getByText('Outside the maintenance window').waitFor();
+    await app.approvalBanner.root.waitFor({ state: 'detached' });
+    expect(await app.testId('progress-percent').textContent()).toBe('0%');
+
+    // The report agrees (0 targets done, audit names bob) and the lab saw nothing.
+    await expect
+      .poll(async () => (await reportOf(rejectedId))?.state, { timeout: 15_000 })
+      .toBe('rejected');
+    const report = await reportOf(rejectedId);
+    expect(report?.totals.targetsDone).toBe(0);
+    expect(report?.audit).toContainEqual(
+      expect.objectContaining({
+        event: 'rejected',
+        detail: 'Outside the maintenance window',
+        actor: 'bob',
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(labConnectionsSince(since)).toEqual([]);
+  });
+
+  it('creates an every-N schedule in the UI, lists it, then removes it', async () => {
+    const campaignsBefore = await listedCampaigns();
+    await app.open('#/campaigns/new');
+    await app.testId('new-campaign-page').waitFor();
+    await app.newCampaign.fill({
+      name: 'Lab re-sweep every 45 minutes',
+      targets: `${LAB_PREFIX}.10-20`,
+      scope: `${LAB_PREFIX}.0/24`,
+      ports: '22,80',
+      engine: 'builtin',
+      batchSize: 4,
+      schedule: { kind: 'every-minutes', every: 45 },
+    });
+    await app.testId('plan-schedule').getByText('every 45m').waitFor();
+    expect(await app.testId('campaign-submit').textContent()).toBe('Create schedule');
+    await app.newCampaign.field('campaign-submit').dblclick();
+
+    await app.testId('schedules-page').waitFor();
+    const row = app.schedules.row('Lab re-sweep every 45 minutes');
+    await row.waitFor();
+    expect(await row.getByTestId('schedule-cadence').textContent()).toContain('every 45m');
+    const stored = await listedSchedules();
+    // The double click made one schedule (same idempotency key).
+    expect(stored.map((entry) => entry.name)).toEqual(['Lab re-sweep every 45 minutes']);
+    expect(stored[0]?.cadence).toEqual({ kind: 'every', intervalMs: 45 * 60_000 });
+    expect(await row.getAttribute('data-schedule-id')).toBe(stored[0]?.scheduleId);
+    await app.screenshot('10-schedules');
+
+    await app.schedules.remove('Lab re-sweep every 45 minutes');
+    await row.waitFor({ state: 'detached' });
+    await app.testId('schedules-empty').waitFor();
+    expect(await listedSchedules()).toEqual([]);
+    // A schedule is not a campaign: nothing was started.
+    expect((await listedCampaigns()).length).toBe(campaignsBefore.length);
   });
 
   it('keeps 10,000 threat records smooth by rendering only visible rows', async () => {

@@ -13,6 +13,8 @@ export class SpectraApp {
   readonly threats: ThreatsScreen;
   readonly threat: ThreatDetailScreen;
   readonly operations: OperationsScreen;
+  readonly approvalBanner: ApprovalBannerScreen;
+  readonly schedules: SchedulesScreen;
 
   constructor(
     readonly page: Page,
@@ -24,6 +26,8 @@ export class SpectraApp {
     this.threats = new ThreatsScreen(page);
     this.threat = new ThreatDetailScreen(page);
     this.operations = new OperationsScreen(page);
+    this.approvalBanner = new ApprovalBannerScreen(page);
+    this.schedules = new SchedulesScreen(page);
   }
 
   testId(id: string): Locator {
@@ -37,7 +41,9 @@ export class SpectraApp {
     await this.testId('app-ready').waitFor();
   }
 
-  async navigate(section: 'campaigns' | 'threats' | 'operations'): Promise<void> {
+  async navigate(
+    section: 'campaigns' | 'threats' | 'operations' | 'approvals' | 'schedules',
+  ): Promise<void> {
     await this.testId(`nav-${section}`).click();
     await this.testId(`${section}-page`).waitFor();
   }
@@ -69,6 +75,13 @@ export interface CampaignFormInput {
   engine: 'auto' | 'builtin' | 'nmap';
   batchSize: number;
   timeoutMs?: number;
+  approval?: 'auto' | 'required' | 'never';
+  /** Duration text: `30m`, `2h`. */
+  approvalTimeout?: string;
+  schedule?:
+    | { kind: 'once'; at: string }
+    | { kind: 'every-minutes' | 'every-hours'; every: number }
+    | { kind: 'daily' | 'weekly' };
 }
 
 class NewCampaignScreen {
@@ -89,6 +102,19 @@ class NewCampaignScreen {
     await this.field('campaign-batch-size').fill(String(input.batchSize));
     if (input.timeoutMs !== undefined)
       await this.field('campaign-timeout').fill(String(input.timeoutMs));
+    if (input.approval) await this.field('campaign-approval').selectOption(input.approval);
+    if (input.approvalTimeout !== undefined)
+      await this.field('campaign-approval-timeout').fill(input.approvalTimeout);
+    if (input.schedule) {
+      await this.field('campaign-schedule').selectOption(input.schedule.kind);
+      if (input.schedule.kind === 'once')
+        await this.field('campaign-schedule-at').fill(input.schedule.at);
+      if (input.schedule.kind === 'every-minutes' || input.schedule.kind === 'every-hours')
+        await this.field('campaign-schedule-every').fill(String(input.schedule.every));
+    }
+  }
+  async submit(): Promise<void> {
+    await this.field('campaign-submit').click();
   }
   /** A double click: the idempotency key must make it one campaign. */
   async submitTwice(): Promise<void> {
@@ -115,6 +141,62 @@ class CampaignDetailScreen {
   }
   reportThreat(cve: string): Locator {
     return this.page.locator(`[data-testid="report-threats"] tr[data-cve="${cve}"]`);
+  }
+  /** The awaiting-approval panel, with its own decision form. */
+  approvalPanel(): ApprovalDecisionPanel {
+    return new ApprovalDecisionPanel(this.page.getByTestId('campaign-approval'));
+  }
+  rejectedPanel(): Locator {
+    return this.page.getByTestId('campaign-rejected');
+  }
+  auditEntry(text: string): Locator {
+    return this.page.getByTestId('audit-trail').locator('li', { hasText: text });
+  }
+}
+
+/** A decision form inside some container (the banner, the detail page, the Approvals page). */
+export class ApprovalDecisionPanel {
+  constructor(readonly root: Locator) {}
+  countdown(): Locator {
+    return this.root.getByTestId('approval-countdown');
+  }
+  reasons(): Locator {
+    return this.root.getByTestId('approval-reasons');
+  }
+  error(): Locator {
+    return this.root.getByTestId('approval-error');
+  }
+  private async fillDecision(note: string, by?: string): Promise<void> {
+    await this.root.getByTestId('approval-note').fill(note);
+    if (by !== undefined) await this.root.getByTestId('approval-by').fill(by);
+  }
+  async approve(note: string, by?: string): Promise<void> {
+    await this.fillDecision(note, by);
+    await this.root.getByTestId('approval-approve').click();
+  }
+  async reject(note: string, by?: string): Promise<void> {
+    await this.fillDecision(note, by);
+    await this.root.getByTestId('approval-reject').click();
+  }
+}
+
+class ApprovalBannerScreen extends ApprovalDecisionPanel {
+  constructor(page: Page) {
+    super(page.getByTestId('approval-banner'));
+  }
+  campaignLink(): Locator {
+    return this.root.getByTestId('approval-campaign-link');
+  }
+}
+
+class SchedulesScreen {
+  constructor(private readonly page: Page) {}
+  row(name: string): Locator {
+    return this.page.getByTestId('schedule-row').filter({ hasText: name });
+  }
+  async remove(name: string): Promise<void> {
+    await this.row(name).getByTestId('schedule-remove').click();
+    await this.row(name).getByTestId('schedule-remove-confirm').click();
   }
 }
 

@@ -6,11 +6,7 @@ import type {
   SubmittedCampaign,
 } from './campaign.js';
 import type { ThreatFilter, ThreatRecord, ThreatSummary, TriageRequest } from './threat.js';
-import type {
-  ApprovalDecisionInput,
-  ApprovalOutcome,
-  PendingApproval,
-} from './approval.js';
+import type { ApprovalDecisionInput, ApprovalOutcome, PendingApproval } from './approval.js';
 import type { z } from 'zod';
 import type { ScheduleCreateRequest, ScheduleEntry, ScheduleIdInput } from './schedule.js';
 

@@ -1,9 +1,15 @@
-import { ApprovalBanner, ApprovalNavCount } from './features/approvals/ApprovalBanner';
+import {
+  ApprovalBanner,
+  ApprovalNavCount,
+  useApprovalsWatcher,
+} from './features/approvals/ApprovalBanner';
+import { ApprovalsPage } from './features/approvals/ApprovalsPage';
 import { CampaignDetailPage } from './features/campaigns/CampaignDetailPage';
 import { CampaignsPage } from './features/campaigns/CampaignsPage';
 import { NewCampaignPage } from './features/campaigns/NewCampaignPage';
 import { OperationsPage } from './features/operations/OperationsPage';
 import { ThreatDetailPage } from './features/threats/ThreatDetailPage';
+import { SchedulesPage } from './features/schedules/SchedulesPage';
 import { ThreatsPage } from './features/threats/ThreatsPage';
 import { useRoute } from './lib/hooks';
 import { routeHref, sectionOf, type Route, type Section } from './lib/route';
@@ -11,6 +17,8 @@ import { routeHref, sectionOf, type Route, type Section } from './lib/route';
 const NAVIGATION: Array<{ section: Section; label: string; route: Route }> = [
   { section: 'campaigns', label: 'Campaigns', route: { screen: 'campaigns' } },
   { section: 'threats', label: 'Threats', route: { screen: 'threats' } },
+  { section: 'schedules', label: 'Schedules', route: { screen: 'schedules' } },
+  { section: 'approvals', label: 'Approvals', route: { screen: 'approvals' } },
   { section: 'operations', label: 'Operations', route: { screen: 'operations' } },
 ];
 
@@ -29,12 +37,17 @@ function Screen(props: { route: Route }) {
       return <ThreatDetailPage key={route.cve} cve={route.cve} />;
     case 'operations':
       return <OperationsPage />;
+    case 'approvals':
+      return <ApprovalsPage />;
+    case 'schedules':
+      return <SchedulesPage />;
   }
 }
 
 export function App() {
   const route = useRoute();
   const section = sectionOf(route);
+  useApprovalsWatcher();
   return (
     <div className="app" data-testid="app-ready">
       <a className="skip-link" href="#main">
@@ -57,10 +70,10 @@ export function App() {
             aria-current={section === item.section ? 'page' : undefined}
             data-testid={`nav-${item.section}`}
           >
-            {item.label}
+            <span>{item.label}</span>
+            {item.section === 'approvals' ? <ApprovalNavCount /> : null}
           </a>
         ))}
-        <ApprovalNavCount />
         <div className="sidebar-footer">Loopback lab workbench</div>
       </nav>
       <div className="main">

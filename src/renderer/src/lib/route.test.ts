@@ -10,6 +10,8 @@ describe('routes', () => {
       { screen: 'threats' },
       { screen: 'threat', cve: 'CVE-2021-41773' },
       { screen: 'operations' },
+      { screen: 'approvals' },
+      { screen: 'schedules' },
     ];
     for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route);
   });
@@ -26,5 +28,7 @@ describe('routes', () => {
   it('maps detail screens to their navigation section', () => {
     expect(sectionOf({ screen: 'threat', cve: 'CVE-1' })).toBe('threats');
     expect(sectionOf({ screen: 'new-campaign' })).toBe('campaigns');
+    expect(sectionOf({ screen: 'approvals' })).toBe('approvals');
+    expect(sectionOf({ screen: 'schedules' })).toBe('schedules');
   });
 });

@@ -5,9 +5,11 @@ export type Route =
   | { screen: 'campaign'; campaignId: string }
   | { screen: 'threats' }
   | { screen: 'threat'; cve: string }
-  | { screen: 'operations' };
+  | { screen: 'operations' }
+  | { screen: 'approvals' }
+  | { screen: 'schedules' };
 
-export type Section = 'campaigns' | 'threats' | 'operations';
+export type Section = 'campaigns' | 'threats' | 'operations' | 'approvals' | 'schedules';
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -30,6 +32,8 @@ export function parseRoute(hash: string): Route {
   if (first === 'threats')
     return second ? { screen: 'threat', cve: second } : { screen: 'threats' };
   if (first === 'operations') return { screen: 'operations' };
+  if (first === 'approvals') return { screen: 'approvals' };
+  if (first === 'schedules') return { screen: 'schedules' };
   return { screen: 'campaigns' };
 }
 
@@ -47,6 +51,10 @@ export function routeHref(route: Route): string {
       return `#/threats/${encodeURIComponent(route.cve)}`;
     case 'operations':
       return '#/operations';
+    case 'approvals':
+      return '#/approvals';
+    case 'schedules':
+      return '#/schedules';
   }
 }
 
@@ -57,6 +65,10 @@ export function sectionOf(route: Route): Section {
       return 'threats';
     case 'operations':
       return 'operations';
+    case 'approvals':
+      return 'approvals';
+    case 'schedules':
+      return 'schedules';
     default:
       return 'campaigns';
   }

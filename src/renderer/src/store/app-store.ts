@@ -4,10 +4,15 @@ import type { SpectraBackend } from '../backend/spectra-backend';
 import { createApprovalsSlice, type ApprovalsSlice } from './approvals-slice';
 import { createCampaignsSlice, type CampaignsSlice } from './campaigns-slice';
 import { createOperationsSlice, type OperationsSlice } from './operations-slice';
+import { createSchedulesSlice, type SchedulesSlice } from './schedules-slice';
 import { createThreatsSlice, type ThreatsSlice } from './threats-slice';
 
 /** The one store, built from feature slices (zustand's slices pattern). */
-export type AppState = CampaignsSlice & ThreatsSlice & OperationsSlice & ApprovalsSlice;
+export type AppState = CampaignsSlice &
+  ThreatsSlice &
+  OperationsSlice &
+  ApprovalsSlice &
+  SchedulesSlice;
 
 /** A slice sees the whole state but creates only its own part. */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;
@@ -23,7 +28,8 @@ export function createAppStore(backend: SpectraBackend, initial: Partial<AppStat
     ...createCampaignsSlice(backend)(...parts),
     ...createThreatsSlice(backend)(...parts),
     ...createOperationsSlice(backend)(...parts),
-    ...createApprovalsSlice()(...parts),
+    ...createApprovalsSlice(backend)(...parts),
+    ...createSchedulesSlice(backend)(...parts),
     ...initial,
   }));
 }

@@ -1,93 +1,92 @@
-import { useState } from 'react';
-import { formatDuration } from '../../lib/format';
-import { useNow } from '../../lib/hooks';
+import { useCallback } from 'react';
+import { desktopBridge, pageAttended } from '../../backend/desktop-bridge';
+import { usePolling } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
 import { useAppStore } from '../../store/app-store';
-import { selectApprovalCount, selectMostUrgentApproval } from '../../store/approvals-slice';
+import {
+  approvalNotification,
+  selectApprovalCount,
+  selectMostUrgentApproval,
+} from '../../store/approvals-slice';
+import { ApprovalCountdown, ApprovalDecisionForm, ApprovalReasons } from './ApprovalDecision';
+
+export const APPROVALS_POLL_MS = 2000;
+/** Hidden pages poll less often, but often enough that a desktop notification is timely. */
+export const APPROVALS_HIDDEN_POLL_MS = 10_000;
 
 /**
- * Shown on every screen while an approval is pending: what is asked, time
- * left before it times out, and approve/reject with a note. Fed by the
- * approvals slice, which stays empty until the approvals feature fills it.
+ * Keeps the approvals slice fresh for the whole app, and raises one native
+ * notification per new approval when the analyst is not looking at the
+ * window (Electron only: browser mode has no bridge).
+ */
+export function useApprovalsWatcher(): void {
+  const loadApprovals = useAppStore((state) => state.loadApprovals);
+  usePolling(
+    useCallback(async () => {
+      const appeared = await loadApprovals();
+      const bridge = desktopBridge(window);
+      if (bridge && appeared.length > 0 && !pageAttended(document)) {
+        for (const approval of appeared) {
+          // A failed notification must not stop polling; the banner still shows it.
+          void bridge.notify(approvalNotification(approval)).catch(() => undefined);
+        }
+      }
+      return true;
+    }, [loadApprovals]),
+    'approvals',
+    { intervalMs: APPROVALS_POLL_MS, hiddenIntervalMs: APPROVALS_HIDDEN_POLL_MS },
+  );
+}
+
+/**
+ * Shown on every screen while an approval is pending: what is asked (the
+ * campaign, linked), why the policy asked, time left before it times out,
+ * and approve/reject with a note.
  */
 export function ApprovalBanner() {
   const approval = useAppStore(selectMostUrgentApproval);
   const count = useAppStore(selectApprovalCount);
-  const wired = useAppStore((state) => state.approvalDecider !== undefined);
-  const decideApproval = useAppStore((state) => state.decideApproval);
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<string>();
-  const now = useNow(1000);
   if (!approval) return null;
-  const left = Date.parse(approval.expiresAt) - now;
-  const decide = async (decision: 'approve' | 'reject') => {
-    try {
-      await decideApproval(approval.id, decision, note);
-      setNote('');
-      setError(undefined);
-    } catch (failure) {
-      setError((failure as Error).message);
-    }
-  };
   return (
-    <div
+    <section
       className="approval-banner"
-      role="alert"
+      aria-label="Approval needed"
       data-testid="approval-banner"
       data-approval-id={approval.id}
+      data-campaign-id={approval.campaignId}
     >
-      <strong>Approval needed{count > 1 ? ` (1 of ${count})` : ''}:</strong>
-      <span>
-        {approval.title}{' '}
-        <a href={routeHref({ screen: 'campaign', campaignId: approval.campaignId })}>
-          {approval.campaignId}
+      <div className="approval-banner-head">
+        <strong>Approval needed{count > 1 ? ` (1 of ${count})` : ''}:</strong>
+        <a
+          href={routeHref({ screen: 'campaign', campaignId: approval.campaignId })}
+          data-testid="approval-campaign-link"
+        >
+          {approval.name}
         </a>
-      </span>
-      <span className="countdown" data-testid="approval-countdown" aria-label="Time left">
-        {left > 0 ? formatDuration(left) : 'timed out'}
-      </span>
-      <input
-        aria-label="Note for the decision"
-        placeholder="Note (optional)"
-        value={note}
-        onChange={(event) => setNote(event.target.value)}
-      />
-      <button
-        type="button"
-        className="primary"
-        disabled={!wired}
-        onClick={() => void decide('approve')}
-        data-testid="approval-approve"
-      >
-        Approve
-      </button>
-      <button
-        type="button"
-        className="danger"
-        disabled={!wired}
-        onClick={() => void decide('reject')}
-        data-testid="approval-reject"
-      >
-        Reject
-      </button>
-      {error ? <span className="notice error">{error}</span> : null}
-    </div>
+        <span className="muted mono">{approval.campaignId}</span>
+        <ApprovalCountdown expiresAt={approval.expiresAt} />
+        {count > 1 ? (
+          <a href={routeHref({ screen: 'approvals' })} data-testid="approval-review-all">
+            Review all {count}
+          </a>
+        ) : null}
+      </div>
+      <ApprovalReasons reasons={approval.reasons} inline />
+      <ApprovalDecisionForm key={approval.id} approvalId={approval.id} compact />
+    </section>
   );
 }
 
-/** The navigation's slot: a count badge while approvals wait. */
+/** The navigation's count badge while approvals wait. */
 export function ApprovalNavCount() {
   const count = useAppStore(selectApprovalCount);
-  return (
-    <div className="nav-slot" data-testid="approvals-nav">
-      <span>Approvals</span>
-      {count > 0 ? (
-        <span className="nav-count" data-testid="approvals-count" aria-label={`${count} pending`}>
-          {count}
-        </span>
-      ) : (
-        <span aria-label="none pending">0</span>
-      )}
-    </div>
+  return count > 0 ? (
+    <span className="nav-count" data-testid="approvals-count" aria-label={`${count} pending`}>
+      {count}
+    </span>
+  ) : (
+    <span className="muted" aria-label="none pending">
+      0
+    </span>
   );
 }

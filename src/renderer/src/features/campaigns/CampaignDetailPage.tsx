@@ -12,6 +12,11 @@ import { useNow, usePolling } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
 import { useAppStore } from '../../store/app-store';
 import { isFinished } from '../../store/campaigns-slice';
+import {
+  ApprovalCountdown,
+  ApprovalDecisionForm,
+  ApprovalReasons,
+} from '../approvals/ApprovalDecision';
 import { openPortsByService, severityBars } from './campaign-report-model';
 
 const PROGRESS_POLL_MS = 1000;
@@ -84,6 +89,8 @@ export function CampaignDetailPage(props: { campaignId: string }) {
           Progress is not updating: {progressEntry.error}
         </p>
       ) : null}
+      {progress ? <CampaignGate progress={progress} /> : null}
+      {!progress && report?.state === 'rejected' ? <RejectedFromReport report={report} /> : null}
       {progress ? (
         <LiveProgress progress={progress} />
       ) : report ? (
@@ -138,6 +145,128 @@ function CancelButton(props: { campaignId: string }) {
   );
 }
 
+const OUTCOME_TEXT = {
+  approved: 'Approved',
+  rejected: 'Rejected',
+  'timed-out': 'Timed out',
+  withdrawn: 'Withdrawn',
+} as const;
+
+/**
+ * What stands between the campaign and the network: a pending approval
+ * (decided right here), a place in the scope-lock queue, or the rejection
+ * that ended it. Also notes who approved a campaign that went on to run.
+ */
+function CampaignGate(props: { progress: CampaignProgress }) {
+  const { progress } = props;
+  const { approval, queue } = progress;
+  if (progress.state === 'awaiting-approval' && approval) {
+    return (
+      <div
+        className="card gate gate-approval"
+        data-testid="campaign-approval"
+        data-approval-id={approval.id}
+      >
+        <div className="page-header" style={{ marginBottom: 8 }}>
+          <h2 style={{ margin: 0 }}>Waiting for approval</h2>
+          <span className="spacer" />
+          <ApprovalCountdown expiresAt={approval.expiresAt} />
+        </div>
+        <p className="muted" style={{ margin: '0 0 8px' }}>
+          Nothing has been scanned. Without a decision by {formatDateTime(approval.expiresAt, true)}{' '}
+          the campaign is rejected.
+        </p>
+        <ApprovalReasons reasons={approval.reasons} />
+        <ApprovalDecisionForm approvalId={approval.id} />
+      </div>
+    );
+  }
+  if (progress.state === 'queued') {
+    return (
+      <div className="card gate gate-queued" data-testid="campaign-queue">
+        <h2>Queued for its scope</h2>
+        {queue ? (
+          <dl className="facts">
+            <dt>Position</dt>
+            <dd data-testid="queue-position">
+              {queue.position === 1 ? 'next (1)' : queue.position}
+            </dd>
+            <dt>Waiting for</dt>
+            <dd data-testid="queue-blocked-by">
+              {queue.blockedBy.length === 0
+                ? 'a scope lock to be released'
+                : queue.blockedBy.map((blocker, index) => (
+                    <span key={blocker}>
+                      {index > 0 ? ', ' : ''}
+                      <a
+                        className="mono"
+                        href={routeHref({ screen: 'campaign', campaignId: blocker })}
+                      >
+                        {blocker}
+                      </a>
+                    </span>
+                  ))}
+            </dd>
+            <dt>Queued since</dt>
+            <dd>{formatDateTime(queue.queuedAt, true)}</dd>
+          </dl>
+        ) : (
+          <p className="muted">Another campaign holds an overlapping scope.</p>
+        )}
+      </div>
+    );
+  }
+  if (progress.state === 'rejected') {
+    const outcome = approval?.outcome;
+    return (
+      <div className="card gate gate-rejected" data-testid="campaign-rejected">
+        <h2>{outcome?.outcome === 'timed-out' ? 'Rejected: approval timed out' : 'Rejected'}</h2>
+        <p style={{ margin: 0 }}>
+          Nothing was scanned.
+          {outcome?.outcome === 'rejected'
+            ? ` Rejected${outcome.by ? ` by ${outcome.by}` : ''} at ${formatDateTime(outcome.at, true)}.`
+            : outcome?.outcome === 'timed-out'
+              ? ` No decision by ${formatDateTime(approval?.expiresAt, true)}.`
+              : ''}
+        </p>
+        {outcome?.note ? (
+          <blockquote className="decision-note" data-testid="rejection-note">
+            {outcome.note}
+          </blockquote>
+        ) : null}
+        {approval ? <ApprovalReasons reasons={approval.reasons} /> : null}
+      </div>
+    );
+  }
+  if (approval?.outcome && approval.outcome.outcome === 'approved') {
+    return (
+      <p className="notice" data-testid="campaign-approved">
+        {OUTCOME_TEXT.approved}
+        {approval.outcome.by ? ` by ${approval.outcome.by}` : ''} at{' '}
+        {formatDateTime(approval.outcome.at, true)}
+        {approval.outcome.note ? `: “${approval.outcome.note}”` : ''}
+      </p>
+    );
+  }
+  return null;
+}
+
+/** A rejected campaign past workflow retention: the report's audit trail tells the story. */
+function RejectedFromReport(props: { report: CampaignReport }) {
+  const entry = props.report.audit.findLast(
+    (item) => item.event === 'rejected' || item.event === 'approval timed out',
+  );
+  return (
+    <div className="card gate gate-rejected" data-testid="campaign-rejected">
+      <h2>{entry?.event === 'approval timed out' ? 'Rejected: approval timed out' : 'Rejected'}</h2>
+      <p style={{ margin: 0 }}>
+        Nothing was scanned.{entry?.actor ? ` Rejected by ${entry.actor}.` : ''}
+      </p>
+      {entry?.detail ? <blockquote className="decision-note">{entry.detail}</blockquote> : null}
+    </div>
+  );
+}
+
 function LiveProgress(props: { progress: CampaignProgress }) {
   const { progress } = props;
   const now = useNow(1000);
@@ -172,9 +301,13 @@ function LiveProgress(props: { progress: CampaignProgress }) {
           value={
             progress.finishedAt
               ? '—'
-              : remaining === undefined
-                ? 'estimating…'
-                : `~${formatDuration(remaining)}`
+              : progress.state === 'awaiting-approval'
+                ? 'after approval'
+                : progress.state === 'queued'
+                  ? 'queued'
+                  : remaining === undefined
+                    ? 'estimating…'
+                    : `~${formatDuration(remaining)}`
           }
           testId="remaining"
         />

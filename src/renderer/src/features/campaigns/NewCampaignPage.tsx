@@ -8,6 +8,8 @@ import {
   type ReactNode,
 } from 'react';
 import { LineNumberedTextarea } from '../../components/LineNumberedTextarea';
+import { describeCadence } from '../../../../shared/schedule';
+import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { useAppStore } from '../../store/app-store';
 import {
@@ -21,7 +23,17 @@ import {
   type CampaignFormValues,
   type FormField,
   type FormIssue,
+  type ScheduleKind,
 } from './campaign-form-model';
+
+const SCHEDULE_LABEL: Record<ScheduleKind, string> = {
+  now: 'Run now',
+  once: 'Once, at a date and time',
+  'every-minutes': 'Every N minutes',
+  'every-hours': 'Every N hours',
+  daily: 'Daily',
+  weekly: 'Weekly',
+};
 
 /** Files larger than this are refused: a target list is text, not a disk image. */
 const MAX_TARGET_FILE_BYTES = 8 * 1024 * 1024;
@@ -69,8 +81,12 @@ export function NewCampaignPage() {
   const submission = useAppStore((state) => state.submission);
   const submitCampaign = useAppStore((state) => state.submitCampaign);
   const resetSubmission = useAppStore((state) => state.resetSubmission);
+  const scheduleCreation = useAppStore((state) => state.scheduleCreation);
+  const createSchedule = useAppStore((state) => state.createSchedule);
+  const resetScheduleCreation = useAppStore((state) => state.resetScheduleCreation);
 
   useEffect(() => resetSubmission, [resetSubmission]);
+  useEffect(() => resetScheduleCreation, [resetScheduleCreation]);
 
   // Parsing a large paste runs at low priority so typing stays responsive.
   const deferred = useDeferredValue(values);
@@ -96,14 +112,27 @@ export function NewCampaignPage() {
     );
   };
 
-  const submitting = submission.status === 'submitting';
+  const submitting = submission.status === 'submitting' || scheduleCreation.status === 'creating';
+  const scheduling = values.schedule !== 'now';
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
-    const now = checkCampaignForm(values);
-    if (now.issues.length > 0 || submitting) {
-      const first = now.issues[0];
+    const current = checkCampaignForm(values);
+    if (current.issues.length > 0 || submitting) {
+      const first = current.issues[0];
       if (first) document.getElementById(`field-${first.field}`)?.focus();
+      return;
+    }
+    if (current.cadence) {
+      // A schedule instead of a campaign: the same key rule, so a double click makes one.
+      const schedule = await createSchedule(
+        { request: toCampaignRequest(values), cadence: current.cadence },
+        keys.current.current(),
+      );
+      if (schedule) {
+        keys.current.reset();
+        window.location.hash = routeHref({ screen: 'schedules' });
+      }
       return;
     }
     const campaign = await submitCampaign(toCampaignRequest(values), keys.current.current());
@@ -199,7 +228,7 @@ export function NewCampaignPage() {
           <Field
             field="scope"
             label="Scope"
-            hint="networks this campaign may touch; mark sensitive ones with !sensitive"
+            hint="networks this campaign may touch; write sensitive after a network to mark it"
             issues={shownIssues('scope')}
           >
             {({ id, describedBy, invalid }) => (
@@ -329,14 +358,98 @@ export function NewCampaignPage() {
                 )}
               </Field>
             </div>
-            <div className="field">
-              <label htmlFor="field-schedule">
-                Schedule <span className="field-hint">coming with scheduled campaigns</span>
-              </label>
-              <select id="field-schedule" disabled data-testid="campaign-schedule">
-                <option>Run now</option>
-              </select>
+            <div className="form-row">
+              <Field
+                field="approval"
+                label="Approval"
+                hint="ask an analyst before scanning"
+                issues={shownIssues('approval')}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <select
+                    id={id}
+                    value={values.approval}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    data-testid="campaign-approval"
+                    onChange={(event) =>
+                      update({ approval: event.target.value as CampaignFormValues['approval'] })
+                    }
+                  >
+                    <option value="auto">Auto (when the policy flags it)</option>
+                    <option value="required">Required (always ask)</option>
+                    <option value="never">Never (refused if flagged)</option>
+                  </select>
+                )}
+              </Field>
+              <Field
+                field="approvalTimeout"
+                label="Approval timeout"
+                hint="30m, 2h, 1d"
+                issues={shownIssues('approvalTimeout')}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    placeholder="24h"
+                    value={values.approvalTimeout}
+                    disabled={values.approval === 'never'}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    data-testid="campaign-approval-timeout"
+                    onChange={(event) => update({ approvalTimeout: event.target.value })}
+                  />
+                )}
+              </Field>
             </div>
+            <Field
+              field="schedule"
+              label="Schedule"
+              hint="run now, or create a schedule that starts the campaign later"
+              issues={shownIssues('schedule')}
+            >
+              {({ id, describedBy, invalid }) => (
+                <div className="form-row" style={{ alignItems: 'center' }}>
+                  <select
+                    id={id}
+                    value={values.schedule}
+                    aria-describedby={describedBy}
+                    data-testid="campaign-schedule"
+                    onChange={(event) => update({ schedule: event.target.value as ScheduleKind })}
+                  >
+                    {(Object.keys(SCHEDULE_LABEL) as ScheduleKind[]).map((kind) => (
+                      <option key={kind} value={kind}>
+                        {SCHEDULE_LABEL[kind]}
+                      </option>
+                    ))}
+                  </select>
+                  {values.schedule === 'once' ? (
+                    <input
+                      type="datetime-local"
+                      aria-label="Run at"
+                      value={values.scheduleAt}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                      data-testid="campaign-schedule-at"
+                      onChange={(event) => update({ scheduleAt: event.target.value })}
+                    />
+                  ) : null}
+                  {values.schedule === 'every-minutes' || values.schedule === 'every-hours' ? (
+                    <input
+                      inputMode="numeric"
+                      aria-label={values.schedule === 'every-minutes' ? 'Minutes' : 'Hours'}
+                      placeholder="N"
+                      style={{ width: 90 }}
+                      value={values.scheduleEvery}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                      data-testid="campaign-schedule-every"
+                      onChange={(event) => update({ scheduleEvery: event.target.value })}
+                    />
+                  ) : null}
+                </div>
+              )}
+            </Field>
           </div>
 
           <div className="card" aria-live="polite" data-testid="campaign-plan">
@@ -357,10 +470,20 @@ export function NewCampaignPage() {
                 <dd>
                   {plan.batchCount} of up to {plan.batchSize}
                 </dd>
-                {plan.scope.sensitiveTargets.length > 0 ? (
+                <dt>Approval</dt>
+                <dd data-testid="plan-approval">
+                  {check.approval?.kind === 'ask'
+                    ? `asked first: ${check.approval.reasons.map((reason) => reason.message).join('; ')}`
+                    : 'not needed'}
+                </dd>
+                {check.cadence ? (
                   <>
-                    <dt>Approval</dt>
-                    <dd>needed: reaches a sensitive network</dd>
+                    <dt>Schedule</dt>
+                    <dd data-testid="plan-schedule">
+                      {check.cadence.kind === 'once'
+                        ? `once at ${formatDateTime(check.cadence.at)}`
+                        : describeCadence(check.cadence)}
+                    </dd>
                   </>
                 ) : null}
               </dl>
@@ -378,6 +501,11 @@ export function NewCampaignPage() {
               The campaign was not started: {submission.error}
             </p>
           ) : null}
+          {scheduleCreation.status === 'error' ? (
+            <p className="notice error" role="alert" data-testid="schedule-error">
+              The schedule was not created: {scheduleCreation.error}
+            </p>
+          ) : null}
           <div className="form-actions">
             <button
               type="submit"
@@ -385,7 +513,13 @@ export function NewCampaignPage() {
               disabled={submitting}
               data-testid="campaign-submit"
             >
-              {submitting ? 'Starting…' : 'Start campaign'}
+              {scheduling
+                ? submitting
+                  ? 'Creating…'
+                  : 'Create schedule'
+                : submitting
+                  ? 'Starting…'
+                  : 'Start campaign'}
             </button>
             <a className="button" href={routeHref({ screen: 'campaigns' })}>
               Cancel

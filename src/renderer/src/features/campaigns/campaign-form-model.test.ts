@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  approvalTimeoutMs,
   checkCampaignForm,
   EMPTY_CAMPAIGN_FORM,
   issuesFor,
   offendingLines,
   SubmissionKeys,
   toCampaignRequest,
+  toScheduleCadence,
   type CampaignFormValues,
 } from './campaign-form-model';
 
@@ -87,5 +89,98 @@ describe('SubmissionKeys', () => {
     expect(keys.current()).toBe('key-1');
     keys.reset();
     expect(keys.current()).toBe('key-2');
+  });
+});
+
+describe('approval and schedule fields', () => {
+  const now = Date.parse('2026-03-01T12:00:00.000Z');
+
+  it('sends the approval mode and timeout, and shows what the policy will ask', () => {
+    const check = checkCampaignForm(
+      { ...valid, approval: 'required', approvalTimeout: '1h30m' },
+      now,
+    );
+    expect(check.issues).toEqual([]);
+    expect(check.approval).toMatchObject({ kind: 'ask' });
+    expect(
+      toCampaignRequest({ ...valid, approval: 'required', approvalTimeout: '1h30m' }),
+    ).toMatchObject({ approval: 'required', approvalTimeoutMs: 5_400_000 });
+    // auto and an empty timeout leave the service's defaults.
+    const request = toCampaignRequest(valid);
+    expect(request).not.toHaveProperty('approval');
+    expect(request).not.toHaveProperty('approvalTimeoutMs');
+    expect(checkCampaignForm(valid, now).approval).toEqual({ kind: 'not-needed' });
+  });
+
+  it('marks a timeout that is not a duration or out of range', () => {
+    expect(
+      issuesFor(checkCampaignForm({ ...valid, approvalTimeout: 'soon' }, now), 'approvalTimeout')[0]
+        ?.message,
+    ).toMatch(/duration/);
+    expect(
+      issuesFor(checkCampaignForm({ ...valid, approvalTimeout: '31d' }, now), 'approvalTimeout'),
+    ).toHaveLength(1);
+    expect(approvalTimeoutMs('')).toBeUndefined();
+    expect(approvalTimeoutMs('2h')).toBe(7_200_000);
+  });
+
+  it('refuses "never" for a campaign the policy flags', () => {
+    const check = checkCampaignForm(
+      { ...valid, approval: 'never', scope: '127.10.0.0/24 sensitive' },
+      now,
+    );
+    expect(issuesFor(check, 'approval')[0]?.message).toMatch(/sensitive/);
+    expect(check.plan).toBeUndefined();
+  });
+
+  it('turns the schedule choice into a cadence', () => {
+    expect(toScheduleCadence({ ...valid, schedule: 'now' }, now)).toEqual({});
+    expect(
+      toScheduleCadence({ ...valid, schedule: 'every-minutes', scheduleEvery: '15' }, now),
+    ).toEqual({
+      cadence: { kind: 'every', intervalMs: 900_000 },
+    });
+    expect(
+      toScheduleCadence({ ...valid, schedule: 'every-hours', scheduleEvery: '6' }, now),
+    ).toEqual({
+      cadence: { kind: 'every', intervalMs: 21_600_000 },
+    });
+    expect(toScheduleCadence({ ...valid, schedule: 'daily' }, now).cadence).toEqual({
+      kind: 'every',
+      intervalMs: 86_400_000,
+    });
+    expect(toScheduleCadence({ ...valid, schedule: 'weekly' }, now).cadence).toEqual({
+      kind: 'every',
+      intervalMs: 604_800_000,
+    });
+    const at = new Date(now + 3_600_000);
+    const local = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}T${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+    expect(toScheduleCadence({ ...valid, schedule: 'once', scheduleAt: local }, now)).toEqual({
+      cadence: { kind: 'once', at: at.toISOString() },
+    });
+  });
+
+  it('marks a schedule that cannot fire', () => {
+    expect(toScheduleCadence({ ...valid, schedule: 'once', scheduleAt: '' }, now).issue).toMatch(
+      /pick/,
+    );
+    expect(
+      toScheduleCadence({ ...valid, schedule: 'once', scheduleAt: '2020-01-01T00:00' }, now).issue,
+    ).toMatch(/future/);
+    expect(
+      toScheduleCadence({ ...valid, schedule: 'every-minutes', scheduleEvery: '0' }, now).issue,
+    ).toMatch(/whole number/);
+    expect(
+      toScheduleCadence({ ...valid, schedule: 'every-hours', scheduleEvery: '1.5' }, now).issue,
+    ).toMatch(/whole number/);
+    const check = checkCampaignForm(
+      { ...valid, schedule: 'every-minutes', scheduleEvery: 'x' },
+      now,
+    );
+    expect(issuesFor(check, 'schedule')).toHaveLength(1);
+    expect(check.plan).toBeUndefined();
+    expect(
+      checkCampaignForm({ ...valid, schedule: 'every-minutes', scheduleEvery: '30' }, now).cadence,
+    ).toEqual({ kind: 'every', intervalMs: 1_800_000 });
   });
 });

@@ -1,4 +1,20 @@
+import {
+  approvalRequirement,
+  formatApprovalReasons,
+  MAX_APPROVAL_TIMEOUT_MS,
+  MIN_APPROVAL_TIMEOUT_MS,
+  parseDuration,
+  type ApprovalMode,
+  type ApprovalRequirement,
+} from '../../../../shared/approval';
 import type { CampaignRequest } from '../../../../shared/campaign';
+import {
+  DAY_MS,
+  MAX_SCHEDULE_INTERVAL_MS,
+  MINUTE_MS,
+  WEEK_MS,
+  type ScheduleCadence,
+} from '../../../../shared/schedule';
 import {
   planCampaign,
   type CampaignPlan,
@@ -18,7 +34,26 @@ export interface CampaignFormValues {
   batchSize: string;
   batchesInFlight: string;
   connectTimeoutMs: string;
+  approval: ApprovalMode;
+  /** Duration text (`30m`, `2h`, `1d`); empty: the service's default (24 h). */
+  approvalTimeout: string;
+  schedule: ScheduleKind;
+  /** `datetime-local` value (local time) for a one-off schedule. */
+  scheduleAt: string;
+  /** N for every N minutes / hours. */
+  scheduleEvery: string;
 }
+
+/** Run now, or create a schedule instead of a campaign. */
+export const SCHEDULE_KINDS = [
+  'now',
+  'once',
+  'every-minutes',
+  'every-hours',
+  'daily',
+  'weekly',
+] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 
 export const PORTS_PRESETS = ['top-100', 'top-1000', 'custom'] as const;
 export type PortsPreset = (typeof PORTS_PRESETS)[number];
@@ -34,10 +69,22 @@ export const EMPTY_CAMPAIGN_FORM: CampaignFormValues = {
   batchSize: '50',
   batchesInFlight: '',
   connectTimeoutMs: '',
+  approval: 'auto',
+  approvalTimeout: '',
+  schedule: 'now',
+  scheduleAt: '',
+  scheduleEvery: '',
 };
 
 /** Form fields beyond the shared parser's. */
-export type FormField = InputField | 'name' | 'batchesInFlight' | 'connectTimeoutMs';
+export type FormField =
+  | InputField
+  | 'name'
+  | 'batchesInFlight'
+  | 'connectTimeoutMs'
+  | 'approval'
+  | 'approvalTimeout'
+  | 'schedule';
 
 export interface FormIssue {
   field: FormField;
@@ -50,6 +97,10 @@ export interface FormCheck {
   issues: FormIssue[];
   /** Present when everything checks out: what the campaign would do. */
   plan?: CampaignPlan;
+  /** With the plan: whether the campaign will wait for an analyst, and why. */
+  approval?: ApprovalRequirement;
+  /** With the plan, when the form schedules instead of running now. */
+  cadence?: ScheduleCadence;
 }
 
 export function portsText(values: Pick<CampaignFormValues, 'portsPreset' | 'customPorts'>): string {
@@ -77,8 +128,17 @@ function optionalWholeNumber(
   return value;
 }
 
+/** The approval timeout in ms; undefined for the default, NaN when the text is not a duration. */
+export function approvalTimeoutMs(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  return parseDuration(trimmed) ?? Number.NaN;
+}
+
 /** The request the form would submit; unparseable numbers are left out (the check reports them). */
-export function toCampaignRequest(values: CampaignFormValues): CampaignRequest {
+export function toCampaignRequest(
+  values: CampaignFormValues,
+): CampaignRequest & { engine: ScanEngineChoice } {
   const ignored: FormIssue[] = [];
   const batchSize = optionalWholeNumber(
     values.batchSize,
@@ -101,6 +161,7 @@ export function toCampaignRequest(values: CampaignFormValues): CampaignRequest {
     30_000,
     ignored,
   );
+  const timeout = approvalTimeoutMs(values.approvalTimeout);
   return {
     name: values.name.trim(),
     targets: values.targets,
@@ -111,14 +172,52 @@ export function toCampaignRequest(values: CampaignFormValues): CampaignRequest {
     ...(batchSize === undefined ? {} : { batchSize }),
     ...(batchesInFlight === undefined ? {} : { batchesInFlight }),
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    ...(values.approval === 'auto' ? {} : { approval: values.approval }),
+    ...(timeout !== undefined && Number.isFinite(timeout) ? { approvalTimeoutMs: timeout } : {}),
   };
+}
+
+/**
+ * When the schedule fires, or why it cannot: `now` is undefined (run at once).
+ * A one-off time must lie in the future; repeats start one interval from now.
+ */
+export function toScheduleCadence(
+  values: Pick<CampaignFormValues, 'schedule' | 'scheduleAt' | 'scheduleEvery'>,
+  now: number,
+): { cadence?: ScheduleCadence; issue?: string } {
+  switch (values.schedule) {
+    case 'now':
+      return {};
+    case 'daily':
+      return { cadence: { kind: 'every', intervalMs: DAY_MS } };
+    case 'weekly':
+      return { cadence: { kind: 'every', intervalMs: WEEK_MS } };
+    case 'once': {
+      if (values.scheduleAt.trim() === '') return { issue: 'pick the date and time to run at' };
+      // A datetime-local value has no zone: it is the analyst's local time.
+      const at = new Date(values.scheduleAt);
+      if (Number.isNaN(at.getTime())) return { issue: 'not a valid date and time' };
+      if (at.getTime() <= now) return { issue: 'must be in the future' };
+      return { cadence: { kind: 'once', at: at.toISOString() } };
+    }
+    case 'every-minutes':
+    case 'every-hours': {
+      const unit = values.schedule === 'every-minutes' ? MINUTE_MS : 60 * MINUTE_MS;
+      const most = Math.floor(MAX_SCHEDULE_INTERVAL_MS / unit);
+      const text = values.scheduleEvery.trim();
+      const count = Number(text);
+      if (!/^\d+$/.test(text) || count < 1 || count > most)
+        return { issue: `every N: a whole number from 1 to ${most}` };
+      return { cadence: { kind: 'every', intervalMs: count * unit } };
+    }
+  }
 }
 
 /**
  * Checks the form with the same parser the services use, so what passes here
  * is what the server accepts, and every issue carries the line to mark.
  */
-export function checkCampaignForm(values: CampaignFormValues): FormCheck {
+export function checkCampaignForm(values: CampaignFormValues, now = Date.now()): FormCheck {
   const issues: FormIssue[] = [];
   if (values.name.trim() === '') issues.push({ field: 'name', line: 0, message: 'required' });
   else if (values.name.trim().length > 120)
@@ -127,6 +226,20 @@ export function checkCampaignForm(values: CampaignFormValues): FormCheck {
     issues.push({ field: 'batchSize', line: 0, message: 'must be a whole number' });
   optionalWholeNumber(values.batchesInFlight, 'batchesInFlight', 1, 32, issues);
   optionalWholeNumber(values.connectTimeoutMs, 'connectTimeoutMs', 50, 30_000, issues);
+  const timeout = approvalTimeoutMs(values.approvalTimeout);
+  if (timeout !== undefined && !Number.isFinite(timeout))
+    issues.push({
+      field: 'approvalTimeout',
+      line: 0,
+      message: 'use a duration like 30m, 2h, 1h30m or 1d',
+    });
+  else if (
+    timeout !== undefined &&
+    (timeout < MIN_APPROVAL_TIMEOUT_MS || timeout > MAX_APPROVAL_TIMEOUT_MS)
+  )
+    issues.push({ field: 'approvalTimeout', line: 0, message: 'from 1s to 30 days' });
+  const schedule = toScheduleCadence(values, now);
+  if (schedule.issue) issues.push({ field: 'schedule', line: 0, message: schedule.issue });
 
   const request = toCampaignRequest(values);
   const result = planCampaign({
@@ -137,8 +250,27 @@ export function checkCampaignForm(values: CampaignFormValues): FormCheck {
     batchSize: request.batchSize,
     engine: request.engine,
   });
-  if (!result.ok) issues.push(...result.issues.map(fromInputIssue));
-  return issues.length === 0 && result.ok ? { issues, plan: result.value } : { issues };
+  if (!result.ok) return { issues: [...issues, ...result.issues.map(fromInputIssue)] };
+  const approval = approvalRequirement(values.approval, {
+    hostCount: result.value.hostCount,
+    portCount: result.value.portCount,
+    sensitiveTargets: result.value.scope.sensitiveTargets,
+  });
+  if (approval.kind === 'refuse') {
+    issues.push({
+      field: 'approval',
+      line: 0,
+      message: `"never" is refused, this campaign needs approval: ${formatApprovalReasons(approval.reasons)}`,
+    });
+  }
+  return issues.length === 0
+    ? {
+        issues,
+        plan: result.value,
+        approval,
+        ...(schedule.cadence ? { cadence: schedule.cadence } : {}),
+      }
+    : { issues };
 }
 
 function fromInputIssue(issue: InputIssue): FormIssue {
