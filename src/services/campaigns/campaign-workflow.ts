@@ -96,8 +96,12 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
         const campaignId = context.key;
         const startedAt = await context.date.toJSON();
         const results = context.objectClient(campaignResultsObject, campaignId);
+        const resultsSend = context.objectSendClient(campaignResultsObject, campaignId);
+        // One-way: audit entries and intermediate states need no answer, and a
+        // virtual object handles one caller's messages in order, so the final
+        // awaited publish still lands after all of them.
         const audit = async (event: string, detail?: string, actor?: string) => {
-          await results.appendAudit({ at: await context.date.toJSON(), event, detail, actor });
+          resultsSend.appendAudit({ at: await context.date.toJSON(), event, detail, actor });
         };
 
         let validated: ReturnType<typeof validateCampaignRequest>;
@@ -138,9 +142,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
           progress.updatedAt = await context.date.toJSON();
           if (finishedAt) progress.finishedAt = finishedAt;
           context.set(PROGRESS, progress);
-          // Awaited calls, not sends: whoever sees the workflow finish must also
-          // see the report and the listing in their final state.
-          await results.setMetadata({
+          const metadata = {
             campaignId,
             name: request.name,
             request,
@@ -149,7 +151,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
             startedAt,
             finishedAt,
             state,
-          });
+          };
           const listing: CampaignListing = {
             campaignId,
             name: request.name,
@@ -163,6 +165,14 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
             finishedAt,
             totals: progress.totals,
           };
+          if (finishedAt === undefined) {
+            resultsSend.setMetadata(metadata);
+            context.objectSendClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(listing);
+            return;
+          }
+          // The final state is awaited: whoever sees the workflow finish must
+          // also see the report and the listing in their final state.
+          await results.setMetadata(metadata);
           await context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(listing);
         };
 
