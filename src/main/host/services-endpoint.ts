@@ -77,7 +77,10 @@ export async function startServicesEndpoint(options: {
  * registered uri is registered again, so a new layout needs a new uri; the SDK
  * ignores the path prefix, so old pinned invocations still reach us.
  */
-export async function deploymentPath(appVersion: string, services: ServiceDefinitionList): Promise<string> {
+export async function deploymentPath(
+  appVersion: string,
+  services: ServiceDefinitionList,
+): Promise<string> {
   // An in-process, identity-free handler answers the same discovery request
   // restate-server would send; nothing listens on a port for it.
   const discover = createFetchEndpointHandler({ services, logger: () => {} });

@@ -5,13 +5,7 @@ import type { ServerState } from '../../shared/shell-contract.js';
 import type { RotatingLogFile } from './rotating-log-file.js';
 import type { StructuredLogger } from './structured-logger.js';
 
-export type RestateServerState =
-  | 'starting'
-  | 'ready'
-  | 'restarting'
-  | 'failed'
-  | 'stopping'
-  | 'stopped';
+export type RestateServerState = ServerState;
 
 export interface RestartPolicy {
   /** Restarts allowed within `windowMs` before the host gives up and reports. */
