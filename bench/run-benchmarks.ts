@@ -33,6 +33,8 @@ interface LabSize {
   /** Campaign tuning used for this size (printed with the figures). */
   batchSize: number;
   batchesInFlight: number;
+  /** Runs of each measurement; the median is reported (all runs are in the JSON). */
+  repetitions: number;
 }
 
 const FULL_SIZES: LabSize[] = [
@@ -43,6 +45,7 @@ const FULL_SIZES: LabSize[] = [
     ports: '1-100',
     batchSize: 300,
     batchesInFlight: 1,
+    repetitions: 3,
   },
   {
     label: '4096x100',
@@ -51,6 +54,7 @@ const FULL_SIZES: LabSize[] = [
     ports: '1-100',
     batchSize: 1100,
     batchesInFlight: 4,
+    repetitions: 1,
   },
 ];
 const SMALL_SIZES: LabSize[] = [
@@ -61,11 +65,14 @@ const SMALL_SIZES: LabSize[] = [
     ports: '20-29',
     batchSize: 4,
     batchesInFlight: 2,
+    repetitions: 1,
   },
 ];
 
 interface Measurement {
+  /** Median over the runs. */
   seconds: number;
+  runs?: number[];
   openPorts?: number;
   peakRssMegabytes?: { restateServer: number; host: number };
 }
@@ -87,7 +94,7 @@ async function main() {
     try {
       log(`\n== ${size.label}: ${hosts.length} hosts x ${ports.value.length} ports ==`);
       if (nmapPath) {
-        figures.nmapAlone = await timed(async () => {
+        figures.nmapAlone = await timed(size.repetitions, async () => {
           const run = await execa(
             nmapPath,
             ['-sT', '-T4', '-n', '-Pn', '-p', formatPorts(ports.value), '-oX', '-', '-iL', '-'],
@@ -101,7 +108,7 @@ async function main() {
       } else {
         log('nmap alone:          skipped (nmap not on PATH)');
       }
-      figures.builtinDirect = await timed(async () => {
+      figures.builtinDirect = await timed(size.repetitions, async () => {
         const result = await scanWithBuiltinEngine({ hosts, ports: ports.value });
         return { openPorts: result.observations.length };
       });
@@ -153,6 +160,10 @@ async function main() {
   log(`\nfigures written to ${file}`);
 }
 
+/**
+ * A campaign as the app runs it: against a host that is already up and warm
+ * (one small campaign first), timed from submission to the workflow's result.
+ */
 async function runCampaign(
   size: LabSize,
   hosts: string[],
@@ -160,7 +171,6 @@ async function runCampaign(
 ): Promise<Measurement> {
   const scratch = temporaryDataDir('spectra-bench-');
   const serve = await startServeProcess(scratch.dataDir);
-  const sampler = startRssSampler([serve.child.pid!, serve.serverPid()]);
   try {
     const ingress = clients.connect({ url: serve.ingressUrl });
     const request: CampaignRequest = {
@@ -176,24 +186,28 @@ async function runCampaign(
       // otherwise wait for approval under the default policy.
       approvalPolicy: { maxHosts: 65_536 },
     };
-    const started = performance.now();
-    const { campaignId } = await ingress
-      .serviceClient<CampaignsService>({ name: 'Campaigns' })
-      .submit(request, clients.rpc.opts({ idempotencyKey: `bench-${randomUUID()}` }));
-    const progress = await ingress
-      .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
-      .workflowAttach();
-    const seconds = (performance.now() - started) / 1000;
-    if (progress.state !== 'completed')
-      throw new Error(`campaign ${campaignId} ended ${progress.state}`);
-    const [host, restateServer] = sampler.stop();
-    return {
-      seconds,
-      openPorts: progress.totals.openPorts,
-      peakRssMegabytes: { host: host!, restateServer: restateServer! },
+    const run = async (campaign: CampaignRequest) => {
+      const { campaignId } = await ingress
+        .serviceClient<CampaignsService>({ name: 'Campaigns' })
+        .submit(campaign, clients.rpc.opts({ idempotencyKey: `bench-${randomUUID()}` }));
+      const progress = await ingress
+        .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
+        .workflowAttach();
+      if (progress.state !== 'completed')
+        throw new Error(`campaign ${campaignId} ended ${progress.state}`);
+      return progress;
     };
+    await run({ ...request, name: 'warm-up', targets: `${hosts[0]}-${hosts[1]}`, ports: '20-29' });
+
+    const sampler = startRssSampler([serve.child.pid!, serve.serverPid()]);
+    let openPorts = 0;
+    const measurement = await timed(size.repetitions, async () => {
+      openPorts = (await run(request)).totals.openPorts;
+      return { openPorts };
+    });
+    const [host, restateServer] = sampler.stop();
+    return { ...measurement, peakRssMegabytes: { host: host!, restateServer: restateServer! } };
   } finally {
-    sampler.stop();
     await serve.stop();
     scratch.remove();
   }
@@ -222,10 +236,19 @@ function startRssSampler(pids: number[]) {
   };
 }
 
-async function timed(action: () => Promise<{ openPorts?: number }>): Promise<Measurement> {
-  const started = performance.now();
-  const extra = await action();
-  return { seconds: (performance.now() - started) / 1000, ...extra };
+async function timed(
+  repetitions: number,
+  action: () => Promise<{ openPorts?: number }>,
+): Promise<Measurement> {
+  const runs: number[] = [];
+  let extra: { openPorts?: number } = {};
+  for (let repetition = 0; repetition < repetitions; repetition++) {
+    const started = performance.now();
+    extra = await action();
+    runs.push((performance.now() - started) / 1000);
+  }
+  const sorted = [...runs].sort((left, right) => left - right);
+  return { seconds: sorted[Math.floor(sorted.length / 2)]!, runs, ...extra };
 }
 
 function describe(measurement: Measurement | undefined): string {
@@ -233,7 +256,11 @@ function describe(measurement: Measurement | undefined): string {
   const memory = measurement.peakRssMegabytes
     ? `, peak RSS host ${measurement.peakRssMegabytes.host} MB, restate-server ${measurement.peakRssMegabytes.restateServer} MB`
     : '';
-  return `${measurement.seconds.toFixed(2)} s (${measurement.openPorts ?? '?'} open ports${memory})`;
+  const spread =
+    measurement.runs && measurement.runs.length > 1
+      ? ` median of ${measurement.runs.map((run) => run.toFixed(2)).join(', ')}`
+      : '';
+  return `${measurement.seconds.toFixed(2)} s (${measurement.openPorts ?? '?'} open ports${memory}${spread})`;
 }
 
 function ratio(numerator: Measurement, denominator: Measurement | undefined): string {
