@@ -18,6 +18,7 @@ import {
   ApprovalReasons,
 } from '../approvals/ApprovalDecision';
 import { openPortsByService, severityBars } from './campaign-report-model';
+import { Stat } from '../../components/Stat';
 
 const PROGRESS_POLL_MS = 1000;
 /** The report (hosts, audit) is heavier to assemble: refreshed less often while running. */
@@ -329,17 +330,6 @@ function LiveProgress(props: { progress: CampaignProgress }) {
       </h3>
       <BatchGrid batches={progress.batches} />
       {progress.error ? <p className="notice error">{progress.error}</p> : null}
-    </div>
-  );
-}
-
-function Stat(props: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="stat">
-      <div className="stat-label">{props.label}</div>
-      <div className="stat-value" data-testid={props.testId}>
-        {props.value}
-      </div>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import {
 } from '../../lib/format';
 import { usePolling } from '../../lib/hooks';
 import { useAppStore } from '../../store/app-store';
+import { Stat } from '../../components/Stat';
 
 const OPERATIONS_POLL_MS = 3000;
 
@@ -219,17 +220,5 @@ export function OperationsPage() {
         </>
       )}
     </section>
-  );
-}
-
-function Stat(props: { label: string; value: string; sub?: string; testId?: string }) {
-  return (
-    <div className="stat">
-      <div className="stat-label">{props.label}</div>
-      <div className="stat-value" data-testid={props.testId}>
-        {props.value}
-      </div>
-      {props.sub ? <div className="stat-sub">{props.sub}</div> : null}
-    </div>
   );
 }
