@@ -28,7 +28,7 @@ export const threatIntelObject = restate.object({
   handlers: {
     /** Adds the sightings of one batch (all for this CVE); returns how many were new. */
     record: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(z.array(ThreatSighting)) },
+      { input: restate.serde.schema(z.array(ThreatSighting)), ingressPrivate: true },
       async (
         context: restate.ObjectContext,
         sightings: ThreatSighting[],
