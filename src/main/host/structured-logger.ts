@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -29,11 +29,26 @@ export interface LoggerOptions {
   echo?: NodeJS.WritableStream;
   level?: LogLevel;
   bindings?: LogFields;
+  /** The file is rotated to `<file>.1` past this size, so it never fills the disk. */
+  maxFileBytes?: number;
 }
 
 export function createStructuredLogger(options: LoggerOptions = {}): StructuredLogger {
   const minimum = LEVEL_ORDER[options.level ?? 'info'];
-  if (options.file) mkdirSync(dirname(options.file), { recursive: true });
+  const maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
+  let fileBytes = 0;
+  if (options.file) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    fileBytes = existsSync(options.file) ? statSync(options.file).size : 0;
+  }
+  const appendToFile = (file: string, line: string) => {
+    if (fileBytes + line.length > maxFileBytes) {
+      renameSync(file, `${file}.1`);
+      fileBytes = 0;
+    }
+    appendFileSync(file, line);
+    fileBytes += line.length;
+  };
 
   const build = (bindings: LogFields): StructuredLogger => {
     const write = (level: LogLevel, message: string, fields?: LogFields) => {
@@ -43,7 +58,7 @@ export function createStructuredLogger(options: LoggerOptions = {}): StructuredL
           { time: new Date().toISOString(), level, ...bindings, message, ...fields },
           errorReplacer,
         ) + '\n';
-      if (options.file) appendFileSync(options.file, line);
+      if (options.file) appendToFile(options.file, line);
       options.echo?.write(line);
     };
     return {

@@ -44,6 +44,11 @@ describe('campaigns against the loopback lab', () => {
         engine,
       });
       expect(progress.state).toBe('completed');
+      expect(
+        await ingress
+          .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
+          .status(),
+      ).toBe('completed');
       expect(report.complete).toBe(true);
       expect(report.engine).toBe(engine);
       expect(report.totals.targets).toBe(30);

@@ -433,6 +433,10 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
         return progress ?? null;
       },
 
+      /** Just the state, for callers that only need to know where the campaign is. */
+      status: async (context: restate.WorkflowSharedContext): Promise<CampaignState | null> =>
+        (await context.get<CampaignProgress>(PROGRESS))?.state ?? null,
+
       /** Stops the campaign: no new batches start; results so far are kept. */
       cancel: async (
         context: restate.WorkflowSharedContext,
