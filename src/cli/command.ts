@@ -85,3 +85,21 @@ export function integerOption(
   }
   return number;
 }
+
+export function requiredPositional(positionals: string[], command: string, name: string): string {
+  const value = positionals[0];
+  if (!value)
+    throw new CliError(`${command}: ${name} is required (see spectra ${command} --help)`, 2);
+  return value;
+}
+
+const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
+
+/** The CVE id a command takes as its argument, upper-cased; anything else is a usage error. */
+export function cveArgument(positionals: string[], command: string): string {
+  const cve = requiredPositional(positionals, command, 'CVE-ID').toUpperCase();
+  if (!CVE_PATTERN.test(cve)) {
+    throw new CliError(`${command}: "${positionals[0]}" is not a CVE id (CVE-2021-41773)`, 2);
+  }
+  return cve;
+}

@@ -1,18 +1,17 @@
 import type { CampaignProgress, CampaignReport, SeverityCounts } from '../shared/campaign.js';
 import { FINISHED_CAMPAIGN_STATES } from '../shared/campaign.js';
 import { SEVERITY_ORDER } from '../shared/vulnerability.js';
+import { formatDuration as formatExactDuration } from '../shared/approval.js';
+
+/** Whole seconds are enough for a progress line: `5s`, `1m5s`. */
+function formatDuration(milliseconds: number): string {
+  return formatExactDuration(Math.round(Math.max(0, milliseconds) / 1000) * 1000);
+}
 
 export function formatSeverityCounts(counts: SeverityCounts): string {
   return SEVERITY_ORDER.filter((severity) => severity !== 'none')
     .map((severity) => `${severity} ${counts[severity] ?? 0}`)
     .join(', ');
-}
-
-function formatDuration(milliseconds: number): string {
-  const seconds = Math.max(0, Math.round(milliseconds / 1000));
-  return seconds < 60
-    ? `${seconds}s`
-    : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 
 /**

@@ -6,8 +6,14 @@ import {
   CampaignApprovalView,
   approvalRequirement,
   formatApprovalReasons,
+  type ApprovalRequirement,
 } from './approval.js';
-import { CampaignPlanInputShape, ScanEngineChoice, planCampaign } from './campaign-plan.js';
+import {
+  CampaignPlanInputShape,
+  ScanEngineChoice,
+  planCampaign,
+  type CampaignPlan,
+} from './campaign-plan.js';
 import { HostSummary, Observation, ScanEngineName } from './observation.js';
 import { Finding, Severity } from './vulnerability.js';
 
@@ -38,16 +44,7 @@ export const CampaignRequest = CampaignPlanInputShape.extend({
   if (request.approval !== 'never') return;
   const plan = planCampaign(request);
   if (!plan.ok) return; // reported by the plan's own validation
-  const requirement = approvalRequirement(
-    'never',
-    {
-      hostCount: plan.value.hostCount,
-      portCount: plan.value.portCount,
-      sensitiveTargets: plan.value.scope.sensitiveTargets,
-      serviceDetection: request.serviceDetection,
-    },
-    ApprovalPolicy.parse(request.approvalPolicy ?? {}),
-  );
+  const requirement = campaignApprovalRequirement(request, plan.value);
   if (requirement.kind === 'refuse') {
     context.addIssue({
       code: 'custom',
@@ -57,6 +54,27 @@ export const CampaignRequest = CampaignPlanInputShape.extend({
   }
 });
 export type CampaignRequest = z.input<typeof CampaignRequest>;
+
+/**
+ * What the approval policy says about a campaign, from its request (mode,
+ * intrusive options, policy overrides) and its plan (sizes, sensitive targets).
+ * The one place submission, the workflow and the CLI's dry run ask it.
+ */
+export function campaignApprovalRequirement(
+  request: Pick<CampaignRequest, 'approval' | 'serviceDetection' | 'approvalPolicy'>,
+  plan: CampaignPlan,
+): ApprovalRequirement {
+  return approvalRequirement(
+    request.approval ?? 'auto',
+    {
+      hostCount: plan.hostCount,
+      portCount: plan.portCount,
+      sensitiveTargets: plan.scope.sensitiveTargets,
+      serviceDetection: request.serviceDetection,
+    },
+    ApprovalPolicy.parse(request.approvalPolicy ?? {}),
+  );
+}
 export type ParsedCampaignRequest = z.output<typeof CampaignRequest>;
 
 export const CampaignState = z.enum([

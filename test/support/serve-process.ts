@@ -6,6 +6,8 @@ import { waitFor } from './temporary-host.js';
 export interface ServeProcess {
   child: ResultPromise;
   ingressUrl: string;
+  /** The browser-mode UI origin, when started with `{ ui: true }`. */
+  uiUrl?: string;
   /** restate-server's pid, read from the data dir. */
   serverPid(): number;
   /** Ctrl-C and wait for a clean exit. */
@@ -17,9 +19,13 @@ export interface ServeProcess {
  * process that runs the services endpoint. Runs on the project's Node 22
  * directly (no launcher in between), so a kill hits the host itself.
  */
-export async function startServeProcess(dataDir: string): Promise<ServeProcess> {
+export async function startServeProcess(
+  dataDir: string,
+  options: { ui?: boolean } = {},
+): Promise<ServeProcess> {
   const layout = dataDirLayout(dataDir);
-  const child = execa('node', ['bin/spectra.mjs', 'serve', '--no-ui', '--data-dir', dataDir], {
+  const uiArguments = options.ui ? [] : ['--no-ui'];
+  const child = execa('node', ['bin/spectra.mjs', 'serve', ...uiArguments, '--data-dir', dataDir], {
     preferLocal: true,
     reject: false,
     stdin: 'ignore',
@@ -39,10 +45,15 @@ export async function startServeProcess(dataDir: string): Promise<ServeProcess> 
   return {
     child,
     ingressUrl: info.ingressUrl,
+    uiUrl: /UI:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1],
     serverPid: () => Number(readFileSync(layout.restatePidFile, 'utf8')),
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGINT');
+      if (child.exitCode !== null) return;
+      child.kill('SIGINT');
+      // A host that does not stop within the bound is killed: tests end by themselves.
+      const killTimer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await child;
+      clearTimeout(killTimer);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../src/main/host/data-dir.js';
 import { startHost, type Host, type HostOptions } from '../../src/main/host/host-runtime.js';
 
 /** A fresh data dir under the system temp dir, removed by the returned cleanup. */
@@ -31,13 +32,7 @@ export async function startTemporaryHost(
 }
 
 export function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return pid !== undefined && pid > 0 && isProcessAlive(pid);
 }
 
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes (then throws `what`). */

@@ -4,10 +4,9 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import { formatDuration, type ApprovalVerdict } from '../../shared/approval.js';
 import type { ApprovalsObject } from '../../services/approvals/approvals-object.js';
 import { CliError } from '../cli-error.js';
-import { stringOption, type Command } from '../command.js';
+import { requiredPositional, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-import { requiredPositional } from './campaign-commands.js';
 
 const APPROVALS = { name: 'Approvals' } as ApprovalsObject;
 

@@ -1,7 +1,6 @@
-import { CliError } from '../cli-error.js';
 import type { CampaignIndexObject } from '../../services/campaigns/campaign-index-object.js';
 import { followCampaign, readCampaignReport } from '../campaign-follow.js';
-import type { Command } from '../command.js';
+import { requiredPositional, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { withHost } from '../host-connection.js';
 import { formatCampaignSummary, formatSeverityCounts } from '../progress-display.js';
@@ -79,10 +78,3 @@ export const attachCommand: Command = {
     return report.state === 'completed' ? 0 : 1;
   },
 };
-
-export function requiredPositional(positionals: string[], command: string, name: string): string {
-  const value = positionals[0];
-  if (!value)
-    throw new CliError(`${command}: ${name} is required (see spectra ${command} --help)`, 2);
-  return value;
-}

@@ -1,12 +1,9 @@
 import type { RecheckResult } from '../../shared/recheck.js';
 import type { RecheckService } from '../../services/rechecks/recheck-service.js';
 import { CliError } from '../cli-error.js';
-import { integerOption, type Command } from '../command.js';
+import { cveArgument, integerOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-import { requiredPositional } from './campaign-commands.js';
-
-const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
 
 export const recheckCommand: Command = {
   name: 'recheck',
@@ -19,9 +16,7 @@ says verified. Exit status 0 either way; read the verdict (or use --json).`,
   options: { timeout: { type: 'string' }, json: { type: 'boolean' } },
   positionals: ['CVE-ID'],
   async run(parsed) {
-    const cve = requiredPositional(parsed.positionals, 'recheck', 'CVE-ID').toUpperCase();
-    if (!CVE_PATTERN.test(cve))
-      throw new CliError(`recheck: "${parsed.positionals[0]}" is not a CVE id (CVE-2021-41773)`, 2);
+    const cve = cveArgument(parsed.positionals, 'recheck');
     const connectTimeoutMs = integerOption(parsed, 'timeout', { min: 50, max: 30_000 });
     const result = await withHost(resolveDataDir(parsed), ({ ingress }) =>
       Promise.resolve(

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import * as clients from '@restatedev/restate-sdk-clients';
 import {
-  ApprovalPolicy,
   DEFAULT_APPROVAL_TIMEOUT_MS,
-  approvalRequirement,
   formatApprovalReasons,
   formatDuration,
   type ApprovalRequirement,
 } from '../../shared/approval.js';
-import type { ParsedCampaignRequest } from '../../shared/campaign.js';
-import { formatCampaignPlan, type CampaignPlan } from '../../shared/campaign-plan.js';
+import { campaignApprovalRequirement, type ParsedCampaignRequest } from '../../shared/campaign.js';
+import { formatCampaignPlan } from '../../shared/campaign-plan.js';
 import { readRunningHostInfo } from '../../main/host/data-dir.js';
 import type { CampaignsService } from '../../services/campaigns/campaign-submission-service.js';
 import {
@@ -59,7 +57,7 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
       }
       throw error;
     }
-    const approval = approvalOf(validated.request, validated.plan);
+    const approval = campaignApprovalRequirement(validated.request, validated.plan);
     if (parsed.values['dry-run']) {
       process.stdout.write(
         `${formatCampaignPlan(validated.plan)}\n${formatApprovalPlan(validated.request, approval)}\n(dry run: no packet sent)\n`,
@@ -117,19 +115,6 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     }
   },
 };
-
-function approvalOf(request: ParsedCampaignRequest, plan: CampaignPlan): ApprovalRequirement {
-  return approvalRequirement(
-    request.approval ?? 'auto',
-    {
-      hostCount: plan.hostCount,
-      portCount: plan.portCount,
-      sensitiveTargets: plan.scope.sensitiveTargets,
-      serviceDetection: request.serviceDetection,
-    },
-    ApprovalPolicy.parse(request.approvalPolicy ?? {}),
-  );
-}
 
 function formatApprovalPlan(request: ParsedCampaignRequest, approval: ApprovalRequirement): string {
   if (approval.kind !== 'ask')

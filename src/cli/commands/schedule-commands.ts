@@ -15,7 +15,7 @@ import {
 } from '../../services/campaigns/campaign-validation.js';
 import type { SchedulesObject } from '../../services/schedules/schedules-object.js';
 import { CliError } from '../cli-error.js';
-import { stringOption, type Command, type ParsedCommand } from '../command.js';
+import { requiredPositional, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import {
   CAMPAIGN_REQUEST_OPTIONS,
@@ -24,7 +24,6 @@ import {
 } from '../campaign-request-flags.js';
 import { parseDuration } from '../../shared/approval.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-import { requiredPositional } from './campaign-commands.js';
 
 const SCHEDULES = { name: 'Schedules' } as const;
 const SCHEDULES_KEY = 'all';

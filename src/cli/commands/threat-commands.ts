@@ -3,13 +3,10 @@ import { TriageState, type ThreatRecord } from '../../shared/threat.js';
 import type { ThreatIndexObject } from '../../services/threats/threat-index-object.js';
 import type { ThreatIntelObject } from '../../services/threats/threat-intel-object.js';
 import { CliError } from '../cli-error.js';
-import { stringOption, type Command, type ParsedCommand } from '../command.js';
+import { cveArgument, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { parseDuration } from '../../shared/approval.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-import { requiredPositional } from './campaign-commands.js';
-
-const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
 
 export const threatsCommand: Command = {
   name: 'threats',
@@ -99,13 +96,6 @@ services (default 7 days); the threat reopens if they are still vulnerable.`,
     process.stdout.write(`${cve} is now ${record.triage.state}\n`);
   },
 };
-
-function cveArgument(positionals: string[], command: string): string {
-  const cve = requiredPositional(positionals, command, 'CVE-ID').toUpperCase();
-  if (!CVE_PATTERN.test(cve))
-    throw new CliError(`${command}: "${positionals[0]}" is not a CVE id (CVE-2021-41773)`, 2);
-  return cve;
-}
 
 function listOption<T extends string>(
   value: string | undefined,

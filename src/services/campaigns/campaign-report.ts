@@ -10,7 +10,7 @@ import {
   type ReportThreat,
 } from '../../shared/campaign.js';
 import type { ScanEngineName } from '../../shared/observation.js';
-import { SEVERITY_ORDER } from '../../shared/vulnerability.js';
+import { compareThreatRank } from '../../shared/vulnerability.js';
 
 export interface CampaignMetadata {
   campaignId: string;
@@ -56,7 +56,9 @@ export function assembleReport(
   for (const batch of sorted) {
     for (const finding of batch.findings) {
       const service = `${finding.host}:${finding.port}`;
-      cvesByService.set(service, [...(cvesByService.get(service) ?? []), finding.cve]);
+      const cves = cvesByService.get(service);
+      if (cves) cves.push(finding.cve);
+      else cvesByService.set(service, [finding.cve]);
       const threat = threats.get(finding.cve) ?? {
         cve: finding.cve,
         severity: finding.severity,
@@ -99,12 +101,7 @@ export function assembleReport(
     finishedAt: metadata.finishedAt,
     totals: totalsOf(metadata.targets, sorted),
     hosts: [...hosts.values()].sort((left, right) => compareAddresses(left.host, right.host)),
-    threats: [...threats.values()].sort(
-      (left, right) =>
-        SEVERITY_ORDER.indexOf(left.severity) - SEVERITY_ORDER.indexOf(right.severity) ||
-        right.cvssScore - left.cvssScore ||
-        left.cve.localeCompare(right.cve),
-    ),
+    threats: [...threats.values()].sort(compareThreatRank),
     skipped: sorted.flatMap((batch) => batch.skipped),
     failedBatches: sorted
       .filter((batch) => batch.state === 'failed')

@@ -1,7 +1,7 @@
 import * as restate from '@restatedev/restate-sdk';
 import type { CampaignRequest, SubmittedCampaign } from '../../shared/campaign.js';
 import { campaignWorkflow } from './campaign-workflow.js';
-import { CampaignRequestInvalid, validateCampaignRequest } from './campaign-validation.js';
+import { validateCampaignRequestInHandler } from './campaign-validation.js';
 
 /**
  * The front door for new campaigns. It validates everything first (a bad
@@ -13,14 +13,7 @@ export const campaignsService = restate.service({
   name: 'Campaigns',
   handlers: {
     submit: async (context: restate.Context, raw: CampaignRequest): Promise<SubmittedCampaign> => {
-      let validated: ReturnType<typeof validateCampaignRequest>;
-      try {
-        validated = validateCampaignRequest(raw);
-      } catch (error) {
-        if (error instanceof CampaignRequestInvalid)
-          throw new restate.TerminalError(error.message, { errorCode: 400 });
-        throw error;
-      }
+      const validated = validateCampaignRequestInHandler(raw);
       const campaignId = 'c-' + context.rand.uuidv4().replaceAll('-', '').slice(0, 12);
       context.workflowSendClient(campaignWorkflow, campaignId).run(validated.request);
       return {

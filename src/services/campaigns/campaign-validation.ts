@@ -1,3 +1,4 @@
+import * as restate from '@restatedev/restate-sdk';
 import {
   CampaignRequest,
   MAX_BATCHES_PER_CAMPAIGN,
@@ -36,4 +37,17 @@ export function validateCampaignRequest(raw: unknown): {
     ]);
   }
   return { request, plan: plan.value };
+}
+
+/** The same checks inside a handler: an invalid request is a TerminalError (400), never retried. */
+export function validateCampaignRequestInHandler(
+  raw: unknown,
+): ReturnType<typeof validateCampaignRequest> {
+  try {
+    return validateCampaignRequest(raw);
+  } catch (error) {
+    if (error instanceof CampaignRequestInvalid)
+      throw new restate.TerminalError(error.message, { errorCode: 400 });
+    throw error;
+  }
 }

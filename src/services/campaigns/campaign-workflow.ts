@@ -1,14 +1,13 @@
 import * as restate from '@restatedev/restate-sdk';
 import {
-  ApprovalPolicy,
   DEFAULT_APPROVAL_TIMEOUT_MS,
-  approvalRequirement,
   formatApprovalReasons,
   formatDuration,
   type ApprovalOutcome,
   type ApprovalReason,
 } from '../../shared/approval.js';
 import {
+  campaignApprovalRequirement,
   DEFAULT_BATCHES_IN_FLIGHT,
   emptySeverityCounts,
   FINISHED_CAMPAIGN_STATES,
@@ -32,7 +31,7 @@ import {
 } from '../scope-locks/scope-locks-object.js';
 import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from './campaign-index-object.js';
 import { campaignResultsObject } from './campaign-results-object.js';
-import { CampaignRequestInvalid, validateCampaignRequest } from './campaign-validation.js';
+import { validateCampaignRequestInHandler } from './campaign-validation.js';
 
 const PROGRESS = 'progress';
 const CANCEL_PROMISE = 'cancel';
@@ -104,14 +103,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
           resultsSend.appendAudit({ at: await context.date.toJSON(), event, detail, actor });
         };
 
-        let validated: ReturnType<typeof validateCampaignRequest>;
-        try {
-          validated = validateCampaignRequest(raw);
-        } catch (error) {
-          if (error instanceof CampaignRequestInvalid)
-            throw new restate.TerminalError(error.message, { errorCode: 400 });
-          throw error;
-        }
+        const validated = validateCampaignRequestInHandler(raw);
         const { request, plan } = validated;
         const batches = batchDescriptors(plan.hostCount, plan.batchSize);
         const progress: CampaignProgress = {
@@ -204,16 +196,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
 
         try {
           // 1. Approval.
-          const requirement = approvalRequirement(
-            request.approval ?? 'auto',
-            {
-              hostCount: plan.hostCount,
-              portCount: plan.portCount,
-              sensitiveTargets: plan.scope.sensitiveTargets,
-              serviceDetection: request.serviceDetection,
-            },
-            ApprovalPolicy.parse(request.approvalPolicy ?? {}),
-          );
+          const requirement = campaignApprovalRequirement(request, plan);
           if (requirement.kind === 'refuse') {
             // Submission refuses this already; a direct call still must not scan.
             throw new restate.TerminalError(

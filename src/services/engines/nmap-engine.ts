@@ -5,7 +5,8 @@ import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import type { EngineResult, HostSummary, Observation } from '../../shared/observation.js';
 import { parseNmapXml, type NmapReport } from './nmap-xml.js';
-import { abortReason, assertScanInput, compactPorts, type ScanRequest } from './scan-engine.js';
+import { formatPorts } from '../../shared/port-spec.js';
+import { abortReason, assertScanInput, type ScanRequest } from './scan-engine.js';
 
 export interface NmapScanOptions extends ScanRequest {
   /** `-sV`: identify products and versions (slower: nmap sends its probes to every open port). */
@@ -82,7 +83,7 @@ export function buildNmapArguments(
       argumentsList.push('--version-intensity', String(intensity));
     }
   }
-  argumentsList.push('-oX', '-', '-p', compactPorts(options.ports), '-iL', '-');
+  argumentsList.push('-oX', '-', '-p', formatPorts(options.ports), '-iL', '-');
   return argumentsList;
 }
 

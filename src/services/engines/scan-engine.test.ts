@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assertScanInput, compactPorts, wellKnownService } from './scan-engine.js';
+import { formatPorts } from '../../shared/port-spec.js';
+import { assertScanInput, wellKnownService } from './scan-engine.js';
 
-describe('compactPorts', () => {
+describe('ports as the nmap engine passes them to -p', () => {
   it.each([
     [[80], '80'],
     [[22, 21, 23, 80, 443, 444, 445], '21-23,80,443-445'],
@@ -10,7 +11,7 @@ describe('compactPorts', () => {
     [[1, 65535], '1,65535'],
     [[], ''],
   ])('%j -> %s', (ports, expected) => {
-    expect(compactPorts(ports)).toBe(expected);
+    expect(formatPorts(ports)).toBe(expected);
   });
 });
 

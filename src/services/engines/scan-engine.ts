@@ -43,24 +43,6 @@ export function assertScanInput(hosts: readonly string[], ports: readonly number
   }
 }
 
-/** Sorted, de-duplicated ports in nmap's range syntax, e.g. `21-23,80,443`. */
-export function compactPorts(ports: readonly number[]): string {
-  const sorted = [...new Set(ports)].sort((left, right) => left - right);
-  const ranges: string[] = [];
-  let index = 0;
-  while (index < sorted.length) {
-    const start = sorted[index]!;
-    let end = start;
-    while (index + 1 < sorted.length && sorted[index + 1] === end + 1) {
-      index += 1;
-      end = sorted[index]!;
-    }
-    ranges.push(start === end ? String(start) : `${start}-${end}`);
-    index += 1;
-  }
-  return ranges.join(',');
-}
-
 /** Service names nmap's services table gives these ports, so both engines name unidentified ports alike. */
 const WELL_KNOWN_SERVICES: Readonly<Record<number, string>> = {
   21: 'ftp',

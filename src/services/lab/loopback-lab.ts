@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ProductId } from '../../shared/products.js';
+import { formatIpv4, parseIpv4 } from '../../shared/target-spec.js';
 import { serveConnection, type LabProtocol } from './lab-services.js';
 
 /** What a correct scanner must report for a lab service; other tests derive expected CVEs from it. */
@@ -233,14 +234,6 @@ export interface GenerateLabOptions {
   openPortsPerHost?: number;
 }
 
-function ipv4ToNumber(address: string): number {
-  return address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
-}
-
-function numberToIpv4(value: number): string {
-  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join('.');
-}
-
 /**
  * A large synthetic lab for crash tests and benchmarks: `hostCount` hosts
  * counted up from `base` (skipping .0 and .255, which look like network and
@@ -264,11 +257,14 @@ export function generateLab(options: GenerateLabOptions): LabDefinition {
     );
   }
   const services: LabServiceDefinition[] = [];
-  let address = ipv4ToNumber(base);
+  const parsedBase = parseIpv4(base);
+  if (!('value' in parsedBase))
+    throw new RangeError(`invalid base address ${base}: ${parsedBase.reason}`);
+  let address = parsedBase.value;
   for (let hostIndex = 0; hostIndex < options.hostCount; hostIndex += 1) {
     do address += 1;
     while ((address & 0xff) === 0 || (address & 0xff) === 255);
-    const host = numberToIpv4(address);
+    const host = formatIpv4(address);
     assertLoopbackIpv4(host);
     const hostPorts = new Set<number>();
     for (let slot = 0; slot < openPortsPerHost; slot += 1) {

@@ -119,10 +119,9 @@ async function identifyOpenPorts(
 ): Promise<Observation[]> {
   const portsByHost = new Map<string, number[]>();
   for (const observation of observations) {
-    portsByHost.set(observation.host, [
-      ...(portsByHost.get(observation.host) ?? []),
-      observation.port,
-    ]);
+    const ports = portsByHost.get(observation.host);
+    if (ports) ports.push(observation.port);
+    else portsByHost.set(observation.host, [observation.port]);
   }
   const identified = new Map<string, Observation>();
   await Promise.all(

@@ -153,7 +153,9 @@ function groupByCve(
   const groups = new Map<string, ThreatSighting[]>();
   for (const finding of findings) {
     const sighting: ThreatSighting = { campaignId, ...finding };
-    groups.set(finding.cve, [...(groups.get(finding.cve) ?? []), sighting]);
+    const group = groups.get(finding.cve);
+    if (group) group.push(sighting);
+    else groups.set(finding.cve, [sighting]);
   }
   return groups;
 }

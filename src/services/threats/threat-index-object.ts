@@ -1,6 +1,6 @@
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
-import { SEVERITY_ORDER } from '../../shared/vulnerability.js';
+import { compareThreatRank } from '../../shared/vulnerability.js';
 import { ThreatFilter, ThreatSummary } from '../../shared/threat.js';
 
 /** The index has one key: every CVE's summary is a separate state entry under it. */
@@ -31,12 +31,7 @@ export const threatIndexObject = restate.object({
         const rows = (await readStateEntries<ThreatSummary>(context, ENTRY_PREFIX)).filter((row) =>
           matchesFilter(row, filter),
         );
-        return rows.sort(
-          (left, right) =>
-            SEVERITY_ORDER.indexOf(left.severity) - SEVERITY_ORDER.indexOf(right.severity) ||
-            right.cvssScore - left.cvssScore ||
-            left.cve.localeCompare(right.cve),
-        );
+        return rows.sort(compareThreatRank);
       },
     ),
   },
