@@ -15,17 +15,19 @@ import { threatIntelObject } from './threats/threat-intel-object.js';
 
 /** Every service, object and workflow the endpoint serves: the one list the host registers. */
 export function createAllServices(knowledge: KnowledgeLocations) {
+  // One provider: the rules are loaded and indexed once per process, for scans and re-checks.
+  const loadKnowledge = createKnowledgeProvider(knowledge);
   return [
     diagnosticsService,
     campaignsService,
     campaignWorkflow,
     campaignResultsObject,
     campaignIndexObject,
-    createScannerService(createKnowledgeProvider(knowledge)),
+    createScannerService(loadKnowledge),
     threatIntelObject,
     threatIndexObject,
     schedulesObject,
-    createRecheckService(createKnowledgeProvider(knowledge)),
+    createRecheckService(loadKnowledge),
     approvalsObject,
     scopeLocksObject,
     scanMarksObject,

@@ -112,11 +112,11 @@ export type BatchState = z.infer<typeof BatchState>;
 
 /** One batch: a window [offset, offset+count) of the campaign's expanded targets. */
 export const BatchJob = z.object({
-  campaignId: z.string(),
+  campaignId: z.string().min(1),
   index: z.number().int().min(0),
   offset: z.number().int().min(0),
-  count: z.number().int().min(1),
-  request: z.custom<ParsedCampaignRequest>(),
+  count: z.number().int().min(1).max(4096),
+  request: CampaignRequest,
   engine: ScanEngineName,
 });
 export type BatchJob = z.infer<typeof BatchJob>;

@@ -2,7 +2,7 @@ import * as restate from '@restatedev/restate-sdk';
 import type { Observation } from '../../shared/observation.js';
 import { RecheckRequest, type RecheckResult } from '../../shared/recheck.js';
 import type { Finding } from '../../shared/vulnerability.js';
-import { runEngine } from '../scanner/batch-scan.js';
+import { PROBE_RETRY_POLICY, runEngine } from '../scanner/batch-scan.js';
 import { threatIntelObject } from '../threats/threat-intel-object.js';
 import { triageGeneration } from '../threats/threat-record.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
@@ -10,13 +10,6 @@ import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import { assessRecheck, planProbeSteps, recheckTargets } from './recheck-assessment.js';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
-
-/** A probe step is retried a few times (a transient socket error), then the re-check fails. */
-const PROBE_RETRY = {
-  maxRetryAttempts: 3,
-  initialRetryInterval: 500,
-  maxRetryInterval: 5_000,
-} as const;
 
 /**
  * Re-probes the affected services of one threat with the built-in engine
@@ -64,7 +57,7 @@ export function createRecheckService(loadKnowledge: () => Promise<KnowledgeBase>
                   hostnames: {},
                   connectTimeoutMs: request.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
                 }),
-              PROBE_RETRY,
+              PROBE_RETRY_POLICY,
             );
             observations.push(...result.observations);
           }

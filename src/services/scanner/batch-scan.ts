@@ -61,6 +61,17 @@ export async function resolveTargets(
   return { addresses, hostnames, skipped };
 }
 
+/**
+ * Probing steps retry a transient socket error a few times, then give up: a
+ * failed batch becomes a result (and a failed re-check an error), never an
+ * endless retry.
+ */
+export const PROBE_RETRY_POLICY = {
+  maxRetryAttempts: 3,
+  initialRetryInterval: 500,
+  maxRetryInterval: 5_000,
+} as const;
+
 /** `auto` means nmap when it is installed, else the built-in engine. */
 export async function chooseEngine(choice: ScanEngineChoice): Promise<ScanEngineName> {
   if (choice === 'builtin') return 'builtin';

@@ -1,15 +1,12 @@
 import { isIP } from 'node:net';
 import * as restate from '@restatedev/restate-sdk';
-import { z } from 'zod';
 import {
-  CampaignRequest,
+  BatchJob,
   emptySeverityCounts,
-  type BatchJob,
   type BatchResult,
   type BatchSummary,
 } from '../../shared/campaign.js';
 import type { EngineResult } from '../../shared/observation.js';
-import { ScanEngineName } from '../../shared/observation.js';
 import { parsePorts } from '../../shared/port-spec.js';
 import { parseScope } from '../../shared/scope.js';
 import type { ThreatSighting } from '../../shared/threat.js';
@@ -19,23 +16,12 @@ import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { threatIntelObject } from '../threats/threat-intel-object.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
-import { resolveTargets, runEngine, type ResolvedTargets } from './batch-scan.js';
-
-const BatchJobInput = z.object({
-  campaignId: z.string().min(1),
-  index: z.number().int().min(0),
-  offset: z.number().int().min(0),
-  count: z.number().int().min(1).max(4096),
-  request: CampaignRequest,
-  engine: ScanEngineName,
-});
-
-/** A scan step is retried a few times (a transient socket error), then the batch is reported failed. */
-const SCAN_RETRY = {
-  maxRetryAttempts: 3,
-  initialRetryInterval: 500,
-  maxRetryInterval: 5_000,
-} as const;
+import {
+  PROBE_RETRY_POLICY,
+  resolveTargets,
+  runEngine,
+  type ResolvedTargets,
+} from './batch-scan.js';
 
 /**
  * Scans one batch of a campaign: resolve its hostnames, probe with the chosen
@@ -48,7 +34,7 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
     name: 'Scanner',
     handlers: {
       scanBatch: restate.handlers.handler(
-        { input: restate.serde.schema(BatchJobInput), ingressPrivate: true },
+        { input: restate.serde.schema(BatchJob), ingressPrivate: true },
         async (context: restate.Context, job: BatchJob): Promise<BatchSummary> => {
           const { request } = job;
           const targetSet = parseTargets(request.targets, request.exclusions ?? '', {
@@ -87,7 +73,7 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
                   connectTimeoutMs: request.connectTimeoutMs,
                   ratePerSecond: request.ratePerSecond,
                 }),
-              SCAN_RETRY,
+              PROBE_RETRY_POLICY,
             );
           } catch (error) {
             if (
