@@ -6,7 +6,7 @@ import type { Host } from '../host/host-runtime.js';
 import { LOOPBACK_HOST } from '../host/loopback-ports.js';
 import { forwardToIngress, handleBackendApi } from '../backend/backend-api.js';
 import { SESSION_TOKEN_HEADER } from '../../shared/shell-contract.js';
-import { refuseForeignRequest } from './backend-request-guard.js';
+import { refuseForeignRequest } from '../backend/backend-request-guard.js';
 
 export interface BrowserModeServer {
   url: string;

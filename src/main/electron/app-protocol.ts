@@ -1,8 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import { forwardToIngress, handleBackendApi, jsonResponse } from '../backend/backend-api.js';
+import { guardedRequestOf, refuseForeignRequest } from '../backend/backend-request-guard.js';
 import type { Host } from '../host/host-runtime.js';
 import type { StructuredLogger } from '../host/structured-logger.js';
-import { SESSION_TOKEN_HEADER } from '../../shared/shell-contract.js';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME } from './app-origin.js';
 import {
   serveFromDevelopmentServer,
@@ -103,19 +102,5 @@ export function refuseForeignAppRequest(
   request: Request,
   sessionToken: string,
 ): string | undefined {
-  if (request.method === 'OPTIONS') return 'cross-origin preflight refused';
-  const origin = request.headers.get('origin');
-  if (origin !== null && origin !== APP_ORIGIN) return `foreign Origin "${origin}"`;
-  const site = request.headers.get('sec-fetch-site');
-  if (site !== null && site !== 'same-origin' && site !== 'none')
-    return `cross-site request (${site})`;
-  const token = request.headers.get(SESSION_TOKEN_HEADER);
-  if (!token || !constantTimeEquals(token, sessionToken)) return 'missing or wrong session token';
-  return undefined;
-}
-
-function constantTimeEquals(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+  return refuseForeignRequest(guardedRequestOf(request), APP_ORIGIN, sessionToken);
 }

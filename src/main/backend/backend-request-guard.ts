@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { SESSION_TOKEN_HEADER } from '../../shared/shell-contract.js';
 
 export interface GuardedRequest {
   method: string;
@@ -9,7 +10,8 @@ export interface GuardedRequest {
 }
 
 /**
- * Decides whether a request to the same-origin backend proxy may pass. The
+ * Decides whether a request to a shell's same-origin backend (browser mode's
+ * proxy, Electron's app:// scheme) may pass. The
  * ingress itself answers CORS preflights from any origin, so the proxy is the
  * only way in and refuses anything a foreign web page could send:
  * - Host must be the proxy's own loopback address (defeats DNS rebinding);
@@ -43,4 +45,15 @@ function constantTimeEquals(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** The guarded fields of a fetch-style request; its Host is the one in its URL. */
+export function guardedRequestOf(request: Request): GuardedRequest {
+  return {
+    method: request.method,
+    host: new URL(request.url).host,
+    origin: request.headers.get('origin') ?? undefined,
+    secFetchSite: request.headers.get('sec-fetch-site') ?? undefined,
+    token: request.headers.get(SESSION_TOKEN_HEADER) ?? undefined,
+  };
 }
