@@ -82,8 +82,17 @@ async function main(): Promise<void> {
       'ports-per-host': { type: 'string' },
       base: { type: 'string' },
       all: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    console.log(`npm run lab [-- --size N [--ports-per-host N] [--base 127.x.y.z]] [--all]
+
+Without --size: the standard vulnerable lab on 127.10.0.10-20.
+With --size N: a generated lab of N hosts counted up from --base (127.20.0.0).
+Only 127.0.0.0/8 addresses are ever bound. Ctrl-C stops it.`);
+    return;
+  }
   const definition =
     values.size === undefined
       ? STANDARD_LAB
@@ -119,9 +128,12 @@ async function main(): Promise<void> {
   );
   console.log('scan it with:');
   console.log(`  nmap -sT -sV -T4 -n -Pn -p ${ports.join(',')} ${targets}`);
-  const [first, second] = (lab.hosts[0] ?? '127.0.0.1').split('.');
+  // spectra takes first-last ranges (not nmap's octet ranges); the lab's hosts ascend.
+  const firstHost = lab.hosts[0] ?? '127.0.0.1';
+  const lastHost = lab.hosts[lab.hosts.length - 1] ?? firstHost;
+  const [first, second] = firstHost.split('.');
   console.log(
-    `  npm run spectra -- scan --targets '${targets}' --ports ${ports.join(',')} --scope ${first}.${second}.0.0/16`,
+    `  npm run spectra -- scan --targets ${firstHost}-${lastHost} --ports ${ports.join(',')} --scope ${first}.${second}.0.0/16`,
   );
   console.log('lab ready; Ctrl-C stops it');
 
