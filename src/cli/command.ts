@@ -58,16 +58,6 @@ export function stringOption(parsed: ParsedCommand, name: string): string | unde
   return typeof value === 'string' ? value : undefined;
 }
 
-export function requiredStringOption(
-  parsed: ParsedCommand,
-  name: string,
-  commandName: string,
-): string {
-  const value = stringOption(parsed, name);
-  if (value === undefined || value === '')
-    throw new CliError(`${commandName}: --${name} is required`, 2);
-  return value;
-}
 
 export function integerOption(
   parsed: ParsedCommand,
