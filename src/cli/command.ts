@@ -58,7 +58,6 @@ export function stringOption(parsed: ParsedCommand, name: string): string | unde
   return typeof value === 'string' ? value : undefined;
 }
 
-
 export function integerOption(
   parsed: ParsedCommand,
   name: string,
