@@ -25,7 +25,7 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
     cleanups.push(() => first.stop());
     const at = new Date(Date.now() + 4_000).toISOString();
     const created = await clients
-      .connect({ url: first.ingressUrl })
+      .connect(first.ingress)
       .objectClient<SchedulesObject>({ name: 'Schedules' }, 'all')
       .create(
         ScheduleCreateRequest.parse({
@@ -51,7 +51,7 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
 
     const second = await startServeProcess(dataDir);
     cleanups.push(() => second.stop());
-    const ingress = clients.connect({ url: second.ingressUrl });
+    const ingress = clients.connect(second.ingress);
     const fired = await waitFor(
       'the schedule to fire after the restart',
       async () => {

@@ -1,3 +1,4 @@
+import type { IngressTransport } from '../../src/main/host/ingress-transport.js';
 import * as clients from '@restatedev/restate-sdk-clients';
 import type {
   CampaignRequest,
@@ -10,11 +11,11 @@ import type { CampaignResultsObject } from '../../src/services/campaigns/campaig
 
 /** Submits a campaign through the ingress exactly as the CLI and UI do, and waits for it. */
 export async function runCampaign(
-  ingressUrl: string,
+  transport: IngressTransport,
   request: CampaignRequest,
   idempotencyKey = `test-${Math.random()}`,
 ): Promise<{ campaignId: string; progress: CampaignProgress; report: CampaignReport }> {
-  const ingress = clients.connect({ url: ingressUrl });
+  const ingress = clients.connect(transport);
   const submitted = await ingress
     .serviceClient<CampaignsService>({ name: 'Campaigns' })
     .submit(request, clients.rpc.opts({ idempotencyKey }));

@@ -10,6 +10,8 @@ import {
   HostPorts,
 } from '../../main/host/data-dir.js';
 import { startHost } from '../../main/host/host-runtime.js';
+import { ingressTransport, type IngressTransport } from '../../main/host/ingress-transport.js';
+import { withRequestTimeout } from '../host-connection.js';
 import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
 import { resolveRestateServerBinary } from '../../main/host/restate-server-binary.js';
 import { findElectronBinary } from '../../main/host/electron-binary.js';
@@ -144,7 +146,7 @@ async function servicesRuntimeCheck(
   dataDir: string,
 ): Promise<Omit<CheckResult, 'name' | 'optional'>> {
   const running = readRunningHostInfo(dataDir);
-  if (running) return describeRuntime(running.ingressUrl, 'running host');
+  if (running) return describeRuntime(ingressTransport(running), 'running host');
   const scratch = mkdtempSync(join(tmpdir(), 'spectra-doctor-'));
   const host = await startHost({
     dataDir: scratch,
@@ -152,7 +154,7 @@ async function servicesRuntimeCheck(
     services: [diagnosticsService],
   });
   try {
-    return await describeRuntime(host.ingressUrl, 'temporary host');
+    return await describeRuntime(host.ingress, 'temporary host');
   } finally {
     await host.close();
     rmSync(scratch, { recursive: true, force: true });
@@ -160,10 +162,10 @@ async function servicesRuntimeCheck(
 }
 
 async function describeRuntime(
-  ingressUrl: string,
+  transport: IngressTransport,
   where: string,
 ): Promise<Omit<CheckResult, 'name' | 'optional'>> {
-  const ingress = clients.connect({ url: ingressUrl });
+  const ingress = clients.connect(withRequestTimeout(transport));
   const runtime = await ingress
     .serviceClient<DiagnosticsService>({ name: 'Diagnostics' })
     .runtime();

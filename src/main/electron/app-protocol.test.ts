@@ -1,10 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Host } from '../host/host-runtime.js';
+import { unixSocketTransport } from '../host/ingress-transport.js';
 import { SESSION_TOKEN_HEADER } from '../../shared/shell-contract.js';
 import { RENDERER_CONTENT_SECURITY_POLICY } from '../browser-mode/browser-mode-server.js';
 import { createAppProtocolHandler, refuseForeignAppRequest } from './app-protocol.js';
@@ -23,7 +23,7 @@ interface SeenRequest {
 let scratch: string;
 let rendererDir: string;
 let ingress: http.Server;
-let ingressUrl: string;
+let ingressSocket: string;
 const seen: SeenRequest[] = [];
 
 beforeAll(async () => {
@@ -47,8 +47,9 @@ beforeAll(async () => {
       response.end(JSON.stringify({ ok: true }));
     });
   });
-  await new Promise<void>((resolve) => ingress.listen(0, '127.0.0.1', resolve));
-  ingressUrl = `http://127.0.0.1:${(ingress.address() as AddressInfo).port}`;
+  // Like restate-server's: a Unix socket, no TCP port.
+  ingressSocket = join(scratch, 'ingress.sock');
+  await new Promise<void>((resolve) => ingress.listen(ingressSocket, resolve));
 });
 afterAll(async () => {
   await new Promise((resolve) => ingress.close(resolve));
@@ -56,7 +57,10 @@ afterAll(async () => {
 });
 
 function fakeHost(): Host {
-  return { ingressUrl, serverState: () => 'ready' } as unknown as Host;
+  return {
+    ingress: unixSocketTransport(ingressSocket),
+    serverState: () => 'ready',
+  } as unknown as Host;
 }
 
 function handlerWith(overrides: Partial<Parameters<typeof createAppProtocolHandler>[0]> = {}) {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveRestateServerBinary } from './restate-server-binary.js';
 import { renderRestateServerConfig } from './restate-server-config.js';
 import {
@@ -8,12 +8,20 @@ import {
   HostPorts,
   readJsonFile,
   readRunningHostInfo,
-  removeFile,
+  removeFileQuietly,
+  RESTATE_NODE_NAME,
   writeJsonFileAtomically,
+  writePrivateFile,
   type DataDirLayout,
   type HostInfo,
 } from './data-dir.js';
+import {
+  ingressTransport,
+  unixSocketTransport,
+  type IngressTransport,
+} from './ingress-transport.js';
 import { LOOPBACK_HOST, reuseOrPickPort } from './loopback-ports.js';
+import { OFFLINE_HOSTS, OFFLINE_RESOLV_CONF } from './restate-server-command.js';
 import { loadOrCreateRequestIdentity } from './request-identity.js';
 import { RestateAdminClient } from './restate-admin-client.js';
 import { RotatingLogFile } from './rotating-log-file.js';
@@ -48,7 +56,7 @@ export interface HostOptions {
 export class HostAlreadyRunning extends Error {
   constructor(readonly info: HostInfo) {
     super(
-      `another Spectra-Red host (pid ${info.pid}) is already running on this data dir at ${info.ingressUrl}`,
+      `another Spectra-Red host (pid ${info.pid}) is already running on this data dir (ingress ${info.ingressSocket})`,
     );
   }
 }
@@ -64,8 +72,10 @@ export interface Host extends EventEmitter {
   readonly dataDir: string;
   readonly layout: DataDirLayout;
   readonly ports: HostPorts;
-  readonly ingressUrl: string;
-  readonly adminUrl: string;
+  /** restate-server's ingress over its Unix socket: `clients.connect(host.ingress)`. */
+  readonly ingress: IngressTransport;
+  readonly ingressSocket: string;
+  readonly adminSocket: string;
   readonly admin: RestateAdminClient;
   readonly logger: StructuredLogger;
   serverState(): RestateServerState;
@@ -104,31 +114,34 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     })
   ).child({ component: 'host' });
   const ports = await choosePorts(layout, options.ports);
-  const ingressUrl = `http://${LOOPBACK_HOST}:${ports.ingress}`;
-  const adminUrl = `http://${LOOPBACK_HOST}:${ports.admin}`;
+  const { ingressSocket, adminSocket } = layout;
+  const ingress = ingressTransport(layout);
   const identity = loadOrCreateRequestIdentity(layout.requestIdentityKeyFile);
 
-  writeFileSync(
+  writePrivateFile(
     layout.restateConfigFile,
     renderRestateServerConfig({
       baseDir: layout.restateBaseDir,
-      // Pinned: the server refuses to reopen its data under another node name,
-      // and the default (the hostname) changes when the laptop is renamed.
-      nodeName: 'spectra-local',
-      fabricPort: ports.fabric,
-      ingressPort: ports.ingress,
-      adminPort: ports.admin,
+      nodeName: RESTATE_NODE_NAME,
       requestIdentityPrivateKeyFile: identity.privateKeyFile,
     }),
   );
+  const offlineResolvConf = join(layout.restateBaseDir, 'offline-resolv.conf');
+  const offlineHosts = join(layout.restateBaseDir, 'offline-hosts');
+  writePrivateFile(offlineResolvConf, OFFLINE_RESOLV_CONF);
+  writePrivateFile(offlineHosts, OFFLINE_HOSTS);
 
   const serverLog = new RotatingLogFile(layout.restateLogFile);
   const server = new SupervisedRestateServer({
-    binary: resolveRestateServerBinary(),
-    configFile: layout.restateConfigFile,
+    command: {
+      binary: resolveRestateServerBinary(),
+      configFile: layout.restateConfigFile,
+      offlineResolvConf,
+      offlineHosts,
+    },
     pidFile: layout.restatePidFile,
-    ingressUrl,
-    adminUrl,
+    ingress,
+    admin: unixSocketTransport(adminSocket),
     log: serverLog,
     logger: logger.child({ component: 'restate-server' }),
     restartPolicy: options.restartPolicy,
@@ -140,12 +153,12 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   });
 
   let endpoint: ServicesEndpoint | undefined;
-  const admin = new RestateAdminClient(adminUrl);
+  const admin = new RestateAdminClient(adminSocket);
   const hostInfo: HostInfo = {
     pid: process.pid,
     appVersion: options.appVersion,
-    ingressUrl,
-    adminUrl,
+    ingressSocket,
+    adminSocket,
     uiUrl: options.uiUrl,
     startedAt: new Date().toISOString(),
   };
@@ -153,7 +166,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     await endpoint?.close().catch(() => undefined);
     await server.stop();
     serverLog.close();
-    removeFile(layout.hostInfoFile);
+    removeFileQuietly(layout.hostInfoFile);
     dataDirsInUse.delete(options.dataDir);
   };
 
@@ -178,15 +191,15 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     throw error;
   }
   logger.info('host ready', {
-    ingressUrl,
-    adminUrl,
+    ingressSocket,
+    adminSocket,
     dataDir: options.dataDir,
     node: process.version,
   });
 
   // A crash of the host must not leave host.json claiming a live host; the
   // server itself is taken down by the kernel's parent-death signal.
-  const onExit = () => removeFile(layout.hostInfoFile);
+  const onExit = () => removeFileQuietly(layout.hostInfoFile);
   process.once('exit', onExit);
 
   let closing: Promise<void> | undefined;
@@ -194,8 +207,9 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     dataDir: options.dataDir,
     layout,
     ports,
-    ingressUrl,
-    adminUrl,
+    ingress,
+    ingressSocket,
+    adminSocket,
     admin,
     logger,
     serverState: () => server.state,
@@ -227,12 +241,7 @@ async function choosePorts(
     taken.add(port);
     return port;
   };
-  const ports: HostPorts = {
-    ingress: await choose('ingress'),
-    admin: await choose('admin'),
-    fabric: await choose('fabric'),
-    endpoint: await choose('endpoint'),
-  };
+  const ports: HostPorts = { endpoint: await choose('endpoint') };
   writeJsonFileAtomically(layout.portsFile, ports);
   return ports;
 }

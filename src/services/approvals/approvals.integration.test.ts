@@ -34,7 +34,7 @@ let ingress: clients.Ingress;
 beforeAll(async () => {
   lab = await startLoopbackLab(LAB, { waitForAddressMs: 10_000 });
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
+  ingress = clients.connect(host.ingress);
 });
 
 afterAll(async () => {

@@ -27,7 +27,7 @@ let ingress: clients.Ingress;
 beforeAll(async () => {
   lab = await startLoopbackLab(STANDARD_LAB, { waitForAddressMs: 10_000 });
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
+  ingress = clients.connect(host.ingress);
 });
 
 afterAll(async () => {
@@ -39,7 +39,7 @@ describe('campaigns against the loopback lab', () => {
   it.each(['builtin', 'nmap'] as const)(
     'finds every expected CVE with the %s engine',
     async (engine) => {
-      const { campaignId, progress, report } = await runCampaign(host.ingressUrl, {
+      const { campaignId, progress, report } = await runCampaign(host.ingress, {
         ...LAB_REQUEST,
         engine,
       });

@@ -62,8 +62,8 @@ beforeAll(async () => {
   for (const [name, service] of Object.entries(SERVICES))
     labs.set(name, await startLoopbackLab({ name, services: [service] }));
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
-  const { progress } = await runCampaign(host.ingressUrl, {
+  ingress = clients.connect(host.ingress);
+  const { progress } = await runCampaign(host.ingress, {
     name: 're-check lab',
     targets: '127.70.0.10-127.70.0.13',
     ports: '21,25,80',

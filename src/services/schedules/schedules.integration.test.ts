@@ -26,7 +26,7 @@ let ingress: clients.Ingress;
 
 beforeAll(async () => {
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
+  ingress = clients.connect(host.ingress);
 });
 
 afterAll(async () => {

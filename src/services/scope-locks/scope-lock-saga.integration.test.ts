@@ -47,7 +47,7 @@ beforeAll(async () => {
       : service,
   );
   host = await startTemporaryHost({ dataDir: scratch.dataDir, services });
-  ingress = clients.connect({ url: host.ingressUrl });
+  ingress = clients.connect(host.ingress);
 });
 
 afterAll(async () => {
