@@ -1,5 +1,7 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { existsSync } from 'node:fs';
 import { readRunningHostInfo } from '../main/host/data-dir.js';
+import { probeWritable } from '../main/host/disk-fault.js';
 import { startHost, type Host } from '../main/host/host-runtime.js';
 import { ingressTransport, type IngressTransport } from '../main/host/ingress-transport.js';
 import { servicesForDataDir } from '../main/app-services.js';
@@ -29,6 +31,10 @@ export interface HostConnection {
  */
 export async function connectToHost(dataDir: string): Promise<HostConnection> {
   const running = readRunningHostInfo(dataDir);
+  // Said up front, in one line: a host on a data dir that takes no writes cannot make progress.
+  const fault = existsSync(dataDir) ? probeWritable(dataDir) : undefined;
+  if (fault && running) process.stderr.write(`spectra: warning: ${fault.message}\n`);
+  if (fault && !running) throw new CliError(fault.message);
   if (running) {
     const transport = withRequestTimeout(ingressTransport(running));
     return { ingress: clients.connect(transport), transport, close: async () => {} };

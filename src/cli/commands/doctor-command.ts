@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -10,6 +10,7 @@ import {
   HostPorts,
 } from '../../main/host/data-dir.js';
 import { startHost } from '../../main/host/host-runtime.js';
+import { probeWritable } from '../../main/host/disk-fault.js';
 import { ingressTransport, type IngressTransport } from '../../main/host/ingress-transport.js';
 import { withRequestTimeout } from '../host-connection.js';
 import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
@@ -66,9 +67,16 @@ Node.js actually runs the services.`,
       return { ok: true, detail: `${stdout.trim()} (${binary})` };
     });
     await check('data dir', false, async () => {
-      mkdirSync(dataDir, { recursive: true });
-      accessSync(dataDir, constants.W_OK);
-      return { ok: true, detail: `${dataDir} is writable` };
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      // Writes and removes a real file: access(W_OK) says yes on a read-only mount for root.
+      const fault = probeWritable(dataDir);
+      return fault
+        ? {
+            ok: false,
+            detail: fault.message,
+            fix: 'remount it read-write, free space, or use --data-dir',
+          }
+        : { ok: true, detail: `${dataDir} is writable` };
     });
     await check('ports', false, async () => portsCheck(dataDir));
     await check('node (services)', false, async () => servicesRuntimeCheck(dataDir));

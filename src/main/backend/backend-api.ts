@@ -8,7 +8,7 @@ import {
   RetryingInvocation,
   StateUsage,
 } from '../../shared/operations.js';
-import type { ServerState } from '../../shared/shell-contract.js';
+import type { HostHealth, ServerState } from '../../shared/shell-contract.js';
 
 /**
  * The host's own read-only API for the renderer: what the ingress cannot
@@ -20,7 +20,11 @@ import type { ServerState } from '../../shared/shell-contract.js';
 export async function handleBackendApi(host: Host, request: Request): Promise<Response> {
   const path = new URL(request.url).pathname;
   if (request.method === 'GET' && path === '/api/health') {
-    return jsonResponse(200, { serverState: host.serverState() });
+    const health: HostHealth = {
+      serverState: host.serverState(),
+      dataDirProblem: host.diskFault()?.message ?? null,
+    };
+    return jsonResponse(200, health);
   }
   if (request.method === 'GET' && path === '/api/operations') {
     return jsonResponse(200, await collectOperations(host.admin, host.serverState()));

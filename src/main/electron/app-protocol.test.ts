@@ -60,6 +60,7 @@ function fakeHost(): Host {
   return {
     ingress: unixSocketTransport(ingressSocket),
     serverState: () => 'ready',
+    diskFault: () => undefined,
   } as unknown as Host;
 }
 
@@ -111,7 +112,7 @@ describe('app:// routing', () => {
       new Request('app://spectra/api/health', { headers: ownHeaders }),
     );
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ serverState: 'ready' });
+    expect(await response.json()).toEqual({ serverState: 'ready', dataDirProblem: null });
   });
 
   it('forwards /ingress/... to the ingress with path, query, body and the allowed headers only', async () => {

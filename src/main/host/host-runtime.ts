@@ -20,6 +20,12 @@ import {
   unixSocketTransport,
   type IngressTransport,
 } from './ingress-transport.js';
+import {
+  DiskFaultMonitor,
+  isServerWritesDisabledLine,
+  probeWritable,
+  type DiskFault,
+} from './disk-fault.js';
 import { LOOPBACK_HOST, reuseOrPickPort } from './loopback-ports.js';
 import { OFFLINE_HOSTS, OFFLINE_RESOLV_CONF } from './restate-server-command.js';
 import { loadOrCreateRequestIdentity } from './request-identity.js';
@@ -53,6 +59,16 @@ export interface HostOptions {
   uiUrl?: string;
 }
 
+/** The data dir cannot take writes: the host refuses to start, in one line. */
+export class DataDirUnwritable extends Error {
+  constructor(readonly fault: DiskFault) {
+    super(fault.message);
+  }
+}
+
+/** While the data dir is faulty it is probed this often, to notice when it recovers. */
+const DISK_PROBE_INTERVAL_MS = 5_000;
+
 export class HostAlreadyRunning extends Error {
   constructor(readonly info: HostInfo) {
     super(
@@ -66,7 +82,8 @@ export class HostAlreadyRunning extends Error {
  * registration, supervised as one unit. Electron main, the CLI and the tests
  * all start exactly this.
  *
- * Events: 'server-state' (RestateServerState), 'fatal' (RestateServerFailed).
+ * Events: 'server-state' (RestateServerState), 'fatal' (RestateServerFailed),
+ * 'disk-fault' (DiskFault | undefined when the data dir takes writes again).
  */
 export interface Host extends EventEmitter {
   readonly dataDir: string;
@@ -79,6 +96,8 @@ export interface Host extends EventEmitter {
   readonly admin: RestateAdminClient;
   readonly logger: StructuredLogger;
   serverState(): RestateServerState;
+  /** Why the data dir does not take writes right now ("data dir read-only: ..."), if it does not. */
+  diskFault(): DiskFault | undefined;
   serverPid(): number | undefined;
   /** Adds the UI address to host.json once the UI server (browser mode) is up. */
   advertiseUi(uiUrl: string): void;
@@ -91,7 +110,16 @@ const dataDirsInUse = new Set<string>();
 
 export async function startHost(options: HostOptions): Promise<Host> {
   const layout = dataDirLayout(options.dataDir);
-  ensureDataDir(layout);
+  try {
+    ensureDataDir(layout);
+  } catch (error) {
+    const fault = new DiskFaultMonitor(options.dataDir);
+    if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
+    throw error;
+  }
+  const fault =
+    probeWritable(layout.dataDir) ?? probeWritable(layout.restateBaseDir, layout.dataDir);
+  if (fault) throw new DataDirUnwritable(fault);
   const running = readRunningHostInfo(options.dataDir);
   if (running && (running.pid !== process.pid || dataDirsInUse.has(options.dataDir))) {
     throw new HostAlreadyRunning(running);
@@ -101,16 +129,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return await startHostOnDataDir(options, layout);
   } catch (error) {
     dataDirsInUse.delete(options.dataDir);
+    const fault = new DiskFaultMonitor(options.dataDir);
+    if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
     throw error;
   }
 }
 
 async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): Promise<Host> {
+  const disk = new DiskFaultMonitor(options.dataDir);
+  const reportWriteFailure = (error: unknown) => void disk.reportWriteFailure(error);
   const logger = (
     options.logger ??
     createStructuredLogger({
       file: layout.hostLogFile,
       echo: options.echoLogs ? process.stderr : undefined,
+      onWriteFailure: reportWriteFailure,
     })
   ).child({ component: 'host' });
   const ports = await choosePorts(layout, options.ports);
@@ -131,7 +164,12 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   writePrivateFile(offlineResolvConf, OFFLINE_RESOLV_CONF);
   writePrivateFile(offlineHosts, OFFLINE_HOSTS);
 
-  const serverLog = new RotatingLogFile(layout.restateLogFile);
+  const serverLog = new RotatingLogFile(
+    layout.restateLogFile,
+    undefined,
+    undefined,
+    reportWriteFailure,
+  );
   const server = new SupervisedRestateServer({
     command: {
       binary: resolveRestateServerBinary(),
@@ -148,6 +186,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   });
   const emitter = new EventEmitter();
   server.on('state', (state: RestateServerState) => emitter.emit('server-state', state));
+  const stopWatchingDisk = watchDataDir(disk, server, layout, logger, emitter);
   server.on('fatal', (error: RestateServerFailed) => {
     if (emitter.listenerCount('fatal') > 0) emitter.emit('fatal', error);
   });
@@ -163,6 +202,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     startedAt: new Date().toISOString(),
   };
   const closeEverything = async () => {
+    stopWatchingDisk();
     await endpoint?.close().catch(() => undefined);
     await server.stop();
     serverLog.close();
@@ -213,10 +253,15 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     admin,
     logger,
     serverState: () => server.state,
+    diskFault: () => disk.current,
     serverPid: () => server.pid,
     advertiseUi: (uiUrl: string) => {
       hostInfo.uiUrl = uiUrl;
-      writeJsonFileAtomically(layout.hostInfoFile, hostInfo);
+      try {
+        writeJsonFileAtomically(layout.hostInfoFile, hostInfo);
+      } catch (error) {
+        if (!disk.reportWriteFailure(error)) throw error;
+      }
     },
     close: () => {
       closing ??= (async () => {
@@ -228,6 +273,55 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
       return closing;
     },
   });
+}
+
+/**
+ * Keeps `disk` true: restate-server's log lines saying it stopped writing set
+ * a fault, and while any fault stands the data dir is probed every few
+ * seconds. Once it takes writes again the fault clears, and a server that had
+ * disabled its writes (it only re-enables them on restart) is restarted.
+ */
+function watchDataDir(
+  disk: DiskFaultMonitor,
+  server: SupervisedRestateServer,
+  layout: DataDirLayout,
+  logger: StructuredLogger,
+  emitter: EventEmitter,
+): () => void {
+  let serverWritesDisabled = false;
+  const onServerLine = (line: string) => {
+    if (serverWritesDisabled || !isServerWritesDisabledLine(line)) return;
+    serverWritesDisabled = true;
+    disk.set(
+      probeWritable(layout.restateBaseDir, layout.dataDir) ?? {
+        kind: 'server-writes-disabled',
+        message: `restate-server stopped writing to ${layout.dataDir}; it is restarted once the data dir takes writes again`,
+      },
+    );
+  };
+  server.on('log-line', onServerLine);
+  const onChange = (fault: DiskFault | undefined) => {
+    if (fault) logger.error(fault.message);
+    else logger.info('data dir takes writes again');
+    emitter.emit('disk-fault', fault);
+  };
+  disk.on('change', onChange);
+  const timer = setInterval(() => {
+    if (!disk.current) return;
+    if (probeWritable(layout.restateBaseDir, layout.dataDir)) return;
+    disk.set(undefined);
+    if (serverWritesDisabled) {
+      serverWritesDisabled = false;
+      logger.info('restarting restate-server so that it writes again');
+      void server.restartNow().catch((error) => logger.error('restart failed', { error }));
+    }
+  }, DISK_PROBE_INTERVAL_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    server.removeListener('log-line', onServerLine);
+    disk.removeListener('change', onChange);
+  };
 }
 
 async function choosePorts(

@@ -61,7 +61,8 @@ export class RestateServerFailed extends Error {
  * journal survives), and too many exits in a short window end in a 'failed'
  * state with the server's last log lines instead of a restart loop.
  *
- * Events: 'state' (RestateServerState), 'restarted' (pid), 'fatal' (RestateServerFailed).
+ * Events: 'state' (RestateServerState), 'restarted' (pid), 'fatal' (RestateServerFailed),
+ * 'log-line' (string: each line the server prints).
  */
 export class SupervisedRestateServer extends EventEmitter {
   private child: ResultPromise | undefined;
@@ -88,6 +89,12 @@ export class SupervisedRestateServer extends EventEmitter {
     this.setState('starting');
     await this.spawnAndWaitReady();
     this.setState('ready');
+  }
+
+  /** Stop, then start again on the same data dir (restate-server re-enables writes only on restart). */
+  async restartNow(): Promise<void> {
+    await this.stop();
+    await this.start();
   }
 
   /** SIGTERM, then SIGKILL after `stopTimeoutMs`; resolves when the process is gone. */
@@ -129,8 +136,16 @@ export class SupervisedRestateServer extends EventEmitter {
       cleanup: true,
     });
     this.child = child;
-    child.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
+    const onOutput = (chunk: Buffer) => {
+      log.write(chunk);
+      // Whole lines are not guaranteed per chunk; the patterns looked for are short.
+      if (this.listenerCount('log-line') > 0) {
+        for (const line of chunk.toString('utf8').split('\n'))
+          if (line) this.emit('log-line', line);
+      }
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
     if (child.pid) writeServerPidFile(this.options.pidFile, child.pid, logger);
     logger.info('restate-server spawned', { pid: child.pid, parentDeathSignal, offlineResolver });
     if (!offlineResolver) {
