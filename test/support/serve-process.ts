@@ -25,15 +25,20 @@ export interface ServeProcess {
  */
 export async function startServeProcess(
   dataDir: string,
-  options: { ui?: boolean } = {},
+  options: { ui?: boolean; extraArguments?: string[] } = {},
 ): Promise<ServeProcess> {
   const layout = dataDirLayout(dataDir);
   const uiArguments = options.ui ? [] : ['--no-ui'];
-  const child = execa('node', ['bin/spectra.mjs', 'serve', ...uiArguments, '--data-dir', dataDir], {
-    preferLocal: true,
-    reject: false,
-    stdin: 'ignore',
-  });
+  const serveArguments = [...uiArguments, ...(options.extraArguments ?? [])];
+  const child = execa(
+    'node',
+    ['bin/spectra.mjs', 'serve', ...serveArguments, '--data-dir', dataDir],
+    {
+      preferLocal: true,
+      reject: false,
+      stdin: 'ignore',
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
