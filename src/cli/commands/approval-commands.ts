@@ -7,6 +7,7 @@ import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
+import { forTerminal } from '../terminal-text.js';
 
 const APPROVALS = { name: 'Approvals' } as ApprovalsObject;
 
@@ -28,8 +29,8 @@ export const approvalsCommand: Command = {
     for (const approval of pending) {
       const left = formatDuration(Math.round((Date.parse(approval.expiresAt) - now) / 1000) * 1000);
       process.stdout.write(
-        `${approval.campaignId}  ${approval.id}  "${approval.name}"  expires ${approval.expiresAt} (in ${left})\n` +
-          approval.reasons.map((reason) => `    - ${reason.message}\n`).join(''),
+        `${approval.campaignId}  ${approval.id}  "${forTerminal(approval.name)}"  expires ${approval.expiresAt} (in ${left})\n` +
+          approval.reasons.map((reason) => `    - ${forTerminal(reason.message)}\n`).join(''),
       );
     }
   },
@@ -65,7 +66,7 @@ function decisionCommand(verdict: ApprovalVerdict): Command {
         }),
       );
       process.stdout.write(
-        `campaign ${outcome.campaignId}: ${outcome.outcome} by ${outcome.by ?? '?'} at ${outcome.at}\n`,
+        `campaign ${outcome.campaignId}: ${outcome.outcome} by ${forTerminal(outcome.by ?? '?')} at ${outcome.at}\n`,
       );
     },
   };

@@ -4,6 +4,7 @@ import { requiredPositional, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { withHost } from '../host-connection.js';
 import { formatCampaignSummary, formatSeverityCounts } from '../progress-display.js';
+import { forTerminal } from '../terminal-text.js';
 
 export const campaignsCommand: Command = {
   name: 'campaigns',
@@ -22,7 +23,7 @@ export const campaignsCommand: Command = {
       process.stdout.write('No campaigns yet (start one with spectra scan).\n');
     for (const listing of listings) {
       process.stdout.write(
-        `${listing.campaignId}  ${listing.state.padEnd(11)} ${listing.createdAt}  ${listing.totals.targetsDone}/${listing.totals.targets} targets  ${formatSeverityCounts(listing.totals.findings)}  "${listing.name}" scope ${listing.scope}\n`,
+        `${listing.campaignId}  ${listing.state.padEnd(11)} ${listing.createdAt}  ${listing.totals.targetsDone}/${listing.totals.targets} targets  ${formatSeverityCounts(listing.totals.findings)}  "${forTerminal(listing.name)}" scope ${forTerminal(listing.scope)}\n`,
       );
     }
   },
@@ -47,13 +48,13 @@ export const campaignCommand: Command = {
     for (const host of report.hosts) {
       for (const port of host.ports) {
         process.stdout.write(
-          `  ${host.host}:${port.port} ${port.service ?? '?'} ${[port.product, port.version].filter(Boolean).join(' ')}${port.cves.length ? ` -> ${port.cves.join(', ')}` : ''}\n`,
+          `  ${forTerminal(host.host)}:${port.port} ${forTerminal(port.service ?? '?')} ${forTerminal([port.product, port.version].filter(Boolean).join(' '))}${port.cves.length ? ` -> ${forTerminal(port.cves.join(', '))}` : ''}\n`,
         );
       }
     }
     for (const entry of report.audit) {
       process.stdout.write(
-        `  audit ${entry.at} ${entry.event}${entry.actor ? ` by ${entry.actor}` : ''}${entry.detail ? `: ${entry.detail}` : ''}\n`,
+        `  audit ${entry.at} ${entry.event}${entry.actor ? ` by ${forTerminal(entry.actor)}` : ''}${entry.detail ? `: ${forTerminal(entry.detail)}` : ''}\n`,
       );
     }
   },

@@ -10,6 +10,7 @@ import { FeedImportError } from '../../services/vulnerabilities/nvd-feed-import.
 import { CliError } from '../cli-error.js';
 import { stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
+import { forTerminal } from '../terminal-text.js';
 
 const SUBCOMMANDS = ['import', 'list', 'remove'] as const;
 
@@ -56,8 +57,8 @@ export const feedsCommand: Command = {
       for (const entry of imports) {
         process.stdout.write(
           'summary' in entry
-            ? `${entry.name.padEnd(24)} ${entry.summary.importedAt}  ${entry.summary.rulesAdded} rules from ${entry.summary.cvesWithRules}/${entry.summary.cves} CVEs  ${entry.summary.sourceFile}\n`
-            : `${entry.name.padEnd(24)} UNREADABLE (left out of matching): ${entry.error}\n`,
+            ? `${forTerminal(entry.name).padEnd(24)} ${entry.summary.importedAt}  ${entry.summary.rulesAdded} rules from ${entry.summary.cvesWithRules}/${entry.summary.cves} CVEs  ${forTerminal(entry.summary.sourceFile)}\n`
+            : `${forTerminal(entry.name).padEnd(24)} UNREADABLE (left out of matching): ${forTerminal(entry.error)}\n`,
         );
       }
       return;
@@ -76,7 +77,7 @@ export const feedsCommand: Command = {
       const removed = await removeOrExplain(knowledgeDir, argument);
       if (!removed)
         throw new CliError(`feeds remove: no import named "${argument}" (see spectra feeds list)`);
-      process.stdout.write(`removed ${argument}\n`);
+      process.stdout.write(`removed ${forTerminal(argument)}\n`);
       return;
     }
 

@@ -4,6 +4,7 @@ import { CliError } from '../cli-error.js';
 import { cveArgument, integerOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
+import { forTerminal } from '../terminal-text.js';
 
 export const recheckCommand: Command = {
   name: 'recheck',
@@ -39,7 +40,7 @@ export function formatRecheck(result: RecheckResult): string {
     return `${result.cve}: the triage changed while re-checking; nothing recorded (run it again)`;
   if (result.status === 'no-record') return `${result.cve}: no threat record`;
   const lines = [
-    `${result.cve}: ${result.verdict === 'verified' ? 'verified' : 'STILL VULNERABLE'}: ${result.details ?? ''}`,
+    `${result.cve}: ${result.verdict === 'verified' ? 'verified' : 'STILL VULNERABLE'}: ${forTerminal(result.details ?? '')}`,
   ];
   if (result.reopened) lines.push(`  reopened: now ${result.triageState}`);
   else if (result.triageState) lines.push(`  triage: ${result.triageState}`);

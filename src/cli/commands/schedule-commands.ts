@@ -24,6 +24,7 @@ import {
 } from '../campaign-request-flags.js';
 import { parseDuration } from '../../shared/approval.js';
 import { describeIngressError, withHost } from '../host-connection.js';
+import { forTerminal } from '../terminal-text.js';
 
 const SCHEDULES = { name: 'Schedules' } as const;
 const SCHEDULES_KEY = 'all';
@@ -80,7 +81,7 @@ running fires when one starts again.`,
       process.stdout.write(JSON.stringify(entry, null, 2) + '\n');
     } else {
       process.stdout.write(
-        `${entry.scheduleId}  ${describeCadence(entry.cadence)}, next run ${entry.nextRunAt}  "${entry.name}"\n`,
+        `${entry.scheduleId}  ${describeCadence(entry.cadence)}, next run ${entry.nextRunAt}  "${forTerminal(entry.name)}"\n`,
       );
     }
     if (!hostRunning) {
@@ -130,10 +131,10 @@ export const unscheduleCommand: Command = {
 export function formatSchedule(entry: ScheduleEntry): string {
   const last = entry.lastRuns.at(-1);
   const lastText = last
-    ? `; last ${last.firedAt} ${last.campaignId ?? `failed: ${last.error ?? 'unknown'}`}`
+    ? `; last ${last.firedAt} ${last.campaignId ?? `failed: ${forTerminal(last.error ?? 'unknown')}`}`
     : '';
   const next = entry.nextRunAt ? `next ${entry.nextRunAt}` : 'finished';
-  return `${entry.scheduleId}  ${describeCadence(entry.cadence).padEnd(16)} ${next}  ${entry.runCount} run(s)${lastText}  "${entry.name}" scope ${typeof entry.request.scope === 'string' ? entry.request.scope : entry.request.scope.map((network) => network.network).join(',')}`;
+  return `${entry.scheduleId}  ${describeCadence(entry.cadence).padEnd(16)} ${next}  ${entry.runCount} run(s)${lastText}  "${forTerminal(entry.name)}" scope ${forTerminal(typeof entry.request.scope === 'string' ? entry.request.scope : entry.request.scope.map((network) => network.network).join(','))}`;
 }
 
 /** `daily`, `weekly`, or a duration such as 30m or 1h30m; in milliseconds. */

@@ -7,6 +7,7 @@ import { cveArgument, stringOption, type Command, type ParsedCommand } from '../
 import { parseDuration } from '../../shared/approval.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
+import { forTerminal } from '../terminal-text.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
@@ -33,7 +34,7 @@ export const threatsCommand: Command = {
     if (rows.length === 0) process.stdout.write('No threat records match.\n');
     for (const row of rows) {
       process.stdout.write(
-        `${row.cve.padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${row.triageState.padEnd(14)} ${row.product.padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${row.summary}\n`,
+        `${forTerminal(row.cve).padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${row.triageState.padEnd(14)} ${forTerminal(row.product).padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${forTerminal(row.summary)}\n`,
       );
     }
   },
@@ -116,28 +117,30 @@ function listOption<T extends string>(
 
 function formatThreat(record: ThreatRecord): string {
   const lines = [
-    `${record.cve}  ${record.severity} (CVSS ${record.cvssScore.toFixed(1)} ${record.cvssVector})`,
-    `  ${record.summary}`,
-    `  product ${record.product}; first seen ${record.firstSeen}; last seen ${record.lastSeen}; ${record.totalSightings} sightings`,
+    `${forTerminal(record.cve)}  ${record.severity} (CVSS ${record.cvssScore.toFixed(1)} ${forTerminal(record.cvssVector)})`,
+    `  ${forTerminal(record.summary)}`,
+    `  product ${forTerminal(record.product)}; first seen ${record.firstSeen}; last seen ${record.lastSeen}; ${record.totalSightings} sightings`,
     `  triage: ${record.triage.state} since ${record.triage.changedAt}`,
     '  affected:',
     ...record.affected.map(
       (service) =>
-        `    ${service.host}:${service.port} ${service.product} ${service.version} (first ${service.firstSeen}, last ${service.lastSeen}, ${service.sightings}x)`,
+        `    ${forTerminal(service.host)}:${service.port} ${forTerminal(service.product)} ${forTerminal(service.version)} (first ${service.firstSeen}, last ${service.lastSeen}, ${service.sightings}x)`,
     ),
   ];
   if (record.triage.history.length) {
     lines.push('  triage history:');
     for (const event of record.triage.history) {
       lines.push(
-        `    ${event.at} ${event.previousState} -> ${event.state}${event.actor ? ` by ${event.actor}` : ''}${event.note ? `: ${event.note}` : ''}`,
+        `    ${event.at} ${event.previousState} -> ${event.state}${event.actor ? ` by ${forTerminal(event.actor)}` : ''}${event.note ? `: ${forTerminal(event.note)}` : ''}`,
       );
     }
   }
   if (record.notes.length) {
     lines.push('  notes:');
     for (const note of record.notes)
-      lines.push(`    ${note.at}${note.actor ? ` ${note.actor}` : ''}: ${note.text}`);
+      lines.push(
+        `    ${note.at}${note.actor ? ` ${forTerminal(note.actor)}` : ''}: ${forTerminal(note.text)}`,
+      );
   }
   if (record.archivedUpdates.count)
     lines.push(`  (${record.archivedUpdates.count} older sightings summarised)`);
