@@ -112,16 +112,16 @@ async function removeOrExplain(knowledgeDir: string, name: string): Promise<bool
 
 export function formatImportSummary(summary: FeedImportSummary): string {
   if (summary.unchanged)
-    return `${summary.name}: already imported from the same file (${summary.rulesAdded} rules), nothing changed`;
+    return `${forTerminal(summary.name)}: already imported from the same file (${summary.rulesAdded} rules), nothing changed`;
   const skipped = Object.entries(summary.skippedByReason)
     .filter(([, count]) => count > 0)
     .map(([reason, count]) => `${count} ${reason}`)
     .join(', ');
   const products = Object.entries(summary.byProduct)
-    .map(([product, count]) => `${product} ${count}`)
+    .map(([product, count]) => `${forTerminal(product)} ${count}`)
     .join(', ');
   return [
-    `imported ${summary.name}: ${summary.rulesAdded} rules from ${summary.cvesWithRules} of ${summary.cves} CVEs`,
+    `imported ${forTerminal(summary.name)}: ${summary.rulesAdded} rules from ${summary.cvesWithRules} of ${summary.cves} CVEs`,
     ...(products ? [`  by product: ${products}`] : []),
     ...(summary.skipped ? [`  skipped ${summary.skipped} CVEs: ${skipped}`] : []),
   ].join('\n');
