@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forTerminal } from './terminal-text.js';
+import { forTerminal, jsonForTerminal } from './terminal-text.js';
 
 describe('forTerminal', () => {
   it('turns ESC, OSC, BEL, CSI and line controls into visible escapes', () => {
@@ -25,5 +25,15 @@ describe('forTerminal', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('jsonForTerminal', () => {
+  it('escapes what JSON.stringify leaves raw and still parses back to the same value', () => {
+    const value = { name: 'a\u001b]0;x\u0007 \u009b31m \u007f \u202e z' };
+    const text = jsonForTerminal(value);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

@@ -28,3 +28,17 @@ function escapeCharacter(character: string): string {
     ? `\\x${code.toString(16).padStart(2, '0')}`
     : `\\u${code.toString(16).padStart(4, '0')}`;
 }
+
+/**
+ * `--json` output: JSON.stringify escapes U+0000-U+001F but leaves DEL, the C1
+ * controls and the bidi overrides raw; they become `\uXXXX` here, which any
+ * JSON parser reads back as the same string.
+ */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    JSON_UNSAFE_CHARACTERS,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+const JSON_UNSAFE_CHARACTERS = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;

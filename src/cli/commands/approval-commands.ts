@@ -7,7 +7,7 @@ import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-import { forTerminal } from '../terminal-text.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 const APPROVALS = { name: 'Approvals' } as ApprovalsObject;
 
@@ -21,7 +21,7 @@ export const approvalsCommand: Command = {
       ingress.objectClient(APPROVALS, 'all').list(),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(pending, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(pending) + '\n');
       return;
     }
     if (pending.length === 0) process.stdout.write('No campaign is waiting for approval.\n');

@@ -4,7 +4,7 @@ import { requiredPositional, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { withHost } from '../host-connection.js';
 import { formatCampaignSummary, formatSeverityCounts } from '../progress-display.js';
-import { forTerminal } from '../terminal-text.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const campaignsCommand: Command = {
   name: 'campaigns',
@@ -16,7 +16,7 @@ export const campaignsCommand: Command = {
       ingress.objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all').list(),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(listings, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(listings) + '\n');
       return;
     }
     if (listings.length === 0)
@@ -41,7 +41,7 @@ export const campaignCommand: Command = {
       readCampaignReport(ingress, campaignId),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(report) + '\n');
       return;
     }
     process.stdout.write(formatCampaignSummary(report) + '\n');
@@ -72,9 +72,7 @@ export const attachCommand: Command = {
       followCampaign(ingress, campaignId, { quiet: Boolean(parsed.values.json) }),
     );
     process.stdout.write(
-      parsed.values.json
-        ? JSON.stringify(report, null, 2) + '\n'
-        : formatCampaignSummary(report) + '\n',
+      parsed.values.json ? jsonForTerminal(report) + '\n' : formatCampaignSummary(report) + '\n',
     );
     return report.state === 'completed' ? 0 : 1;
   },

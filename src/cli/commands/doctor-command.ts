@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { jsonForTerminal } from '../terminal-text.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -107,9 +108,7 @@ Node.js actually runs the services.`,
     });
 
     if (parsed.values.json) {
-      process.stdout.write(
-        JSON.stringify({ appVersion: APP_VERSION, checks: results }, null, 2) + '\n',
-      );
+      process.stdout.write(jsonForTerminal({ appVersion: APP_VERSION, checks: results }) + '\n');
     } else {
       for (const result of results) {
         const mark = result.ok ? 'ok  ' : result.optional ? 'warn' : 'FAIL';

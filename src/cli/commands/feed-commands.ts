@@ -10,7 +10,7 @@ import { FeedImportError } from '../../services/vulnerabilities/nvd-feed-import.
 import { CliError } from '../cli-error.js';
 import { stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
-import { forTerminal } from '../terminal-text.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 const SUBCOMMANDS = ['import', 'list', 'remove'] as const;
 
@@ -49,7 +49,7 @@ export const feedsCommand: Command = {
         throw new CliError(`feeds list: unexpected argument "${argument}"`, 2);
       const imports = await listImports(knowledgeDir);
       if (json) {
-        process.stdout.write(JSON.stringify(imports, null, 2) + '\n');
+        process.stdout.write(jsonForTerminal(imports) + '\n');
         return;
       }
       if (imports.length === 0)
@@ -93,7 +93,7 @@ export const feedsCommand: Command = {
       throw error;
     }
     if (json) {
-      process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(summary) + '\n');
       return;
     }
     process.stdout.write(formatImportSummary(summary) + '\n');

@@ -4,7 +4,7 @@ import { CliError } from '../cli-error.js';
 import { cveArgument, integerOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-import { forTerminal } from '../terminal-text.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const recheckCommand: Command = {
   name: 'recheck',
@@ -29,7 +29,7 @@ says verified. Exit status 0 either way; read the verdict (or use --json).`,
       }),
     );
     process.stdout.write(
-      parsed.values.json ? JSON.stringify(result, null, 2) + '\n' : formatRecheck(result) + '\n',
+      parsed.values.json ? jsonForTerminal(result) + '\n' : formatRecheck(result) + '\n',
     );
     return result.status === 'applied' ? 0 : 1;
   },

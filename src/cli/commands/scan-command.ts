@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jsonForTerminal } from '../terminal-text.js';
 import * as clients from '@restatedev/restate-sdk-clients';
 import {
   DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -103,9 +104,7 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
         signal: interrupt.signal,
       });
       process.stdout.write(
-        parsed.values.json
-          ? JSON.stringify(report, null, 2) + '\n'
-          : formatCampaignSummary(report) + '\n',
+        parsed.values.json ? jsonForTerminal(report) + '\n' : formatCampaignSummary(report) + '\n',
       );
       return report.state === 'completed' ? 0 : 1;
     } finally {

@@ -24,7 +24,7 @@ import {
 } from '../campaign-request-flags.js';
 import { parseDuration } from '../../shared/approval.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-import { forTerminal } from '../terminal-text.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 const SCHEDULES = { name: 'Schedules' } as const;
 const SCHEDULES_KEY = 'all';
@@ -78,7 +78,7 @@ running fires when one starts again.`,
       }),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(entry, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(entry) + '\n');
     } else {
       process.stdout.write(
         `${entry.scheduleId}  ${describeCadence(entry.cadence)}, next run ${entry.nextRunAt}  "${forTerminal(entry.name)}"\n`,
@@ -102,7 +102,7 @@ export const schedulesCommand: Command = {
       ingress.objectClient<SchedulesObject>(SCHEDULES, SCHEDULES_KEY).list(),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(entries) + '\n');
       return;
     }
     if (entries.length === 0)

@@ -7,7 +7,7 @@ import { cveArgument, stringOption, type Command, type ParsedCommand } from '../
 import { parseDuration } from '../../shared/approval.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-import { forTerminal } from '../terminal-text.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
@@ -28,7 +28,7 @@ export const threatsCommand: Command = {
         .list({ severity, triageState, text: stringOption(parsed, 'search') }),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(rows) + '\n');
       return;
     }
     if (rows.length === 0) process.stdout.write('No threat records match.\n');
@@ -53,7 +53,7 @@ export const threatCommand: Command = {
     );
     if (!record) throw new CliError(`no threat record for ${cve} (no campaign has seen it)`);
     process.stdout.write(
-      parsed.values.json ? JSON.stringify(record, null, 2) + '\n' : formatThreat(record) + '\n',
+      parsed.values.json ? jsonForTerminal(record) + '\n' : formatThreat(record) + '\n',
     );
   },
 };
