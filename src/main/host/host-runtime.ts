@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { resolveRestateServerBinary } from './restate-server-binary.js';
 import { renderRestateServerConfig } from './restate-server-config.js';
 import {
@@ -117,8 +117,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
     throw error;
   }
-  const fault =
-    probeWritable(layout.dataDir) ?? probeWritable(layout.restateBaseDir, layout.dataDir);
+  const fault = probeDataDir(layout);
   if (fault) throw new DataDirUnwritable(fault);
   const running = readRunningHostInfo(options.dataDir);
   if (running && (running.pid !== process.pid || dataDirsInUse.has(options.dataDir))) {
@@ -275,6 +274,15 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   });
 }
 
+/** Every directory the host and restate-server write to takes a real write. */
+function probeDataDir(layout: DataDirLayout): DiskFault | undefined {
+  return (
+    probeWritable(layout.dataDir) ??
+    probeWritable(layout.restateBaseDir, layout.dataDir) ??
+    probeWritable(dirname(layout.hostLogFile), layout.dataDir)
+  );
+}
+
 /**
  * Keeps `disk` true: restate-server's log lines saying it stopped writing set
  * a fault, and while any fault stands the data dir is probed every few
@@ -293,7 +301,7 @@ function watchDataDir(
     if (serverWritesDisabled || !isServerWritesDisabledLine(line)) return;
     serverWritesDisabled = true;
     disk.set(
-      probeWritable(layout.restateBaseDir, layout.dataDir) ?? {
+      probeDataDir(layout) ?? {
         kind: 'server-writes-disabled',
         message: `restate-server stopped writing to ${layout.dataDir}; it is restarted once the data dir takes writes again`,
       },
@@ -308,7 +316,7 @@ function watchDataDir(
   disk.on('change', onChange);
   const timer = setInterval(() => {
     if (!disk.current) return;
-    if (probeWritable(layout.restateBaseDir, layout.dataDir)) return;
+    if (probeDataDir(layout)) return;
     disk.set(undefined);
     if (serverWritesDisabled) {
       serverWritesDisabled = false;
