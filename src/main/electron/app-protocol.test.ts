@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -234,5 +235,43 @@ describe('rendererContentSecurityPolicy', () => {
     expect(policy).toContain("script-src 'self' 'unsafe-inline'");
     expect(policy).toContain("connect-src 'self' ws://localhost:5173");
     expect(policy).toContain("object-src 'none'");
+  });
+});
+
+describe('app:// under malformed input', () => {
+  it('answers every random path and method with a response, never a throw', async () => {
+    const handler = handlerWith();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'PROPFIND', 'FOO'),
+        fc.constantFrom('', '/ingress', '/api', '/assets'),
+        async (text, method, prefix) => {
+          let request: Request;
+          try {
+            request = new Request(`app://spectra${prefix}/${encodeURI(text)}`, {
+              method,
+              headers: ownHeaders,
+              body: method === 'GET' || method === 'HEAD' ? undefined : text,
+            });
+          } catch {
+            return; // not even a Request: Electron never hands such a thing to the handler
+          }
+          const response = await handler(request);
+          expect(response.status).toBeGreaterThanOrEqual(200);
+          expect(response.status).toBeLessThan(600);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses `%`, NUL and traversal paths without throwing', async () => {
+    const handler = handlerWith();
+    for (const path of ['/%', '/%00', '/%zz', '/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt']) {
+      const response = await handler(new Request(`app://spectra${path}`));
+      expect([200, 404]).toContain(response.status);
+      expect(await response.text()).not.toContain('TOP SECRET');
+    }
   });
 });
