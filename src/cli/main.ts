@@ -7,6 +7,7 @@ import { attachCommand, campaignCommand, campaignsCommand } from './commands/cam
 import { approvalsCommand, approveCommand, rejectCommand } from './commands/approval-commands.js';
 import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
 import { feedsCommand } from './commands/feed-commands.js';
+import { exportCommand } from './commands/export-commands.js';
 import { recheckCommand } from './commands/recheck-command.js';
 import {
   scheduleCommand,
@@ -33,6 +34,7 @@ const COMMANDS: Command[] = [
   schedulesCommand,
   unscheduleCommand,
   feedsCommand,
+  exportCommand,
   doctorCommand,
 ];
 
