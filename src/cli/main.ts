@@ -8,6 +8,7 @@ import { approvalsCommand, approveCommand, rejectCommand } from './commands/appr
 import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
 import { feedsCommand } from './commands/feed-commands.js';
 import { exportCommand } from './commands/export-commands.js';
+import { importCommand } from './commands/import-command.js';
 import { recheckCommand } from './commands/recheck-command.js';
 import {
   scheduleCommand,
@@ -35,6 +36,7 @@ const COMMANDS: Command[] = [
   unscheduleCommand,
   feedsCommand,
   exportCommand,
+  importCommand,
   doctorCommand,
 ];
 

@@ -119,6 +119,9 @@ export type CampaignDiff = z.infer<typeof CampaignDiff>;
 
 // ---- Import ----
 
+/** Restate's message limit is about 32 MiB; an import travels as one message. */
+export const MAX_IMPORT_BYTES = 24 * 1024 * 1024;
+
 /** What the Imports service takes: the XML text and what the analyst called it. */
 export const NmapImportRequest = z.object({
   xml: z
