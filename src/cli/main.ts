@@ -9,6 +9,7 @@ import { threatCommand, threatsCommand, triageCommand } from './commands/threat-
 import { feedsCommand } from './commands/feed-commands.js';
 import { exportCommand } from './commands/export-commands.js';
 import { importCommand } from './commands/import-command.js';
+import { diffCommand } from './commands/diff-command.js';
 import { recheckCommand } from './commands/recheck-command.js';
 import {
   scheduleCommand,
@@ -37,6 +38,7 @@ const COMMANDS: Command[] = [
   feedsCommand,
   exportCommand,
   importCommand,
+  diffCommand,
   doctorCommand,
 ];
 
