@@ -337,7 +337,11 @@ describe('Spectra-Red in browser mode', () => {
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(80);
     await app.threats.sortBy('cve');
-    await app.threats.viewport().evaluate((element) => (element.scrollTop = element.scrollHeight));
+    // Typed loosely: React's global element interfaces (in this program via the HTML report) are empty.
+    await app.threats.viewport().evaluate((element) => {
+      const scroller = element as unknown as { scrollTop: number; scrollHeight: number };
+      scroller.scrollTop = scroller.scrollHeight;
+    });
     await app.threats.row('CVE-2024-19999').waitFor();
     await app.screenshot('08-threats-10k');
     await app.threats.search('record 4242');

@@ -7,6 +7,9 @@ import { attachCommand, campaignCommand, campaignsCommand } from './commands/cam
 import { approvalsCommand, approveCommand, rejectCommand } from './commands/approval-commands.js';
 import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
 import { feedsCommand } from './commands/feed-commands.js';
+import { exportCommand } from './commands/export-commands.js';
+import { importCommand } from './commands/import-command.js';
+import { diffCommand } from './commands/diff-command.js';
 import { recheckCommand } from './commands/recheck-command.js';
 import {
   scheduleCommand,
@@ -34,6 +37,9 @@ const COMMANDS: Command[] = [
   schedulesCommand,
   unscheduleCommand,
   feedsCommand,
+  exportCommand,
+  importCommand,
+  diffCommand,
   doctorCommand,
 ];
 

@@ -228,11 +228,17 @@ export const CampaignProgress = z.object({
 });
 export type CampaignProgress = z.infer<typeof CampaignProgress>;
 
+/** Where a campaign's results came from: scanned by Spectra-Red, or imported from a scanner's file. */
+export const CampaignSource = z.enum(['scan', 'import']);
+export type CampaignSource = z.infer<typeof CampaignSource>;
+
 /** A campaign as the index lists it. Lives forever in the CampaignIndex object. */
 export const CampaignListing = z.object({
   campaignId: z.string(),
   name: z.string(),
   scope: z.string(),
+  /** Absent on scans (and campaigns older than imports). */
+  source: CampaignSource.optional(),
   state: CampaignState,
   engine: ScanEngineName.optional(),
   createdAt: z.string(),
@@ -270,6 +276,8 @@ export type ReportThreat = z.infer<typeof ReportThreat>;
 export const CampaignReport = z.object({
   campaignId: z.string(),
   name: z.string(),
+  /** Absent on scans (and campaigns older than imports). */
+  source: CampaignSource.optional(),
   request: z.custom<ParsedCampaignRequest>(),
   state: CampaignState,
   engine: ScanEngineName.optional(),

@@ -8,20 +8,30 @@ import { parseDuration } from '../../shared/approval.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
 import { forTerminal, jsonForTerminal } from '../terminal-text.js';
+import { exportThreatList } from './export-commands.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
   summary: 'list threat records (one per CVE), most severe first',
-  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT] [--json]`,
+  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT] [--json]
+       spectra threats --format csv|jsonl|defectdojo|sarif [--output FILE] [filters]`,
   options: {
     severity: { type: 'string' },
     state: { type: 'string' },
     search: { type: 'string' },
     json: { type: 'boolean' },
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
   },
   async run(parsed) {
     const severity = listOption(stringOption(parsed, 'severity'), Severity.options, 'severity');
     const triageState = listOption(stringOption(parsed, 'state'), TriageState.options, 'state');
+    if (stringOption(parsed, 'format') !== undefined)
+      return exportThreatList(parsed, {
+        severity,
+        triageState,
+        text: stringOption(parsed, 'search'),
+      });
     const rows = await withHost(resolveDataDir(parsed), ({ ingress }) =>
       ingress
         .objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all')

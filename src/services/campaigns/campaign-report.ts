@@ -2,6 +2,7 @@ import {
   emptySeverityCounts,
   type AuditEntry,
   type BatchResult,
+  type CampaignSource,
   type CampaignReport,
   type CampaignState,
   type CampaignTotals,
@@ -21,6 +22,8 @@ export interface CampaignMetadata {
   startedAt?: string;
   finishedAt?: string;
   state: CampaignState;
+  /** Set by imports; absent on scans. */
+  source?: CampaignSource;
 }
 
 /** Totals over stored batch results: hosts up, open ports and findings by severity. */
@@ -94,6 +97,7 @@ export function assembleReport(
   return {
     campaignId: metadata.campaignId,
     name: metadata.name,
+    ...(metadata.source && { source: metadata.source }),
     request: metadata.request,
     state: metadata.state,
     engine: metadata.engine,
