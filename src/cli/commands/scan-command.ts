@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import * as clients from '@restatedev/restate-sdk-clients';
 import {
   DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -14,6 +15,7 @@ import {
   CampaignRequestInvalid,
   validateCampaignRequest,
 } from '../../services/campaigns/campaign-validation.js';
+import { chooseEngine } from '../../services/scanner/batch-scan.js';
 import { followCampaign } from '../campaign-follow.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -59,6 +61,10 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     }
     const approval = campaignApprovalRequirement(validated.request, validated.plan);
     if (parsed.values['dry-run']) {
+      // The tuning as the host will choose it: the engine `auto` resolves to, and the cores.
+      const engine = await chooseEngine(validated.request.engine).catch(() => undefined);
+      if (engine)
+        validated = validateCampaignRequest(request, { engine, cores: availableParallelism() });
       process.stdout.write(
         `${formatCampaignPlan(validated.plan)}\n${formatApprovalPlan(validated.request, approval)}\n(dry run: no packet sent)\n`,
       );

@@ -1,3 +1,4 @@
+import * as restate from '@restatedev/restate-sdk';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../shared/campaign.js';
@@ -42,7 +43,11 @@ beforeAll(async () => {
   const services = servicesForDataDir(scratch.dataDir).map((service) =>
     service.name === 'CampaignWorkflow'
       ? createCampaignWorkflow({
-          failAfterStep: (step, request) => request.name === `fail after ${step}`,
+          // The fault injection lives here: the shipped workflow only calls the hook.
+          afterStep: (step, spec) => {
+            if (spec.name === `fail after ${step}`)
+              throw new restate.TerminalError(`injected failure after step ${step}`);
+          },
         })
       : service,
   );
