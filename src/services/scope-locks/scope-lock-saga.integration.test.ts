@@ -151,6 +151,14 @@ describe('the scope-lock saga', () => {
     expect(queued.queue).toMatchObject({ position: 1, blockedBy: [first] });
     expect(queued.totals.targetsDone).toBe(0);
     expect((await workflow(disjoint).workflowAttach()).state).toBe('completed');
+    // Inside the queued /16 but on a /24 nobody holds: granted at once, not queued behind it.
+    const freeInside = await submit({
+      name: 'free /24 inside the queued /16',
+      scope: '127.62.5.0/24',
+      targets: '127.62.5.1',
+    });
+    expect((await workflow(freeInside).workflowAttach()).state).toBe('completed');
+    expect((await workflow(second).progress())?.state).toBe('queued');
 
     const status = await locks().status();
     expect(status.holders.map((holder) => holder.campaignId)).toEqual([first]);
