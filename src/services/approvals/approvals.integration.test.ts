@@ -175,4 +175,46 @@ describe('campaign approvals', () => {
       await ingress.objectClient<ScanMarksObject>({ name: 'ScanMarks' }, 'all').list(),
     ).toEqual([]);
   });
+
+  describe('sees through hostnames (issue 16 item 5)', () => {
+    it('asks when a hostname resolves into a sensitive network, like its address', async () => {
+      const byAddress = await submit({
+        name: 'sensitive by address',
+        targets: '127.0.0.1',
+        ports: '9',
+        scope: '127.0.0.1/32 sensitive',
+      });
+      const byName = await submit({
+        name: 'sensitive by name',
+        targets: 'localhost',
+        ports: '9',
+        scope: '127.0.0.1/32 sensitive',
+      });
+      for (const campaignId of [byAddress, byName]) {
+        const progress = await awaitingApproval(campaignId);
+        expect(progress.approval?.reasons.map((reason) => reason.code)).toEqual(['sensitive']);
+        await approvals().decide({ id: campaignId, verdict: 'reject', by: 'test', note: 'no' });
+        expect((await workflow(campaignId).workflowAttach()).state).toBe('rejected');
+      }
+      const named = await workflow(byName).progress();
+      expect(named?.approval?.reasons[0]?.message).toContain('localhost (127.0.0.1)');
+    });
+
+    it('excludes an excluded address whatever name reaches it', async () => {
+      const campaignId = await submit({
+        name: 'excluded by address',
+        targets: 'localhost',
+        exclusions: '127.0.0.1',
+        ports: '9',
+        scope: '127.0.0.1/32',
+      });
+      const final = await workflow(campaignId).workflowAttach();
+      expect(final.state).toBe('completed');
+      const result = (await report(campaignId))!;
+      expect(result.skipped).toEqual([
+        { target: 'localhost', reason: 'resolves to 127.0.0.1, excluded' },
+      ]);
+      expect(result.totals).toMatchObject({ targets: 1, targetsDone: 1, hostsUp: 0 });
+    });
+  });
 });
