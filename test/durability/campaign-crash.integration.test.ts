@@ -1,10 +1,9 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
 import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
 import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
-import type { CampaignResultsObject } from '../../src/services/campaigns/campaign-results-object.js';
-import type { ThreatIntelObject } from '../../src/services/threats/threat-intel-object.js';
 import {
   generateLab,
   startLoopbackLab,
@@ -169,13 +168,9 @@ async function waitForProgressBetween(
 
 async function finish(ingressUrl: string, campaignId: string): Promise<CampaignReport> {
   const ingress = clients.connect({ url: ingressUrl });
-  const progress = await ingress
-    .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
-    .workflowAttach();
+  const progress = await spectraClients(ingress).campaignWorkflow(campaignId).workflowAttach();
   expect(progress.state).toBe('completed');
-  const report = await ingress
-    .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-    .report();
+  const report = await spectraClients(ingress).campaignResults(campaignId).report();
   if (!report) throw new Error('no report');
   return report;
 }
@@ -192,9 +187,7 @@ async function expectSameResults(report: CampaignReport, ingressUrl: string, cam
   const ingress = clients.connect({ url: ingressUrl });
   for (const threat of report.threats) {
     const record = await waitFor(`${threat.cve} recorded`, async () => {
-      const current = await ingress
-        .objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, threat.cve)
-        .get();
+      const current = await spectraClients(ingress).threatIntel(threat.cve).get();
       return current && current.totalSightings >= threat.affected.length ? current : undefined;
     });
     // A fresh data dir per run: every sighting in the record is this campaign's.

@@ -1,9 +1,7 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../src/shared/campaign.js';
-import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
-import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
-import type { CampaignResultsObject } from '../../src/services/campaigns/campaign-results-object.js';
 import { startTemporaryAppHost } from '../support/temporary-host.js';
 import { startWideLab, type WideLab } from '../support/wide-lab.js';
 
@@ -65,16 +63,12 @@ describe('a batch whose results would exceed the message limit', () => {
         batchesInFlight: 1,
         approval: 'never',
       };
-      const { campaignId } = await ingress
-        .serviceClient<CampaignsService>({ name: 'Campaigns' })
+      const { campaignId } = await spectraClients(ingress)
+        .campaigns()
         .submit(request, clients.rpc.opts({ idempotencyKey: 'message-limit' }));
-      const final = await ingress
-        .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
-        .workflowAttach();
+      const final = await spectraClients(ingress).campaignWorkflow(campaignId).workflowAttach();
       expect(final.state).toBe('completed');
-      const report = (await ingress
-        .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-        .report())!;
+      const report = (await spectraClients(ingress).campaignResults(campaignId).report())!;
       expect(report.totals).toMatchObject({ targets: HOSTS, targetsDone: HOSTS, hostsUp: HOSTS });
       expect(report.totals.openPorts).toBe(HOSTS * 1000);
       expect(report.failedBatches).toEqual([]);

@@ -1,8 +1,8 @@
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { connectSpectra } from '../../clients/service-clients.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import * as clients from '@restatedev/restate-sdk-clients';
 import {
   readRunningHostInfo,
   readJsonFile,
@@ -13,7 +13,6 @@ import { startHost } from '../../main/host/host-runtime.js';
 import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
 import { resolveRestateServerBinary } from '../../main/host/restate-server-binary.js';
 import { findElectronBinary } from '../../main/host/electron-binary.js';
-import type { DiagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
 import { diagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
 import { APP_VERSION } from '../app-version.js';
 import type { Command } from '../command.js';
@@ -163,10 +162,7 @@ async function describeRuntime(
   ingressUrl: string,
   where: string,
 ): Promise<Omit<CheckResult, 'name' | 'optional'>> {
-  const ingress = clients.connect({ url: ingressUrl });
-  const runtime = await ingress
-    .serviceClient<DiagnosticsService>({ name: 'Diagnostics' })
-    .runtime();
+  const runtime = await connectSpectra({ url: ingressUrl }).diagnostics().runtime();
   const check = nodeCheck(runtime.nodeVersion);
   return {
     ...check,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { spectraClients } from '../../clients/service-clients.js';
 import { availableParallelism } from 'node:os';
 import * as clients from '@restatedev/restate-sdk-clients';
 import {
@@ -10,7 +11,6 @@ import {
 import { campaignApprovalRequirement, type ParsedCampaignRequest } from '../../shared/campaign.js';
 import { formatCampaignPlan } from '../../shared/campaign-plan.js';
 import { readRunningHostInfo } from '../../main/host/data-dir.js';
-import type { CampaignsService } from '../../services/campaigns/campaign-submission-service.js';
 import {
   CampaignRequestInvalid,
   validateCampaignRequest,
@@ -85,8 +85,8 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     process.on('SIGTERM', onSignal);
     try {
       const submitted = await Promise.resolve(
-        connection.ingress
-          .serviceClient<CampaignsService>({ name: 'Campaigns' })
+        spectraClients(connection.ingress)
+          .campaigns()
           // A retried request reuses the key, so it can never start a second campaign.
           .submit(request, clients.rpc.opts({ idempotencyKey: randomUUID() })),
       ).catch((error: unknown) => {
