@@ -1,13 +1,8 @@
 import type { IngressTransport } from '../../src/main/host/ingress-transport.js';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../src/shared/campaign.js';
-import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
-import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
-import type { CampaignResultsObject } from '../../src/services/campaigns/campaign-results-object.js';
-import type { ApprovalsObject } from '../../src/services/approvals/approvals-object.js';
-import type { ScopeLocksObject } from '../../src/services/scope-locks/scope-locks-object.js';
-import type { ScanMarksObject } from '../../src/services/scope-locks/scan-marks-object.js';
 import { isAlive, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 
@@ -39,20 +34,18 @@ function api(transport: IngressTransport) {
   return {
     submit: async (request: Partial<CampaignRequest>) =>
       (
-        await ingress
-          .serviceClient<CampaignsService>({ name: 'Campaigns' })
+        await spectraClients(ingress)
+          .campaigns()
           .submit(
             { ...BASE, ...request },
             clients.rpc.opts({ idempotencyKey: `${request.name}-${Date.now()}` }),
           )
       ).campaignId,
-    workflow: (campaignId: string) =>
-      ingress.workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId),
-    approvals: ingress.objectClient<ApprovalsObject>({ name: 'Approvals' }, 'all'),
-    locks: ingress.objectClient<ScopeLocksObject>({ name: 'ScopeLocks' }, 'all'),
-    marks: ingress.objectClient<ScanMarksObject>({ name: 'ScanMarks' }, 'all'),
-    report: (campaignId: string) =>
-      ingress.objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId).report(),
+    workflow: (campaignId: string) => spectraClients(ingress).campaignWorkflow(campaignId),
+    approvals: spectraClients(ingress).approvals(),
+    locks: spectraClients(ingress).scopeLocks(),
+    marks: spectraClients(ingress).scanMarks(),
+    report: (campaignId: string) => spectraClients(ingress).campaignResults(campaignId).report(),
   };
 }
 

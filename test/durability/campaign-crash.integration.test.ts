@@ -1,11 +1,10 @@
 import type { IngressTransport } from '../../src/main/host/ingress-transport.js';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
 import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
 import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
-import type { CampaignResultsObject } from '../../src/services/campaigns/campaign-results-object.js';
-import type { ThreatIntelObject } from '../../src/services/threats/threat-intel-object.js';
 import {
   generateLab,
   startLoopbackLab,
@@ -170,13 +169,9 @@ async function waitForProgressBetween(
 
 async function finish(transport: IngressTransport, campaignId: string): Promise<CampaignReport> {
   const ingress = clients.connect(transport);
-  const progress = await ingress
-    .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
-    .workflowAttach();
+  const progress = await spectraClients(ingress).campaignWorkflow(campaignId).workflowAttach();
   expect(progress.state).toBe('completed');
-  const report = await ingress
-    .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-    .report();
+  const report = await spectraClients(ingress).campaignResults(campaignId).report();
   if (!report) throw new Error('no report');
   return report;
 }
@@ -197,9 +192,7 @@ async function expectSameResults(
   const ingress = clients.connect(transport);
   for (const threat of report.threats) {
     const record = await waitFor(`${threat.cve} recorded`, async () => {
-      const current = await ingress
-        .objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, threat.cve)
-        .get();
+      const current = await spectraClients(ingress).threatIntel(threat.cve).get();
       return current && current.totalSightings >= threat.affected.length ? current : undefined;
     });
     // A fresh data dir per run: every sighting in the record is this campaign's.

@@ -2,14 +2,12 @@ import { userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { formatDuration, type ApprovalVerdict } from '../../shared/approval.js';
-import type { ApprovalsObject } from '../../services/approvals/approvals-object.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
 import { forTerminal, jsonForTerminal } from '../terminal-text.js';
-
-const APPROVALS = { name: 'Approvals' } as ApprovalsObject;
 
 export const approvalsCommand: Command = {
   name: 'approvals',
@@ -18,7 +16,7 @@ export const approvalsCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run(parsed) {
     const pending = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient(APPROVALS, 'all').list(),
+      spectraClients(ingress).approvals().list(),
     );
     if (parsed.values.json) {
       process.stdout.write(jsonForTerminal(pending) + '\n');
@@ -57,8 +55,8 @@ function decisionCommand(verdict: ApprovalVerdict): Command {
       const by = stringOption(parsed, 'by') ?? currentUser();
       const outcome = await withHost(resolveDataDir(parsed), ({ ingress }) =>
         Promise.resolve(
-          ingress
-            .objectClient(APPROVALS, 'all')
+          spectraClients(ingress)
+            .approvals()
             // A retried request reuses the key; a second command is refused by the object.
             .decide({ id, verdict, note, by }, clients.rpc.opts({ idempotencyKey: randomUUID() })),
         ).catch((error: unknown) => {

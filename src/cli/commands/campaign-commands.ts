@@ -1,5 +1,5 @@
-import type { CampaignIndexObject } from '../../services/campaigns/campaign-index-object.js';
 import { followCampaign, readCampaignReport } from '../campaign-follow.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { requiredPositional, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { withHost } from '../host-connection.js';
@@ -13,7 +13,7 @@ export const campaignsCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run(parsed) {
     const listings = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all').list(),
+      spectraClients(ingress).campaignIndex().list(),
     );
     if (parsed.values.json) {
       process.stdout.write(jsonForTerminal(listings) + '\n');

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { jsonForTerminal } from '../terminal-text.js';
+import { connectSpectra } from '../../clients/service-clients.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import * as clients from '@restatedev/restate-sdk-clients';
 import {
   readRunningHostInfo,
   readJsonFile,
@@ -17,7 +17,6 @@ import { withRequestTimeout } from '../host-connection.js';
 import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
 import { resolveRestateServerBinary } from '../../main/host/restate-server-binary.js';
 import { findElectronBinary } from '../../main/host/electron-binary.js';
-import type { DiagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
 import { diagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
 import { APP_VERSION } from '../app-version.js';
 import type { Command } from '../command.js';
@@ -172,10 +171,7 @@ async function describeRuntime(
   transport: IngressTransport,
   where: string,
 ): Promise<Omit<CheckResult, 'name' | 'optional'>> {
-  const ingress = clients.connect(withRequestTimeout(transport));
-  const runtime = await ingress
-    .serviceClient<DiagnosticsService>({ name: 'Diagnostics' })
-    .runtime();
+  const runtime = await connectSpectra(withRequestTimeout(transport)).diagnostics().runtime();
   const check = nodeCheck(runtime.nodeVersion);
   return {
     ...check,

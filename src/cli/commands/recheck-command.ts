@@ -1,5 +1,5 @@
 import type { RecheckResult } from '../../shared/recheck.js';
-import type { RecheckService } from '../../services/rechecks/recheck-service.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { CliError } from '../cli-error.js';
 import { cveArgument, integerOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -21,9 +21,7 @@ says verified. Exit status 0 either way; read the verdict (or use --json).`,
     const connectTimeoutMs = integerOption(parsed, 'timeout', { min: 50, max: 30_000 });
     const result = await withHost(resolveDataDir(parsed), ({ ingress }) =>
       Promise.resolve(
-        ingress
-          .serviceClient<RecheckService>({ name: 'Rechecks' })
-          .run({ cve, trigger: 'manual', connectTimeoutMs }),
+        spectraClients(ingress).rechecks().run({ cve, trigger: 'manual', connectTimeoutMs }),
       ).catch((error: unknown) => {
         throw new CliError(`recheck: ${describeIngressError(error)}`);
       }),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { spectraClients } from '../../clients/service-clients.js';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { readRunningHostInfo } from '../../main/host/data-dir.js';
 import {
@@ -13,7 +14,6 @@ import {
   CampaignRequestInvalid,
   validateCampaignRequest,
 } from '../../services/campaigns/campaign-validation.js';
-import type { SchedulesObject } from '../../services/schedules/schedules-object.js';
 import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -25,9 +25,6 @@ import {
 import { parseDuration } from '../../shared/approval.js';
 import { describeIngressError, withHost } from '../host-connection.js';
 import { forTerminal, jsonForTerminal } from '../terminal-text.js';
-
-const SCHEDULES = { name: 'Schedules' } as const;
-const SCHEDULES_KEY = 'all';
 
 export const scheduleCommand: Command = {
   name: 'schedule',
@@ -68,11 +65,13 @@ running fires when one starts again.`,
     const hostRunning = Boolean(readRunningHostInfo(dataDir));
     const entry = await withHost(dataDir, ({ ingress }) =>
       Promise.resolve(
-        ingress.objectClient<SchedulesObject>(SCHEDULES, SCHEDULES_KEY).create(
-          // The handler's serde applies the same defaults; parsing here gives the client its type.
-          ScheduleCreateRequest.parse({ request, cadence }),
-          clients.rpc.opts({ idempotencyKey: randomUUID() }),
-        ),
+        spectraClients(ingress)
+          .schedules()
+          .create(
+            // The handler's serde applies the same defaults; parsing here gives the client its type.
+            ScheduleCreateRequest.parse({ request, cadence }),
+            clients.rpc.opts({ idempotencyKey: randomUUID() }),
+          ),
       ).catch((error: unknown) => {
         throw new CliError(`schedule refused: ${describeIngressError(error)}`, 2);
       }),
@@ -99,7 +98,7 @@ export const schedulesCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run(parsed) {
     const entries = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<SchedulesObject>(SCHEDULES, SCHEDULES_KEY).list(),
+      spectraClients(ingress).schedules().list(),
     );
     if (parsed.values.json) {
       process.stdout.write(jsonForTerminal(entries) + '\n');
@@ -120,7 +119,7 @@ export const unscheduleCommand: Command = {
   async run(parsed) {
     const scheduleId = requiredPositional(parsed.positionals, 'unschedule', 'ID');
     const { removed } = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<SchedulesObject>(SCHEDULES, SCHEDULES_KEY).remove({ scheduleId }),
+      spectraClients(ingress).schedules().remove({ scheduleId }),
     );
     if (!removed)
       throw new CliError(`unschedule: no schedule ${scheduleId} (see spectra schedules)`);

@@ -1,7 +1,6 @@
 import { Severity } from '../../shared/vulnerability.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { TriageState, type ThreatRecord } from '../../shared/threat.js';
-import type { ThreatIndexObject } from '../../services/threats/threat-index-object.js';
-import type { ThreatIntelObject } from '../../services/threats/threat-intel-object.js';
 import { CliError } from '../cli-error.js';
 import { cveArgument, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { parseDuration } from '../../shared/approval.js';
@@ -33,8 +32,8 @@ export const threatsCommand: Command = {
         text: stringOption(parsed, 'search'),
       });
     const rows = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress
-        .objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all')
+      spectraClients(ingress)
+        .threatIndex()
         .list({ severity, triageState, text: stringOption(parsed, 'search') }),
     );
     if (parsed.values.json) {
@@ -59,7 +58,7 @@ export const threatCommand: Command = {
   async run(parsed) {
     const cve = cveArgument(parsed.positionals, 'threat');
     const record = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, cve).get(),
+      spectraClients(ingress).threatIntel(cve).get(),
     );
     if (!record) throw new CliError(`no threat record for ${cve} (no campaign has seen it)`);
     process.stdout.write(
@@ -94,12 +93,14 @@ services (default 7 days); the threat reopens if they are still vulnerable.`,
     }
     const record = await withHost(resolveDataDir(parsed), ({ ingress }) =>
       Promise.resolve(
-        ingress.objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, cve).triage({
-          state: parsedState.data,
-          note: stringOption(parsed, 'note'),
-          actor: stringOption(parsed, 'by'),
-          recheckAfterMs: recheckAfter(parsed, parsedState.data),
-        }),
+        spectraClients(ingress)
+          .threatIntel(cve)
+          .triage({
+            state: parsedState.data,
+            note: stringOption(parsed, 'note'),
+            actor: stringOption(parsed, 'by'),
+            recheckAfterMs: recheckAfter(parsed, parsedState.data),
+          }),
       ).catch((error: unknown) => {
         throw new CliError(`triage: ${describeIngressError(error)}`);
       }),
