@@ -14,6 +14,7 @@ import {
   unscheduleCommand,
 } from './commands/schedule-commands.js';
 import { APP_VERSION } from './app-version.js';
+import { stopWhenLauncherExits } from './launcher/launcher-watch.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/. */
 const COMMANDS: Command[] = [
@@ -75,6 +76,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+
+stopWhenLauncherExits();
 
 try {
   process.exitCode = await runCli(process.argv.slice(2));
