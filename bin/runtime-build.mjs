@@ -94,13 +94,20 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
   }
   inputs['package.json'] = statSync(join(PROJECT_ROOT, 'package.json')).mtimeMs;
   writeFileSync(join(staging, MANIFEST_FILE), JSON.stringify({ inputs }, null, 1) + '\n');
-  rmSync(outputDir, { recursive: true, force: true });
+  // Another launcher may have finished the same build meanwhile: keep its
+  // output in place (something may be loading it) and drop ours.
+  if (!runtimeIsStale(outputDir)) {
+    rmSync(staging, { recursive: true, force: true });
+    return { built: false, outputDir };
+  }
+  const previous = `${outputDir}.${process.pid}.old`;
+  if (existsSync(outputDir)) renameSync(outputDir, previous);
   try {
     renameSync(staging, outputDir);
   } catch (error) {
-    // Another launcher renamed its build in first: use that one.
     rmSync(staging, { recursive: true, force: true });
     if (!existsSync(join(outputDir, MANIFEST_FILE))) throw error;
   }
+  rmSync(previous, { recursive: true, force: true });
   return { built: true, outputDir };
 }

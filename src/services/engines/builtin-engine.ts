@@ -28,6 +28,11 @@ export interface BuiltinScanOptions extends ScanRequest {
   bannerWaitMs?: number;
   /** How long to wait for an answer to that probe. */
   probeReplyMs?: number;
+  /**
+   * Hard bound on one banner grab, from connect to verdict, whatever the peer
+   * sends: a service dripping one byte at a time cannot keep a probe alive.
+   */
+  bannerDeadlineMs?: number;
 }
 
 export const BUILTIN_DEFAULTS = {
@@ -36,6 +41,7 @@ export const BUILTIN_DEFAULTS = {
   grabBanners: true,
   bannerWaitMs: 1000,
   probeReplyMs: 1500,
+  bannerDeadlineMs: 4000,
 } as const;
 
 /** Once a reply has started, this much silence means the service has said all it will. */
@@ -59,7 +65,7 @@ function portStateOf(code: string | undefined): PortState {
 function grabBanner(
   socket: Socket,
   port: number,
-  options: { bannerWaitMs: number; probeReplyMs: number },
+  options: { bannerWaitMs: number; probeReplyMs: number; bannerDeadlineMs: number },
   done: (identity: ServiceIdentity) => void,
 ): void {
   const chunks: Buffer[] = [];
@@ -67,12 +73,15 @@ function grabBanner(
   let probed = false;
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
+  // Every byte re-arms `timer` (the settle wait); this one is never re-armed.
+  const deadline = setTimeout(() => finish(), options.bannerDeadlineMs);
 
   const reply = (): Buffer => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
   const finish = (): void => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
+    clearTimeout(deadline);
     socket.removeListener('data', onData);
     socket.removeListener('end', finish);
     socket.removeListener('close', finish);
@@ -136,6 +145,7 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
   const bannerOptions = {
     bannerWaitMs: options.bannerWaitMs ?? BUILTIN_DEFAULTS.bannerWaitMs,
     probeReplyMs: options.probeReplyMs ?? BUILTIN_DEFAULTS.probeReplyMs,
+    bannerDeadlineMs: options.bannerDeadlineMs ?? BUILTIN_DEFAULTS.bannerDeadlineMs,
   };
   const bucket: TokenBucket =
     options.ratePerSecond === undefined
