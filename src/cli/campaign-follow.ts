@@ -1,4 +1,4 @@
-import type * as clients from '@restatedev/restate-sdk-clients';
+import * as clients from '@restatedev/restate-sdk-clients';
 import type { CampaignProgress, CampaignReport } from '../shared/campaign.js';
 import { FINISHED_CAMPAIGN_STATES } from '../shared/campaign.js';
 import type { CampaignResultsObject } from '../services/campaigns/campaign-results-object.js';
@@ -24,23 +24,46 @@ export async function followCampaign(
     campaignId,
   );
   const display = options.quiet ? undefined : new ProgressDisplay();
+  // Resolves the moment the workflow ends, so the final poll follows at once
+  // instead of up to a poll interval later; if attaching fails, polling alone decides.
+  const stopAttaching = new AbortController();
+  let ended = false;
+  const workflowEnded = Promise.resolve(
+    workflow.workflowAttach(clients.Opts.from({ signal: stopAttaching.signal })),
+  ).then(
+    () => {
+      ended = true;
+    },
+    () => new Promise<void>(() => {}),
+  );
   let progress: CampaignProgress | null = null;
   const startedFollowing = Date.now();
-  for (;;) {
-    if (options.signal?.aborted)
-      throw new CliError(
-        `stopped following ${campaignId}; it continues (spectra attach ${campaignId})`,
-        130,
+  try {
+    for (;;) {
+      if (options.signal?.aborted)
+        throw new CliError(
+          `stopped following ${campaignId}; it continues (spectra attach ${campaignId})`,
+          130,
+        );
+      progress = await workflow.progress();
+      if (progress) display?.update(progress);
+      else if (Date.now() - startedFollowing > NO_PROGRESS_LIMIT_MS) {
+        throw new CliError(
+          `campaign ${campaignId} reports no progress (unknown id? see spectra campaigns)`,
+        );
+      }
+      if (progress && FINISHED_CAMPAIGN_STATES.includes(progress.state)) break;
+      let pollTimer: NodeJS.Timeout | undefined;
+      const nextPoll = new Promise(
+        (resolve) => (pollTimer = setTimeout(resolve, POLL_INTERVAL_MS)),
       );
-    progress = await workflow.progress();
-    if (progress) display?.update(progress);
-    else if (Date.now() - startedFollowing > NO_PROGRESS_LIMIT_MS) {
-      throw new CliError(
-        `campaign ${campaignId} reports no progress (unknown id? see spectra campaigns)`,
-      );
+      // Once ended, only the timer paces the (final) polls.
+      await (ended ? nextPoll : Promise.race([nextPoll, workflowEnded]));
+      clearTimeout(pollTimer);
     }
-    if (progress && FINISHED_CAMPAIGN_STATES.includes(progress.state)) break;
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  } finally {
+    // An open attach request would keep the process alive after following stops.
+    stopAttaching.abort();
   }
   const report = await ingress
     .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
