@@ -23,10 +23,10 @@ describe('npm run bench -- --small', () => {
       expect(stdout).toMatch(/nmap alone: +\d+\.\d+ s \(16 open ports\)/);
       expect(stdout).toMatch(/built-in alone: +\d+\.\d+ s \(16 open ports\)/);
       expect(stdout).toMatch(
-        /spectra scan \(nmap, defaults\):\n  end to end \(CLI process\): +\d+\.\d+ s \(16 open ports\)/,
+        /spectra scan \(nmap, defaults\):\n {2}end to end \(CLI process\): +\d+\.\d+ s \(16 open ports\)/,
       );
       expect(stdout).toMatch(
-        /spectra scan \(builtin, defaults\):\n.*\n  campaign \(startedAt..finishedAt\): \d+\.\d+ s \(16 open ports\)/,
+        /spectra scan \(builtin, defaults\):\n.*\n {2}campaign \(startedAt..finishedAt\): \d+\.\d+ s \(16 open ports\)/,
       );
       expect(stdout).toMatch(/campaign\(built-in\) \/ built-in alone: +\d+\.\d+x/);
       expect(stdout).toMatch(/spectra campaigns \(warm host\): \d+\.\d+ s/);
