@@ -86,3 +86,8 @@ try {
   process.stderr.write(`spectra: ${message}\n`);
   process.exitCode = error instanceof CliError ? error.exitCode : 1;
 }
+
+// The command is done (a host it started is closed): leave now rather than
+// wait for idle keep-alive sockets and timers to wind down, once what was
+// written has reached the terminal or pipe.
+process.stdout.write('', () => process.stderr.write('', () => process.exit()));

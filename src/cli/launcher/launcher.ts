@@ -6,7 +6,8 @@ import { nodeForServices, nodeMajorVersion } from './node-for-services.js';
 /**
  * The `spectra` launcher (out/cli/launcher.js, started by bin/spectra.mjs on
  * whatever Node runs it). It decides where the compiled CLI (main.js) runs:
- * - help and version: right here, on any Node >= 20 (no second process);
+ * - help and version, and commands that only talk to a running host: right
+ *   here, on any Node >= 20 (no second process);
  * - `serve`: in a child process that dies with the launcher, restarted when it
  *   dies (serve-supervisor.ts);
  * - everything else: right here on Node >= 22, else in a child on Node 22.
@@ -37,7 +38,43 @@ async function dataDirArgument(argv: string[]): Promise<string> {
   return defaultCliDataDir();
 }
 
+/**
+ * Commands that only talk to a running host through its ingress (no Restate
+ * SDK, which needs Node 22): with a host up, they run right here. Without
+ * one they would start a host, which needs Node 22.
+ */
+const INGRESS_CLIENT_COMMANDS = new Set([
+  'scan',
+  'attach',
+  'campaigns',
+  'campaign',
+  'approvals',
+  'approve',
+  'reject',
+  'threats',
+  'threat',
+  'triage',
+  'recheck',
+  'schedule',
+  'schedules',
+  'unschedule',
+]);
+
+async function hostIsRunning(argv: string[]): Promise<boolean> {
+  const [{ readRunningHostInfo }, { isZombie }] = await Promise.all([
+    import('../../main/host/data-dir.js'),
+    import('./stale-host-info.js'),
+  ]);
+  const info = readRunningHostInfo(await dataDirArgument(argv));
+  return info !== undefined && !isZombie(info.pid);
+}
+
 async function runHere(): Promise<void> {
+  // Node >= 22.1 keeps V8's compiled code of main.js between runs (a no-op before).
+  const { enableCompileCache } = (await import('node:module')) as {
+    enableCompileCache?: () => unknown;
+  };
+  enableCompileCache?.();
   await import(pathToFileURL(mainScript).href);
 }
 
@@ -54,7 +91,11 @@ function runInChild(): Promise<number> {
 }
 
 try {
-  if (onlyPrintsHelp(args) || (args[0] !== 'serve' && nodeMajorVersion() >= 22)) {
+  if (
+    onlyPrintsHelp(args) ||
+    (args[0] !== 'serve' && nodeMajorVersion() >= 22) ||
+    (INGRESS_CLIENT_COMMANDS.has(args[0] ?? '') && (await hostIsRunning(args.slice(1))))
+  ) {
     await runHere();
   } else if (args[0] === 'serve' && !args.slice(1).some((arg) => HELP_FLAGS.includes(arg))) {
     const node = nodeForServices(projectRoot);

@@ -17,6 +17,7 @@ import { LOOPBACK_HOST, reuseOrPickPort } from './loopback-ports.js';
 import { loadOrCreateRequestIdentity } from './request-identity.js';
 import { RestateAdminClient } from './restate-admin-client.js';
 import { RotatingLogFile } from './rotating-log-file.js';
+import { assertNodeCanRunServices } from './services-node-version.js';
 import {
   deploymentPath,
   startServicesEndpoint,
@@ -80,6 +81,7 @@ export interface Host extends EventEmitter {
 const dataDirsInUse = new Set<string>();
 
 export async function startHost(options: HostOptions): Promise<Host> {
+  assertNodeCanRunServices();
   const layout = dataDirLayout(options.dataDir);
   ensureDataDir(layout);
   const running = readRunningHostInfo(options.dataDir);
