@@ -372,8 +372,14 @@ async function spectraScan(
   ];
   const run = await execa(SYSTEM_NODE, args, { reject: false });
   if (run.exitCode !== 0) {
+    let state = 'unknown';
+    try {
+      state = String((JSON.parse(run.stdout) as { state?: string }).state);
+    } catch {
+      // No report: stderr says why.
+    }
     throw new Error(
-      `spectra scan failed (${run.exitCode}): ${run.stderr.split('\n').slice(-3).join(' ')}`,
+      `spectra scan ${args.slice(2).join(' ')} failed (exit ${run.exitCode}, campaign state ${state}): ${run.stderr}`,
     );
   }
   const report = JSON.parse(run.stdout) as Record<string, unknown>;

@@ -1,7 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitStatusOf, spawnWithParentDeath } from './child-with-parent-death.js';
+import { isProcessAlive, launcherDataDir, readHostInfo } from './host-info-file.js';
 import { nodeForServices, nodeMajorVersion } from './node-for-services.js';
+import { superviseServe } from './serve-supervisor.js';
+import { isZombie } from './stale-host-info.js';
 
 /**
  * The `spectra` launcher (out/cli/launcher.js, started by bin/spectra.mjs on
@@ -27,17 +30,6 @@ function onlyPrintsHelp(argv: string[]): boolean {
   return argv.length === 2 && HELP_FLAGS.includes(second);
 }
 
-// Loaded only for `serve`: the help path must not pay for zod's schemas.
-async function dataDirArgument(argv: string[]): Promise<string> {
-  for (const [index, argument] of argv.entries()) {
-    const next = argv[index + 1];
-    if (argument === '--data-dir' && next) return next;
-    if (argument.startsWith('--data-dir=')) return argument.slice('--data-dir='.length);
-  }
-  const { defaultCliDataDir } = await import('../../main/host/data-dir.js');
-  return defaultCliDataDir();
-}
-
 /**
  * Commands that only talk to a running host through its ingress (no Restate
  * SDK, which needs Node 22): with a host up, they run right here. Without
@@ -60,13 +52,9 @@ const INGRESS_CLIENT_COMMANDS = new Set([
   'unschedule',
 ]);
 
-async function hostIsRunning(argv: string[]): Promise<boolean> {
-  const [{ readRunningHostInfo }, { isZombie }] = await Promise.all([
-    import('../../main/host/data-dir.js'),
-    import('./stale-host-info.js'),
-  ]);
-  const info = readRunningHostInfo(await dataDirArgument(argv));
-  return info !== undefined && !isZombie(info.pid);
+function hostIsRunning(argv: string[]): boolean {
+  const info = readHostInfo(launcherDataDir(argv));
+  return info !== undefined && isProcessAlive(info.pid) && !isZombie(info.pid);
 }
 
 async function runHere(): Promise<void> {
@@ -94,14 +82,13 @@ try {
   if (
     onlyPrintsHelp(args) ||
     (args[0] !== 'serve' && nodeMajorVersion() >= 22) ||
-    (INGRESS_CLIENT_COMMANDS.has(args[0] ?? '') && (await hostIsRunning(args.slice(1))))
+    (INGRESS_CLIENT_COMMANDS.has(args[0] ?? '') && hostIsRunning(args.slice(1)))
   ) {
     await runHere();
   } else if (args[0] === 'serve' && !args.slice(1).some((arg) => HELP_FLAGS.includes(arg))) {
     const node = nodeForServices(projectRoot);
-    const { superviseServe } = await import('./serve-supervisor.js');
     process.exitCode = await superviseServe({
-      dataDir: await dataDirArgument(args.slice(1)),
+      dataDir: launcherDataDir(args.slice(1)),
       spawnHost: () => spawnWithParentDeath(node.command, [mainScript, ...args], node.environment),
       report: (line) => process.stderr.write(line + '\n'),
     });

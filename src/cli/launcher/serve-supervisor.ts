@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { dataDirLayout, HostInfo, isProcessAlive, readJsonFile } from '../../main/host/data-dir.js';
 import {
   DEFAULT_RESTART_POLICY,
   RestartBudget,
   type RestartPolicy,
 } from '../../main/host/restart-policy.js';
 import { exitStatusOf } from './child-with-parent-death.js';
+import { isProcessAlive, readHostInfo } from './host-info-file.js';
 import { removeStaleHostInfo } from './stale-host-info.js';
 
 export interface ServeSupervisorOptions {
@@ -73,10 +73,9 @@ export async function superviseServe(options: ServeSupervisorOptions): Promise<n
 
 /** The host is up once host.json names its pid (written after registration). */
 function watchReadiness(dataDir: string, child: ChildProcess) {
-  const file = dataDirLayout(dataDir).hostInfoFile;
   let ready = false;
   const check = () => {
-    if (!ready && child.pid !== undefined && readJsonFile(file, HostInfo)?.pid === child.pid) {
+    if (!ready && child.pid !== undefined && readHostInfo(dataDir)?.pid === child.pid) {
       ready = true;
       clearInterval(timer);
     }

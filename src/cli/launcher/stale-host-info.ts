@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dataDirLayout, HostInfo, readJsonFile, removeFile } from '../../main/host/data-dir.js';
+import { readHostInfo, removeHostInfo } from './host-info-file.js';
 
 /**
  * A zombie: dead, but not yet reaped by its parent (in containers, an init
@@ -40,8 +40,7 @@ export function processStartTime(pid: number): number | undefined {
  * it so it never blocks a start; says whether it did.
  */
 export function removeStaleHostInfo(dataDir: string, isAlive: (pid: number) => boolean): boolean {
-  const file = dataDirLayout(dataDir).hostInfoFile;
-  const info = readJsonFile(file, HostInfo);
+  const info = readHostInfo(dataDir);
   if (!info) return false;
   let stale = !isAlive(info.pid) || isZombie(info.pid);
   if (!stale) {
@@ -49,6 +48,6 @@ export function removeStaleHostInfo(dataDir: string, isAlive: (pid: number) => b
     // One second of slack for clock-tick rounding and boot-time granularity.
     stale = started !== undefined && started > Date.parse(info.startedAt) + 1000;
   }
-  if (stale) removeFile(file);
+  if (stale) removeHostInfo(dataDir);
   return stale;
 }
