@@ -9,6 +9,8 @@ import { ProgressDisplay } from './progress-display.js';
 const POLL_INTERVAL_MS = 500;
 /** A submitted campaign publishes progress within moments; an unknown id never does. */
 const NO_PROGRESS_LIMIT_MS = 30_000;
+/** How long a finished campaign's workflow may take to return after its progress says so. */
+const FINAL_PUBLISH_WAIT_MS = 10_000;
 
 /**
  * Follows a campaign until it finishes, showing progress, then returns its
@@ -60,6 +62,16 @@ export async function followCampaign(
       // Once ended, only the timer paces the (final) polls.
       await (ended ? nextPoll : Promise.race([nextPoll, workflowEnded]));
       clearTimeout(pollTimer);
+    }
+    // Progress can read finished a moment before the workflow has published its
+    // final metadata, which the report reads: let the run end first (bounded).
+    if (!ended) {
+      let endTimer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        workflowEnded,
+        new Promise((resolve) => (endTimer = setTimeout(resolve, FINAL_PUBLISH_WAIT_MS))),
+      ]);
+      clearTimeout(endTimer);
     }
   } finally {
     // An open attach request would keep the process alive after following stops.
