@@ -18,7 +18,8 @@
  * measured here do not share an event loop with the services they scan.
  * Every CLI call goes through bin/spectra.mjs on the system Node, as an
  * analyst runs it. Prints figures, ratios and targets; writes JSON to
- * bench-results/. `--small` runs a 16 x 10 lab only (the smoke test).
+ * bench-results/. `--small` runs a 16 x 10 lab only (the smoke test);
+ * `--only 256x100` one of the full sizes.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,7 +106,11 @@ interface ProcessMemory {
 
 async function main() {
   const small = process.argv.includes('--small');
-  const sizes = small ? SMALL_SIZES : FULL_SIZES;
+  // `--only 256x100` measures one lab size (quicker; the rest of the figures as usual).
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  const sizes = small
+    ? SMALL_SIZES
+    : FULL_SIZES.filter((size) => !process.argv.includes('--only') || size.label === only);
   const nmapPath = await findNmap();
   const results: Record<string, Record<string, Measurement | undefined>> = {};
   const ratios: Record<string, Record<string, number | null>> = {};
