@@ -18,6 +18,7 @@ import {
 } from './commands/schedule-commands.js';
 import { APP_VERSION } from './app-version.js';
 import { forTerminal } from './terminal-text.js';
+import { stopWhenLauncherExits } from './launcher/launcher-watch.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/. */
 const COMMANDS: Command[] = [
@@ -83,6 +84,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+stopWhenLauncherExits();
+
 try {
   process.exitCode = await runCli(process.argv.slice(2));
 } catch (error) {
@@ -91,3 +94,8 @@ try {
   process.stderr.write(`spectra: ${message.split('\n').map(forTerminal).join('\n')}\n`);
   process.exitCode = error instanceof CliError ? error.exitCode : 1;
 }
+
+// The command is done (a host it started is closed): leave now rather than
+// wait for idle keep-alive sockets and timers to wind down, once what was
+// written has reached the terminal or pipe.
+process.stdout.write('', () => process.stderr.write('', () => process.exit()));

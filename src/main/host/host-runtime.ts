@@ -31,6 +31,7 @@ import { OFFLINE_HOSTS, OFFLINE_RESOLV_CONF } from './restate-server-command.js'
 import { loadOrCreateRequestIdentity } from './request-identity.js';
 import { RestateAdminClient } from './restate-admin-client.js';
 import { RotatingLogFile } from './rotating-log-file.js';
+import { assertNodeCanRunServices } from './services-node-version.js';
 import {
   deploymentPath,
   startServicesEndpoint,
@@ -109,6 +110,7 @@ export interface Host extends EventEmitter {
 const dataDirsInUse = new Set<string>();
 
 export async function startHost(options: HostOptions): Promise<Host> {
+  assertNodeCanRunServices();
   const layout = dataDirLayout(options.dataDir);
   try {
     ensureDataDir(layout);

@@ -11,23 +11,11 @@ import {
 } from './restate-server-command.js';
 import type { RotatingLogFile } from './rotating-log-file.js';
 import type { StructuredLogger } from './structured-logger.js';
+import { DEFAULT_RESTART_POLICY, RestartBudget, type RestartPolicy } from './restart-policy.js';
 
 export type RestateServerState = ServerState;
 
-export interface RestartPolicy {
-  /** Restarts allowed within `windowMs` before the host gives up and reports. */
-  maxRestarts: number;
-  windowMs: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RESTART_POLICY: RestartPolicy = {
-  maxRestarts: 5,
-  windowMs: 60_000,
-  initialDelayMs: 250,
-  maxDelayMs: 5_000,
-};
+export { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 
 export interface SupervisedRestateServerOptions {
   command: RestateServerCommandInput;
@@ -67,12 +55,13 @@ export class RestateServerFailed extends Error {
 export class SupervisedRestateServer extends EventEmitter {
   private child: ResultPromise | undefined;
   private currentState: RestateServerState = 'stopped';
-  private restartTimes: number[] = [];
+  private readonly restartBudget: RestartBudget;
   private readonly policy: RestartPolicy;
 
   constructor(private readonly options: SupervisedRestateServerOptions) {
     super();
     this.policy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
+    this.restartBudget = new RestartBudget(this.policy);
   }
 
   get state(): RestateServerState {
@@ -203,11 +192,10 @@ export class SupervisedRestateServer extends EventEmitter {
     if (this.currentState === 'stopping' || this.currentState === 'stopped') return;
     const { logger, log } = this.options;
     logger.warn('restate-server exited unexpectedly', { exitCode, signal });
-    const now = Date.now();
-    this.restartTimes = this.restartTimes.filter((time) => now - time < this.policy.windowMs);
-    if (this.restartTimes.length >= this.policy.maxRestarts) {
+    const decision = this.restartBudget.onExit(Date.now());
+    if (!decision.restart) {
       const failure = new RestateServerFailed(
-        `restate-server exited ${this.restartTimes.length + 1} times within ${this.policy.windowMs / 1000}s (last: ${signal ?? `exit code ${exitCode}`}); giving up`,
+        `restate-server exited ${decision.exitsInWindow} times within ${this.policy.windowMs / 1000}s (last: ${signal ?? `exit code ${exitCode}`}); giving up`,
         log.lastLines(),
       );
       this.setState('failed');
@@ -215,12 +203,7 @@ export class SupervisedRestateServer extends EventEmitter {
       this.emit('fatal', failure);
       return;
     }
-    this.restartTimes.push(now);
-    const attempt = this.restartTimes.length;
-    const backoff = Math.min(
-      this.policy.initialDelayMs * 2 ** (attempt - 1),
-      this.policy.maxDelayMs,
-    );
+    const { attempt, delayMs: backoff } = decision;
     this.setState('restarting');
     setTimeout(() => void this.restart(attempt), backoff);
   }
