@@ -383,13 +383,33 @@ async function registerEndpoint(
 }
 
 /** Invocations that exhausted their retries while the endpoint was away are paused; start them again. */
+/** How long the start retries listing paused invocations (see resumePausedInvocations). */
+const PAUSED_QUERY_RETRY_MS = 15_000;
+
 async function resumePausedInvocations(
   admin: RestateAdminClient,
   logger: StructuredLogger,
 ): Promise<void> {
-  const paused = await admin.query<{ id: string }>(
-    "SELECT id FROM sys_invocation WHERE status = 'paused'",
-  );
+  // Right after a restart on an existing data dir, the query engine can
+  // still route to the previous server generation ("node N1:2 was shut down")
+  // for a moment although it already answered readiness: retry briefly, and
+  // never fail the start over it (paused invocations can be resumed later).
+  let paused: Array<{ id: string }> = [];
+  const deadline = Date.now() + PAUSED_QUERY_RETRY_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      paused = await admin.query<{ id: string }>(
+        "SELECT id FROM sys_invocation WHERE status = 'paused'",
+      );
+      break;
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        logger.warn('could not list paused invocations', { error, attempts: attempt });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   for (const { id } of paused) {
     logger.info('resuming paused invocation', { invocationId: id });
     await admin
