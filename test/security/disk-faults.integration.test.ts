@@ -96,6 +96,17 @@ describe.skipIf(skipReason)('disk faults', () => {
       );
     }
 
+    const feedImport = await spectra(
+      dataDir,
+      'feeds',
+      'import',
+      join(import.meta.dirname, '../../src/services/vulnerabilities/fixtures/nvd-feed-valid.json'),
+    );
+    expect(feedImport.exitCode).not.toBe(0);
+    expect(feedImport.stderr.trim()).toBe(
+      `spectra: feeds import: data dir read-only: ${dataDir} (EROFS)`,
+    );
+
     setReadOnly(dataDir, false);
     const listed = await spectra(dataDir, 'campaigns', '--json');
     expect(listed.exitCode, listed.stderr).toBe(0);
