@@ -19,6 +19,7 @@ import {
 import { APP_VERSION } from './app-version.js';
 import { forTerminal } from './terminal-text.js';
 import { stopWhenLauncherExits } from './launcher/launcher-watch.js';
+import { diskFaultOf } from '../main/host/disk-fault.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/. */
 const COMMANDS: Command[] = [
@@ -89,7 +90,9 @@ stopWhenLauncherExits();
 try {
   process.exitCode = await runCli(process.argv.slice(2));
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
+  // A write that failed on a read-only or full disk, wherever it came from, is said in one line.
+  const fault = diskFaultOf(error, (error as NodeJS.ErrnoException | undefined)?.path ?? '');
+  const message = fault ? fault.message : error instanceof Error ? error.message : String(error);
   // Error texts quote handler answers and user input: escaped like any other output.
   process.stderr.write(`spectra: ${message.split('\n').map(forTerminal).join('\n')}\n`);
   process.exitCode = error instanceof CliError ? error.exitCode : 1;

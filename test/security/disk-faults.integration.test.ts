@@ -5,6 +5,7 @@ import { execa, execaSync } from 'execa';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { servicesForDataDir } from '../../src/main/app-services.js';
 import type { CampaignIndexObject } from '../../src/services/campaigns/campaign-index-object.js';
+import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
 import { runCampaign } from '../support/campaign-client.js';
 import { startTemporaryHost, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 
@@ -96,6 +97,17 @@ describe.skipIf(skipReason)('disk faults', () => {
       );
     }
 
+    const feedImport = await spectra(
+      dataDir,
+      'feeds',
+      'import',
+      join(import.meta.dirname, '../../src/services/vulnerabilities/fixtures/nvd-feed-valid.json'),
+    );
+    expect(feedImport.exitCode).not.toBe(0);
+    expect(feedImport.stderr.trim()).toBe(
+      `spectra: feeds import: data dir read-only: ${dataDir} (EROFS)`,
+    );
+
     setReadOnly(dataDir, false);
     const listed = await spectra(dataDir, 'campaigns', '--json');
     expect(listed.exitCode, listed.stderr).toBe(0);
@@ -134,7 +146,7 @@ describe.skipIf(skipReason)('disk faults', () => {
     expect(Array.isArray(listed)).toBe(true);
   });
 
-  it('a full data dir: ENOSPC is one fault, not a crash, and clears when space is back', async () => {
+  it('a full data dir: restate-server stops writing, the host says so, and restarts it when space is back', async () => {
     const dataDir = join(scratch.dataDir, 'full');
     mkdirSync(dataDir, { recursive: true });
     mount('-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', dataDir);
@@ -144,10 +156,31 @@ describe.skipIf(skipReason)('disk faults', () => {
       await host.close();
       unmount(dataDir);
     });
-    // Fill what is left.
+    const states: string[] = [];
+    host.on('server-state', (state: string) => states.push(state));
+    const campaign = (name: string) => ({
+      name,
+      targets: '127.0.0.1',
+      ports: '9',
+      scope: '127.0.0.1/32',
+      engine: 'builtin' as const,
+    });
+    const before = await runCampaign(host.ingress, campaign('before the disk filled'));
+
+    // Fill what is left, then ask restate-server to write.
     await execa('dd', ['if=/dev/zero', `of=${join(dataDir, 'filler')}`, 'bs=1M'], {
       reject: false,
     });
+    const campaigns = clients
+      .connect(host.ingress)
+      .serviceClient<CampaignsService>({ name: 'Campaigns' });
+    const refused = await Promise.resolve(
+      campaigns.submit(campaign('on a full disk'), clients.rpc.opts({ timeout: 4_000 })),
+    ).then(
+      () => 'accepted',
+      (error: Error) => error.name,
+    );
+    expect(refused).toBe('TimeoutError');
     for (let line = 0; line < 200; line++) {
       host.logger.info('a line on a full disk', { padding: 'x'.repeat(2_000) });
     }
@@ -158,7 +191,15 @@ describe.skipIf(skipReason)('disk faults', () => {
 
     rmSync(join(dataDir, 'filler'));
     await waitFor('the fault to clear', () => host.diskFault() === undefined, 15_000);
-    // restate-server may have disabled its writes meanwhile; the host restarts it once space is back.
     await waitFor('restate-server ready', () => host.serverState() === 'ready', 60_000);
+    expect(states).toContain('stopping'); // restarted: it re-enables writes only on restart
+    const after = await runCampaign(host.ingress, campaign('after space is back'));
+    const listed = await clients
+      .connect(host.ingress)
+      .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
+      .list();
+    expect(listed.map((listing) => listing.campaignId)).toEqual(
+      expect.arrayContaining([before.campaignId, after.campaignId]),
+    );
   });
 });

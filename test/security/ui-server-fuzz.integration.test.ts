@@ -49,7 +49,22 @@ async function expectHostStillAnswers(): Promise<void> {
     getRequest('/api/health', ownHost, [`x-spectra-token: ${token}`]),
   ]);
   expect(health.status).toBe(200);
-  expect(JSON.parse(health.body)).toMatchObject({ serverState: 'ready' });
+  expect(JSON.parse(health.body)).toMatchObject({ serverState: 'ready', dataDirProblem: null });
+  // The proxy still reaches restate-server's ingress over its Unix socket.
+  const listed = await rawHttp(port, [
+    [
+      'POST /ingress/CampaignIndex/all/list HTTP/1.1',
+      `Host: ${ownHost}`,
+      `x-spectra-token: ${token}`,
+      'content-type: application/json',
+      'Content-Length: 0',
+      'Connection: close',
+      '',
+      '',
+    ].join('\r\n'),
+  ]);
+  expect(listed.status).toBe(200);
+  expect(Array.isArray(JSON.parse(listed.body))).toBe(true);
 }
 
 describe('UI server under malformed input', () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dataDirLayout } from '../../main/host/data-dir.js';
 import type { FeedImportSummary } from '../../shared/vulnerability.js';
 import {
@@ -10,6 +11,7 @@ import { FeedImportError } from '../../services/vulnerabilities/nvd-feed-import.
 import { CliError } from '../cli-error.js';
 import { stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
+import { probeWritable } from '../../main/host/disk-fault.js';
 import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 const SUBCOMMANDS = ['import', 'list', 'remove'] as const;
@@ -72,6 +74,11 @@ export const feedsCommand: Command = {
     }
     if (json && subcommand === 'remove')
       throw new CliError('feeds remove: --json is not supported', 2);
+
+    // Imports and removals write to the data dir: a read-only or full one is said up front, in one line.
+    const dataDir = resolveDataDir(parsed);
+    const fault = existsSync(dataDir) ? probeWritable(dataDir) : undefined;
+    if (fault) throw new CliError(`feeds ${subcommand}: ${fault.message}`);
 
     if (subcommand === 'remove') {
       const removed = await removeOrExplain(knowledgeDir, argument);

@@ -1,4 +1,5 @@
 import { startHost } from '../../main/host/host-runtime.js';
+import type { DiskFault } from '../../main/host/disk-fault.js';
 import { startBrowserModeServer } from '../../main/browser-mode/browser-mode-server.js';
 import { APP_VERSION, PROJECT_ROOT } from '../app-version.js';
 import { integerOption, stringOption, type Command } from '../command.js';
@@ -67,6 +68,12 @@ Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
       const onSignal = () => stop(0);
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // A read-only or full data dir is said once, in one line, and again when it recovers.
+      host.on('disk-fault', (fault?: DiskFault) => {
+        process.stderr.write(
+          `spectra serve: ${fault ? fault.message : 'the data dir takes writes again'}\n`,
+        );
+      });
       host.on('fatal', (error: Error) => {
         process.stderr.write(`spectra serve: ${error.message}\n`);
         stop(1);

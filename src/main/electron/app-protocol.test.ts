@@ -212,6 +212,11 @@ describe('app:// routing', () => {
     // The backend stays on our origin in development too.
     const api = await handler(new Request('app://spectra/api/health', { headers: ownHeaders }));
     expect(api.status).toBe(200);
+    // `//host/...` stays a path on the dev server: no other host, no credentials.
+    await handler(new Request('app://spectra//user:pass@evil.example/x'));
+    const last = new URL(String(fetchUpstream.mock.calls.at(-1)![0]));
+    expect(last.host).toBe('localhost:5173');
+    expect(last.username).toBe('');
   });
 });
 

@@ -109,9 +109,18 @@ export interface Host extends EventEmitter {
 /** Data dirs with a host in this process (host.json only tells other processes). */
 const dataDirsInUse = new Set<string>();
 
+/** sun_path holds 108 bytes on Linux and 104 on macOS, terminating NUL included. */
+const MAX_SOCKET_PATH_BYTES = 103;
+
 export async function startHost(options: HostOptions): Promise<Host> {
   assertNodeCanRunServices();
   const layout = dataDirLayout(options.dataDir);
+  const socketPathBytes = Buffer.byteLength(layout.ingressSocket);
+  if (socketPathBytes > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(
+      `data dir path too long for restate-server's Unix sockets (${layout.ingressSocket} is ${socketPathBytes} bytes, at most ${MAX_SOCKET_PATH_BYTES}): use a shorter --data-dir`,
+    );
+  }
   try {
     ensureDataDir(layout);
   } catch (error) {
