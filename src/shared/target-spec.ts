@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import {
   type InputField,
   type InputIssue,
   type ParseResult,
   IssueCollector,
   fieldIssue,
-  reportIssues,
   tokenIssue,
   tokenizeInput,
 } from './input-error';
@@ -707,12 +705,11 @@ export function sliceTargets(targets: TargetSet, offset: number, count: number):
 }
 
 /** A window of the target order handed to one sub-invocation; small enough to journal cheaply. */
-export const BatchDescriptor = z.object({
-  index: z.number().int().min(0),
-  offset: z.number().int().min(0),
-  count: z.number().int().min(1),
-});
-export type BatchDescriptor = z.infer<typeof BatchDescriptor>;
+export interface BatchDescriptor {
+  index: number;
+  offset: number;
+  count: number;
+}
 
 /** Consecutive windows covering [0, total) exactly once, each `batchSize` long except maybe the last. */
 export function batchDescriptors(total: number, batchSize: number): BatchDescriptor[] {
@@ -757,20 +754,3 @@ export function formatTargets(targets: TargetSet): string {
     ...targets.hostnames,
   ].join('\n');
 }
-
-/* ----------------------------------------------------------------------------
- * Schemas (service input and inline form validation share the parser)
- * ------------------------------------------------------------------------- */
-
-/** The target list as typed; issues carry `{field, token, line, reason}` in `params`. */
-export const TargetsText = z.string().superRefine((text, context) => {
-  const result = parseTargets(text);
-  if (!result.ok) reportIssues(context, text, result.issues);
-});
-export type TargetsText = z.infer<typeof TargetsText>;
-
-/** The exclusions list as typed (syntax only: its effect depends on the targets). */
-export const ExclusionsText = z.string().superRefine((text, context) => {
-  reportIssues(context, text, checkExclusions(text));
-});
-export type ExclusionsText = z.infer<typeof ExclusionsText>;
