@@ -9,7 +9,8 @@ import {
   isAddressSensitive,
   parseScope,
 } from './scope';
-import { formatIpv4, formatIpv6, iterateTargets, parseTargets } from './target-spec';
+import { iterateTargets, parseTargets } from './target-spec';
+import { formatIpv4, formatIpv6 } from './address-intervals';
 
 function scope(input: Parameters<typeof parseScope>[0]): Scope {
   return unwrapInput(parseScope(input));

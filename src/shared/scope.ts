@@ -8,17 +8,16 @@ import {
   tokenIssue,
   tokenizeInput,
 } from './input-error';
+import { type TargetSet, parseTargetToken } from './target-spec';
 import {
   type AddressInterval,
-  type TargetSet,
   coversInterval,
   formatInterval,
   intersectInterval,
   mergeIntervals,
   parseAddress,
-  parseTargetToken,
   subtractIntervals,
-} from './target-spec';
+} from './address-intervals';
 
 /**
  * The networks a campaign may touch. Every target must fall inside them;

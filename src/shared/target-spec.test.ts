@@ -7,14 +7,12 @@ import {
   batchDescriptors,
   countAddresses,
   countTargets,
-  formatIpv4,
-  formatIpv6,
   formatTargets,
   iterateTargets,
-  parseIpv6,
   parseTargets,
   sliceTargets,
 } from './target-spec';
+import { formatIpv4, formatIpv6, parseIpv6 } from './address-intervals';
 
 function parsed(text: string, exclusions = ''): TargetSet {
   return unwrapInput(parseTargets(text, exclusions));
