@@ -12,15 +12,13 @@ import type { ParsedCampaignRequest, SkippedTarget } from './campaign.js';
 import { ScanEngineName } from './observation.js';
 import { parseScope, isAddressInScope, isAddressSensitive, type Scope } from './scope.js';
 import {
-  coversInterval,
   formatTargets,
-  parseAddress,
   parseExclusions,
   parseTargets,
   sliceTargets,
-  type AddressInterval,
   type TargetSet,
 } from './target-spec.js';
+import { coversInterval, parseAddress, type AddressInterval } from './address-intervals.js';
 
 /**
  * The canonical campaign: what `Campaigns.submit` makes of a request, once.

@@ -14,7 +14,8 @@ import {
   planCampaign,
   type CampaignPlan,
 } from './campaign-plan.js';
-import { CampaignTuning, MAX_BATCHES_IN_FLIGHT } from './campaign-tuning.js';
+import { CAMPAIGN_LIMITS } from './campaign-limits.js';
+import { CampaignTuning } from './campaign-tuning.js';
 import { HostSummary, Observation, ScanEngineName } from './observation.js';
 import { Finding, Severity } from './vulnerability.js';
 
@@ -22,15 +23,34 @@ export { MAX_BATCHES_PER_CAMPAIGN } from './campaign-tuning.js';
 
 /** What the analyst submits. Text fields use the syntax of src/shared/target-spec.ts and friends. */
 export const CampaignRequest = CampaignPlanInputShape.extend({
-  name: z.string().trim().min(1, 'required').max(120, 'at most 120 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'required')
+    .max(CAMPAIGN_LIMITS.nameLength, `at most ${CAMPAIGN_LIMITS.nameLength} characters`),
   engine: ScanEngineChoice.default('auto'),
   /** Batches scanned in parallel (each a sub-invocation of the Scanner service). */
-  batchesInFlight: z.number().int().min(1).max(MAX_BATCHES_IN_FLIGHT).optional(),
+  batchesInFlight: z
+    .number()
+    .int()
+    .min(CAMPAIGN_LIMITS.batchesInFlight.min)
+    .max(CAMPAIGN_LIMITS.batchesInFlight.max)
+    .optional(),
   /** nmap `-sV`: identify products and versions (slower, intrusive). */
   serviceDetection: z.boolean().optional(),
   /** Built-in engine tuning; defaults suit a lab. */
-  connectTimeoutMs: z.number().int().min(50).max(30_000).optional(),
-  ratePerSecond: z.number().int().min(1).max(1_000_000).optional(),
+  connectTimeoutMs: z
+    .number()
+    .int()
+    .min(CAMPAIGN_LIMITS.connectTimeoutMs.min)
+    .max(CAMPAIGN_LIMITS.connectTimeoutMs.max)
+    .optional(),
+  ratePerSecond: z
+    .number()
+    .int()
+    .min(CAMPAIGN_LIMITS.ratePerSecond.min)
+    .max(CAMPAIGN_LIMITS.ratePerSecond.max)
+    .optional(),
   /** See src/shared/approval.ts: `auto` (the default) asks when the policy flags the campaign. */
   approval: ApprovalMode.optional(),
   /** How long to wait for a decision (default 24 h); the campaign is rejected after it. */

@@ -10,7 +10,7 @@ import {
   startLoopbackLab,
   type LabServiceDefinition,
 } from '../../src/services/lab/loopback-lab.js';
-import { formatIpv4, parseIpv4 } from '../../src/shared/target-spec.js';
+import { formatIpv4, parseIpv4 } from '../../src/shared/address-intervals.js';
 
 const [hostFirst, hostLast, portFirst, portLast, bannerBytes] = process.argv.slice(2);
 const first = parseIpv4(hostFirst!);

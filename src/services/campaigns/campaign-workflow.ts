@@ -20,7 +20,12 @@ import { approvalGate } from './workflow-steps/approval-gate.js';
 import { batchWindowStep } from './workflow-steps/batch-window.js';
 import { CampaignRun, CANCEL_PROMISE, type Ending } from './workflow-steps/campaign-run.js';
 import { RESOLUTION, resolutionStep } from './workflow-steps/hostname-resolution.js';
-import { BATCH_PREFIX, PROGRESS, ProgressPublisher } from './workflow-steps/progress-publisher.js';
+import {
+  BATCH_PREFIX,
+  PROGRESS,
+  ProgressPublisher,
+  pendingBatch,
+} from './workflow-steps/progress-publisher.js';
 import { scanMarksStep } from './workflow-steps/scan-marks-step.js';
 import { scopeLockStep } from './workflow-steps/scope-lock-step.js';
 
@@ -110,8 +115,20 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
       ): Promise<CampaignProgress | null> => {
         const progress = await context.get<CampaignProgress>(PROGRESS);
         if (!progress) return null;
-        const batches = await readStateEntries<BatchSummary>(context, BATCH_PREFIX);
-        progress.batches = batches.sort((left, right) => left.index - right.index);
+        // Batches not started yet have no entry: they are pending.
+        const started = new Map(
+          (await readStateEntries<BatchSummary>(context, BATCH_PREFIX)).map((batch) => [
+            batch.index,
+            batch,
+          ]),
+        );
+        const { batchSize, batchCount } = progress.tuning ?? { batchSize: 1, batchCount: 0 };
+        progress.batches = Array.from(
+          { length: batchCount },
+          (_, index) =>
+            started.get(index) ??
+            pendingBatch(index, Math.min(batchSize, progress.totals.targets - index * batchSize)),
+        );
         if (progress.state === 'queued') {
           const standing = await context
             .objectClient(scopeLocksObject, SCOPE_LOCKS_KEY)

@@ -4,7 +4,7 @@ import {
   type AddressInterval,
   intersectInterval,
   mergeIntervals,
-} from '../../shared/target-spec.js';
+} from '../../shared/address-intervals.js';
 
 /**
  * The decisions behind the ScopeLocks object, as pure functions over its
