@@ -172,7 +172,7 @@ async function runCampaign(
   const scratch = temporaryDataDir('spectra-bench-');
   const serve = await startServeProcess(scratch.dataDir);
   try {
-    const ingress = clients.connect({ url: serve.ingressUrl });
+    const ingress = clients.connect(serve.ingress);
     const request: CampaignRequest = {
       name: `bench ${size.label} ${engine}`,
       targets: `${hosts[0]}-${hosts[hosts.length - 1]}`,

@@ -36,8 +36,8 @@ beforeAll(async () => {
     scope: `${PREFIX}.0/24`,
     engine: 'builtin' as const,
   };
-  await runCampaign(serve.ingressUrl, { ...request, name: 'week 1' });
-  ({ campaignId: campaignB } = await runCampaign(serve.ingressUrl, { ...request, name: 'week 2' }));
+  await runCampaign(serve.ingress, { ...request, name: 'week 1' });
+  ({ campaignId: campaignB } = await runCampaign(serve.ingress, { ...request, name: 'week 2' }));
   browser = await launchBrowser();
   page = await browser.context.newPage();
   const origin = new URL(serve.uiUrl).origin;

@@ -24,7 +24,7 @@ const offOriginRequests: string[] = [];
 
 /** What the index lists, asked from Node straight at the ingress (not through the UI). */
 async function listedCampaigns(): Promise<CampaignListing[]> {
-  const ingress = clients.connect({ url: serve.ingressUrl });
+  const ingress = clients.connect(serve.ingress);
   return (await ingress
     .objectClient<{
       list(context: unknown): Promise<CampaignListing[]>;
@@ -34,7 +34,7 @@ async function listedCampaigns(): Promise<CampaignListing[]> {
 
 /** A campaign's report, read from Node straight at the ingress. */
 async function reportOf(campaignId: string): Promise<CampaignReport | null> {
-  const ingress = clients.connect({ url: serve.ingressUrl });
+  const ingress = clients.connect(serve.ingress);
   return (await ingress
     .objectClient<{
       report(context: unknown): Promise<CampaignReport | null>;
@@ -43,7 +43,7 @@ async function reportOf(campaignId: string): Promise<CampaignReport | null> {
 }
 
 async function listedSchedules(): Promise<ScheduleEntry[]> {
-  const ingress = clients.connect({ url: serve.ingressUrl });
+  const ingress = clients.connect(serve.ingress);
   return (await ingress
     .objectClient<{
       list(context: unknown): Promise<ScheduleEntry[]>;

@@ -1,8 +1,7 @@
 import type * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../clients/service-clients.js';
 import type { CampaignProgress, CampaignReport } from '../shared/campaign.js';
 import { FINISHED_CAMPAIGN_STATES } from '../shared/campaign.js';
-import type { CampaignResultsObject } from '../services/campaigns/campaign-results-object.js';
-import type { CampaignWorkflow } from '../services/campaigns/campaign-workflow.js';
 import { CliError } from './cli-error.js';
 import { ProgressDisplay } from './progress-display.js';
 
@@ -19,10 +18,7 @@ export async function followCampaign(
   campaignId: string,
   options: { quiet?: boolean; signal?: AbortSignal } = {},
 ): Promise<CampaignReport> {
-  const workflow = ingress.workflowClient<CampaignWorkflow>(
-    { name: 'CampaignWorkflow' },
-    campaignId,
-  );
+  const workflow = spectraClients(ingress).campaignWorkflow(campaignId);
   const display = options.quiet ? undefined : new ProgressDisplay();
   let progress: CampaignProgress | null = null;
   const startedFollowing = Date.now();
@@ -42,9 +38,7 @@ export async function followCampaign(
     if (progress && FINISHED_CAMPAIGN_STATES.includes(progress.state)) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
-  const report = await ingress
-    .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-    .report();
+  const report = await spectraClients(ingress).campaignResults(campaignId).report();
   if (!report) throw new CliError(`campaign ${campaignId} has no report`);
   return report;
 }
@@ -53,9 +47,7 @@ export async function readCampaignReport(
   ingress: clients.Ingress,
   campaignId: string,
 ): Promise<CampaignReport> {
-  const report = await ingress
-    .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-    .report();
+  const report = await spectraClients(ingress).campaignResults(campaignId).report();
   if (!report) throw new CliError(`no campaign "${campaignId}" (see spectra campaigns)`);
   return report;
 }

@@ -17,6 +17,7 @@ import {
   unscheduleCommand,
 } from './commands/schedule-commands.js';
 import { APP_VERSION } from './app-version.js';
+import { forTerminal } from './terminal-text.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/. */
 const COMMANDS: Command[] = [
@@ -86,6 +87,7 @@ try {
   process.exitCode = await runCli(process.argv.slice(2));
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`spectra: ${message}\n`);
+  // Error texts quote handler answers and user input: escaped like any other output.
+  process.stderr.write(`spectra: ${message.split('\n').map(forTerminal).join('\n')}\n`);
   process.exitCode = error instanceof CliError ? error.exitCode : 1;
 }

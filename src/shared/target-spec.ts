@@ -573,6 +573,31 @@ export function checkExclusions(exclusionsText: string): InputIssue[] {
   return collector.issues;
 }
 
+/**
+ * Everything the target and exclusion lists exclude (`!token` entries of the
+ * targets, every entry of the exclusions), merged: applied again to the
+ * addresses hostnames resolve to, so an excluded address stays excluded
+ * whatever name reaches it. Call on input that parsed.
+ */
+export function parseExclusions(
+  text: string,
+  exclusionsText = '',
+): { intervals: AddressInterval[]; hostnames: string[] } {
+  const collector = new IssueCollector();
+  const accumulator: TokenAccumulator = {
+    included: [],
+    excluded: [],
+    hostnames: [],
+    excludedHostnames: new Set(),
+  };
+  collectTargetTokens(text, 'targets', accumulator, collector);
+  collectTargetTokens(exclusionsText, 'exclusions', accumulator, collector);
+  return {
+    intervals: mergeIntervals(accumulator.excluded),
+    hostnames: [...accumulator.excludedHostnames],
+  };
+}
+
 /* ----------------------------------------------------------------------------
  * Counting, iterating, slicing
  * ------------------------------------------------------------------------- */

@@ -11,7 +11,8 @@ export const serveCommand: Command = {
   summary: 'run the host headless: restate-server, the services and the browser UI',
   usage: `spectra serve [--data-dir DIR] [--ui-port PORT] [--no-ui]
 
-Starts restate-server (bound to 127.0.0.1), the services endpoint and, unless
+Starts restate-server (ingress and admin on Unix sockets in the data dir),
+the services endpoint (127.0.0.1, signed requests only) and, unless
 --no-ui, the analyst UI on http://127.0.0.1:PORT with a per-session token.
 Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
   options: {
@@ -40,8 +41,8 @@ Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
       [
         `Spectra-Red ${APP_VERSION} is running (data in ${dataDir})`,
         ui ? `  UI:      ${ui.urlWithToken}` : '  UI:      disabled (--no-ui)',
-        `  ingress: ${host.ingressUrl} (loopback only)`,
-        `  admin:   ${host.adminUrl} (loopback only)`,
+        `  ingress: ${host.ingressSocket} (Unix socket, owner only)`,
+        `  admin:   ${host.adminSocket} (Unix socket, owner only)`,
         'Press Ctrl-C to stop.',
         '',
       ].join('\n'),

@@ -4,6 +4,7 @@ import { CampaignExportFormat, EXPORT_FILE_TYPES } from '../../shared/interop.js
 import { exportCampaign } from '../../services/interop/campaign-export.js';
 import { diffCampaigns } from '../../services/interop/campaign-diff.js';
 import { readCampaignExportSources } from '../../services/interop/export-sources.js';
+import type { IngressTransport } from '../host/ingress-transport.js';
 import { jsonResponse } from './backend-api.js';
 
 const CampaignIdParameter = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a campaign id');
@@ -19,14 +20,14 @@ const CampaignIdParameter = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a ca
  * the same guarded ingress forwarding as every other handler.
  */
 export async function handleInteropApi(
-  ingressUrl: string,
+  transport: IngressTransport,
   request: Request,
   appVersion: string,
 ): Promise<Response | undefined> {
   const url = new URL(request.url);
   if (request.method !== 'GET') return undefined;
   if (url.pathname !== '/api/export' && url.pathname !== '/api/diff') return undefined;
-  const ingress = clients.connect({ url: ingressUrl });
+  const ingress = clients.connect(transport);
 
   if (url.pathname === '/api/export') {
     const campaignId = CampaignIdParameter.safeParse(url.searchParams.get('campaign'));

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { resolveRestateServerBinary } from './restate-server-binary.js';
 import { renderRestateServerConfig } from './restate-server-config.js';
 import {
@@ -8,12 +8,26 @@ import {
   HostPorts,
   readJsonFile,
   readRunningHostInfo,
-  removeFile,
+  removeFileQuietly,
+  RESTATE_NODE_NAME,
   writeJsonFileAtomically,
+  writePrivateFile,
   type DataDirLayout,
   type HostInfo,
 } from './data-dir.js';
+import {
+  ingressTransport,
+  unixSocketTransport,
+  type IngressTransport,
+} from './ingress-transport.js';
+import {
+  DiskFaultMonitor,
+  isServerWritesDisabledLine,
+  probeWritable,
+  type DiskFault,
+} from './disk-fault.js';
 import { LOOPBACK_HOST, reuseOrPickPort } from './loopback-ports.js';
+import { OFFLINE_HOSTS, OFFLINE_RESOLV_CONF } from './restate-server-command.js';
 import { loadOrCreateRequestIdentity } from './request-identity.js';
 import { RestateAdminClient } from './restate-admin-client.js';
 import { RotatingLogFile } from './rotating-log-file.js';
@@ -45,10 +59,20 @@ export interface HostOptions {
   uiUrl?: string;
 }
 
+/** The data dir cannot take writes: the host refuses to start, in one line. */
+export class DataDirUnwritable extends Error {
+  constructor(readonly fault: DiskFault) {
+    super(fault.message);
+  }
+}
+
+/** While the data dir is faulty it is probed this often, to notice when it recovers. */
+const DISK_PROBE_INTERVAL_MS = 5_000;
+
 export class HostAlreadyRunning extends Error {
   constructor(readonly info: HostInfo) {
     super(
-      `another Spectra-Red host (pid ${info.pid}) is already running on this data dir at ${info.ingressUrl}`,
+      `another Spectra-Red host (pid ${info.pid}) is already running on this data dir (ingress ${info.ingressSocket})`,
     );
   }
 }
@@ -58,17 +82,22 @@ export class HostAlreadyRunning extends Error {
  * registration, supervised as one unit. Electron main, the CLI and the tests
  * all start exactly this.
  *
- * Events: 'server-state' (RestateServerState), 'fatal' (RestateServerFailed).
+ * Events: 'server-state' (RestateServerState), 'fatal' (RestateServerFailed),
+ * 'disk-fault' (DiskFault | undefined when the data dir takes writes again).
  */
 export interface Host extends EventEmitter {
   readonly dataDir: string;
   readonly layout: DataDirLayout;
   readonly ports: HostPorts;
-  readonly ingressUrl: string;
-  readonly adminUrl: string;
+  /** restate-server's ingress over its Unix socket: `clients.connect(host.ingress)`. */
+  readonly ingress: IngressTransport;
+  readonly ingressSocket: string;
+  readonly adminSocket: string;
   readonly admin: RestateAdminClient;
   readonly logger: StructuredLogger;
   serverState(): RestateServerState;
+  /** Why the data dir does not take writes right now ("data dir read-only: ..."), if it does not. */
+  diskFault(): DiskFault | undefined;
   serverPid(): number | undefined;
   /** Adds the UI address to host.json once the UI server (browser mode) is up. */
   advertiseUi(uiUrl: string): void;
@@ -81,7 +110,15 @@ const dataDirsInUse = new Set<string>();
 
 export async function startHost(options: HostOptions): Promise<Host> {
   const layout = dataDirLayout(options.dataDir);
-  ensureDataDir(layout);
+  try {
+    ensureDataDir(layout);
+  } catch (error) {
+    const fault = new DiskFaultMonitor(options.dataDir);
+    if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
+    throw error;
+  }
+  const fault = probeDataDir(layout);
+  if (fault) throw new DataDirUnwritable(fault);
   const running = readRunningHostInfo(options.dataDir);
   if (running && (running.pid !== process.pid || dataDirsInUse.has(options.dataDir))) {
     throw new HostAlreadyRunning(running);
@@ -91,69 +128,84 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return await startHostOnDataDir(options, layout);
   } catch (error) {
     dataDirsInUse.delete(options.dataDir);
+    const fault = new DiskFaultMonitor(options.dataDir);
+    if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
     throw error;
   }
 }
 
 async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): Promise<Host> {
+  const disk = new DiskFaultMonitor(options.dataDir);
+  const reportWriteFailure = (error: unknown) => void disk.reportWriteFailure(error);
   const logger = (
     options.logger ??
     createStructuredLogger({
       file: layout.hostLogFile,
       echo: options.echoLogs ? process.stderr : undefined,
+      onWriteFailure: reportWriteFailure,
     })
   ).child({ component: 'host' });
   const ports = await choosePorts(layout, options.ports);
-  const ingressUrl = `http://${LOOPBACK_HOST}:${ports.ingress}`;
-  const adminUrl = `http://${LOOPBACK_HOST}:${ports.admin}`;
+  const { ingressSocket, adminSocket } = layout;
+  const ingress = ingressTransport(layout);
   const identity = loadOrCreateRequestIdentity(layout.requestIdentityKeyFile);
 
-  writeFileSync(
+  writePrivateFile(
     layout.restateConfigFile,
     renderRestateServerConfig({
       baseDir: layout.restateBaseDir,
-      // Pinned: the server refuses to reopen its data under another node name,
-      // and the default (the hostname) changes when the laptop is renamed.
-      nodeName: 'spectra-local',
-      fabricPort: ports.fabric,
-      ingressPort: ports.ingress,
-      adminPort: ports.admin,
+      nodeName: RESTATE_NODE_NAME,
       requestIdentityPrivateKeyFile: identity.privateKeyFile,
     }),
   );
+  const offlineResolvConf = join(layout.restateBaseDir, 'offline-resolv.conf');
+  const offlineHosts = join(layout.restateBaseDir, 'offline-hosts');
+  writePrivateFile(offlineResolvConf, OFFLINE_RESOLV_CONF);
+  writePrivateFile(offlineHosts, OFFLINE_HOSTS);
 
-  const serverLog = new RotatingLogFile(layout.restateLogFile);
+  const serverLog = new RotatingLogFile(
+    layout.restateLogFile,
+    undefined,
+    undefined,
+    reportWriteFailure,
+  );
   const server = new SupervisedRestateServer({
-    binary: resolveRestateServerBinary(),
-    configFile: layout.restateConfigFile,
+    command: {
+      binary: resolveRestateServerBinary(),
+      configFile: layout.restateConfigFile,
+      offlineResolvConf,
+      offlineHosts,
+    },
     pidFile: layout.restatePidFile,
-    ingressUrl,
-    adminUrl,
+    ingress,
+    admin: unixSocketTransport(adminSocket),
     log: serverLog,
     logger: logger.child({ component: 'restate-server' }),
     restartPolicy: options.restartPolicy,
   });
   const emitter = new EventEmitter();
   server.on('state', (state: RestateServerState) => emitter.emit('server-state', state));
+  const stopWatchingDisk = watchDataDir(disk, server, layout, logger, emitter);
   server.on('fatal', (error: RestateServerFailed) => {
     if (emitter.listenerCount('fatal') > 0) emitter.emit('fatal', error);
   });
 
   let endpoint: ServicesEndpoint | undefined;
-  const admin = new RestateAdminClient(adminUrl);
+  const admin = new RestateAdminClient(adminSocket);
   const hostInfo: HostInfo = {
     pid: process.pid,
     appVersion: options.appVersion,
-    ingressUrl,
-    adminUrl,
+    ingressSocket,
+    adminSocket,
     uiUrl: options.uiUrl,
     startedAt: new Date().toISOString(),
   };
   const closeEverything = async () => {
+    stopWatchingDisk();
     await endpoint?.close().catch(() => undefined);
     await server.stop();
     serverLog.close();
-    removeFile(layout.hostInfoFile);
+    removeFileQuietly(layout.hostInfoFile);
     dataDirsInUse.delete(options.dataDir);
   };
 
@@ -178,15 +230,15 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     throw error;
   }
   logger.info('host ready', {
-    ingressUrl,
-    adminUrl,
+    ingressSocket,
+    adminSocket,
     dataDir: options.dataDir,
     node: process.version,
   });
 
   // A crash of the host must not leave host.json claiming a live host; the
   // server itself is taken down by the kernel's parent-death signal.
-  const onExit = () => removeFile(layout.hostInfoFile);
+  const onExit = () => removeFileQuietly(layout.hostInfoFile);
   process.once('exit', onExit);
 
   let closing: Promise<void> | undefined;
@@ -194,15 +246,21 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     dataDir: options.dataDir,
     layout,
     ports,
-    ingressUrl,
-    adminUrl,
+    ingress,
+    ingressSocket,
+    adminSocket,
     admin,
     logger,
     serverState: () => server.state,
+    diskFault: () => disk.current,
     serverPid: () => server.pid,
     advertiseUi: (uiUrl: string) => {
       hostInfo.uiUrl = uiUrl;
-      writeJsonFileAtomically(layout.hostInfoFile, hostInfo);
+      try {
+        writeJsonFileAtomically(layout.hostInfoFile, hostInfo);
+      } catch (error) {
+        if (!disk.reportWriteFailure(error)) throw error;
+      }
     },
     close: () => {
       closing ??= (async () => {
@@ -216,6 +274,64 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   });
 }
 
+/** Every directory the host and restate-server write to takes a real write. */
+function probeDataDir(layout: DataDirLayout): DiskFault | undefined {
+  return (
+    probeWritable(layout.dataDir) ??
+    probeWritable(layout.restateBaseDir, layout.dataDir) ??
+    probeWritable(dirname(layout.hostLogFile), layout.dataDir)
+  );
+}
+
+/**
+ * Keeps `disk` true: restate-server's log lines saying it stopped writing set
+ * a fault, and while any fault stands the data dir is probed every few
+ * seconds. Once it takes writes again the fault clears, and a server that had
+ * disabled its writes (it only re-enables them on restart) is restarted.
+ */
+function watchDataDir(
+  disk: DiskFaultMonitor,
+  server: SupervisedRestateServer,
+  layout: DataDirLayout,
+  logger: StructuredLogger,
+  emitter: EventEmitter,
+): () => void {
+  let serverWritesDisabled = false;
+  const onServerLine = (line: string) => {
+    if (serverWritesDisabled || !isServerWritesDisabledLine(line)) return;
+    serverWritesDisabled = true;
+    disk.set(
+      probeDataDir(layout) ?? {
+        kind: 'server-writes-disabled',
+        message: `restate-server stopped writing to ${layout.dataDir}; it is restarted once the data dir takes writes again`,
+      },
+    );
+  };
+  server.on('log-line', onServerLine);
+  const onChange = (fault: DiskFault | undefined) => {
+    if (fault) logger.error(fault.message);
+    else logger.info('data dir takes writes again');
+    emitter.emit('disk-fault', fault);
+  };
+  disk.on('change', onChange);
+  const timer = setInterval(() => {
+    if (!disk.current) return;
+    if (probeDataDir(layout)) return;
+    disk.set(undefined);
+    if (serverWritesDisabled) {
+      serverWritesDisabled = false;
+      logger.info('restarting restate-server so that it writes again');
+      void server.restartNow().catch((error) => logger.error('restart failed', { error }));
+    }
+  }, DISK_PROBE_INTERVAL_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    server.removeListener('log-line', onServerLine);
+    disk.removeListener('change', onChange);
+  };
+}
+
 async function choosePorts(
   layout: DataDirLayout,
   requested: Partial<HostPorts> | undefined,
@@ -227,12 +343,7 @@ async function choosePorts(
     taken.add(port);
     return port;
   };
-  const ports: HostPorts = {
-    ingress: await choose('ingress'),
-    admin: await choose('admin'),
-    fabric: await choose('fabric'),
-    endpoint: await choose('endpoint'),
-  };
+  const ports: HostPorts = { endpoint: await choose('endpoint') };
   writeJsonFileAtomically(layout.portsFile, ports);
   return ports;
 }

@@ -1,6 +1,9 @@
+import { unixSocketTransport, type IngressTransport } from './ingress-transport.js';
+
 /**
- * The few admin API calls the host needs. The admin API has no CORS and must
- * never be exposed to the renderer: only the main process / CLI use this.
+ * The few admin API calls the host needs. The admin API answers SQL over all
+ * state and must never be exposed to the renderer: it listens only on a Unix
+ * socket in the owner-only data dir, and only the main process / CLI use this.
  */
 export interface DeploymentSummary {
   id: string;
@@ -9,7 +12,11 @@ export interface DeploymentSummary {
 }
 
 export class RestateAdminClient {
-  constructor(readonly adminUrl: string) {}
+  private readonly transport: IngressTransport;
+
+  constructor(readonly adminSocket: string) {
+    this.transport = unixSocketTransport(adminSocket);
+  }
 
   async listDeployments(): Promise<DeploymentSummary[]> {
     const body = (await this.request('GET', '/deployments')) as {
@@ -43,7 +50,7 @@ export class RestateAdminClient {
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(this.adminUrl + path, {
+    const response = await this.transport.fetch(new URL(path, this.transport.url), {
       method,
       headers: {
         accept: 'application/json',

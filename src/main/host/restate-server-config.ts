@@ -7,9 +7,6 @@
 export interface RestateServerConfigInput {
   baseDir: string;
   nodeName: string;
-  fabricPort: number;
-  ingressPort: number;
-  adminPort: number;
   requestIdentityPrivateKeyFile: string;
   partitions?: number;
   rocksdbMemory?: string;
@@ -21,9 +18,12 @@ export function renderRestateServerConfig(input: RestateServerConfigInput): stri
 cluster-name = "spectra-red"
 node-name = ${quote(input.nodeName)}
 base-dir = ${quote(input.baseDir)}
-# Every listener on loopback only: nothing on the network can reach it.
+# Ingress, admin and node-to-node listeners on Unix sockets only, in
+# <base-dir>/<node-name>/ inside the owner-only data dir: no TCP port for a web
+# page, another local user or the network to reach. bind-ip stays loopback in
+# case a listener ever falls back to TCP.
+listen-mode = "unix"
 bind-ip = "127.0.0.1"
-bind-port = ${input.fabricPort}
 auto-provision = true
 disable-telemetry = true
 default-num-partitions = ${input.partitions ?? 2}
@@ -49,14 +49,10 @@ max-attempts = 200
 on-max-attempts = "pause"
 
 [admin]
-bind-port = ${input.adminPort}
 disable-web-ui = true
 
 [admin.query-engine]
 memory-size = "64 MiB"
-
-[ingress]
-bind-port = ${input.ingressPort}
 
 [worker.invoker]
 request-identity-private-key-pem-file = ${quote(input.requestIdentityPrivateKeyFile)}

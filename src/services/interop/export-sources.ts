@@ -1,7 +1,6 @@
 import type * as clients from '@restatedev/restate-sdk-clients';
 import type { CampaignReport } from '../../shared/campaign.js';
 import { MAX_BATCHES_PER_CAMPAIGN } from '../../shared/campaign.js';
-import { DEFAULT_BATCH_SIZE } from '../../shared/campaign-plan.js';
 import type { HostSummary } from '../../shared/observation.js';
 import type { ThreatFilter, ThreatRecord } from '../../shared/threat.js';
 import { INDEX_KEY, SERVICE_NAMES } from '../../shared/service-contracts.js';
@@ -69,7 +68,8 @@ export async function readCampaignExportSources(
   );
   const report = await results.report();
   if (!report) return undefined;
-  const batchSize = report.request.batchSize ?? DEFAULT_BATCH_SIZE;
+  // Campaigns from before adaptive tuning used the fixed default of 50 hosts per batch.
+  const batchSize = report.tuning?.batchSize ?? report.request.batchSize ?? 50;
   const batchCount = Math.min(
     MAX_BATCHES_PER_CAMPAIGN,
     Math.max(1, Math.ceil(report.totals.targets / batchSize)),

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import * as restate from '@restatedev/restate-sdk';
-import { DEFAULT_BATCH_SIZE } from '../../shared/campaign-plan.js';
 import type { BatchResult, CampaignListing, ParsedCampaignRequest } from '../../shared/campaign.js';
 import { NmapImportRequest, type NmapImportResult } from '../../shared/interop.js';
 import { formatPorts } from '../../shared/port-spec.js';
 import type { ThreatSighting } from '../../shared/threat.js';
 import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
-import { totalsOf, type CampaignMetadata } from '../campaigns/campaign-report.js';
+import { type CampaignMetadata } from '../campaigns/campaign-report.js';
+import { totalsOfResults } from '../../shared/campaign-totals.js';
 import { threatIntelObject } from '../threats/threat-intel-object.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
@@ -18,8 +18,11 @@ export function importCampaignId(xml: string): string {
   return 'imp-' + createHash('sha256').update(xml).digest('hex').slice(0, 16);
 }
 
+/** Hosts per stored batch of an imported scan (nothing is probed, so only the report's paging depends on it). */
+const IMPORT_BATCH_SIZE = 50;
+
 /**
- * Batch results of an import, in the same shape and slicing (DEFAULT_BATCH_SIZE
+ * Batch results of an import, in the same shape and slicing (IMPORT_BATCH_SIZE
  * hosts each) as a scan's, so reports, exports and diffs read imports and
  * scans alike.
  */
@@ -30,8 +33,8 @@ export function importBatches(
   const startedAt = scan.startedAt ?? scan.finishedAt ?? new Date(0).toISOString();
   const finishedAt = scan.finishedAt ?? startedAt;
   const batches: BatchResult[] = [];
-  for (let offset = 0; offset < Math.max(1, scan.hosts.length); offset += DEFAULT_BATCH_SIZE) {
-    const hosts = scan.hosts.slice(offset, offset + DEFAULT_BATCH_SIZE);
+  for (let offset = 0; offset < Math.max(1, scan.hosts.length); offset += IMPORT_BATCH_SIZE) {
+    const hosts = scan.hosts.slice(offset, offset + IMPORT_BATCH_SIZE);
     const addresses = new Set(hosts.map((host) => host.host));
     batches.push({
       index: batches.length,
@@ -60,7 +63,7 @@ export function importRequest(name: string, scan: ImportedScan): ParsedCampaignR
     ports: ports || 'none',
     scope: targets || 'none',
     engine: 'nmap',
-    batchSize: DEFAULT_BATCH_SIZE,
+    batchSize: IMPORT_BATCH_SIZE,
   } as ParsedCampaignRequest;
 }
 
@@ -170,7 +173,7 @@ export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>
             engine: 'nmap',
             createdAt: importedAt,
             finishedAt: importedAt,
-            totals: totalsOf(scan.hosts.length, batches),
+            totals: totalsOfResults(scan.hosts.length, batches),
             source: 'import',
           };
           await context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(listing);

@@ -77,8 +77,8 @@ beforeAll(async () => {
     { waitForAddressMs: 10_000 },
   );
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
-  ({ report: campaignA } = await runCampaign(host.ingressUrl, {
+  ingress = clients.connect(host.ingress);
+  ({ report: campaignA } = await runCampaign(host.ingress, {
     name: 'lab baseline',
     targets: TARGETS,
     ports: PORTS,
@@ -299,7 +299,7 @@ describe('diff of two real campaigns', () => {
     });
     let campaignB: CampaignReport;
     try {
-      ({ report: campaignB } = await runCampaign(host.ingressUrl, {
+      ({ report: campaignB } = await runCampaign(host.ingress, {
         name: 'lab next week',
         targets: TARGETS,
         ports: PORTS,
