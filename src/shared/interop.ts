@@ -146,3 +146,9 @@ export const NmapImportResult = z.object({
   findings: z.number().int(),
 });
 export type NmapImportResult = z.infer<typeof NmapImportResult>;
+
+/** The Imports service as the renderer's ingress client sees it (see service-contracts.ts for why). */
+export interface ImportsApi {
+  nmapXml(context: unknown, request: NmapImportRequest): Promise<NmapImportResult>;
+}
+export const IMPORTS_SERVICE_NAME = 'Imports';

@@ -9,6 +9,8 @@ import {
   StateUsage,
 } from '../../shared/operations.js';
 import type { HostHealth, ServerState } from '../../shared/shell-contract.js';
+import { readRunningHostInfo } from '../host/data-dir.js';
+import { handleInteropApi } from './interop-api.js';
 
 /**
  * The host's own read-only API for the renderer: what the ingress cannot
@@ -29,6 +31,12 @@ export async function handleBackendApi(host: Host, request: Request): Promise<Re
   if (request.method === 'GET' && path === '/api/operations') {
     return jsonResponse(200, await collectOperations(host.admin, host.serverState()));
   }
+  const interop = await handleInteropApi(
+    host.ingress,
+    request,
+    readRunningHostInfo(host.dataDir)?.appVersion ?? 'unknown',
+  );
+  if (interop) return interop;
   return jsonResponse(404, { error: `unknown API path ${path}` });
 }
 

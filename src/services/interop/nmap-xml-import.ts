@@ -149,7 +149,7 @@ export function parseNmapXmlForImport(xml: string): ImportedScan {
   let skippedNonTcpPorts = 0;
 
   const fail = (message: string): never => {
-    const element = stack.length ? `<${stack[stack.length - 1]}>` : 'document';
+    const element = currentElement();
     throw new NmapImportError(
       `line ${parser.line}, column ${parser.column}: ${element}: ${message}`,
     );
@@ -171,7 +171,20 @@ export function parseNmapXmlForImport(xml: string): ImportedScan {
       );
   });
 
+  // The tag being read (its name is known before its attributes are): a file cut inside it names it.
+  let openingTag: string | undefined;
+  const currentElement = () =>
+    openingTag !== undefined
+      ? `<${openingTag}>`
+      : stack.length
+        ? `<${stack[stack.length - 1]}>`
+        : 'document';
+  parser.on('opentagstart', (tag) => {
+    openingTag = tag.name;
+  });
+
   parser.on('opentag', (tag) => {
+    openingTag = undefined;
     const element = tag as SaxesTagPlain;
     const name = element.name;
     const parent = stack[stack.length - 1];
@@ -323,8 +336,10 @@ export function parseNmapXmlForImport(xml: string): ImportedScan {
   } catch (error) {
     if (error instanceof NmapImportError) throw error;
     // saxes reports `line:column: message`; name the element it was in.
-    const message = (error as Error).message.replace(/^(\d+):(\d+):\s*/, 'line $1, column $2: ');
-    const element = stack.length ? `<${stack[stack.length - 1]}>` : 'document';
+    const message = (error as Error).message
+      .replace(/^(\d+):(\d+):\s*/, 'line $1, column $2: ')
+      .replace(/(unexpected end\.?|unclosed tag: \S+)$/, '$1 (the file is truncated)');
+    const element = currentElement();
     throw new NmapImportError(
       `${message.startsWith('line') ? message.replace(/: /, `: ${element}: `) : message}`,
     );
