@@ -88,6 +88,8 @@ export class HostAlreadyRunning extends Error {
  */
 export interface Host extends EventEmitter {
   readonly dataDir: string;
+  /** The app version the services were registered under (exports name it as their tool version). */
+  readonly appVersion: string;
   readonly layout: DataDirLayout;
   readonly ports: HostPorts;
   /** restate-server's ingress over its Unix socket: `clients.connect(host.ingress)`. */
@@ -255,6 +257,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   let closing: Promise<void> | undefined;
   return Object.assign(emitter, {
     dataDir: options.dataDir,
+    appVersion: options.appVersion,
     layout,
     ports,
     ingress,
