@@ -34,7 +34,7 @@ export async function handleBackendApi(host: Host, request: Request): Promise<Re
   const interop = await handleInteropApi(
     host.ingress,
     request,
-    readRunningHostInfo(host.dataDir)?.appVersion ?? 'unknown',
+    () => readRunningHostInfo(host.dataDir)?.appVersion ?? 'unknown',
   );
   if (interop) return interop;
   return jsonResponse(404, { error: `unknown API path ${path}` });

@@ -22,7 +22,8 @@ const CampaignIdParameter = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a ca
 export async function handleInteropApi(
   transport: IngressTransport,
   request: Request,
-  appVersion: string,
+  /** Read only when an export is made (named in the file as the producing tool's version). */
+  appVersion: () => string,
 ): Promise<Response | undefined> {
   const url = new URL(request.url);
   if (request.method !== 'GET') return undefined;
@@ -42,7 +43,7 @@ export async function handleInteropApi(
     const text = exportCampaign(format.data, sources.report, sources.records, {
       hostSummaries: sources.hostSummaries,
       generatedAt: new Date().toISOString(),
-      toolVersion: appVersion,
+      toolVersion: appVersion(),
     });
     const type = EXPORT_FILE_TYPES[format.data];
     return new Response(text, {
