@@ -6,6 +6,7 @@ import type { CampaignListing, CampaignReport } from '../src/shared/campaign';
 import type { ScheduleEntry } from '../src/shared/schedule';
 import type { ThreatSummary } from '../src/shared/threat';
 import { SCREENSHOT_DIR, SpectraApp } from './pages/spectra-app';
+import { blocking, describeAudits } from './support/accessibility';
 import { launchBrowser } from './support/browser';
 import { startForeignSite } from './support/foreign-origin-page';
 import { relocatedStandardLab } from './support/relocated-lab';
@@ -213,6 +214,11 @@ describe('Spectra-Red in browser mode', () => {
       'approval required by the request',
     );
     await app.screenshot('09-approval-banner');
+    await app.navigate('approvals');
+    await app.testId('approval-card').first().waitFor();
+    await app.screenshot('11-approvals');
+    await page.goBack();
+    await app.testId('campaign-progress').waitFor();
     // Waiting means waiting: nothing reached the lab.
     expect(labConnectionsSince(since)).toEqual([]);
 
@@ -372,6 +378,19 @@ describe('Spectra-Red in browser mode', () => {
     expect(after.map((listing) => listing.campaignId)).toEqual(
       before.map((listing) => listing.campaignId),
     );
+  });
+
+  it('has no serious or critical axe-core violation on any screen, light or dark', () => {
+    const audits = app.accessibilityAudits;
+    process.stdout.write(`axe-core audits:\n${describeAudits(audits)}\n`);
+    expect(audits.length).toBeGreaterThanOrEqual(2 * 8);
+    expect(
+      audits.flatMap((audit) =>
+        blocking(audit).map(
+          (v) => `${audit.screen} [${audit.scheme}] ${v.id}: ${v.help} @ ${v.targets.join(', ')}`,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('loaded nothing from the network and broke no CSP rule', () => {

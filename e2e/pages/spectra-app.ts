@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { auditScreen, type ScreenAudit } from '../support/accessibility';
 import { PROJECT_ROOT } from '../support/spectra-serve';
 
 export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'e2e', 'screenshots');
@@ -15,6 +16,8 @@ export class SpectraApp {
   readonly operations: OperationsScreen;
   readonly approvalBanner: ApprovalBannerScreen;
   readonly schedules: SchedulesScreen;
+  /** Every screen photographed is also audited by axe-core, in light and dark. */
+  readonly accessibilityAudits: ScreenAudit[] = [];
 
   constructor(
     readonly page: Page,
@@ -52,6 +55,7 @@ export class SpectraApp {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const path = join(SCREENSHOT_DIR, `${name}.png`);
     await this.page.screenshot({ path });
+    this.accessibilityAudits.push(...(await auditScreen(this.page, name)));
     return path;
   }
 }
