@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { documentVisibility, startPolling } from './poller';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { parseRoute, type Route } from './route';
 
 /** The current time, refreshed every `intervalMs` (for elapsed times and countdowns). */
@@ -22,33 +21,9 @@ export function useRoute(): Route {
   return parseRoute(hash);
 }
 
-export interface PollingSettings {
-  intervalMs: number;
-  hiddenIntervalMs?: number;
-  maxBackoffMs?: number;
-}
-
-/**
- * Polls while mounted (and while `enabled`): `task` resolves to whether to
- * keep polling. Slows down while the document is hidden, polls at once when
- * it becomes visible again, and backs off after failures.
- */
-export function usePolling(
-  task: () => Promise<boolean>,
-  key: string,
-  settings: PollingSettings,
-  enabled = true,
-): void {
-  const taskRef = useRef(task);
-  taskRef.current = task;
-  const { intervalMs, hiddenIntervalMs, maxBackoffMs } = settings;
+/** Sets the document title for the screen on show (WCAG 2.4.2: each screen names itself). */
+export function usePageTitle(title: string): void {
   useEffect(() => {
-    if (!enabled) return undefined;
-    return startPolling(() => taskRef.current(), {
-      intervalMs,
-      hiddenIntervalMs: hiddenIntervalMs ?? Math.max(intervalMs * 10, 10_000),
-      maxBackoffMs: maxBackoffMs ?? 30_000,
-      visibility: documentVisibility(document),
-    });
-  }, [key, enabled, intervalMs, hiddenIntervalMs, maxBackoffMs]);
+    document.title = `${title} · Spectra-Red`;
+  }, [title]);
 }

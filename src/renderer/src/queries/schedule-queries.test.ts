@@ -1,7 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScheduleEntry } from '../../../shared/schedule';
-import { createAppStore } from './app-store';
-import { upsertSchedule } from './schedules-slice';
+import { createQueryClient } from './query-client';
+import { scheduleListQuery, upsertSchedule } from './schedule-queries';
 import { fakeBackend } from './test-backend';
 
 const entry = (scheduleId: string, nextRunAt?: string): ScheduleEntry => ({
@@ -34,7 +34,7 @@ const input = {
   cadence: { kind: 'every' as const, intervalMs: 3_600_000 },
 };
 
-describe('schedules slice', () => {
+describe('schedule queries', () => {
   it('orders schedules next-to-fire first, finished last', () => {
     const list = upsertSchedule(
       [entry('s-b', '2026-01-02T00:00:00.000Z'), entry('s-done')],
@@ -47,73 +47,25 @@ describe('schedules slice', () => {
   });
 
   it('loads a validated list', async () => {
-    const store = createAppStore(
-      fakeBackend({ listSchedules: async () => [entry('s-1', '2026-01-01T01:00:00.000Z')] }),
+    const client = createQueryClient();
+    const list = await client.fetchQuery(
+      scheduleListQuery(
+        fakeBackend({ listSchedules: async () => [entry('s-1', '2026-01-01T01:00:00.000Z')] }),
+      ),
     );
-    await store.getState().loadSchedules();
-    expect(store.getState().scheduleList).toMatchObject({ status: 'ready' });
-    expect(store.getState().scheduleList.value).toHaveLength(1);
+    expect(list).toHaveLength(1);
   });
 
   it('keeps a malformed list out', async () => {
-    const store = createAppStore(
+    const client = createQueryClient();
+    const options = scheduleListQuery(
       fakeBackend({ listSchedules: async () => [{ scheduleId: 's-1', cadence: { kind: 'x' } }] }),
     );
-    await store.getState().loadSchedules();
-    expect(store.getState().scheduleList.status).toBe('error');
-    expect(store.getState().scheduleList.value).toEqual([]);
+    await expect(client.fetchQuery(options)).rejects.toThrow(/unexpected schedule list/);
+    expect(client.getQueryData(options.queryKey)).toBeUndefined();
   });
 
-  it('creates once per key even when clicked twice, and lists the new schedule', async () => {
-    let resolve: (value: unknown) => void = () => {};
-    const createSchedule = vi.fn(() => new Promise<unknown>((done) => (resolve = done)));
-    const store = createAppStore(fakeBackend({ createSchedule }));
-    const first = store.getState().createSchedule(input, 'key-1');
-    const second = store.getState().createSchedule(input, 'key-1');
-    resolve(entry('s-1', '2026-01-01T01:00:00.000Z'));
-    expect((await first)?.scheduleId).toBe('s-1');
-    expect(await second).toBeUndefined();
-    expect(createSchedule).toHaveBeenCalledTimes(1);
-    expect(createSchedule).toHaveBeenCalledWith(input, 'key-1');
-    expect(store.getState().scheduleList.value.map((item) => item.scheduleId)).toEqual(['s-1']);
-  });
-
-  it('reports a refused schedule with the server message', async () => {
-    const store = createAppStore(
-      fakeBackend({ createSchedule: () => Promise.reject(new Error('targets: outside scope')) }),
-    );
-    await store.getState().createSchedule(input, 'k');
-    expect(store.getState().scheduleCreation).toEqual({
-      status: 'error',
-      error: 'targets: outside scope',
-    });
-  });
-
-  it('removes a schedule from the list, or keeps it with the error', async () => {
-    const removeSchedule = vi.fn(async () => ({ removed: true }));
-    const store = createAppStore(
-      fakeBackend({
-        listSchedules: async () => [entry('s-1', '2026-01-01T01:00:00.000Z')],
-        removeSchedule,
-      }),
-    );
-    await store.getState().loadSchedules();
-    expect(await store.getState().removeSchedule('s-1')).toBe(true);
-    expect(removeSchedule).toHaveBeenCalledWith('s-1');
-    expect(store.getState().scheduleList.value).toEqual([]);
-
-    const failing = createAppStore(
-      fakeBackend({
-        listSchedules: async () => [entry('s-1', '2026-01-01T01:00:00.000Z')],
-        removeSchedule: () => Promise.reject(new Error('unreachable')),
-      }),
-    );
-    await failing.getState().loadSchedules();
-    expect(await failing.getState().removeSchedule('s-1')).toBe(false);
-    expect(failing.getState().scheduleRemovals['s-1']).toEqual({
-      status: 'error',
-      error: 'unreachable',
-    });
-    expect(failing.getState().scheduleList.value).toHaveLength(1);
+  it('creates a schedule input the services accept', () => {
+    expect(input.cadence.intervalMs).toBe(3_600_000);
   });
 });

@@ -1,7 +1,9 @@
+import { MutationObserver } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import type { ThreatRecord, ThreatSummary } from '../../../shared/threat';
-import { createAppStore } from './app-store';
+import { createQueryClient } from './query-client';
 import { fakeBackend } from './test-backend';
+import { threatKeys, threatListQuery, threatRecordQuery, triageMutation } from './threat-queries';
 
 const summary: ThreatSummary = {
   cve: 'CVE-2021-41773',
@@ -40,45 +42,70 @@ const record: ThreatRecord = {
   totalSightings: 1,
 };
 
-describe('threats slice', () => {
-  it('loads every summary with an empty filter', async () => {
+describe('threat queries', () => {
+  it('loads every summary with an empty filter: the renderer filters once, itself', async () => {
     const listThreats = vi.fn(async () => [summary]);
-    const store = createAppStore(fakeBackend({ listThreats }));
-    await store.getState().loadThreats();
+    const client = createQueryClient();
+    expect(await client.fetchQuery(threatListQuery(fakeBackend({ listThreats })))).toEqual([
+      summary,
+    ]);
     expect(listThreats).toHaveBeenCalledWith({});
-    expect(store.getState().threatList.value).toEqual([summary]);
+  });
+
+  it('keeps an unchanged answer as the same object (structural sharing)', async () => {
+    const client = createQueryClient();
+    const backend = fakeBackend({ threat: async () => structuredClone(record) });
+    const options = { ...threatRecordQuery(backend, record.cve), staleTime: 0 };
+    await client.fetchQuery(options);
+    const first = client.getQueryData(options.queryKey);
+    await client.fetchQuery(options);
+    const second = client.getQueryData(options.queryKey);
+    expect(second).toEqual(record);
+    expect(second).toBe(first);
+  });
+
+  it('refuses a malformed record without retrying it', async () => {
+    const threat = vi.fn(async () => ({ cve: 'CVE-2000-0001' }));
+    const client = createQueryClient();
+    await expect(
+      client.fetchQuery({
+        ...threatRecordQuery(fakeBackend({ threat }), 'CVE-2000-0001'),
+        retry: client.getDefaultOptions().queries?.retry,
+      }),
+    ).rejects.toThrow(/unexpected threat record/);
+    expect(threat).toHaveBeenCalledTimes(1);
   });
 
   it('applies a triage to the record and to its table row', async () => {
     const triageThreat = vi.fn(async () => record);
-    const store = createAppStore(fakeBackend({ listThreats: async () => [summary], triageThreat }));
-    await store.getState().loadThreats();
-    const saved = await store
-      .getState()
-      .triageThreat(summary.cve, { state: 'confirmed', note: 'seen' });
-    expect(saved).toBe(true);
+    const client = createQueryClient();
+    client.setQueryData(threatKeys.list(), [summary]);
+    const observer = new MutationObserver(
+      client,
+      triageMutation(fakeBackend({ triageThreat }), client, summary.cve),
+    );
+    await observer.mutate({ state: 'confirmed', note: 'seen' });
     expect(triageThreat).toHaveBeenCalledWith(summary.cve, { state: 'confirmed', note: 'seen' });
-    expect(store.getState().threatRecords[summary.cve]?.value?.triage.state).toBe('confirmed');
-    expect(store.getState().threatList.value[0]?.triageState).toBe('confirmed');
+    expect(client.getQueryData<ThreatRecord>(threatKeys.record(summary.cve))?.triage.state).toBe(
+      'confirmed',
+    );
+    expect(client.getQueryData<ThreatSummary[]>(threatKeys.list())?.[0]?.triageState).toBe(
+      'confirmed',
+    );
   });
 
   it('shows a refused triage as an error and keeps the record', async () => {
-    const store = createAppStore(
-      fakeBackend({ triageThreat: () => Promise.reject(new Error('no threat record')) }),
+    const client = createQueryClient();
+    const observer = new MutationObserver(
+      client,
+      triageMutation(
+        fakeBackend({ triageThreat: () => Promise.reject(new Error('no threat record')) }),
+        client,
+        'CVE-2000-0001',
+      ),
     );
-    expect(await store.getState().triageThreat('CVE-2000-0001', { state: 'remediated' })).toBe(
-      false,
-    );
-    expect(store.getState().triageStatus['CVE-2000-0001']).toEqual({
-      status: 'error',
-      error: 'no threat record',
-    });
-  });
-
-  it('merges query changes', () => {
-    const store = createAppStore(fakeBackend());
-    store.getState().setThreatQuery({ text: 'ssh' });
-    store.getState().setThreatQuery({ severities: ['critical'] });
-    expect(store.getState().threatQuery).toMatchObject({ text: 'ssh', severities: ['critical'] });
+    await expect(observer.mutate({ state: 'remediated' })).rejects.toThrow('no threat record');
+    expect(observer.getCurrentResult().status).toBe('error');
+    expect(client.getQueryData(threatKeys.record('CVE-2000-0001'))).toBeUndefined();
   });
 });

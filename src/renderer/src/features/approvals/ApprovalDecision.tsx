@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { ApprovalReason, ApprovalVerdict } from '../../../../shared/approval';
 import { useNow } from '../../lib/hooks';
+import { useDecideApproval } from '../../queries/approval-queries';
 import { useAppStore } from '../../store/app-store';
 import { approvalTimeLeft, checkDecisionDraft } from '../../store/approvals-slice';
 
@@ -46,7 +47,7 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
   const { approvalId } = props;
   const decision = useAppStore((state) => state.approvalDecisions[approvalId]);
   const approverName = useAppStore((state) => state.approverName);
-  const decideApproval = useAppStore((state) => state.decideApproval);
+  const decideApproval = useDecideApproval(approvalId);
   const [note, setNote] = useState('');
   const [by, setBy] = useState<string>();
   const [invalid, setInvalid] = useState<string>();
@@ -62,7 +63,8 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
       document.getElementById(`${ids}-note`)?.focus();
       return;
     }
-    const outcome = await decideApproval(approvalId, draft);
+    if (decideApproval.isPending) return;
+    const outcome = await decideApproval.mutateAsync(draft).catch(() => undefined);
     if (outcome) setNote('');
   };
 

@@ -1,4 +1,5 @@
-import { useCallback, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import type { BatchSummary, CampaignProgress, CampaignReport } from '../../../../shared/campaign';
 import { BarChart } from '../../components/BarChart';
 import {
@@ -8,10 +9,16 @@ import {
   SeverityCountChips,
 } from '../../components/badges';
 import { elapsedMs, estimateRemainingMs, formatDateTime, formatDuration } from '../../lib/format';
-import { useNow, usePolling } from '../../lib/hooks';
+import { useNow, usePageTitle } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
-import { useAppStore } from '../../store/app-store';
-import { isFinished } from '../../store/campaigns-slice';
+import {
+  campaignKeys,
+  isFinished,
+  useCampaignProgress,
+  useCampaignReport,
+  useCancelCampaign,
+} from '../../queries/campaign-queries';
+import { errorMessage } from '../../queries/parse-backend';
 import {
   ApprovalCountdown,
   ApprovalDecisionForm,
@@ -20,52 +27,29 @@ import {
 import { openPortsByService, severityBars } from './campaign-report-model';
 import { Stat } from '../../components/Stat';
 
-const PROGRESS_POLL_MS = 1000;
-/** The report (hosts, audit) is heavier to assemble: refreshed less often while running. */
-const REPORT_POLL_MS = 4000;
-
 export function CampaignDetailPage(props: { campaignId: string }) {
   const { campaignId } = props;
-  const progressEntry = useAppStore((state) => state.campaignProgress[campaignId]);
-  const reportEntry = useAppStore((state) => state.campaignReports[campaignId]);
-  const refreshProgress = useAppStore((state) => state.refreshProgress);
-  const loadReport = useAppStore((state) => state.loadReport);
-  const progress = progressEntry?.value ?? null;
-  const report = reportEntry?.value ?? null;
+  // Live progress: the workflow's shared handler, polled until the campaign
+  // ends; a reload starts here again and so picks up wherever it is. The
+  // report is polled beside it and read a last time once the campaign ends.
+  const progressQuery = useCampaignProgress(campaignId);
+  const reportQuery = useCampaignReport(campaignId);
+  const progress = progressQuery.data ?? null;
+  const report = reportQuery.data ?? null;
   const finished =
     isFinished(progress) || (progress === null && report !== null && isFinished(report));
-
-  // Live progress: polls the workflow's shared handler until the campaign
-  // ends; a reload starts here again and so picks up wherever it is.
-  usePolling(
-    useCallback(async () => {
-      const latest = await refreshProgress(campaignId);
-      if (latest === null) {
-        // No workflow state: not started yet, or past retention. The report knows which.
-        const stored = await loadReport(campaignId);
-        return !(stored && isFinished(stored));
-      }
-      if (isFinished(latest)) {
-        await loadReport(campaignId);
-        return false;
-      }
-      return true;
-    }, [campaignId, refreshProgress, loadReport]),
-    `progress:${campaignId}`,
-    { intervalMs: PROGRESS_POLL_MS },
-  );
-  usePolling(
-    useCallback(async () => {
-      await loadReport(campaignId);
-      return true;
-    }, [campaignId, loadReport]),
-    `report:${campaignId}`,
-    { intervalMs: REPORT_POLL_MS },
-    !finished,
-  );
+  const client = useQueryClient();
+  useEffect(() => {
+    // The progress poll saw the end first: read the final report now, not in 4 s.
+    if (isFinished(progress) && !isFinished(report))
+      void client.invalidateQueries({ queryKey: campaignKeys.report(campaignId) });
+  }, [client, campaignId, progress, report]);
+  const unknown =
+    progressQuery.isSuccess && reportQuery.isSuccess && progress === null && report === null;
 
   const name = progress?.name ?? report?.name ?? campaignId;
   const state = progress?.state ?? report?.state;
+  usePageTitle(unknown ? 'Campaign not found' : `Campaign ${name}`);
   return (
     <section
       className="page"
@@ -85,9 +69,9 @@ export function CampaignDetailPage(props: { campaignId: string }) {
         <span className="spacer" />
         {progress && !finished ? <CancelButton campaignId={campaignId} /> : null}
       </div>
-      {progressEntry?.status === 'error' ? (
+      {progressQuery.isError ? (
         <p className="notice error" role="alert">
-          Progress is not updating: {progressEntry.error}
+          Progress is not updating: {errorMessage(progressQuery.error)}
         </p>
       ) : null}
       {progress ? <CampaignGate progress={progress} /> : null}
@@ -96,6 +80,8 @@ export function CampaignDetailPage(props: { campaignId: string }) {
         <LiveProgress progress={progress} />
       ) : report ? (
         <ReportTotals report={report} />
+      ) : unknown ? (
+        <UnknownCampaign campaignId={campaignId} />
       ) : (
         <p className="notice" data-testid="campaign-starting">
           Waiting for the campaign to start…
@@ -106,11 +92,38 @@ export function CampaignDetailPage(props: { campaignId: string }) {
   );
 }
 
+/**
+ * Neither the workflow nor the results know this id. A campaign that was just
+ * submitted has a workflow at once, so after a short grace period this is an
+ * unknown (mistyped or expired) id, not a slow start.
+ */
+function UnknownCampaign(props: { campaignId: string }) {
+  const [graceOver, setGraceOver] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setGraceOver(true), UNKNOWN_GRACE_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  if (!graceOver)
+    return (
+      <p className="notice" data-testid="campaign-starting">
+        Waiting for the campaign to start…
+      </p>
+    );
+  return (
+    <p className="notice error" role="alert" data-testid="campaign-not-found">
+      No campaign <span className="mono">{props.campaignId}</span> is known to this host.{' '}
+      <a href={routeHref({ screen: 'campaigns' })}>Back to the campaign list</a>.
+    </p>
+  );
+}
+
+/** How long a campaign with neither progress nor report counts as "starting". */
+const UNKNOWN_GRACE_MS = 5000;
+
 function CancelButton(props: { campaignId: string }) {
-  const cancellation = useAppStore((state) => state.cancellations[props.campaignId] ?? 'idle');
-  const cancelCampaign = useAppStore((state) => state.cancelCampaign);
+  const cancel = useCancelCampaign(props.campaignId);
   const [confirming, setConfirming] = useState(false);
-  if (cancellation === 'accepted') return <span className="muted">Cancelling…</span>;
+  if (cancel.data?.accepted) return <span className="muted">Cancelling…</span>;
   if (confirming)
     return (
       <span className="form-actions">
@@ -119,8 +132,8 @@ function CancelButton(props: { campaignId: string }) {
           type="button"
           className="danger"
           data-testid="cancel-confirm"
-          disabled={cancellation === 'cancelling'}
-          onClick={() => void cancelCampaign(props.campaignId, 'cancelled by the analyst')}
+          disabled={cancel.isPending}
+          onClick={() => cancel.mutate('cancelled by the analyst')}
         >
           Cancel campaign
         </button>
@@ -131,7 +144,7 @@ function CancelButton(props: { campaignId: string }) {
     );
   return (
     <>
-      {cancellation === 'error' ? (
+      {cancel.isError || cancel.data?.accepted === false ? (
         <span className="notice error">Cancel failed; try again.</span>
       ) : null}
       <button

@@ -1,30 +1,21 @@
-import { useCallback } from 'react';
 import { CampaignStateBadge, ProgressBar, SeverityCountChips } from '../../components/badges';
 import { elapsedMs, formatDateTime, formatDuration } from '../../lib/format';
-import { useNow, usePolling } from '../../lib/hooks';
+import { useNow, usePageTitle } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
-import { useAppStore } from '../../store/app-store';
-
-const LIST_POLL_MS = 3000;
+import { useCampaignList } from '../../queries/campaign-queries';
+import { errorMessage } from '../../queries/parse-backend';
 
 export function CampaignsPage() {
-  const list = useAppStore((state) => state.campaignList);
-  const loadCampaigns = useAppStore((state) => state.loadCampaigns);
+  const list = useCampaignList();
+  const campaigns = list.data ?? [];
   const now = useNow(1000);
-  usePolling(
-    useCallback(async () => {
-      await loadCampaigns();
-      return true;
-    }, [loadCampaigns]),
-    'campaign-list',
-    { intervalMs: LIST_POLL_MS },
-  );
+  usePageTitle('Campaigns');
 
   return (
     <section className="page" data-testid="campaigns-page" aria-labelledby="campaigns-title">
       <div className="page-header">
         <h1 id="campaigns-title">Campaigns</h1>
-        <span className="muted">{list.value.length} total</span>
+        <span className="muted">{campaigns.length} total</span>
         <span className="spacer" />
         <a
           className="button primary"
@@ -34,9 +25,9 @@ export function CampaignsPage() {
           New campaign
         </a>
       </div>
-      {list.status === 'error' ? (
+      {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load campaigns: {list.error}
+          Could not load campaigns: {errorMessage(list.error)}
         </p>
       ) : null}
       <div className="card table-wrap">
@@ -53,7 +44,7 @@ export function CampaignsPage() {
             </tr>
           </thead>
           <tbody>
-            {list.value.map((campaign) => {
+            {campaigns.map((campaign) => {
               const { totals } = campaign;
               const finished = campaign.finishedAt !== undefined;
               return (
@@ -95,7 +86,7 @@ export function CampaignsPage() {
             })}
           </tbody>
         </table>
-        {list.value.length === 0 && list.status !== 'loading' && list.status !== 'idle' ? (
+        {campaigns.length === 0 && list.isSuccess ? (
           <p className="empty">
             No campaigns yet. <a href={routeHref({ screen: 'new-campaign' })}>Start one</a>.
           </p>

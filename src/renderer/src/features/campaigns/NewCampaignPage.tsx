@@ -1,16 +1,12 @@
-import {
-  useDeferredValue,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type FormEvent,
-  type ReactNode,
-} from 'react';
+import { useDeferredValue, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { LineNumberedTextarea } from '../../components/LineNumberedTextarea';
 import { describeCadence } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
+import { usePageTitle } from '../../lib/hooks';
+import { useSubmitCampaign } from '../../queries/campaign-queries';
+import { errorMessage } from '../../queries/parse-backend';
+import { useCreateSchedule } from '../../queries/schedule-queries';
 import { useAppStore } from '../../store/app-store';
 import {
   checkCampaignForm,
@@ -74,19 +70,16 @@ function Field(props: {
 }
 
 export function NewCampaignPage() {
-  const [values, setValues] = useState<CampaignFormValues>(EMPTY_CAMPAIGN_FORM);
+  // The draft lives in the UI store, so leaving the form and coming back keeps it.
+  const values = useAppStore((state) => state.campaignDraft);
+  const setDraft = useAppStore((state) => state.setCampaignDraft);
   const [touched, setTouched] = useState(false);
   const [fileNote, setFileNote] = useState<string>();
   const keys = useRef(new SubmissionKeys(randomKey));
-  const submission = useAppStore((state) => state.submission);
-  const submitCampaign = useAppStore((state) => state.submitCampaign);
-  const resetSubmission = useAppStore((state) => state.resetSubmission);
-  const scheduleCreation = useAppStore((state) => state.scheduleCreation);
-  const createSchedule = useAppStore((state) => state.createSchedule);
-  const resetScheduleCreation = useAppStore((state) => state.resetScheduleCreation);
-
-  useEffect(() => resetSubmission, [resetSubmission]);
-  useEffect(() => resetScheduleCreation, [resetScheduleCreation]);
+  const resetDraft = () => setDraft(EMPTY_CAMPAIGN_FORM);
+  const submission = useSubmitCampaign();
+  const scheduleCreation = useCreateSchedule();
+  usePageTitle('New campaign');
 
   // Parsing a large paste runs at low priority so typing stays responsive.
   const deferred = useDeferredValue(values);
@@ -96,7 +89,7 @@ export function NewCampaignPage() {
   const update = (patch: Partial<CampaignFormValues>) => {
     keys.current.reset();
     setTouched(true);
-    setValues((current) => ({ ...current, ...patch }));
+    setDraft(patch);
   };
 
   const loadFile = async (file: File | undefined) => {
@@ -112,7 +105,9 @@ export function NewCampaignPage() {
     );
   };
 
-  const submitting = submission.status === 'submitting' || scheduleCreation.status === 'creating';
+  // A second click while the first is in flight is ignored; a retried key is
+  // answered by the server with the same campaign or schedule.
+  const submitting = submission.isPending || scheduleCreation.isPending;
   const scheduling = values.schedule !== 'now';
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -125,19 +120,25 @@ export function NewCampaignPage() {
     }
     if (current.cadence) {
       // A schedule instead of a campaign: the same key rule, so a double click makes one.
-      const schedule = await createSchedule(
-        { request: toCampaignRequest(values), cadence: current.cadence },
-        keys.current.current(),
-      );
+      const schedule = await scheduleCreation
+        .mutateAsync({
+          input: { request: toCampaignRequest(values), cadence: current.cadence },
+          idempotencyKey: keys.current.current(),
+        })
+        .catch(() => undefined);
       if (schedule) {
         keys.current.reset();
+        resetDraft();
         window.location.hash = routeHref({ screen: 'schedules' });
       }
       return;
     }
-    const campaign = await submitCampaign(toCampaignRequest(values), keys.current.current());
+    const campaign = await submission
+      .mutateAsync({ request: toCampaignRequest(values), idempotencyKey: keys.current.current() })
+      .catch(() => undefined);
     if (campaign) {
       keys.current.reset();
+      resetDraft();
       window.location.hash = routeHref({ screen: 'campaign', campaignId: campaign.campaignId });
     }
   };
@@ -496,14 +497,14 @@ export function NewCampaignPage() {
             )}
           </div>
 
-          {submission.status === 'error' ? (
+          {submission.isError ? (
             <p className="notice error" role="alert" data-testid="submit-error">
-              The campaign was not started: {submission.error}
+              The campaign was not started: {errorMessage(submission.error)}
             </p>
           ) : null}
-          {scheduleCreation.status === 'error' ? (
+          {scheduleCreation.isError ? (
             <p className="notice error" role="alert" data-testid="schedule-error">
-              The schedule was not created: {scheduleCreation.error}
+              The schedule was not created: {errorMessage(scheduleCreation.error)}
             </p>
           ) : null}
           <div className="form-actions">

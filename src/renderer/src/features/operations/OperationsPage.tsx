@@ -1,4 +1,3 @@
-import { useCallback } from 'react';
 import { BarChart } from '../../components/BarChart';
 import {
   formatBytes,
@@ -7,11 +6,10 @@ import {
   formatDuration,
   formatPercent,
 } from '../../lib/format';
-import { usePolling } from '../../lib/hooks';
-import { useAppStore } from '../../store/app-store';
+import { usePageTitle } from '../../lib/hooks';
+import { useOperations } from '../../queries/operations-queries';
+import { errorMessage } from '../../queries/parse-backend';
 import { Stat } from '../../components/Stat';
-
-const OPERATIONS_POLL_MS = 3000;
 
 function milliseconds(value: number | null): string {
   if (value === null) return '—';
@@ -19,17 +17,9 @@ function milliseconds(value: number | null): string {
 }
 
 export function OperationsPage() {
-  const entry = useAppStore((state) => state.operations);
-  const loadOperations = useAppStore((state) => state.loadOperations);
-  usePolling(
-    useCallback(async () => {
-      await loadOperations();
-      return true;
-    }, [loadOperations]),
-    'operations',
-    { intervalMs: OPERATIONS_POLL_MS },
-  );
-  const snapshot = entry.value;
+  const entry = useOperations();
+  const snapshot = entry.data ?? null;
+  usePageTitle('Operations');
 
   return (
     <section className="page" data-testid="operations-page" aria-labelledby="operations-title">
@@ -41,9 +31,9 @@ export function OperationsPage() {
           <span className="muted">Updated {formatDateTime(snapshot.collectedAt)}</span>
         ) : null}
       </div>
-      {entry.status === 'error' ? (
+      {entry.isError ? (
         <p className="notice error" role="alert">
-          Could not read operations: {entry.error}
+          Could not read operations: {errorMessage(entry.error)}
         </p>
       ) : null}
       {snapshot && !snapshot.queryable ? (

@@ -3,18 +3,19 @@ import { TriageState, type ThreatRecord } from '../../../../shared/threat';
 import { SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
-import { useAppStore } from '../../store/app-store';
+import { usePageTitle } from '../../lib/hooks';
+import { errorMessage } from '../../queries/parse-backend';
+import { useThreatRecord, useTriageThreat } from '../../queries/threat-queries';
 
 /** Sightings listed in the history, newest first; the record keeps up to a thousand. */
 const SIGHTINGS_SHOWN = 200;
 
 export function ThreatDetailPage(props: { cve: string }) {
-  const entry = useAppStore((state) => state.threatRecords[props.cve]);
-  const loadThreat = useAppStore((state) => state.loadThreat);
-  useEffect(() => {
-    void loadThreat(props.cve);
-  }, [props.cve, loadThreat]);
-  const record = entry?.value ?? null;
+  // Polled while shown: a re-check elsewhere (CLI, schedule) that reopens or
+  // remediates the record shows here without a reload.
+  const entry = useThreatRecord(props.cve);
+  const record = entry.data ?? null;
+  usePageTitle(props.cve);
 
   return (
     <section
@@ -35,14 +36,14 @@ export function ThreatDetailPage(props: { cve: string }) {
         {record ? <SeverityBadge severity={record.severity} score={record.cvssScore} /> : null}
         {record ? <TriageBadge state={record.triage.state} /> : null}
       </div>
-      {entry?.status === 'error' ? (
+      {entry.isError ? (
         <p className="notice error" role="alert">
-          Could not load {props.cve}: {entry.error}
+          Could not load {props.cve}: {errorMessage(entry.error)}
         </p>
       ) : null}
       {record ? (
         <ThreatRecordView record={record} />
-      ) : entry?.status === 'ready' ? (
+      ) : entry.isSuccess ? (
         <p className="empty">No campaign has seen {props.cve}.</p>
       ) : (
         <p className="muted">Loading…</p>
@@ -169,13 +170,12 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
 
 function TriagePanel(props: { record: ThreatRecord }) {
   const { record } = props;
-  const status = useAppStore((state) => state.triageStatus[record.cve]);
-  const triageThreat = useAppStore((state) => state.triageThreat);
+  const triage = useTriageThreat(record.cve);
   const [state, setState] = useState<TriageState>(record.triage.state);
   const [note, setNote] = useState('');
   const [actor, setActor] = useState('');
   useEffect(() => setState(record.triage.state), [record.triage.state]);
-  const saving = status?.status === 'saving';
+  const saving = triage.isPending;
   const unchanged = state === record.triage.state && note.trim() === '';
   return (
     <form
@@ -184,11 +184,13 @@ function TriagePanel(props: { record: ThreatRecord }) {
       style={{ display: 'flex', flexDirection: 'column', gap: 12 }}
       onSubmit={async (event) => {
         event.preventDefault();
-        const saved = await triageThreat(record.cve, {
-          state,
-          note: note.trim() || undefined,
-          actor: actor.trim() || undefined,
-        });
+        const saved = await triage
+          .mutateAsync({
+            state,
+            note: note.trim() || undefined,
+            actor: actor.trim() || undefined,
+          })
+          .catch(() => undefined);
         if (saved) setNote('');
       }}
     >
@@ -198,6 +200,16 @@ function TriagePanel(props: { record: ThreatRecord }) {
         role="radiogroup"
         aria-label="Triage state"
         data-testid="triage-states"
+        onKeyDown={(event) => {
+          // Radio groups move with the arrow keys (WAI-ARIA radio group pattern).
+          const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+          if (!step) return;
+          event.preventDefault();
+          const options = TriageState.options;
+          const next = options[(options.indexOf(state) + step + options.length) % options.length]!;
+          setState(next);
+          event.currentTarget.querySelector<HTMLElement>(`[data-value="${next}"]`)?.focus();
+        }}
       >
         {TriageState.options.map((option) => (
           <button
@@ -205,7 +217,7 @@ function TriagePanel(props: { record: ThreatRecord }) {
             type="button"
             role="radio"
             aria-checked={state === option}
-            aria-pressed={state === option}
+            tabIndex={state === option ? 0 : -1}
             className="toggle"
             data-value={option}
             onClick={() => setState(option)}
@@ -245,14 +257,14 @@ function TriagePanel(props: { record: ThreatRecord }) {
         >
           {saving ? 'Saving…' : 'Save triage'}
         </button>
-        {status?.status === 'saved' ? (
+        {triage.isSuccess ? (
           <span className="muted" data-testid="triage-saved" role="status">
             Saved.
           </span>
         ) : null}
-        {status?.status === 'error' ? (
+        {triage.isError ? (
           <span className="notice error" role="alert">
-            {status.error}
+            {errorMessage(triage.error)}
           </span>
         ) : null}
       </div>

@@ -1,12 +1,15 @@
-import { useCallback, useDeferredValue, useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
+import type { ThreatSummary } from '../../../../shared/threat';
 import { TriageState } from '../../../../shared/threat';
 import { SEVERITY_ORDER } from '../../../../shared/vulnerability';
 import { BarChart } from '../../components/BarChart';
 import { SEVERITY_LABEL, SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatDateTime } from '../../lib/format';
-import { usePolling } from '../../lib/hooks';
+import { usePageTitle } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
+import { errorMessage } from '../../queries/parse-backend';
+import { useThreatList } from '../../queries/threat-queries';
 import { useAppStore } from '../../store/app-store';
 import { severityBars } from '../campaigns/campaign-report-model';
 import {
@@ -18,7 +21,7 @@ import {
 } from './threat-table-model';
 
 const ROW_HEIGHT = 36;
-const THREATS_POLL_MS = 10_000;
+const EMPTY: ThreatSummary[] = [];
 
 const COLUMNS: Array<{ column: ThreatSortColumn; label: string }> = [
   { column: 'cve', label: 'CVE' },
@@ -35,25 +38,15 @@ function toggled<T>(list: readonly T[], item: T): T[] {
 }
 
 export function ThreatsPage() {
-  const list = useAppStore((state) => state.threatList);
+  const list = useThreatList();
+  const all = list.data ?? EMPTY;
   const query = useAppStore((state) => state.threatQuery);
   const setThreatQuery = useAppStore((state) => state.setThreatQuery);
-  const loadThreats = useAppStore((state) => state.loadThreats);
-  usePolling(
-    useCallback(async () => {
-      await loadThreats();
-      return true;
-    }, [loadThreats]),
-    'threat-list',
-    { intervalMs: THREATS_POLL_MS },
-  );
+  usePageTitle('Threats');
 
   // Filtering 10,000 rows per keystroke is cheap, but deferring it keeps typing crisp.
   const deferredQuery = useDeferredValue(query);
-  const rows = useMemo(
-    () => filterAndSortThreats(list.value, deferredQuery),
-    [list.value, deferredQuery],
-  );
+  const rows = useMemo(() => filterAndSortThreats(all, deferredQuery), [all, deferredQuery]);
   const bySeverity = useMemo(() => countBySeverity(rows), [rows]);
   const setSort = (column: ThreatSortColumn) =>
     setThreatQuery({ sort: toggleSort(query.sort, column) });
@@ -63,21 +56,16 @@ export function ThreatsPage() {
       <div className="page-header">
         <h1 id="threats-title">Threats</h1>
         <span className="muted" data-testid="threat-count">
-          {rows.length.toLocaleString('en-US')} of {list.value.length.toLocaleString('en-US')}{' '}
-          records
+          {rows.length.toLocaleString('en-US')} of {all.length.toLocaleString('en-US')} records
         </span>
         <span className="spacer" />
-        <button
-          type="button"
-          onClick={() => void loadThreats()}
-          disabled={list.status === 'loading'}
-        >
+        <button type="button" onClick={() => void list.refetch()} disabled={list.isFetching}>
           Refresh
         </button>
       </div>
-      {list.status === 'error' ? (
+      {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load threats: {list.error}
+          Could not load threats: {errorMessage(list.error)}
         </p>
       ) : null}
       <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 1.6fr) minmax(0, 1fr)' }}>
@@ -149,8 +137,8 @@ export function ThreatsPage() {
         </div>
         {rows.length === 0 ? (
           <p className="empty">
-            {list.value.length === 0
-              ? list.status === 'ready'
+            {all.length === 0
+              ? list.isSuccess
                 ? 'No threats recorded yet: run a campaign.'
                 : 'Loading…'
               : 'No record matches the filters.'}
@@ -164,19 +152,24 @@ export function ThreatsPage() {
             renderRow={(index, style) => {
               const row = rows[index]!;
               return (
-                <a
+                // A row is not a link (ARIA rows cannot be); its CVE cell holds
+                // the link, and a click anywhere on the row follows it.
+                <div
                   key={row.cve}
                   className="vtable-row"
                   role="row"
                   aria-rowindex={index + 1}
-                  href={routeHref({ screen: 'threat', cve: row.cve })}
                   style={style}
                   data-index={index}
                   data-cve={row.cve}
                   data-testid="threat-row"
+                  onClick={(event) => {
+                    if ((event.target as HTMLElement).closest('a')) return;
+                    window.location.hash = routeHref({ screen: 'threat', cve: row.cve });
+                  }}
                 >
                   <span role="cell" className="mono">
-                    {row.cve}
+                    <a href={routeHref({ screen: 'threat', cve: row.cve })}>{row.cve}</a>
                   </span>
                   <span role="cell">
                     <SeverityBadge severity={row.severity} score={row.cvssScore} />
@@ -196,7 +189,7 @@ export function ThreatsPage() {
                   <span role="cell">
                     <TriageBadge state={row.triageState} />
                   </span>
-                </a>
+                </div>
               );
             }}
           />
