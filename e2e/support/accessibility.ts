@@ -54,7 +54,12 @@ export async function auditScreen(page: Page, screen: string): Promise<ScreenAud
                 id: string;
                 impact: string | null;
                 help: string;
-                nodes: Array<{ target: unknown[] }>;
+                nodes: Array<{
+                  target: unknown[];
+                  any: Array<{
+                    data?: { fgColor?: string; bgColor?: string; contrastRatio?: number } | null;
+                  }>;
+                }>;
               }>;
             }>;
           };
@@ -71,7 +76,15 @@ export async function auditScreen(page: Page, screen: string): Promise<ScreenAud
         id: violation.id,
         impact: violation.impact,
         help: violation.help,
-        targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+        targets: violation.nodes.slice(0, 3).map((node) => {
+          // Contrast failures name their colours and ratio, so the fix is obvious.
+          const data = node.any[0]?.data;
+          const colours =
+            data && data.contrastRatio !== undefined
+              ? ` (${data.fgColor} on ${data.bgColor}: ${data.contrastRatio}:1)`
+              : '';
+          return `${node.target.join(' ')}${colours}`;
+        }),
       }));
     });
     audits.push({ screen, scheme, violations });

@@ -435,7 +435,13 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
           </span>
         </div>
         <div className="grid-2">
-          <div className="table-wrap" style={{ maxHeight: 420 }}>
+          <div
+            className="table-wrap"
+            style={{ maxHeight: 420 }}
+            tabIndex={0}
+            role="region"
+            aria-label="Hosts and ports"
+          >
             <h3>Hosts and ports</h3>
             <table data-testid="report-hosts">
               <thead>
@@ -463,7 +469,13 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
               </tbody>
             </table>
           </div>
-          <div className="table-wrap" style={{ maxHeight: 420 }}>
+          <div
+            className="table-wrap"
+            style={{ maxHeight: 420 }}
+            tabIndex={0}
+            role="region"
+            aria-label="CVEs"
+          >
             <h3>CVEs</h3>
             <table data-testid="report-threats">
               <thead>

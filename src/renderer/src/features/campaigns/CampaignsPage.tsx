@@ -30,7 +30,7 @@ export function CampaignsPage() {
           Could not load campaigns: {errorMessage(list.error)}
         </p>
       ) : null}
-      <div className="card table-wrap">
+      <div className="card table-wrap" tabIndex={0} role="region" aria-label="Campaign list">
         <table data-testid="campaign-table">
           <thead>
             <tr>

@@ -454,7 +454,7 @@ export function NewCampaignPage() {
           </div>
 
           <div className="card" aria-live="polite" data-testid="campaign-plan">
-            <h3>Dry run</h3>
+            <h2>Dry run</h2>
             {plan ? (
               <dl className="facts">
                 <dt>Targets</dt>

@@ -137,7 +137,7 @@ export function OperationsPage() {
               </p>
             </div>
           </div>
-          <div className="card table-wrap">
+          <div className="card table-wrap" tabIndex={0} role="region" aria-label="Handlers">
             <h2>Handlers</h2>
             <table data-testid="ops-handlers">
               <thead>
@@ -175,7 +175,7 @@ export function OperationsPage() {
               </tbody>
             </table>
           </div>
-          <div className="card table-wrap">
+          <div className="card table-wrap" tabIndex={0} role="region" aria-label="Retrying now">
             <h2>Retrying now</h2>
             {snapshot.retrying.length === 0 ? (
               <p className="muted" data-testid="ops-retrying-empty">

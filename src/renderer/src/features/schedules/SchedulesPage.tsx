@@ -32,7 +32,7 @@ export function SchedulesPage() {
           Could not load schedules: {errorMessage(list.error)}
         </p>
       ) : null}
-      <div className="card table-wrap">
+      <div className="card table-wrap" tabIndex={0} role="region" aria-label="Schedule list">
         <table data-testid="schedule-table">
           <thead>
             <tr>

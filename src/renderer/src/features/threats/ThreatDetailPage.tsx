@@ -78,7 +78,7 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
         </div>
         <TriagePanel record={record} />
       </div>
-      <div className="card table-wrap">
+      <div className="card table-wrap" tabIndex={0} role="region" aria-label="Affected hosts">
         <h2>Affected hosts and ports ({record.affected.length})</h2>
         <table data-testid="threat-affected">
           <thead>
