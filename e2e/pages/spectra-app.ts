@@ -16,6 +16,7 @@ export class SpectraApp {
   readonly operations: OperationsScreen;
   readonly approvalBanner: ApprovalBannerScreen;
   readonly schedules: SchedulesScreen;
+  readonly hosts: HostsScreen;
   /** Every screen photographed is also audited by axe-core, in light and dark. */
   readonly accessibilityAudits: ScreenAudit[] = [];
 
@@ -31,6 +32,7 @@ export class SpectraApp {
     this.operations = new OperationsScreen(page);
     this.approvalBanner = new ApprovalBannerScreen(page);
     this.schedules = new SchedulesScreen(page);
+    this.hosts = new HostsScreen(page);
   }
 
   testId(id: string): Locator {
@@ -45,7 +47,7 @@ export class SpectraApp {
   }
 
   async navigate(
-    section: 'campaigns' | 'threats' | 'operations' | 'approvals' | 'schedules',
+    section: 'campaigns' | 'hosts' | 'threats' | 'operations' | 'approvals' | 'schedules',
   ): Promise<void> {
     await this.testId(`nav-${section}`).click();
     await this.testId(`${section}-page`).waitFor();
@@ -251,5 +253,21 @@ class OperationsScreen {
     return this.page.locator(
       `[data-testid="ops-handlers"] tr[data-handler="${serviceDotHandler}"]`,
     );
+  }
+}
+
+class HostsScreen {
+  constructor(private readonly page: Page) {}
+  async search(text: string): Promise<void> {
+    await this.page.getByTestId('host-search').fill(text);
+  }
+  rows(): Locator {
+    return this.page.getByTestId('host-row');
+  }
+  row(address: string): Locator {
+    return this.page.locator(`[data-testid="host-row"][data-address="${address}"]`);
+  }
+  detail(): Locator {
+    return this.page.getByTestId('host-detail-page');
   }
 }

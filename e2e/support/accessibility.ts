@@ -65,7 +65,7 @@ export async function auditScreen(page: Page, screen: string): Promise<ScreenAud
           };
         }
       ).axe;
-      const result = await axe.run(document, {
+      const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
         runOnly: {
           type: 'tag',
           values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],

@@ -4,6 +4,7 @@ import { App } from './App';
 import { readShellConfig } from './backend/shell-config';
 import { createSpectraBackend } from './backend/spectra-backend';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { ConnectionProvider } from './features/connection/connection-context';
 import { BackendProvider } from './queries/backend-context';
 import { createQueryClient } from './queries/query-client';
 import { createAppStore, StoreProvider } from './store/app-store';
@@ -23,7 +24,9 @@ try {
       <BackendProvider backend={backend}>
         <QueryClientProvider client={queryClient}>
           <StoreProvider store={store}>
-            <App />
+            <ConnectionProvider>
+              <App />
+            </ConnectionProvider>
           </StoreProvider>
         </QueryClientProvider>
       </BackendProvider>

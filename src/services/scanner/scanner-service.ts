@@ -22,6 +22,8 @@ import {
   runEngine,
   type ResolvedTargets,
 } from './batch-scan.js';
+import { HOST_INVENTORY_KEY } from '../../shared/host-inventory.js';
+import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
 
 /**
  * Scans one batch of a campaign: resolve its hostnames, probe with the chosen
@@ -114,6 +116,13 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
             finishedAt: engineResult.finishedAt,
           };
           await context.objectClient(campaignResultsObject, job.campaignId).storeBatch(result);
+          // The host inventory (Hosts page, `spectra hosts`) learns what this batch saw.
+          context
+            .objectSendClient(hostInventoryObject, HOST_INVENTORY_KEY)
+            .record(
+              hostSightingsOf(job.campaignId, result),
+              restate.rpc.sendOpts({ idempotencyKey: `${job.campaignId}/${job.index}/hosts` }),
+            );
 
           // One call per CVE per batch; the idempotency key makes a re-sent batch a no-op.
           for (const [cve, sightings] of groupByCve(job.campaignId, findings)) {

@@ -18,6 +18,9 @@ export function fakeBackend(overrides: Partial<SpectraBackend> = {}): SpectraBac
     listSchedules: missing('listSchedules'),
     createSchedule: missing('createSchedule'),
     removeSchedule: missing('removeSchedule'),
+    health: missing('health'),
+    listHosts: missing('listHosts'),
+    host: missing('host'),
     ...overrides,
   };
 }

@@ -3,9 +3,9 @@ import { createStore, useStore, type StateCreator, type StoreApi } from 'zustand
 import { createApprovalsSlice, type ApprovalsSlice } from './approvals-slice';
 import {
   createCampaignDraftSlice,
-  createThreatFilterSlice,
+  createRememberedFiltersSlice,
   type CampaignDraftSlice,
-  type ThreatFilterSlice,
+  type RememberedFiltersSlice,
 } from './ui-slices';
 
 /**
@@ -13,7 +13,7 @@ import {
  * pattern): only what the UI alone knows (filters, drafts, this session's
  * decisions). Server state lives in the query cache (src/renderer/src/queries).
  */
-export type AppState = ThreatFilterSlice & CampaignDraftSlice & ApprovalsSlice;
+export type AppState = CampaignDraftSlice & ApprovalsSlice & RememberedFiltersSlice;
 
 /** A slice sees the whole state but creates only its own part. */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;
@@ -25,9 +25,9 @@ export type AppStore = StoreApi<AppState>;
  */
 export function createAppStore(initial: Partial<AppState> = {}): AppStore {
   return createStore<AppState>()((...parts) => ({
-    ...createThreatFilterSlice(...parts),
     ...createCampaignDraftSlice(...parts),
     ...createApprovalsSlice(...parts),
+    ...createRememberedFiltersSlice(...parts),
     ...initial,
   }));
 }

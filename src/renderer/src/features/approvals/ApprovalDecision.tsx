@@ -4,6 +4,7 @@ import { useNow } from '../../lib/hooks';
 import { useDecideApproval } from '../../queries/approval-queries';
 import { useAppStore } from '../../store/app-store';
 import { approvalTimeLeft, checkDecisionDraft } from '../../store/approvals-slice';
+import { useActionsAllowed } from '../connection/connection-context';
 
 /** Live time left before the approval times out (and the campaign is rejected). */
 export function ApprovalCountdown(props: { expiresAt: string }) {
@@ -48,6 +49,8 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
   const decision = useAppStore((state) => state.approvalDecisions[approvalId]);
   const approverName = useAppStore((state) => state.approverName);
   const decideApproval = useDecideApproval(approvalId);
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const [note, setNote] = useState('');
   const [by, setBy] = useState<string>();
   const [invalid, setInvalid] = useState<string>();
@@ -100,7 +103,7 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
       <button
         type="button"
         className="primary"
-        disabled={deciding}
+        disabled={deciding || !actionsAllowed}
         onClick={() => void decide('approve')}
         data-testid="approval-approve"
       >
@@ -109,7 +112,7 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
       <button
         type="button"
         className="danger"
-        disabled={deciding}
+        disabled={deciding || !actionsAllowed}
         onClick={() => void decide('reject')}
         data-testid="approval-reject"
       >

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { BatchSummary, CampaignProgress, CampaignReport } from '../../../../shared/campaign';
 import { BarChart } from '../../components/BarChart';
+import { HostLink } from '../../components/HostLink';
 import {
   CampaignStateBadge,
   ProgressBar,
@@ -9,7 +10,8 @@ import {
   SeverityCountChips,
 } from '../../components/badges';
 import { elapsedMs, estimateRemainingMs, formatDateTime, formatDuration } from '../../lib/format';
-import { useNow, usePageTitle } from '../../lib/hooks';
+import { usePageTitle } from '../../lib/hooks';
+import { useLiveNow } from '../connection/connection-context';
 import { routeHref } from '../../lib/route';
 import {
   campaignKeys,
@@ -26,6 +28,7 @@ import {
 } from '../approvals/ApprovalDecision';
 import { openPortsByService, severityBars } from './campaign-report-model';
 import { Stat } from '../../components/Stat';
+import { useActionsAllowed } from '../connection/connection-context';
 
 export function CampaignDetailPage(props: { campaignId: string }) {
   const { campaignId } = props;
@@ -122,6 +125,8 @@ const UNKNOWN_GRACE_MS = 5000;
 
 function CancelButton(props: { campaignId: string }) {
   const cancel = useCancelCampaign(props.campaignId);
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const [confirming, setConfirming] = useState(false);
   if (cancel.data?.accepted) return <span className="muted">Cancelling…</span>;
   if (confirming)
@@ -132,7 +137,7 @@ function CancelButton(props: { campaignId: string }) {
           type="button"
           className="danger"
           data-testid="cancel-confirm"
-          disabled={cancel.isPending}
+          disabled={cancel.isPending || !actionsAllowed}
           onClick={() => cancel.mutate('cancelled by the analyst')}
         >
           Cancel campaign
@@ -281,9 +286,22 @@ function RejectedFromReport(props: { report: CampaignReport }) {
   );
 }
 
+/**
+ * What a screen reader hears while the campaign runs: the state and every
+ * tenth percent, not each one-second poll (which would talk without pause).
+ */
+function ProgressAnnouncement(props: { state: string; percent: number }) {
+  const step = props.percent === 100 ? 100 : Math.floor(props.percent / 10) * 10;
+  return (
+    <p className="visually-hidden" role="status" aria-live="polite" data-testid="progress-live">
+      Campaign {props.state.replace(/-/g, ' ')}, {step}% of hosts done
+    </p>
+  );
+}
+
 function LiveProgress(props: { progress: CampaignProgress }) {
   const { progress } = props;
-  const now = useNow(1000);
+  const now = useLiveNow(1000);
   const { totals } = progress;
   const elapsed = elapsedMs(progress.startedAt, progress.finishedAt, now);
   const remaining = progress.finishedAt
@@ -308,6 +326,7 @@ function LiveProgress(props: { progress: CampaignProgress }) {
         large
         label="Campaign progress"
       />
+      <ProgressAnnouncement state={progress.state} percent={percent} />
       <div className="stats" style={{ marginTop: 14 }}>
         <Stat label="Elapsed" value={formatDuration(elapsed)} testId="elapsed" />
         <Stat
@@ -456,7 +475,7 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
                 {report.hosts.flatMap((host) =>
                   host.ports.map((port, index) => (
                     <tr key={`${host.host}:${port.port}`}>
-                      <td className="mono">{index === 0 ? host.host : ''}</td>
+                      <td>{index === 0 ? <HostLink address={host.host} /> : ''}</td>
                       <td className="num mono">{port.port}</td>
                       <td>
                         {[port.product ?? port.service, port.version].filter(Boolean).join(' ') ||
@@ -496,10 +515,13 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
                       <SeverityBadge severity={threat.severity} score={threat.cvssScore} />
                     </td>
                     <td>{threat.product}</td>
-                    <td className="mono">
-                      {threat.affected
-                        .map((affected) => `${affected.host}:${affected.port}`)
-                        .join(', ')}
+                    <td>
+                      {threat.affected.map((affected, index) => (
+                        <span key={`${affected.host}:${affected.port}`}>
+                          {index > 0 ? ', ' : ''}
+                          <HostLink address={affected.host} port={affected.port} />
+                        </span>
+                      ))}
                     </td>
                   </tr>
                 ))}

@@ -1,6 +1,7 @@
 import { CampaignStateBadge, ProgressBar, SeverityCountChips } from '../../components/badges';
 import { elapsedMs, formatDateTime, formatDuration } from '../../lib/format';
-import { useNow, usePageTitle } from '../../lib/hooks';
+import { usePageTitle } from '../../lib/hooks';
+import { useLiveNow } from '../connection/connection-context';
 import { routeHref } from '../../lib/route';
 import { useCampaignList } from '../../queries/campaign-queries';
 import { errorMessage } from '../../queries/parse-backend';
@@ -8,7 +9,7 @@ import { errorMessage } from '../../queries/parse-backend';
 export function CampaignsPage() {
   const list = useCampaignList();
   const campaigns = list.data ?? [];
-  const now = useNow(1000);
+  const now = useLiveNow(1000);
   usePageTitle('Campaigns');
 
   return (

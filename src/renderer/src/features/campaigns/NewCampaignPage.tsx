@@ -21,6 +21,7 @@ import {
   type FormIssue,
   type ScheduleKind,
 } from './campaign-form-model';
+import { useActionsAllowed } from '../connection/connection-context';
 
 const SCHEDULE_LABEL: Record<ScheduleKind, string> = {
   now: 'Run now',
@@ -78,6 +79,8 @@ export function NewCampaignPage() {
   const keys = useRef(new SubmissionKeys(randomKey));
   const resetDraft = () => setDraft(EMPTY_CAMPAIGN_FORM);
   const submission = useSubmitCampaign();
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const scheduleCreation = useCreateSchedule();
   usePageTitle('New campaign');
 
@@ -511,7 +514,7 @@ export function NewCampaignPage() {
             <button
               type="submit"
               className="primary"
-              disabled={submitting}
+              disabled={submitting || !actionsAllowed}
               data-testid="campaign-submit"
             >
               {scheduling

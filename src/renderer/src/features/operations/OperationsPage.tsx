@@ -7,6 +7,7 @@ import {
   formatPercent,
 } from '../../lib/format';
 import { usePageTitle } from '../../lib/hooks';
+import { useConnection } from '../connection/connection-context';
 import { useOperations } from '../../queries/operations-queries';
 import { errorMessage } from '../../queries/parse-backend';
 import { Stat } from '../../components/Stat';
@@ -20,6 +21,10 @@ export function OperationsPage() {
   const entry = useOperations();
   const snapshot = entry.data ?? null;
   usePageTitle('Operations');
+  // The last snapshot's "ready" is not true of a host that stopped answering since.
+  const connection = useConnection();
+  const serverState =
+    connection.status === 'offline' ? 'unreachable' : (snapshot?.serverState ?? 'unknown');
 
   return (
     <section className="page" data-testid="operations-page" aria-labelledby="operations-title">
@@ -48,15 +53,11 @@ export function OperationsPage() {
           <div className="stats" data-testid="operations-stats">
             <div className="stat">
               <div className="stat-label">Server</div>
-              <div
-                className="stat-value"
-                data-testid="server-state"
-                data-state={snapshot.serverState}
-              >
+              <div className="stat-value" data-testid="server-state" data-state={serverState}>
                 <span
-                  className={`badge ${snapshot.serverState === 'ready' ? 'state-completed' : 'state-failed'}`}
+                  className={`badge ${serverState === 'ready' ? 'state-completed' : 'state-failed'}`}
                 >
-                  {snapshot.serverState}
+                  {serverState}
                 </span>
               </div>
             </div>

@@ -6,6 +6,7 @@ import { routeHref } from '../../lib/route';
 import { errorMessage } from '../../queries/parse-backend';
 import { useRemoveSchedule, useScheduleList } from '../../queries/schedule-queries';
 import { cadenceLabel, lastRunSummary } from './schedule-view-model';
+import { useActionsAllowed } from '../connection/connection-context';
 
 /** Every schedule: what it runs, when next, what its last runs started; remove one. */
 export function SchedulesPage() {
@@ -67,6 +68,8 @@ export function SchedulesPage() {
 function ScheduleRow(props: { entry: ScheduleEntry }) {
   const { entry } = props;
   const removal = useRemoveSchedule(entry.scheduleId);
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const [confirming, setConfirming] = useState(false);
   const last = lastRunSummary(entry);
   return (
@@ -106,7 +109,7 @@ function ScheduleRow(props: { entry: ScheduleEntry }) {
             <button
               type="button"
               className="danger"
-              disabled={removal.isPending}
+              disabled={removal.isPending || !actionsAllowed}
               data-testid="schedule-remove-confirm"
               onClick={() => removal.mutate()}
             >

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { TriageState, type ThreatRecord } from '../../../../shared/threat';
+import { HostLink } from '../../components/HostLink';
 import { SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
 import { errorMessage } from '../../queries/parse-backend';
 import { useThreatRecord, useTriageThreat } from '../../queries/threat-queries';
+import { useActionsAllowed } from '../connection/connection-context';
 
 /** Sightings listed in the history, newest first; the record keeps up to a thousand. */
 const SIGHTINGS_SHOWN = 200;
@@ -95,7 +97,9 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
           <tbody>
             {record.affected.map((affected) => (
               <tr key={`${affected.host}:${affected.port}`}>
-                <td className="mono">{affected.host}</td>
+                <td>
+                  <HostLink address={affected.host} />
+                </td>
                 <td className="num mono">{affected.port}</td>
                 <td>{affected.product}</td>
                 <td className="mono">{affected.version}</td>
@@ -171,6 +175,8 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
 function TriagePanel(props: { record: ThreatRecord }) {
   const { record } = props;
   const triage = useTriageThreat(record.cve);
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const [state, setState] = useState<TriageState>(record.triage.state);
   const [note, setNote] = useState('');
   const [actor, setActor] = useState('');
@@ -252,7 +258,7 @@ function TriagePanel(props: { record: ThreatRecord }) {
         <button
           type="submit"
           className="primary"
-          disabled={saving || unchanged}
+          disabled={saving || unchanged || !actionsAllowed}
           data-testid="triage-save"
         >
           {saving ? 'Saving…' : 'Save triage'}

@@ -6,7 +6,9 @@ import { BarChart } from '../../components/BarChart';
 import { SEVERITY_LABEL, SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatDateTime } from '../../lib/format';
-import { usePageTitle } from '../../lib/hooks';
+import { cvesOnHostsMatching, namesHosts } from '../../../../shared/host-search';
+import { usePageTitle, useUrlFilters } from '../../lib/hooks';
+import { useHostList } from '../../queries/host-queries';
 import { routeHref } from '../../lib/route';
 import { errorMessage } from '../../queries/parse-backend';
 import { useThreatList } from '../../queries/threat-queries';
@@ -15,10 +17,13 @@ import { severityBars } from '../campaigns/campaign-report-model';
 import {
   countBySeverity,
   filterAndSortThreats,
+  threatQueryFromSearch,
+  threatSearchPatch,
   toggleSort,
   type ThreatQuery,
   type ThreatSortColumn,
 } from './threat-table-model';
+import { useActionsAllowed } from '../connection/connection-context';
 
 const ROW_HEIGHT = 36;
 const EMPTY: ThreatSummary[] = [];
@@ -39,14 +44,33 @@ function toggled<T>(list: readonly T[], item: T): T[] {
 
 export function ThreatsPage() {
   const list = useThreatList();
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const all = list.data ?? EMPTY;
-  const query = useAppStore((state) => state.threatQuery);
-  const setThreatQuery = useAppStore((state) => state.setThreatQuery);
+  // Filters live in the URL (a reload or a shared link shows the same rows).
+  const remembered = useAppStore((state) => state.rememberedFilters.threats ?? '');
+  const rememberFilters = useAppStore((state) => state.rememberFilters);
+  const [search, updateSearch] = useUrlFilters(remembered, (text) =>
+    rememberFilters('threats', text),
+  );
+  const query = useMemo(() => threatQueryFromSearch(search), [search.toString()]);
+  const setThreatQuery = (patch: Partial<ThreatQuery>) => updateSearch(threatSearchPatch(patch));
+  // A search naming hosts (address, network, port) needs the inventory to find their CVEs.
+  const hostQuery = namesHosts(query.text);
+  const hosts = useHostList(hostQuery).data;
   usePageTitle('Threats');
 
   // Filtering 10,000 rows per keystroke is cheap, but deferring it keeps typing crisp.
   const deferredQuery = useDeferredValue(query);
-  const rows = useMemo(() => filterAndSortThreats(all, deferredQuery), [all, deferredQuery]);
+  const rows = useMemo(
+    () =>
+      filterAndSortThreats(
+        all,
+        deferredQuery,
+        hostQuery ? cvesOnHostsMatching(hosts ?? [], deferredQuery.text) : undefined,
+      ),
+    [all, deferredQuery, hostQuery, hosts],
+  );
   const bySeverity = useMemo(() => countBySeverity(rows), [rows]);
   const setSort = (column: ThreatSortColumn) =>
     setThreatQuery({ sort: toggleSort(query.sort, column) });
@@ -59,7 +83,12 @@ export function ThreatsPage() {
           {rows.length.toLocaleString('en-US')} of {all.length.toLocaleString('en-US')} records
         </span>
         <span className="spacer" />
-        <button type="button" onClick={() => void list.refetch()} disabled={list.isFetching}>
+        <button
+          type="button"
+          data-testid="threats-refresh"
+          onClick={() => void list.refetch()}
+          disabled={list.isFetching || !actionsAllowed}
+        >
           Refresh
         </button>
       </div>
@@ -75,7 +104,7 @@ export function ThreatsPage() {
             <input
               id="threat-search"
               type="search"
-              placeholder="CVE, product or summary"
+              placeholder="CVE, product, summary, or a host: address, network, port"
               value={query.text}
               data-testid="threat-search"
               onChange={(event) => setThreatQuery({ text: event.target.value })}
@@ -163,9 +192,15 @@ export function ThreatsPage() {
                   data-index={index}
                   data-cve={row.cve}
                   data-testid="threat-row"
+                  // Arrow keys move focus from row to row (VirtualRows); Enter opens one.
+                  tabIndex={-1}
                   onClick={(event) => {
                     if ((event.target as HTMLElement).closest('a')) return;
                     window.location.hash = routeHref({ screen: 'threat', cve: row.cve });
+                  }}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Enter' && event.target === event.currentTarget)
+                      window.location.hash = routeHref({ screen: 'threat', cve: row.cve });
                   }}
                 >
                   <span role="cell" className="mono">
