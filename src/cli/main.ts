@@ -7,6 +7,7 @@ import { attachCommand, campaignCommand, campaignsCommand } from './commands/cam
 import { approvalsCommand, approveCommand, rejectCommand } from './commands/approval-commands.js';
 import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
 import { feedsCommand } from './commands/feed-commands.js';
+import { hostCommand, hostsCommand } from './commands/host-commands.js';
 import { recheckCommand } from './commands/recheck-command.js';
 import {
   scheduleCommand,
@@ -28,6 +29,8 @@ const COMMANDS: Command[] = [
   threatsCommand,
   threatCommand,
   triageCommand,
+  hostsCommand,
+  hostCommand,
   recheckCommand,
   scheduleCommand,
   schedulesCommand,

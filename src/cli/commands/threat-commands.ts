@@ -7,6 +7,8 @@ import { cveArgument, stringOption, type Command, type ParsedCommand } from '../
 import { parseDuration } from '../../shared/approval.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
+import { namesHosts } from '../../shared/host-search.js';
+import { cvesOnHosts } from './host-commands.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
@@ -21,11 +23,21 @@ export const threatsCommand: Command = {
   async run(parsed) {
     const severity = listOption(stringOption(parsed, 'severity'), Severity.options, 'severity');
     const triageState = listOption(stringOption(parsed, 'state'), TriageState.options, 'state');
-    const rows = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress
-        .objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all')
-        .list({ severity, triageState, text: stringOption(parsed, 'search') }),
-    );
+    const search = stringOption(parsed, 'search');
+    const rows = await withHost(resolveDataDir(parsed), async (connection) => {
+      const threats = connection.ingress.objectClient<ThreatIndexObject>(
+        { name: 'ThreatIndex' },
+        'all',
+      );
+      // A search naming hosts (address, network, port:N) lists the CVEs on those hosts.
+      if (search && namesHosts(search)) {
+        const onHosts = await cvesOnHosts(connection, search);
+        return (await threats.list({ severity, triageState })).filter((row) =>
+          onHosts.has(row.cve),
+        );
+      }
+      return threats.list({ severity, triageState, text: search });
+    });
     if (parsed.values.json) {
       process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       return;
