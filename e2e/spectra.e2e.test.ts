@@ -210,6 +210,73 @@ describe('Spectra-Red in browser mode', () => {
     await app.threats.search('');
   });
 
+  it('shows live totals of a running campaign in the list, with filters and sort in the URL', async () => {
+    const ingress = clients.connect({ url: serve.ingressUrl });
+    const workflow = (id: string) =>
+      ingress.workflowClient<{
+        cancel(context: unknown, reason: string): Promise<{ accepted: boolean }>;
+      }>({ name: 'CampaignWorkflow' }, id);
+    // Slow on purpose (4 connections per second): it is still running while we look.
+    const submitted = (await ingress
+      .serviceClient<{
+        submit(context: unknown, request: unknown): Promise<{ campaignId: string }>;
+      }>({ name: 'Campaigns' })
+      .submit({
+        name: 'Slow live sweep',
+        targets: `${LAB_PREFIX}.100-139`,
+        scope: `${LAB_PREFIX}.0/24`,
+        ports: '22,80',
+        engine: 'builtin',
+        batchSize: 2,
+        batchesInFlight: 1,
+        ratePerSecond: 4,
+        connectTimeoutMs: 300,
+      })) as { campaignId: string };
+    try {
+      await app.open('#/campaigns');
+      const row = page.locator(
+        `[data-testid="campaign-row"][data-campaign-id="${submitted.campaignId}"]`,
+      );
+      await row.waitFor();
+      // The list moves while the campaign runs (it used to say 0 until the end).
+      await expect
+        .poll(
+          async () => {
+            const text = (await row.getByTestId('campaign-row-hosts').textContent()) ?? '';
+            const done = Number(/^(\d+) \//.exec(text)?.[1] ?? 0);
+            return done > 0 && done < 40;
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(true);
+      await app.screenshot('16-campaign-list-live');
+      // Filters and sort live in the URL and survive a reload.
+      await app.testId('campaign-state-filter').selectOption('running');
+      await app.testId('campaign-sort').selectOption('name');
+      await app.testId('campaign-search').fill('slow');
+      expect(page.url()).toMatch(/#\/campaigns\?.*state=running/);
+      await page.reload();
+      await row.waitFor();
+      expect(await app.testId('campaign-search').inputValue()).toBe('slow');
+      expect(await app.testId('campaign-state-filter').inputValue()).toBe('running');
+      expect(await app.campaigns.rows().count()).toBe(1);
+      // 900 px wide: the list and the threat table fit without a page-wide scrollbar.
+      await page.setViewportSize({ width: 900, height: 720 });
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(900);
+      await app.navigate('threats');
+      await app.threats.rows().first().waitFor();
+      const rowBox = await app.threats.rows().first().boundingBox();
+      expect((rowBox?.x ?? 0) + (rowBox?.width ?? 0)).toBeLessThanOrEqual(900);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(900);
+      await app.screenshot('17-threats-900px');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await workflow(submitted.campaignId).cancel('e2e: done looking');
+      await app.open('#/campaigns/' + submitted.campaignId);
+      await app.campaign.waitForState('cancelled', 30_000);
+    }
+  });
+
   it('says "not found" for an unknown campaign id instead of waiting forever', async () => {
     await app.open('#/campaigns/c-000000000000');
     await app.testId('campaign-not-found').waitFor({ timeout: 15_000 });

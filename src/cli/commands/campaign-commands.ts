@@ -1,4 +1,6 @@
 import type { CampaignIndexObject } from '../../services/campaigns/campaign-index-object.js';
+import type { CampaignWorkflow } from '../../services/campaigns/campaign-workflow.js';
+import { isRunningListing, withLiveProgress } from '../../shared/campaign-listing-view.js';
 import { followCampaign, readCampaignReport } from '../campaign-follow.js';
 import { requiredPositional, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -11,9 +13,29 @@ export const campaignsCommand: Command = {
   usage: 'spectra campaigns [--json]',
   options: { json: { type: 'boolean' } },
   async run(parsed) {
-    const listings = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all').list(),
-    );
+    const listings = await withHost(resolveDataDir(parsed), async ({ ingress }) => {
+      const listed = await ingress
+        .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
+        .list();
+      // Running campaigns: the index has their start, the workflow their live totals.
+      return Promise.all(
+        listed.map(async (listing) =>
+          isRunningListing(listing)
+            ? withLiveProgress(
+                listing,
+                await Promise.resolve(
+                  ingress
+                    .workflowClient<CampaignWorkflow>(
+                      { name: 'CampaignWorkflow' },
+                      listing.campaignId,
+                    )
+                    .progress(),
+                ).catch(() => null),
+              )
+            : listing,
+        ),
+      );
+    });
     if (parsed.values.json) {
       process.stdout.write(JSON.stringify(listings, null, 2) + '\n');
       return;
