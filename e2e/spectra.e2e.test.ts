@@ -121,6 +121,10 @@ describe('Spectra-Red in browser mode', () => {
     for (const cve of EXPECTED_CVES) await app.campaign.reportThreat(cve).waitFor();
     await app.testId('audit-trail').getByText('completed').first().waitFor();
     await app.screenshot('03-campaign-report');
+    // A finished campaign still shows its whole request, ports included.
+    expect(await app.testId('campaign-request').getByTestId('request-ports').textContent()).toBe(
+      '21,22,25,80,3306,6379',
+    );
 
     // The double click started exactly one campaign.
     const listed = await listedCampaigns();
@@ -364,8 +368,26 @@ describe('Spectra-Red in browser mode', () => {
       'approval required by the request',
     );
     await app.screenshot('09-approval-banner');
+    // The approver sees what is asked: sizes, targets, ports, engine, scope, and why in words.
+    const line = app.testId('approval-context-line');
+    await line.waitFor();
+    expect(await line.textContent()).toMatch(
+      new RegExp(
+        `11 hosts × 3 ports · targets ${LAB_PREFIX}\\.10-20 · ports 21,22,80 · engine builtin`,
+      ),
+    );
     await app.navigate('approvals');
     await app.testId('approval-card').first().waitFor();
+    const context = app.testId('approval-card').first().getByTestId('approval-context');
+    await context.waitFor();
+    expect(await context.getByTestId('request-ports').textContent()).toBe('21,22,80');
+    expect(await context.getByTestId('request-scope').textContent()).toBe(`${LAB_PREFIX}.0/24`);
+    expect(await context.getByTestId('request-size').textContent()).toMatch(
+      /^11 hosts × 3 ports = 33 probes/,
+    );
+    expect(
+      await app.testId('approval-card').first().getByTestId('approval-reasons').textContent(),
+    ).toContain('asked for a second pair of eyes');
     await app.screenshot('11-approvals');
     await page.goBack();
     await app.testId('campaign-progress').waitFor();

@@ -4,6 +4,7 @@ import { routeHref } from '../../lib/route';
 import { useApprovalList, usePendingApprovals } from '../../queries/approval-queries';
 import { useAppStore } from '../../store/app-store';
 import { approvalNotification, mostUrgentApproval } from '../../store/approvals-slice';
+import { ApprovalContextLine } from './ApprovalContext';
 import { ApprovalCountdown, ApprovalDecisionForm, ApprovalReasons } from './ApprovalDecision';
 
 /**
@@ -62,6 +63,7 @@ export function ApprovalBanner() {
         ) : null}
       </div>
       <ApprovalReasons reasons={approval.reasons} inline />
+      <ApprovalContextLine campaignId={approval.campaignId} />
       <ApprovalDecisionForm key={approval.id} approvalId={approval.id} compact />
     </section>
   );

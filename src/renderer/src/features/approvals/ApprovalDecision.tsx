@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { ApprovalReason, ApprovalVerdict } from '../../../../shared/approval';
 import { useNow } from '../../lib/hooks';
 import { useDecideApproval } from '../../queries/approval-queries';
+import { REASON_EXPLANATION } from '../campaigns/campaign-request-model';
 import { useAppStore } from '../../store/app-store';
 import { approvalTimeLeft, checkDecisionDraft } from '../../store/approvals-slice';
 import { useActionsAllowed } from '../connection/connection-context';
@@ -33,6 +34,9 @@ export function ApprovalReasons(props: { reasons: readonly ApprovalReason[]; inl
       {props.reasons.map((reason, index) => (
         <li key={`${reason.code}-${index}`} data-code={reason.code}>
           {reason.message}
+          {props.inline ? null : (
+            <span className="reason-explanation"> — {REASON_EXPLANATION[reason.code]}</span>
+          )}
         </li>
       ))}
     </ul>

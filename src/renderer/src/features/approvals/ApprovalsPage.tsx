@@ -4,6 +4,7 @@ import { usePageTitle } from '../../lib/hooks';
 import { usePendingApprovals } from '../../queries/approval-queries';
 import { errorMessage } from '../../queries/parse-backend';
 import { useAppStore } from '../../store/app-store';
+import { ApprovalContext } from './ApprovalContext';
 import { ApprovalCountdown, ApprovalDecisionForm, ApprovalReasons } from './ApprovalDecision';
 
 const OUTCOME_LABEL = {
@@ -69,6 +70,8 @@ export function ApprovalsPage() {
               <ApprovalReasons reasons={approval.reasons} />
             </dd>
           </dl>
+          <h3>What it asks for</h3>
+          <ApprovalContext campaignId={approval.campaignId} />
           <ApprovalDecisionForm approvalId={approval.id} />
         </article>
       ))}

@@ -27,6 +27,7 @@ import {
   ApprovalReasons,
 } from '../approvals/ApprovalDecision';
 import { openPortsByService, severityBars } from './campaign-report-model';
+import { RequestSummary } from './RequestSummary';
 import { Stat } from '../../components/Stat';
 import { useActionsAllowed } from '../connection/connection-context';
 
@@ -90,6 +91,14 @@ export function CampaignDetailPage(props: { campaignId: string }) {
           Waiting for the campaign to start…
         </p>
       )}
+      {report ? (
+        <details className="card" data-testid="campaign-request" open={!finished}>
+          <summary>
+            <h2 style={{ display: 'inline', margin: 0 }}>Request</h2>
+          </summary>
+          <RequestSummary request={report.request} engineUsed={report.engine ?? progress?.engine} />
+        </details>
+      ) : null}
       {report ? <CampaignReportView report={report} finished={finished} /> : null}
     </section>
   );
@@ -452,6 +461,9 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
           <span className="muted">
             {report.hosts.length} hosts with open ports · {report.threats.length} CVEs
           </span>
+          <span className="spacer" />
+          {/* Downloads, import and compare (interop) go here, as self-contained components. */}
+          <div className="report-actions" data-testid="report-actions" />
         </div>
         <div className="grid-2">
           <div
