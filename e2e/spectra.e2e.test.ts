@@ -157,6 +157,11 @@ describe('Spectra-Red in browser mode', () => {
     expect(await app.threat.triageBadge().textContent()).toBe('Confirmed');
     await app.testId('triage-history').getByText('path traversal reproduced').waitFor();
     await app.screenshot('06-threat-detail');
+    // Re-check from the UI: the lab still serves Apache 2.4.49.
+    await app.testId('recheck-now').click();
+    await expect
+      .poll(() => app.testId('recheck-result').textContent(), { timeout: 30_000 })
+      .toMatch(/Still vulnerable/);
 
     await app.navigate('threats');
     await app.threats.search('CVE-2021-41773');
@@ -301,6 +306,19 @@ describe('Spectra-Red in browser mode', () => {
     expect(await app.newCampaign.field('campaign-targets').inputValue()).toBe(
       `${LAB_PREFIX}.40-41`,
     );
+    // Form parity with the CLI: the name defaults to the first target, the dry run
+    // resolves the engine, and service detection warns that it is intrusive.
+    expect(await app.newCampaign.field('campaign-name').getAttribute('placeholder')).toBe(
+      `${LAB_PREFIX}.40-41`,
+    );
+    await app.newCampaign.field('campaign-scope').fill(`${LAB_PREFIX}.0/24`);
+    // nmap is installed here (the nmap engine's tests need it): auto resolves to it.
+    await expect
+      .poll(() => app.testId('plan-engine').textContent(), { timeout: 10_000 })
+      .toBe('auto → nmap (installed on the host)');
+    await app.newCampaign.field('campaign-service-detection').check();
+    expect(await app.testId('service-detection-warning').textContent()).toContain('Intrusive');
+    await app.newCampaign.field('campaign-service-detection').uncheck();
     // Keys typed into a field are text, not shortcuts; outside fields they navigate.
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('?');
@@ -311,6 +329,12 @@ describe('Spectra-Red in browser mode', () => {
     await page.keyboard.press('g');
     await page.keyboard.press('h');
     await app.testId('hosts-page').waitFor();
+    // Clone: a finished campaign's request back in the form.
+    await app.open(`#/campaigns/${campaignId}`);
+    await app.testId('campaign-clone').click();
+    await app.testId('new-campaign-page').waitFor();
+    expect(await app.newCampaign.field('campaign-targets').inputValue()).toBe(`${LAB_PREFIX}.1-30`);
+    expect(await app.newCampaign.field('campaign-name').inputValue()).toBe('Loopback lab sweep');
   });
 
   it('shows the durable engine health in Operations', async () => {

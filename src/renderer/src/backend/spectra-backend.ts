@@ -44,6 +44,10 @@ export interface SpectraBackend {
   removeSchedule(scheduleId: string): PromiseLike<unknown>;
   /** `GET /api/health`; rejects with {@link HostUnreachable} or {@link SessionRejected}. */
   health(): PromiseLike<unknown>;
+  /** Re-probes a threat's affected services now (`Rechecks.run`, manual). */
+  recheckThreat(cve: string): PromiseLike<unknown>;
+  /** Which engines the host can run (`Diagnostics.engines`). */
+  engines(): PromiseLike<unknown>;
   listHosts(): PromiseLike<unknown>;
   host(address: string): PromiseLike<unknown>;
 }
@@ -114,6 +118,16 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
     createSchedule: (input, idempotencyKey) =>
       schedules().create(input, clients.rpc.opts({ idempotencyKey })),
     removeSchedule: (scheduleId) => schedules().remove({ scheduleId }),
+    recheckThreat: (cve) =>
+      ingress
+        .serviceClient<{ run(context: unknown, request: unknown): Promise<unknown> }>({
+          name: 'Rechecks',
+        })
+        .run({ cve, trigger: 'manual' }),
+    engines: () =>
+      ingress
+        .serviceClient<{ engines(context: unknown): Promise<unknown> }>({ name: 'Diagnostics' })
+        .engines(),
     listHosts: () => hosts().list(),
     host: (address) => hosts().get(address),
     health: async () => {

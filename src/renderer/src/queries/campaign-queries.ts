@@ -8,6 +8,7 @@ import {
   SubmittedCampaign,
   type CampaignRequest,
 } from '../../../shared/campaign';
+import { EngineAvailability } from '../../../shared/diagnostics';
 import type { SpectraBackend } from '../backend/spectra-backend';
 import { useBackend } from './backend-context';
 import { parseBackend } from './parse-backend';
@@ -111,5 +112,16 @@ export function useCancelCampaign(campaignId: string) {
     mutationFn: async (reason: string) =>
       parseBackend(CancelAnswer, await backend.cancelCampaign(campaignId, reason), 'cancel answer'),
     onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.progress(campaignId) }),
+  });
+}
+
+/** Which engines the host can run: nmap may be installed or removed while the app runs. */
+export function useEngineAvailability() {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: ['engines'],
+    queryFn: async () =>
+      parseBackend(EngineAvailability, await backend.engines(), 'engine availability'),
+    staleTime: 60_000,
   });
 }

@@ -19,6 +19,8 @@ export function fakeBackend(overrides: Partial<SpectraBackend> = {}): SpectraBac
     createSchedule: missing('createSchedule'),
     removeSchedule: missing('removeSchedule'),
     health: missing('health'),
+    engines: missing('engines'),
+    recheckThreat: missing('recheckThreat'),
     listHosts: missing('listHosts'),
     host: missing('host'),
     ...overrides,

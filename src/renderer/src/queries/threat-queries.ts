@@ -8,6 +8,7 @@ import {
 } from '@tanstack/react-query';
 import { z } from 'zod';
 import { ThreatRecord, ThreatSummary, TriageRequest } from '../../../shared/threat';
+import { RecheckResult } from '../../../shared/recheck';
 import type { SpectraBackend } from '../backend/spectra-backend';
 import { useBackend } from './backend-context';
 import { parseBackend } from './parse-backend';
@@ -72,6 +73,21 @@ export function triageMutation(backend: SpectraBackend, client: QueryClient, cve
       client.setQueryData(threatKeys.list(), (rows: ThreatSummary[] | undefined) =>
         rows?.map((row) => (row.cve === cve ? { ...row, triageState: record.triage.state } : row)),
       );
+    },
+  });
+}
+
+/** Re-probes the threat's services now; the record (maybe reopened) is read again after. */
+export function useRecheckThreat(cve: string) {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation({
+    mutationKey: ['threats', cve, 'recheck'],
+    mutationFn: async () =>
+      parseBackend(RecheckResult, await backend.recheckThreat(cve), 're-check result'),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: threatKeys.record(cve) });
+      void client.invalidateQueries({ queryKey: threatKeys.list() });
     },
   });
 }

@@ -1,6 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import type { BatchSummary, CampaignProgress, CampaignReport } from '../../../../shared/campaign';
+import { useEffect, useRef, useState } from 'react';
+import type {
+  BatchSummary,
+  CampaignProgress,
+  CampaignReport,
+  ParsedCampaignRequest,
+} from '../../../../shared/campaign';
 import { BarChart } from '../../components/BarChart';
 import { HostLink } from '../../components/HostLink';
 import {
@@ -19,7 +24,10 @@ import {
   useCampaignProgress,
   useCampaignReport,
   useCancelCampaign,
+  useSubmitCampaign,
 } from '../../queries/campaign-queries';
+import { useAppStore } from '../../store/app-store';
+import { fromCampaignRequest, randomKey } from './campaign-form-model';
 import { errorMessage } from '../../queries/parse-backend';
 import {
   ApprovalCountdown,
@@ -72,6 +80,7 @@ export function CampaignDetailPage(props: { campaignId: string }) {
         {state ? <CampaignStateBadge state={state} /> : null}
         <span className="spacer" />
         {progress && !finished ? <CancelButton campaignId={campaignId} /> : null}
+        {report ? <RunAgainButtons request={report.request} /> : null}
       </div>
       {progressQuery.isError ? (
         <p className="notice error" role="alert">
@@ -131,6 +140,54 @@ function UnknownCampaign(props: { campaignId: string }) {
 
 /** How long a campaign with neither progress nor report counts as "starting". */
 const UNKNOWN_GRACE_MS = 5000;
+
+/**
+ * "Re-run" starts the same request again at once (a new campaign, a new key);
+ * "Clone…" opens it in the form to change something first.
+ */
+function RunAgainButtons(props: { request: ParsedCampaignRequest }) {
+  const submission = useSubmitCampaign();
+  const setDraft = useAppStore((state) => state.setCampaignDraft);
+  const actionsAllowed = useActionsAllowed();
+  const key = useRef(randomKey());
+  return (
+    <>
+      <button
+        type="button"
+        data-testid="campaign-rerun"
+        disabled={submission.isPending || !actionsAllowed}
+        onClick={() =>
+          void submission
+            .mutateAsync({ request: props.request, idempotencyKey: key.current })
+            .then((campaign) => {
+              window.location.hash = routeHref({
+                screen: 'campaign',
+                campaignId: campaign.campaignId,
+              });
+            })
+            .catch(() => undefined)
+        }
+      >
+        Re-run
+      </button>
+      <button
+        type="button"
+        data-testid="campaign-clone"
+        onClick={() => {
+          setDraft(fromCampaignRequest(props.request));
+          window.location.hash = routeHref({ screen: 'new-campaign' });
+        }}
+      >
+        Clone…
+      </button>
+      {submission.isError ? (
+        <span className="notice error" role="alert">
+          Not started: {errorMessage(submission.error)}
+        </span>
+      ) : null}
+    </>
+  );
+}
 
 function CancelButton(props: { campaignId: string }) {
   const cancel = useCancelCampaign(props.campaignId);

@@ -4,12 +4,13 @@ import { describeCadence } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
-import { useSubmitCampaign } from '../../queries/campaign-queries';
+import { useEngineAvailability, useSubmitCampaign } from '../../queries/campaign-queries';
 import { errorMessage } from '../../queries/parse-backend';
 import { useCreateSchedule } from '../../queries/schedule-queries';
 import { useAppStore } from '../../store/app-store';
 import {
   checkCampaignForm,
+  defaultCampaignName,
   EMPTY_CAMPAIGN_FORM,
   issuesFor,
   offendingLines,
@@ -159,7 +160,12 @@ export function NewCampaignPage() {
       </div>
       <form className="form-grid" onSubmit={onSubmit} noValidate data-testid="campaign-form">
         <div className="card" style={{ display: 'flex', flexDirection: 'column', gap: 14 }}>
-          <Field field="name" label="Name" issues={shownIssues('name')}>
+          <Field
+            field="name"
+            label="Name"
+            hint="optional; defaults to the first target, as spectra scan does"
+            issues={shownIssues('name')}
+          >
             {({ id, describedBy, invalid }) => (
               <input
                 id={id}
@@ -168,6 +174,7 @@ export function NewCampaignPage() {
                 aria-describedby={describedBy}
                 aria-invalid={invalid}
                 data-testid="campaign-name"
+                placeholder={defaultCampaignName(values.targets)}
                 onChange={(event) => update({ name: event.target.value })}
               />
             )}
@@ -361,6 +368,46 @@ export function NewCampaignPage() {
                   />
                 )}
               </Field>
+              <Field
+                field="ratePerSecond"
+                label="Rate"
+                hint="probes per second, built-in"
+                issues={shownIssues('ratePerSecond')}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    inputMode="numeric"
+                    placeholder="no limit"
+                    value={values.ratePerSecond}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    data-testid="campaign-rate"
+                    onChange={(event) => update({ ratePerSecond: event.target.value })}
+                  />
+                )}
+              </Field>
+            </div>
+            <div className="field">
+              <label className="checkbox-label">
+                <input
+                  type="checkbox"
+                  checked={values.serviceDetection}
+                  data-testid="campaign-service-detection"
+                  aria-describedby="service-detection-warning"
+                  onChange={(event) => update({ serviceDetection: event.target.checked })}
+                />{' '}
+                Service detection (nmap -sV)
+              </label>
+              <p
+                id="service-detection-warning"
+                className={values.serviceDetection ? 'notice warning' : 'field-hint'}
+                data-testid="service-detection-warning"
+              >
+                Intrusive: talks to every open service with protocol probes to name its product and
+                version. Services may log it or react to it; the policy asks for approval first.
+                Slower than a port scan.
+              </p>
             </div>
             <div className="form-row">
               <Field
@@ -474,6 +521,11 @@ export function NewCampaignPage() {
                 <dd>
                   {plan.batchCount} of up to {plan.batchSize}
                 </dd>
+                <dt>Engine</dt>
+                <dd data-testid="plan-engine">
+                  <ResolvedEngine choice={values.engine} />
+                  {values.serviceDetection ? ' with service detection' : ''}
+                </dd>
                 <dt>Approval</dt>
                 <dd data-testid="plan-approval">
                   {check.approval?.kind === 'ask'
@@ -532,5 +584,19 @@ export function NewCampaignPage() {
         </div>
       </form>
     </section>
+  );
+}
+
+/** The engine `auto` resolves to on this host (nmap when installed, else built-in). */
+function ResolvedEngine(props: { choice: CampaignFormValues['engine'] }) {
+  const engines = useEngineAvailability();
+  if (props.choice === 'builtin') return <>built-in TCP connect</>;
+  if (!engines.data) return <>{props.choice === 'nmap' ? 'nmap' : 'auto (checking the host…)'}</>;
+  if (props.choice === 'nmap')
+    return engines.data.nmap ? <>nmap</> : <>nmap — not installed on the host: refused</>;
+  return (
+    <>
+      auto → {engines.data.nmap ? 'nmap (installed on the host)' : 'built-in (no nmap on the host)'}
+    </>
   );
 }

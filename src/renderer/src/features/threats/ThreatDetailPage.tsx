@@ -6,7 +6,8 @@ import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
 import { errorMessage } from '../../queries/parse-backend';
-import { useThreatRecord, useTriageThreat } from '../../queries/threat-queries';
+import { parseDuration } from '../../../../shared/approval';
+import { useRecheckThreat, useThreatRecord, useTriageThreat } from '../../queries/threat-queries';
 import { useActionsAllowed } from '../connection/connection-context';
 
 /** Sightings listed in the history, newest first; the record keeps up to a thousand. */
@@ -37,6 +38,8 @@ export function ThreatDetailPage(props: { cve: string }) {
         </div>
         {record ? <SeverityBadge severity={record.severity} score={record.cvssScore} /> : null}
         {record ? <TriageBadge state={record.triage.state} /> : null}
+        <span className="spacer" />
+        {record ? <RecheckButton record={record} /> : null}
       </div>
       {entry.isError ? (
         <p className="notice error" role="alert">
@@ -180,6 +183,7 @@ function TriagePanel(props: { record: ThreatRecord }) {
   const [state, setState] = useState<TriageState>(record.triage.state);
   const [note, setNote] = useState('');
   const [actor, setActor] = useState('');
+  const [recheckAfter, setRecheckAfter] = useState('7d');
   useEffect(() => setState(record.triage.state), [record.triage.state]);
   const saving = triage.isPending;
   const unchanged = state === record.triage.state && note.trim() === '';
@@ -195,6 +199,9 @@ function TriagePanel(props: { record: ThreatRecord }) {
             state,
             note: note.trim() || undefined,
             actor: actor.trim() || undefined,
+            ...(state === 'remediated' && parseDuration(recheckAfter) !== undefined
+              ? { recheckAfterMs: parseDuration(recheckAfter) }
+              : {}),
           })
           .catch(() => undefined);
         if (saved) setNote('');
@@ -232,6 +239,25 @@ function TriagePanel(props: { record: ThreatRecord }) {
           </button>
         ))}
       </div>
+      {state === 'remediated' ? (
+        <div className="field">
+          <label htmlFor="triage-recheck-after">Re-check after</label>
+          <select
+            id="triage-recheck-after"
+            value={recheckAfter}
+            data-testid="triage-recheck-after"
+            onChange={(event) => setRecheckAfter(event.target.value)}
+          >
+            <option value="1h">1 hour</option>
+            <option value="1d">1 day</option>
+            <option value="7d">7 days</option>
+            <option value="30d">30 days</option>
+          </select>
+          <span className="field-hint">
+            The affected services are probed again then; the threat reopens if still vulnerable.
+          </span>
+        </div>
+      ) : null}
       <div className="field">
         <label htmlFor="triage-note">Note</label>
         <textarea
@@ -275,5 +301,47 @@ function TriagePanel(props: { record: ThreatRecord }) {
         ) : null}
       </div>
     </form>
+  );
+}
+
+/** Probes the affected services now and says what it found; the record refreshes by itself. */
+function RecheckButton(props: { record: ThreatRecord }) {
+  const recheck = useRecheckThreat(props.record.cve);
+  const actionsAllowed = useActionsAllowed();
+  const result = recheck.data;
+  const pending = props.record.recheck;
+  return (
+    <span className="form-actions">
+      {pending ? (
+        <span className="muted" data-testid="recheck-due">
+          re-check due{' '}
+          {formatDateTime(
+            new Date(Date.parse(pending.requestedAt) + pending.afterMs).toISOString(),
+          )}
+        </span>
+      ) : null}
+      <button
+        type="button"
+        data-testid="recheck-now"
+        disabled={recheck.isPending || !actionsAllowed}
+        onClick={() => recheck.mutate()}
+      >
+        {recheck.isPending ? 'Re-checking…' : 'Re-check now'}
+      </button>
+      <span role="status" data-testid="recheck-result">
+        {result
+          ? result.status === 'applied'
+            ? `${result.verdict === 'verified' ? 'Verified fixed' : 'Still vulnerable'}${result.reopened ? ' (reopened)' : ''}`
+            : result.status === 'stale'
+              ? 'The triage changed meanwhile; run it again.'
+              : 'No record.'
+          : ''}
+      </span>
+      {recheck.isError ? (
+        <span className="notice error" role="alert">
+          {errorMessage(recheck.error)}
+        </span>
+      ) : null}
+    </span>
   );
 }
