@@ -68,6 +68,12 @@ describe('spectra CLI', () => {
     const unknownFlag = await spectra('scan', '--targetz', 'x');
     expect(unknownFlag.exitCode).toBe(2);
     expect(unknownFlag.stderr.trim().split('\n')).toHaveLength(1);
+    // As in the UI, a rejection needs a reason; refused before any host is asked.
+    const silentReject = await spectra('reject', 'c-000000000000');
+    expect(silentReject.exitCode).toBe(2);
+    expect(silentReject.stderr.trim()).toBe(
+      'spectra: reject: --note is required (say why the campaign is rejected)',
+    );
   });
 
   it(
