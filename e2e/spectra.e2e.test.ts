@@ -194,6 +194,19 @@ describe('Spectra-Red in browser mode', () => {
     await cves.first().waitFor();
     const firstCve = (await cves.first().getAttribute('data-cve')) ?? '';
     expect(firstCve).toMatch(/^CVE-/);
+    // Per-host triage: a false positive on this host only, kept across a reload.
+    const firstItem = cves.first();
+    await firstItem.getByTestId('host-cve-triage-select').selectOption('false-positive');
+    await firstItem.getByTestId('host-cve-triage-save').click();
+    await firstItem.getByTestId('host-cve-triage-state').getByText('False positive').waitFor();
+    await page.reload();
+    await app
+      .testId('host-cves')
+      .locator('li')
+      .first()
+      .getByTestId('host-cve-triage-state')
+      .getByText('False positive')
+      .waitFor();
     await app.screenshot('13-host-detail');
     await cves.first().locator('a').click();
     await app.threat.root().waitFor();

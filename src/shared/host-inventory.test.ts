@@ -61,6 +61,14 @@ describe('host inventory', () => {
     const replay = mergeHostSighting(second, { address: '127.10.0.5', ports: [] }, 'c-1', at(1));
     expect(replay.lastSeen).toBe(at(2));
     expect(replay.campaigns.map((campaign) => campaign.campaignId)).toEqual(['c-2', 'c-1']);
+    // A per-host verdict survives new sightings.
+    const triaged = {
+      ...second,
+      cveTriage: { 'CVE-2019-10149': { state: 'false-positive' as const, at: at(2) } },
+    };
+    expect(
+      mergeHostSighting(triaged, { address: '127.10.0.5', ports: [exim] }, 'c-3', at(3)).cveTriage,
+    ).toEqual(triaged.cveTriage);
   });
 
   it('lists a host’s CVEs once each, most severe first', () => {

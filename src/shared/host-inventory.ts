@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TriageState } from './threat.js';
 import { Severity } from './vulnerability.js';
 
 /** The key of the one HostInventory object (every host in one place, one state entry per host). */
@@ -26,6 +27,28 @@ export const HostPort = z.object({
 });
 export type HostPort = z.infer<typeof HostPort>;
 
+/**
+ * An analyst's verdict on one CVE on one host (Greenbone's "override"): a CVE
+ * can be a false positive here and confirmed there. The threat's own triage
+ * stays the verdict for every other host.
+ */
+export const HostCveTriage = z.object({
+  state: TriageState,
+  note: z.string().max(4000).optional(),
+  actor: z.string().max(200).optional(),
+  at: z.string(),
+});
+export type HostCveTriage = z.infer<typeof HostCveTriage>;
+
+export const HostCveTriageRequest = z.object({
+  address: z.string().min(1).max(64),
+  cve: z.string().regex(/^CVE-\d{4}-\d{4,}$/, 'a CVE id like CVE-2021-41773'),
+  state: TriageState,
+  note: z.string().trim().max(4000).optional(),
+  actor: z.string().trim().max(200).optional(),
+});
+export type HostCveTriageRequest = z.infer<typeof HostCveTriageRequest>;
+
 /** Everything known about one address across campaigns. */
 export const HostRecord = z.object({
   address: z.string(),
@@ -35,6 +58,8 @@ export const HostRecord = z.object({
   lastSeen: z.string(),
   /** Newest first, at most MAX_CAMPAIGNS_PER_HOST. */
   campaigns: z.array(z.object({ campaignId: z.string(), lastSeen: z.string() })),
+  /** Per-host verdicts by CVE id (absent on records that never had one). */
+  cveTriage: z.record(z.string(), HostCveTriage).optional(),
 });
 export type HostRecord = z.infer<typeof HostRecord>;
 
@@ -82,6 +107,7 @@ export function mergeHostSighting(
     .sort((left, right) => (left.lastSeen < right.lastSeen ? 1 : -1))
     .slice(0, MAX_CAMPAIGNS_PER_HOST);
   return {
+    ...(existing?.cveTriage ? { cveTriage: existing.cveTriage } : {}),
     address: sighting.address,
     hostnames: [...hostnames].sort(),
     ports: [...ports.values()].sort((left, right) => left.port - right.port),
@@ -142,4 +168,5 @@ export const HOST_INVENTORY_SERVICE = 'HostInventory';
 export interface HostInventoryApi {
   list(context: unknown): Promise<HostRecord[]>;
   get(context: unknown, address: string): Promise<HostRecord | null>;
+  triage(context: unknown, request: HostCveTriageRequest): Promise<HostRecord>;
 }

@@ -2,6 +2,8 @@ import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
 import {
   compareAddresses,
+  HostCveTriageRequest,
+  hostCves,
   HostSightings,
   mergeHostSighting,
   type HostRecord,
@@ -30,6 +32,40 @@ export const hostInventoryObject = restate.object({
             mergeHostSighting(existing, sighting, sightings.campaignId, sightings.at),
           );
         }
+      },
+    ),
+
+    /** A per-host verdict on one of the host's CVEs (false positive here, confirmed there). */
+    triage: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(HostCveTriageRequest) },
+      async (
+        context: restate.ObjectContext,
+        request: HostCveTriageRequest,
+      ): Promise<HostRecord> => {
+        const key = ENTRY_PREFIX + request.address;
+        const host = await context.get<HostRecord>(key);
+        if (!host)
+          throw new restate.TerminalError(`no campaign has seen ${request.address}`, {
+            errorCode: 404,
+          });
+        if (!hostCves(host).some((cve) => cve.cve === request.cve))
+          throw new restate.TerminalError(`${request.cve} was not found on ${request.address}`, {
+            errorCode: 400,
+          });
+        const updated: HostRecord = {
+          ...host,
+          cveTriage: {
+            ...host.cveTriage,
+            [request.cve]: {
+              state: request.state,
+              ...(request.note ? { note: request.note } : {}),
+              ...(request.actor ? { actor: request.actor } : {}),
+              at: await context.date.toJSON(),
+            },
+          },
+        };
+        context.set(key, updated);
+        return updated;
       },
     ),
 

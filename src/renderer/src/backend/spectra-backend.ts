@@ -5,6 +5,7 @@ import type { ApprovalDecisionInput } from '../../../shared/approval';
 import {
   HOST_INVENTORY_KEY,
   HOST_INVENTORY_SERVICE,
+  type HostCveTriageRequest,
   type HostInventoryApi,
 } from '../../../shared/host-inventory';
 import type { ShellConfig } from './shell-config';
@@ -49,6 +50,7 @@ export interface SpectraBackend {
   /** Which engines the host can run (`Diagnostics.engines`). */
   engines(): PromiseLike<unknown>;
   listHosts(): PromiseLike<unknown>;
+  triageHostCve(request: HostCveTriageRequest): PromiseLike<unknown>;
   host(address: string): PromiseLike<unknown>;
 }
 
@@ -129,6 +131,7 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
         .serviceClient<{ engines(context: unknown): Promise<unknown> }>({ name: 'Diagnostics' })
         .engines(),
     listHosts: () => hosts().list(),
+    triageHostCve: (request) => hosts().triage(request),
     host: (address) => hosts().get(address),
     health: async () => {
       let response: Response;

@@ -1,6 +1,6 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
-import { HostRecord } from '../../../shared/host-inventory';
+import { HostCveTriageRequest, HostRecord } from '../../../shared/host-inventory';
 import type { SpectraBackend } from '../backend/spectra-backend';
 import { useBackend } from './backend-context';
 import { parseBackend } from './parse-backend';
@@ -37,4 +37,23 @@ export function useHostList(enabled = true) {
 
 export function useHostRecord(address: string) {
   return useQuery(hostRecordQuery(useBackend(), address));
+}
+
+/** A per-host verdict on one CVE; the host's record comes back with it. */
+export function useTriageHostCve(address: string) {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation({
+    mutationKey: ['hosts', address, 'triage'],
+    mutationFn: async (request: Omit<HostCveTriageRequest, 'address'>) =>
+      parseBackend(
+        HostRecord,
+        await backend.triageHostCve(HostCveTriageRequest.parse({ ...request, address })),
+        'host record',
+      ),
+    onSuccess: (host) => {
+      client.setQueryData(hostKeys.record(address), host);
+      void client.invalidateQueries({ queryKey: hostKeys.list() });
+    },
+  });
 }

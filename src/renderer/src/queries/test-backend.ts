@@ -22,6 +22,7 @@ export function fakeBackend(overrides: Partial<SpectraBackend> = {}): SpectraBac
     engines: missing('engines'),
     recheckThreat: missing('recheckThreat'),
     listHosts: missing('listHosts'),
+    triageHostCve: missing('triageHostCve'),
     host: missing('host'),
     ...overrides,
   };

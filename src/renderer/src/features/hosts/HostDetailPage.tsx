@@ -1,10 +1,13 @@
-import { hostCves } from '../../../../shared/host-inventory';
-import { SeverityBadge } from '../../components/badges';
+import { useState } from 'react';
+import { hostCves, type HostCveTriage } from '../../../../shared/host-inventory';
+import { TriageState } from '../../../../shared/threat';
+import { SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
 import { formatDateTime } from '../../lib/format';
 import { usePageTitle } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
 import { useCampaignList } from '../../queries/campaign-queries';
-import { useHostRecord } from '../../queries/host-queries';
+import { useHostRecord, useTriageHostCve } from '../../queries/host-queries';
+import { useActionsAllowed } from '../connection/connection-context';
 import { errorMessage } from '../../queries/parse-backend';
 import { describeService } from './host-view-model';
 
@@ -69,11 +72,16 @@ export function HostDetailPage(props: { address: string }) {
               ) : (
                 <ul className="plain-list" data-testid="host-cves">
                   {hostCves(host).map((cve) => (
-                    <li key={cve.cve} data-cve={cve.cve}>
+                    <li key={cve.cve} data-cve={cve.cve} className="host-cve">
                       <SeverityBadge severity={cve.severity} score={cve.cvssScore} />{' '}
                       <a className="mono" href={routeHref({ screen: 'threat', cve: cve.cve })}>
                         {cve.cve}
-                      </a>
+                      </a>{' '}
+                      <HostCveTriageControl
+                        address={host.address}
+                        cve={cve.cve}
+                        current={host.cveTriage?.[cve.cve]}
+                      />
                     </li>
                   ))}
                 </ul>
@@ -136,5 +144,57 @@ export function HostDetailPage(props: { address: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * The verdict on this CVE for this host only (a false positive here may be
+ * confirmed elsewhere); the threat page keeps the verdict for all hosts.
+ */
+function HostCveTriageControl(props: { address: string; cve: string; current?: HostCveTriage }) {
+  const triage = useTriageHostCve(props.address);
+  const actionsAllowed = useActionsAllowed();
+  const [state, setState] = useState<TriageState | ''>(props.current?.state ?? '');
+  const id = `host-triage-${props.cve}`;
+  return (
+    <span className="host-cve-triage" data-testid="host-cve-triage">
+      {props.current ? (
+        <span data-testid="host-cve-triage-state" title={props.current.note ?? ''}>
+          <TriageBadge state={props.current.state} /> on this host
+          {props.current.actor ? ` by ${props.current.actor}` : ''}
+        </span>
+      ) : null}
+      <label htmlFor={id} className="visually-hidden">
+        Triage of {props.cve} on {props.address}
+      </label>
+      <select
+        id={id}
+        value={state}
+        data-testid="host-cve-triage-select"
+        onChange={(event) => setState(event.target.value as TriageState | '')}
+      >
+        <option value="">on this host…</option>
+        {TriageState.options.map((option) => (
+          <option key={option} value={option}>
+            {TRIAGE_LABEL[option]}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        data-testid="host-cve-triage-save"
+        disabled={
+          state === '' || state === props.current?.state || triage.isPending || !actionsAllowed
+        }
+        onClick={() => state !== '' && triage.mutate({ cve: props.cve, state })}
+      >
+        Save
+      </button>
+      {triage.isError ? (
+        <span className="notice error" role="alert">
+          {errorMessage(triage.error)}
+        </span>
+      ) : null}
+    </span>
   );
 }
