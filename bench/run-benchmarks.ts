@@ -21,7 +21,7 @@ import type { CampaignsService } from '../src/services/campaigns/campaign-submis
 import type { CampaignWorkflow } from '../src/services/campaigns/campaign-workflow.js';
 import { scanWithBuiltinEngine } from '../src/services/engines/builtin-engine.js';
 import { findNmap } from '../src/services/engines/nmap-engine.js';
-import { generateLab, startLoopbackLab } from '../src/services/lab/loopback-lab.js';
+import { generateLab, startLoopbackLab } from '../test/lab/loopback-lab.js';
 import { startServeProcess } from '../test/support/serve-process.js';
 import { temporaryDataDir } from '../test/support/temporary-host.js';
 
