@@ -2,7 +2,7 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import { spectraClients } from '../src/clients/service-clients';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopbackLab, type LoopbackLab } from '../src/services/lab/loopback-lab';
+import { startLoopbackLab, type LoopbackLab } from '../test/lab/loopback-lab';
 import type { CampaignListing, CampaignReport } from '../src/shared/campaign';
 import type { ScheduleEntry } from '../src/shared/schedule';
 import type { ThreatSummary } from '../src/shared/threat';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport } from '../shared/campaign.js';
-import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../services/lab/loopback-lab.js';
-import { LAB_EXPECTED_CVES } from '../services/vulnerabilities/lab-expectations.js';
+import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../../test/lab/loopback-lab.js';
+import { LAB_EXPECTED_CVES } from '../../test/lab/lab-expectations.js';
 import { temporaryDataDir } from '../../test/support/temporary-host.js';
 
 /** The `spectra` command as an analyst runs it: a separate process, real host, real lab. */
