@@ -86,6 +86,9 @@ export function parseVersion(raw: string): ParsedVersion | undefined {
     if (/^\d/.test(piece)) {
       // Parsed as a number, so `07` = `7`; beyond 2^53 precision loss cannot reorder real versions.
       tokens.push({ kind: 'number', value: Number(piece) });
+    } else if (piece === 'v' && /^\d/.test(pieces[index + 1] ?? '')) {
+      // Jetty's `9.4.11.v20180605` is NVD's `9.4.11` + update `20180605`: the `v` only marks a build date.
+      continue;
     } else if (isPreReleaseWord(piece, pieces[index + 1] ?? '')) {
       tokens.push({ kind: 'pre', rank: PRE_RELEASE_RANKS.get(piece)!, word: piece });
     } else {
