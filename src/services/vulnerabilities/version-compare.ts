@@ -58,7 +58,8 @@ const ZERO: VersionToken = { kind: 'number', value: 0 };
 export function upstreamVersion(raw: string): string {
   let text = raw.trim().split(/\s/, 1)[0] ?? '';
   text = text.replace(/^[vV](?=\d)/, '').replace(/^\d+:(?=\d)/, '');
-  text = text.split('+', 1)[0] ?? '';
+  // Sendmail prints `8.14.4/8.14.4` (binary/configuration versions): the first is the release.
+  text = text.split('+', 1)[0]!.split('/', 1)[0] ?? '';
   const parts = text.split(/[-~]/);
   let kept = parts[0] ?? '';
   for (const part of parts.slice(1)) {
