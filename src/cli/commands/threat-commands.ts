@@ -1,5 +1,10 @@
 import { Severity } from '../../shared/vulnerability.js';
-import { TriageState, type ThreatRecord } from '../../shared/threat.js';
+import {
+  ThreatSort,
+  TriageState,
+  type ThreatRecord,
+  type ThreatSummary,
+} from '../../shared/threat.js';
 import type { ThreatIndexObject } from '../../services/threats/threat-index-object.js';
 import type { ThreatIntelObject } from '../../services/threats/threat-intel-object.js';
 import { CliError } from '../cli-error.js';
@@ -10,21 +15,50 @@ import { describeIngressError, withHost } from '../host-connection.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
-  summary: 'list threat records (one per CVE), most severe first',
-  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT] [--json]`,
+  summary: 'list threat records (one per CVE): known exploited (KEV) first, then most severe',
+  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT]
+                [--kev] [--min-epss 0.5] [--sort rank|epss|cvss|last-seen] [--json]
+
+--kev        only CVEs in CISA's Known Exploited Vulnerabilities catalog
+--min-epss   only CVEs whose FIRST EPSS score is at least this (0 to 1)
+             (import the KEV catalog and EPSS scores with spectra feeds import FILE)`,
   options: {
     severity: { type: 'string' },
     state: { type: 'string' },
     search: { type: 'string' },
+    kev: { type: 'boolean' },
+    'min-epss': { type: 'string' },
+    sort: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(parsed) {
     const severity = listOption(stringOption(parsed, 'severity'), Severity.options, 'severity');
     const triageState = listOption(stringOption(parsed, 'state'), TriageState.options, 'state');
+    const minEpssText = stringOption(parsed, 'min-epss');
+    const minEpss = minEpssText === undefined ? undefined : Number(minEpssText);
+    if (minEpss !== undefined && (!/^\d*\.?\d+$/.test(minEpssText!) || minEpss > 1)) {
+      throw new CliError(
+        `--min-epss "${minEpssText}": expected a probability from 0 to 1, e.g. 0.5`,
+        2,
+      );
+    }
+    const sortText = stringOption(parsed, 'sort');
+    const sort = sortText === undefined ? undefined : ThreatSort.safeParse(sortText).data;
+    if (sortText !== undefined && !sort) {
+      throw new CliError(
+        `--sort "${sortText}": expected one of ${ThreatSort.options.join(', ')}`,
+        2,
+      );
+    }
     const rows = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress
-        .objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all')
-        .list({ severity, triageState, text: stringOption(parsed, 'search') }),
+      ingress.objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all').list({
+        severity,
+        triageState,
+        text: stringOption(parsed, 'search'),
+        ...(parsed.values.kev && { kev: true }),
+        ...(minEpss !== undefined && { minEpss }),
+        ...(sort && { sort }),
+      }),
     );
     if (parsed.values.json) {
       process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -33,7 +67,7 @@ export const threatsCommand: Command = {
     if (rows.length === 0) process.stdout.write('No threat records match.\n');
     for (const row of rows) {
       process.stdout.write(
-        `${row.cve.padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${row.triageState.padEnd(14)} ${row.product.padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${row.summary}\n`,
+        `${row.cve.padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${exploitationColumns(row)}  ${row.triageState.padEnd(14)} ${row.product.padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${row.summary}\n`,
       );
     }
   },
@@ -114,9 +148,28 @@ function listOption<T extends string>(
   return items as T[];
 }
 
+/** `KEV` or blanks, then `EPSS 0.94 (p99)` or blanks: fixed width so the table stays aligned. */
+function exploitationColumns(row: Pick<ThreatSummary, 'kev' | 'epss'>): string {
+  const kev = row.kev ? 'KEV' : '   ';
+  const epss = row.epss
+    ? `EPSS ${row.epss.score.toFixed(2)} (p${Math.floor(row.epss.percentile * 100)})`.padEnd(17)
+    : ''.padEnd(17);
+  return `${kev} ${epss}`;
+}
+
 function formatThreat(record: ThreatRecord): string {
   const lines = [
-    `${record.cve}  ${record.severity} (CVSS ${record.cvssScore.toFixed(1)} ${record.cvssVector})`,
+    `${record.cve}  ${record.severity} (CVSS ${record.cvssVersion ? `v${record.cvssVersion} ` : ''}${record.cvssScore.toFixed(1)} ${record.cvssVector}${record.cvssSource ? ` by ${record.cvssSource}` : ''})`,
+    ...(record.kev
+      ? [
+          `  KEV: listed by CISA on ${record.kev.dateAdded}; known ransomware campaign use: ${record.kev.knownRansomwareCampaignUse}${record.kev.dueDate ? `; due ${record.kev.dueDate}` : ''}`,
+        ]
+      : []),
+    ...(record.epss
+      ? [
+          `  EPSS: ${record.epss.score.toFixed(5)} (percentile ${record.epss.percentile.toFixed(5)}${record.epss.scoreDate ? `, scored ${record.epss.scoreDate}` : ''})`,
+        ]
+      : []),
     `  ${record.summary}`,
     `  product ${record.product}; first seen ${record.firstSeen}; last seen ${record.lastSeen}; ${record.totalSightings} sightings`,
     `  triage: ${record.triage.state} since ${record.triage.changedAt}`,

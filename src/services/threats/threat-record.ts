@@ -62,6 +62,7 @@ function newRecord(sighting: ThreatSighting): ThreatRecord {
     severity: sighting.severity,
     cvssScore: sighting.cvssScore,
     cvssVector: sighting.cvssVector,
+    ...exploitationOf(sighting),
     summary: sighting.summary,
     product: sighting.product,
     firstSeen: sighting.observedAt,
@@ -110,6 +111,11 @@ function addSighting(
   record.severity = sighting.severity;
   record.cvssScore = sighting.cvssScore;
   record.cvssVector = sighting.cvssVector;
+  delete record.cvssVersion;
+  delete record.cvssSource;
+  delete record.kev;
+  delete record.epss;
+  Object.assign(record, exploitationOf(sighting));
   record.summary = sighting.summary;
   record.firstSeen = earlier(record.firstSeen, sighting.observedAt);
   record.lastSeen = later(record.lastSeen, sighting.observedAt);
@@ -124,6 +130,18 @@ function addSighting(
     observedAt: sighting.observedAt,
   });
   return true;
+}
+
+/** The scoring and exploitation fields a sighting carries, present ones only. */
+function exploitationOf(
+  sighting: ThreatSighting,
+): Pick<ThreatRecord, 'cvssVersion' | 'cvssSource' | 'kev' | 'epss'> {
+  return {
+    ...(sighting.cvssVersion && { cvssVersion: sighting.cvssVersion }),
+    ...(sighting.cvssSource && { cvssSource: sighting.cvssSource }),
+    ...(sighting.kev && { kev: sighting.kev }),
+    ...(sighting.epss && { epss: sighting.epss }),
+  };
 }
 
 /** Keeps the newest MAX_THREAT_UPDATES updates; older ones only as counts and a time span. */
@@ -264,6 +282,9 @@ export function summarizeThreat(record: ThreatRecord, updatedAt: string): Threat
     cve: record.cve,
     severity: record.severity,
     cvssScore: record.cvssScore,
+    ...(record.cvssVersion && { cvssVersion: record.cvssVersion }),
+    ...(record.kev && { kev: record.kev }),
+    ...(record.epss && { epss: record.epss }),
     summary: record.summary,
     product: record.product,
     affectedHosts: new Set(record.affected.map((service) => service.host)).size,
