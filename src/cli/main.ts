@@ -8,6 +8,7 @@ import { approvalsCommand, approveCommand, rejectCommand } from './commands/appr
 import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
 import { feedsCommand } from './commands/feed-commands.js';
 import { recheckCommand } from './commands/recheck-command.js';
+import { rematchCommand } from './commands/rematch-command.js';
 import {
   scheduleCommand,
   schedulesCommand,
@@ -29,6 +30,7 @@ const COMMANDS: Command[] = [
   threatCommand,
   triageCommand,
   recheckCommand,
+  rematchCommand,
   scheduleCommand,
   schedulesCommand,
   unscheduleCommand,

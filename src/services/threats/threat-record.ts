@@ -42,7 +42,13 @@ export function applySightings(
   for (const sighting of sightings) {
     if (addSighting(record, services, sighting)) counted += 1;
   }
-  if (counted === 0) return { record: existing, counted };
+  if (counted === 0) {
+    // Nothing new was seen, but the knowledge may have changed (a feed import, then a re-match).
+    const latest = sightings[sightings.length - 1]!;
+    return existing && scoringDiffers(existing, latest)
+      ? { record: withScoring(existing, latest), counted }
+      : { record: existing, counted };
+  }
   trimUpdates(record);
   return { record, counted };
 }
@@ -130,6 +136,38 @@ function addSighting(
     observedAt: sighting.observedAt,
   });
   return true;
+}
+
+function scoringOf(source: ThreatRecord | ThreatSighting) {
+  return {
+    severity: source.severity,
+    cvssScore: source.cvssScore,
+    cvssVector: source.cvssVector,
+    cvssVersion: source.cvssVersion,
+    cvssSource: source.cvssSource,
+    kev: source.kev,
+    epss: source.epss,
+  };
+}
+
+function scoringDiffers(record: ThreatRecord, sighting: ThreatSighting): boolean {
+  return JSON.stringify(scoringOf(record)) !== JSON.stringify(scoringOf(sighting));
+}
+
+/** A copy of the record with the sighting's scoring and exploitation, counts untouched. */
+function withScoring(record: ThreatRecord, sighting: ThreatSighting): ThreatRecord {
+  const next: ThreatRecord = { ...record };
+  delete next.cvssVersion;
+  delete next.cvssSource;
+  delete next.kev;
+  delete next.epss;
+  return {
+    ...next,
+    severity: sighting.severity,
+    cvssScore: sighting.cvssScore,
+    cvssVector: sighting.cvssVector,
+    ...exploitationOf(sighting),
+  };
 }
 
 /** The scoring and exploitation fields a sighting carries, present ones only. */
