@@ -51,66 +51,79 @@ export async function readJsonFeed(
   let inItems = false;
   let hasItemArray = false;
   let assembler: Assembler | undefined;
-  try {
-    for await (const token of tokens as AsyncIterable<Token>) {
-      if (assembler) {
-        assembler.consume(token as never);
-        if (assembler.done) {
-          handlers.onItem(assembler.current, items);
-          items += 1;
-          assembler = undefined;
-        }
-        continue;
+  // Tokens are handled synchronously in 'data' events: an `await` per token would cost more than the parsing.
+  const consume = (token: Token): void => {
+    if (assembler) {
+      assembler.consume(token as never);
+      if (assembler.done) {
+        handlers.onItem(assembler.current, items);
+        items += 1;
+        assembler = undefined;
       }
-      if (skipDepth > 0) {
-        if (token.name === 'startObject' || token.name === 'startArray') skipDepth += 1;
-        else if (token.name === 'endObject' || token.name === 'endArray') skipDepth -= 1;
-        continue;
-      }
-      if (depth === 0) {
-        if (token.name !== 'startObject') {
-          throw new FeedImportError('not a feed: the file is not a JSON object');
-        }
-        depth = 1;
-        continue;
-      }
-      if (inItems) {
-        if (token.name === 'endArray') {
-          inItems = false;
-          key = undefined;
-          continue;
-        }
-        assembler = new Assembler();
-        assembler.consume(token as never);
-        if (assembler.done) {
-          handlers.onItem(assembler.current, items);
-          items += 1;
-          assembler = undefined;
-        }
-        continue;
-      }
-      if (token.name === 'keyValue') {
-        key = String(token.value);
-        handlers.onTopLevelKey?.(key);
-        continue;
-      }
-      if (token.name === 'endObject') {
-        depth = 0;
-        continue;
-      }
-      if (key === itemsKey && token.name === 'startArray') {
-        inItems = true;
-        hasItemArray = true;
-        continue;
-      }
-      if (token.name === 'startObject' || token.name === 'startArray') {
-        envelope[key!] = token.name === 'startArray' ? [] : {};
-        skipDepth = 1;
-        continue;
-      }
-      const scalar = SCALAR_TOKENS[token.name];
-      if (scalar && key !== undefined) envelope[key] = scalar(token.value);
+      return;
     }
+    if (skipDepth > 0) {
+      if (token.name === 'startObject' || token.name === 'startArray') skipDepth += 1;
+      else if (token.name === 'endObject' || token.name === 'endArray') skipDepth -= 1;
+      return;
+    }
+    if (depth === 0) {
+      if (token.name !== 'startObject') {
+        throw new FeedImportError('not a feed: the file is not a JSON object');
+      }
+      depth = 1;
+      return;
+    }
+    if (inItems) {
+      if (token.name === 'endArray') {
+        inItems = false;
+        key = undefined;
+        return;
+      }
+      assembler = new Assembler();
+      assembler.consume(token as never);
+      if (assembler.done) {
+        handlers.onItem(assembler.current, items);
+        items += 1;
+        assembler = undefined;
+      }
+      return;
+    }
+    if (token.name === 'keyValue') {
+      key = String(token.value);
+      handlers.onTopLevelKey?.(key);
+      return;
+    }
+    if (token.name === 'endObject') {
+      depth = 0;
+      return;
+    }
+    if (key === itemsKey && token.name === 'startArray') {
+      inItems = true;
+      hasItemArray = true;
+      return;
+    }
+    if (token.name === 'startObject' || token.name === 'startArray') {
+      envelope[key!] = token.name === 'startArray' ? [] : {};
+      skipDepth = 1;
+      return;
+    }
+    const scalar = SCALAR_TOKENS[token.name];
+    if (scalar && key !== undefined) envelope[key] = scalar(token.value);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tokens.on('data', (token: Token) => {
+        try {
+          consume(token);
+        } catch (error) {
+          tokens.destroy();
+          reject(error as Error);
+        }
+      });
+      tokens.once('error', reject);
+      tokens.once('end', resolve);
+    });
   } catch (error) {
     if (error instanceof FeedImportError) throw error;
     throw await locateSyntaxError(openBytes, error as Error);
