@@ -1,5 +1,5 @@
 import { useCallback, useDeferredValue, useMemo } from 'react';
-import { TriageState } from '../../../../shared/threat';
+import { TriageState, type ThreatSummary } from '../../../../shared/threat';
 import { SEVERITY_ORDER } from '../../../../shared/vulnerability';
 import { BarChart } from '../../components/BarChart';
 import { SEVERITY_LABEL, SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
@@ -23,6 +23,7 @@ const THREATS_POLL_MS = 10_000;
 const COLUMNS: Array<{ column: ThreatSortColumn; label: string }> = [
   { column: 'cve', label: 'CVE' },
   { column: 'severity', label: 'Severity · CVSS' },
+  { column: 'exploitation', label: 'KEV · EPSS' },
   { column: 'product', label: 'Product' },
   { column: 'affectedHosts', label: 'Hosts' },
   { column: 'firstSeen', label: 'First seen' },
@@ -101,6 +102,34 @@ export function ThreatsPage() {
             testId="severity-filter"
             onChange={(severities) => setThreatQuery({ severities })}
           />
+          <div className="field">
+            <label htmlFor="threat-kev-only">Known exploited</label>
+            <input
+              id="threat-kev-only"
+              type="checkbox"
+              checked={query.kevOnly}
+              data-testid="threat-kev-filter"
+              onChange={(event) => setThreatQuery({ kevOnly: event.target.checked })}
+            />
+          </div>
+          <div className="field" style={{ flex: '0 1 110px' }}>
+            <label htmlFor="threat-min-epss">Min EPSS</label>
+            <input
+              id="threat-min-epss"
+              type="number"
+              min={0}
+              max={1}
+              step={0.05}
+              value={query.minEpss}
+              data-testid="threat-epss-filter"
+              onChange={(event) => {
+                const value = Number(event.target.value);
+                setThreatQuery({
+                  minEpss: Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0,
+                });
+              }}
+            />
+          </div>
           <FilterToggles
             label="Triage"
             values={TriageState.options}
@@ -181,6 +210,9 @@ export function ThreatsPage() {
                   <span role="cell">
                     <SeverityBadge severity={row.severity} score={row.cvssScore} />
                   </span>
+                  <span role="cell" data-testid="threat-exploitation">
+                    <ExploitationCell kev={row.kev} epss={row.epss} />
+                  </span>
                   <span role="cell" title={row.summary}>
                     {row.product}
                   </span>
@@ -244,5 +276,25 @@ function FilterToggles<Value extends string>(props: {
         ))}
       </div>
     </div>
+  );
+}
+
+/** `KEV` when CISA lists the CVE as exploited, and the EPSS score when known. */
+function ExploitationCell(props: Pick<ThreatSummary, 'kev' | 'epss'>): React.JSX.Element {
+  return (
+    <>
+      {props.kev ? (
+        <span className="badge" title={`CISA KEV since ${props.kev.dateAdded}`}>
+          KEV
+        </span>
+      ) : null}{' '}
+      {props.epss ? (
+        <span className="mono" title={`EPSS percentile ${props.epss.percentile.toFixed(3)}`}>
+          {props.epss.score.toFixed(2)}
+        </span>
+      ) : (
+        <span className="muted">–</span>
+      )}
+    </>
   );
 }

@@ -4,6 +4,7 @@ import type { ThreatSummary, TriageState } from '../../../../shared/threat';
 export type ThreatSortColumn =
   | 'cve'
   | 'severity'
+  | 'exploitation'
   | 'product'
   | 'affectedHosts'
   | 'firstSeen'
@@ -14,6 +15,10 @@ export interface ThreatQuery {
   severities: readonly Severity[];
   triageStates: readonly TriageState[];
   text: string;
+  /** Only CVEs in CISA's KEV catalog. */
+  kevOnly: boolean;
+  /** Only CVEs with an EPSS score of at least this (0 shows all). */
+  minEpss: number;
   sort: { column: ThreatSortColumn; direction: 'ascending' | 'descending' };
 }
 
@@ -21,6 +26,8 @@ export const DEFAULT_THREAT_QUERY: ThreatQuery = {
   severities: [],
   triageStates: [],
   text: '',
+  kevOnly: false,
+  minEpss: 0,
   sort: { column: 'severity', direction: 'descending' },
 };
 
@@ -32,9 +39,16 @@ function compare(column: ThreatSortColumn, left: ThreatSummary, right: ThreatSum
     case 'cve':
       return compareCve(left.cve, right.cve);
     case 'severity':
+      // The rank: known exploited (KEV) above everything, then severity and CVSS.
       return (
+        Number(Boolean(left.kev)) - Number(Boolean(right.kev)) ||
         SEVERITY_ORDER.indexOf(right.severity) - SEVERITY_ORDER.indexOf(left.severity) ||
         left.cvssScore - right.cvssScore
+      );
+    case 'exploitation':
+      return (
+        Number(Boolean(left.kev)) - Number(Boolean(right.kev)) ||
+        (left.epss?.score ?? -1) - (right.epss?.score ?? -1)
       );
     case 'product':
       return left.product.localeCompare(right.product);
@@ -67,6 +81,8 @@ export function matchesThreatQuery(
 ): boolean {
   if (query.severities.length > 0 && !query.severities.includes(row.severity)) return false;
   if (query.triageStates.length > 0 && !query.triageStates.includes(row.triageState)) return false;
+  if (query.kevOnly && !row.kev) return false;
+  if (query.minEpss > 0 && !(row.epss && row.epss.score >= query.minEpss)) return false;
   if (needle === '') return true;
   return (
     row.cve.toLowerCase().includes(needle) ||
@@ -108,6 +124,7 @@ export function toggleSort(
     };
   const descendingFirst: ThreatSortColumn[] = [
     'severity',
+    'exploitation',
     'affectedHosts',
     'lastSeen',
     'firstSeen',
