@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../main/host/host-runtime.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
@@ -78,6 +79,34 @@ describe('spectra rematch', () => {
     expect(record.epss).toMatchObject({ score: 0.94012, percentile: 0.99901 });
     expect(record.totalSightings).toBe(1);
     expect(record.affected[0]!.sightings).toBe(1);
+  });
+
+  it('spectra rematch, and spectra threats --kev --min-epss, from the command line', async () => {
+    const spectra = (...args: string[]) =>
+      execa('node', ['bin/spectra.mjs', ...args, '--data-dir', host.dataDir], {
+        preferLocal: true,
+        reject: false,
+      });
+    await importFeedFile(join(fixtures, 'kev-catalog.json'), host.layout.knowledgeDir);
+    const rematched = await spectra('rematch', campaignId);
+    expect(rematched.exitCode).toBe(0);
+    expect(rematched.stdout.trim()).toBe(
+      `re-matched 1 services of 1 campaign(s): 1 findings, 1 CVEs (${LIBSSH_CVE})`,
+    );
+    const likely = await spectra('threats', '--min-epss', '0.5', '--json');
+    expect(JSON.parse(likely.stdout).map((row: { cve: string }) => row.cve)).toEqual([LIBSSH_CVE]);
+    // libssh's CVE is not in the fixture KEV catalog.
+    const exploited = await spectra('threats', '--kev');
+    expect(exploited.stdout.trim()).toBe('No threat records match.');
+    const detail = await spectra('threat', LIBSSH_CVE);
+    expect(detail.stdout).toContain(
+      'EPSS: 0.94012 (percentile 0.99901, scored 2025-11-03T12:55:00Z)',
+    );
+    const bad = await spectra('threats', '--min-epss', '2');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim()).toBe(
+      'spectra: --min-epss "2": expected a probability from 0 to 1, e.g. 0.5',
+    );
   });
 
   it('refuses an unknown campaign id', async () => {
