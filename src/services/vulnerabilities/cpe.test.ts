@@ -149,6 +149,8 @@ describe('aliases from the CPEs nmap 7.93 really printed for the lab', () => {
     ['cpe:/a:redislabs:redis:5.0.7', 'redis:redis'],
     ['cpe:/a:proftpd:proftpd:1.3.6rc2', 'proftpd_project:proftpd'],
     ['cpe:/a:microsoft:internet_information_services:7.5', 'microsoft:iis'],
+    ['cpe:/a:mysql:mysql:5.5.20', 'oracle:mysql'],
+    ['cpe:/a:sendmail:sendmail:8.14.4%2F8.14.4', 'proofpoint:sendmail'],
   ])('%s matches rules for %s', (nmapCpe, nvdKey) => {
     const name = parseCpeUri(nmapCpe)!;
     expect(equivalentProducts(`${name.vendor}:${name.product}`)).toContain(nvdKey);
