@@ -2,6 +2,7 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import type { CampaignRequest } from '../../../shared/campaign';
 import type { ThreatFilter, TriageRequest } from '../../../shared/threat';
 import type { ApprovalDecisionInput } from '../../../shared/approval';
+import type { RematchApi } from '../../../shared/rematch';
 import type { ShellConfig } from './shell-config';
 import {
   INDEX_KEY,
@@ -31,6 +32,7 @@ export interface SpectraBackend {
   listThreats(filter: ThreatFilter): PromiseLike<unknown>;
   threat(cve: string): PromiseLike<unknown>;
   triageThreat(cve: string, request: TriageRequest): PromiseLike<unknown>;
+  rematchCampaigns(): PromiseLike<unknown>;
   operations(): PromiseLike<unknown>;
   listApprovals(): PromiseLike<unknown>;
   decideApproval(decision: ApprovalDecisionInput): PromiseLike<unknown>;
@@ -92,6 +94,7 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
       ingress
         .objectClient<ThreatIntelApi>({ name: SERVICE_NAMES.threatIntel }, cve)
         .triage(request),
+    rematchCampaigns: () => ingress.serviceClient<RematchApi>({ name: 'Rematch' }).run({}),
     listApprovals: () => approvals().list(),
     decideApproval: (decision) => approvals().decide(decision),
     listSchedules: () => schedules().list(),

@@ -82,3 +82,20 @@ describe('threats slice', () => {
     expect(store.getState().threatQuery).toMatchObject({ text: 'ssh', severities: ['critical'] });
   });
 });
+
+describe('rematchCampaigns', () => {
+  it('reports what the re-match did, or why it failed', async () => {
+    const result = { campaigns: 2, services: 5, findings: 3, cves: ['CVE-2018-10933'] };
+    const rematchCampaigns = vi.fn(() => Promise.resolve(result));
+    const store = createAppStore(fakeBackend({ rematchCampaigns }));
+    await store.getState().rematchCampaigns();
+    expect(rematchCampaigns).toHaveBeenCalledTimes(1);
+    expect(store.getState().rematchStatus).toEqual({ status: 'done', result });
+
+    const failing = createAppStore(
+      fakeBackend({ rematchCampaigns: () => Promise.resolve({ campaigns: 'many' }) }),
+    );
+    await failing.getState().rematchCampaigns();
+    expect(failing.getState().rematchStatus.status).toBe('error');
+  });
+});

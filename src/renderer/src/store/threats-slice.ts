@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RematchResult } from '../../../shared/rematch';
 import { ThreatRecord, ThreatSummary, TriageRequest } from '../../../shared/threat';
 import type { SpectraBackend } from '../backend/spectra-backend';
 import { DEFAULT_THREAT_QUERY, type ThreatQuery } from '../features/threats/threat-table-model';
@@ -19,6 +20,13 @@ export interface ThreatsSlice {
   setThreatQuery(patch: Partial<ThreatQuery>): void;
   loadThreat(cve: string): Promise<void>;
   triageThreat(cve: string, request: TriageRequest): Promise<boolean>;
+  /** What the last "Re-match campaigns" did, or why it failed. */
+  rematchStatus:
+    | { status: 'idle' | 'running' }
+    | { status: 'done'; result: RematchResult }
+    | { status: 'error'; error: string };
+  /** Matches every campaign's services against the current knowledge (after a feed import), then reloads. */
+  rematchCampaigns(): Promise<void>;
 }
 
 export const createThreatsSlice =
@@ -28,6 +36,17 @@ export const createThreatsSlice =
     threatQuery: DEFAULT_THREAT_QUERY,
     threatRecords: {},
     triageStatus: {},
+    rematchStatus: { status: 'idle' },
+
+    async rematchCampaigns() {
+      set({ rematchStatus: { status: 'running' } });
+      try {
+        const result = parseBackend(RematchResult, await backend.rematchCampaigns(), 're-match');
+        set({ rematchStatus: { status: 'done', result } });
+      } catch (error) {
+        set({ rematchStatus: { status: 'error', error: errorMessage(error) } });
+      }
+    },
 
     async loadThreats() {
       set((state) => ({ threatList: { ...state.threatList, status: 'loading' } }));

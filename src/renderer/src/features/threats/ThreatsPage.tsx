@@ -68,6 +68,7 @@ export function ThreatsPage() {
           records
         </span>
         <span className="spacer" />
+        <RematchButton />
         <button
           type="button"
           onClick={() => void loadThreats()}
@@ -295,6 +296,33 @@ function ExploitationCell(props: Pick<ThreatSummary, 'kev' | 'epss'>): React.JSX
       ) : (
         <span className="muted">–</span>
       )}
+    </>
+  );
+}
+
+/** Re-matches past campaigns against the knowledge as it is now (after `spectra feeds import`). */
+function RematchButton(): React.JSX.Element {
+  const status = useAppStore((state) => state.rematchStatus);
+  const rematchCampaigns = useAppStore((state) => state.rematchCampaigns);
+  const loadThreats = useAppStore((state) => state.loadThreats);
+  return (
+    <>
+      <span className="muted" role="status" data-testid="rematch-status">
+        {status.status === 'done'
+          ? `Re-matched ${status.result.services} services: ${status.result.cves.length} CVEs`
+          : status.status === 'error'
+            ? `Re-match failed: ${status.error}`
+            : ''}
+      </span>
+      <button
+        type="button"
+        data-testid="rematch-button"
+        title="Match the services past campaigns found against the current feeds, without scanning"
+        disabled={status.status === 'running'}
+        onClick={() => void rematchCampaigns().then(() => loadThreats())}
+      >
+        Re-match campaigns
+      </button>
     </>
   );
 }
