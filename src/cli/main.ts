@@ -12,6 +12,7 @@ import { importCommand } from './commands/import-command.js';
 import { diffCommand } from './commands/diff-command.js';
 import { hostCommand, hostsCommand } from './commands/host-commands.js';
 import { recheckCommand } from './commands/recheck-command.js';
+import { rematchCommand } from './commands/rematch-command.js';
 import {
   scheduleCommand,
   schedulesCommand,
@@ -38,6 +39,7 @@ const COMMANDS: Command[] = [
   hostsCommand,
   hostCommand,
   recheckCommand,
+  rematchCommand,
   scheduleCommand,
   schedulesCommand,
   unscheduleCommand,

@@ -4,6 +4,7 @@ import { campaignResultsObject } from './campaigns/campaign-results-object.js';
 import { campaignsService } from './campaigns/campaign-submission-service.js';
 import { campaignWorkflow } from './campaigns/campaign-workflow.js';
 import { createRecheckService } from './rechecks/recheck-service.js';
+import { createRematchService } from './rematch/rematch-service.js';
 import { schedulesObject } from './schedules/schedules-object.js';
 import { diagnosticsService } from './diagnostics/diagnostics-service.js';
 import { createImportsService } from './interop/imports-service.js';
@@ -30,6 +31,7 @@ export function createAllServices(knowledge: KnowledgeLocations) {
     threatIndexObject,
     schedulesObject,
     createRecheckService(loadKnowledge),
+    createRematchService(loadKnowledge),
     approvalsObject,
     scopeLocksObject,
     scanMarksObject,

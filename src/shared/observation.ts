@@ -22,8 +22,13 @@ export const Observation = z.object({
   state: PortState,
   /** Service name, e.g. `ssh`, `http`, `ftp` (nmap's service names). */
   service: z.string().optional(),
-  /** Canonical product id from src/shared/products.ts, e.g. `openssh`, `apache_httpd`. */
+  /** Display name: an id from src/shared/products.ts (`openssh`) or the name the engine read (`libssh`). */
   product: z.string().optional(),
+  /**
+   * CPE 2.3 formatted name of the product (`cpe:2.3:a:openbsd:openssh:7.2p2:*:...`):
+   * nmap's `<cpe>` rebound, or the built-in engine's for products it knows. Matching keys on it.
+   */
+  cpe: z.string().optional(),
   /** Version as the product numbers it, e.g. `7.2p2`, `2.4.49`, `1.3.5e`. */
   version: z.string().optional(),
   /** What the service said first (or answered to a probe), truncated and printable. */

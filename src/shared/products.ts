@@ -1,8 +1,8 @@
 /**
- * Canonical product ids. Engines name products the way their source does
- * ("OpenSSH", "Apache httpd", "Microsoft IIS httpd", "Exim smtpd", ...); the
- * vulnerability rules and threat records use these ids, so every engine's
- * product name passes through `canonicalProduct` first.
+ * Display names for products the built-in engine has a rule for. Matching
+ * does not depend on this list: observations carry a CPE (`vendor:product`)
+ * and rules are indexed by CPE, so any product a feed names can match.
+ * These ids only give the well-known ones a stable short name and a CPE.
  */
 export const PRODUCT_IDS = [
   'openssh',
@@ -64,4 +64,39 @@ export function canonicalProduct(name: string | undefined): ProductId | undefine
     if (pattern.test(trimmed)) return id;
   }
   return undefined;
+}
+
+/**
+ * The CPE `vendor:product` of each product, spelled as nmap 7.93 prints it
+ * (so the built-in engine and nmap name a product alike; NVD's other
+ * spellings are aliases in src/services/vulnerabilities/cpe-aliases.ts).
+ */
+export const PRODUCT_CPE: Readonly<Record<ProductId, string>> = {
+  openssh: 'openbsd:openssh',
+  dropbear: 'matt_johnston:dropbear_ssh_server',
+  apache_httpd: 'apache:http_server',
+  nginx: 'igor_sysoev:nginx',
+  lighttpd: 'lighttpd:lighttpd',
+  microsoft_iis: 'microsoft:internet_information_services',
+  apache_tomcat: 'apache:tomcat',
+  vsftpd: 'vsftpd:vsftpd',
+  proftpd: 'proftpd:proftpd',
+  pure_ftpd: 'pureftpd:pure-ftpd',
+  exim: 'exim:exim',
+  postfix: 'postfix:postfix',
+  sendmail: 'sendmail:sendmail',
+  redis: 'redislabs:redis',
+  mysql: 'mysql:mysql',
+  mariadb: 'mariadb:mariadb',
+  postgresql: 'postgresql:postgresql',
+  samba: 'samba:samba',
+  openssl: 'openssl:openssl',
+  memcached: 'memcached:memcached',
+  mongodb: 'mongodb:mongodb',
+  elasticsearch: 'elasticsearch:elasticsearch',
+};
+
+/** True for one of the ids above. */
+export function isProductId(name: string): name is ProductId {
+  return (PRODUCT_IDS as readonly string[]).includes(name);
 }

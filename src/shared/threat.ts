@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScanEngineName } from './observation.js';
-import { Severity } from './vulnerability.js';
+import { CvssVersion, EpssScore, KevEntry, Severity } from './vulnerability.js';
 
 export const TriageState = z.enum(['new', 'confirmed', 'false-positive', 'remediated']);
 export type TriageState = z.infer<typeof TriageState>;
@@ -23,11 +23,19 @@ export const ThreatSighting = z.object({
   severity: Severity,
   cvssScore: z.number().min(0).max(10),
   cvssVector: z.string(),
+  /** Version of the CVSS metric the score comes from (absent on sightings older than CVSS v4 support: v3). */
+  cvssVersion: CvssVersion.optional(),
+  cvssSource: z.string().optional(),
   summary: z.string(),
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
+  /** CPE `vendor:product` of the rule that matched. */
   product: z.string(),
   version: z.string(),
+  /** CPE 2.3 name the engine observed. */
+  cpe: z.string().optional(),
+  kev: KevEntry.optional(),
+  epss: EpssScore.optional(),
   engine: ScanEngineName,
   observedAt: z.string(),
 });
@@ -124,6 +132,12 @@ export const ThreatRecord = z.object({
   severity: Severity,
   cvssScore: z.number(),
   cvssVector: z.string(),
+  cvssVersion: CvssVersion.optional(),
+  cvssSource: z.string().optional(),
+  /** CISA KEV entry, as of the newest sighting's knowledge. */
+  kev: KevEntry.optional(),
+  /** FIRST EPSS score, as of the newest sighting's knowledge. */
+  epss: EpssScore.optional(),
   summary: z.string(),
   product: z.string(),
   firstSeen: z.string(),
@@ -160,6 +174,9 @@ export const ThreatSummary = z.object({
   cve: z.string(),
   severity: Severity,
   cvssScore: z.number(),
+  cvssVersion: CvssVersion.optional(),
+  kev: KevEntry.optional(),
+  epss: EpssScore.optional(),
   summary: z.string(),
   product: z.string(),
   affectedHosts: z.number().int(),
@@ -182,9 +199,18 @@ export const TriageRequest = z.object({
 });
 export type TriageRequest = z.infer<typeof TriageRequest>;
 
+/** Orders of the threats list: `rank` (KEV first, then severity, CVSS), EPSS, CVSS or last seen, descending. */
+export const ThreatSort = z.enum(['rank', 'epss', 'cvss', 'last-seen']);
+export type ThreatSort = z.infer<typeof ThreatSort>;
+
 export const ThreatFilter = z.object({
   severity: z.array(Severity).optional(),
   triageState: z.array(TriageState).optional(),
   text: z.string().max(200).optional(),
+  /** Only CVEs in CISA's KEV catalog. */
+  kev: z.boolean().optional(),
+  /** Only CVEs whose EPSS score is at least this (CVEs without a score are left out). */
+  minEpss: z.number().min(0).max(1).optional(),
+  sort: ThreatSort.optional(),
 });
 export type ThreatFilter = z.infer<typeof ThreatFilter>;

@@ -23,12 +23,15 @@ const SUBCOMMANDS = ['import', 'list', 'remove'] as const;
  */
 export const feedsCommand: Command = {
   name: 'feeds',
-  summary: 'import, list or remove NVD CVE JSON 2.0 feed files (vulnerability knowledge)',
+  summary: 'import, list or remove feed files: NVD CVE JSON 2.0, FIRST EPSS CSV, CISA KEV catalog',
   usage: `spectra feeds import FILE [--name NAME] [--json]
        spectra feeds list [--json]
        spectra feeds remove NAME
 
-  import   validate and convert FILE (.json or .json.gz); a refused file changes nothing
+  import   validate and convert FILE (plain or .gz; the kind is read from its contents):
+           NVD CVE JSON 2.0 (any vendor:product), FIRST EPSS CSV (named epss),
+           CISA KEV catalog JSON (named kev); a refused file changes nothing
+           (afterwards, spectra rematch matches existing campaigns again)
   list     imported feeds, oldest first (later imports win for the same CVE and product)
   remove   delete one import by name`,
   options: { name: { type: 'string' }, json: { type: 'boolean' } },
@@ -59,7 +62,7 @@ export const feedsCommand: Command = {
       for (const entry of imports) {
         process.stdout.write(
           'summary' in entry
-            ? `${forTerminal(entry.name).padEnd(24)} ${entry.summary.importedAt}  ${entry.summary.rulesAdded} rules from ${entry.summary.cvesWithRules}/${entry.summary.cves} CVEs  ${forTerminal(entry.summary.sourceFile)}\n`
+            ? `${forTerminal(entry.name).padEnd(24)} ${entry.summary.importedAt}  ${describeContents(entry.summary)}  ${forTerminal(entry.summary.sourceFile)}\n`
             : `${forTerminal(entry.name).padEnd(24)} UNREADABLE (left out of matching): ${forTerminal(entry.error)}\n`,
         );
       }
@@ -117,9 +120,22 @@ async function removeOrExplain(knowledgeDir: string, name: string): Promise<bool
   }
 }
 
+/** What an import holds, in a few words for each kind. */
+function describeContents(summary: FeedImportSummary): string {
+  if (summary.kind === 'epss') {
+    return `EPSS scores of ${summary.cves} CVEs${summary.epss?.scoreDate ? ` (${summary.epss.scoreDate})` : ''}`;
+  }
+  if (summary.kind === 'kev') {
+    return `KEV catalog ${summary.kev?.catalogVersion ?? ''}: ${summary.cves} known exploited CVEs`;
+  }
+  return `${summary.rulesAdded} rules from ${summary.cvesWithRules}/${summary.cves} CVEs`;
+}
+
 export function formatImportSummary(summary: FeedImportSummary): string {
   if (summary.unchanged)
-    return `${forTerminal(summary.name)}: already imported from the same file (${summary.rulesAdded} rules), nothing changed`;
+    return `${forTerminal(summary.name)}: already imported from the same file (${describeContents(summary)}), nothing changed`;
+  if (summary.kind !== 'nvd-cve')
+    return `imported ${forTerminal(summary.name)}: ${describeContents(summary)}`;
   const skipped = Object.entries(summary.skippedByReason)
     .filter(([, count]) => count > 0)
     .map(([reason, count]) => `${count} ${reason}`)
@@ -128,8 +144,8 @@ export function formatImportSummary(summary: FeedImportSummary): string {
     .map(([product, count]) => `${forTerminal(product)} ${count}`)
     .join(', ');
   return [
-    `imported ${forTerminal(summary.name)}: ${summary.rulesAdded} rules from ${summary.cvesWithRules} of ${summary.cves} CVEs`,
-    ...(products ? [`  by product: ${products}`] : []),
+    `imported ${forTerminal(summary.name)}: ${summary.rulesAdded} rules from ${summary.cvesWithRules} of ${summary.cves} CVEs${summary.products ? ` for ${summary.products} products` : ''}`,
+    ...(products ? [`  most rules: ${products}`] : []),
     ...(summary.skipped ? [`  skipped ${summary.skipped} CVEs: ${skipped}`] : []),
   ].join('\n');
 }

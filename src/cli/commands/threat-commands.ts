@@ -1,6 +1,11 @@
 import { Severity } from '../../shared/vulnerability.js';
 import { spectraClients } from '../../clients/service-clients.js';
-import { TriageState, type ThreatRecord } from '../../shared/threat.js';
+import {
+  ThreatSort,
+  TriageState,
+  type ThreatRecord,
+  type ThreatSummary,
+} from '../../shared/threat.js';
 import { CliError } from '../cli-error.js';
 import { cveArgument, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { parseDuration } from '../../shared/approval.js';
@@ -13,13 +18,22 @@ import { cvesOnHosts } from './host-commands.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
-  summary: 'list threat records (one per CVE), most severe first',
-  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT] [--json]
-       spectra threats --format csv|jsonl|defectdojo|sarif [--output FILE] [filters]`,
+  summary: 'list threat records (one per CVE): known exploited (KEV) first, then most severe',
+  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT]
+                 [--kev] [--min-epss 0.5] [--sort rank|epss|cvss|last-seen] [--json]
+       spectra threats --format csv|jsonl|defectdojo|sarif [--output FILE] [filters]
+
+--kev        only CVEs in CISA's Known Exploited Vulnerabilities catalog
+--min-epss   only CVEs whose FIRST EPSS score is at least this (0 to 1)
+             (import the KEV catalog and EPSS scores with spectra feeds import FILE)
+--search     text, or hosts: an address, a network (127.10.0.0/24) or port:N lists their CVEs`,
   options: {
     severity: { type: 'string' },
     state: { type: 'string' },
     search: { type: 'string' },
+    kev: { type: 'boolean' },
+    'min-epss': { type: 'string' },
+    sort: { type: 'string' },
     json: { type: 'boolean' },
     format: { type: 'string' },
     output: { type: 'string', short: 'o' },
@@ -28,18 +42,39 @@ export const threatsCommand: Command = {
     const severity = listOption(stringOption(parsed, 'severity'), Severity.options, 'severity');
     const triageState = listOption(stringOption(parsed, 'state'), TriageState.options, 'state');
     const search = stringOption(parsed, 'search');
+    const minEpssText = stringOption(parsed, 'min-epss');
+    const minEpss = minEpssText === undefined ? undefined : Number(minEpssText);
+    if (minEpss !== undefined && (!/^\d*\.?\d+$/.test(minEpssText!) || minEpss > 1)) {
+      throw new CliError(
+        `--min-epss "${forTerminal(minEpssText!)}": expected a probability from 0 to 1, e.g. 0.5`,
+        2,
+      );
+    }
+    const sortText = stringOption(parsed, 'sort');
+    const sort = sortText === undefined ? undefined : ThreatSort.safeParse(sortText).data;
+    if (sortText !== undefined && !sort) {
+      throw new CliError(
+        `--sort "${forTerminal(sortText)}": expected one of ${ThreatSort.options.join(', ')}`,
+        2,
+      );
+    }
+    const filter = {
+      severity,
+      triageState,
+      ...(parsed.values.kev && { kev: true }),
+      ...(minEpss !== undefined && { minEpss }),
+      ...(sort && { sort }),
+    };
     if (stringOption(parsed, 'format') !== undefined)
-      return exportThreatList(parsed, { severity, triageState, text: search });
+      return exportThreatList(parsed, { ...filter, text: search });
     const rows = await withHost(resolveDataDir(parsed), async (connection) => {
       const threats = spectraClients(connection.ingress).threatIndex();
       // A search naming hosts (address, network, port:N) lists the CVEs on those hosts.
       if (search && namesHosts(search)) {
         const onHosts = await cvesOnHosts(connection, search);
-        return (await threats.list({ severity, triageState })).filter((row) =>
-          onHosts.has(row.cve),
-        );
+        return (await threats.list(filter)).filter((row) => onHosts.has(row.cve));
       }
-      return threats.list({ severity, triageState, text: search });
+      return threats.list({ ...filter, text: search });
     });
     if (parsed.values.json) {
       process.stdout.write(jsonForTerminal(rows) + '\n');
@@ -48,7 +83,7 @@ export const threatsCommand: Command = {
     if (rows.length === 0) process.stdout.write('No threat records match.\n');
     for (const row of rows) {
       process.stdout.write(
-        `${forTerminal(row.cve).padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${row.triageState.padEnd(14)} ${forTerminal(row.product).padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${forTerminal(row.summary)}\n`,
+        `${forTerminal(row.cve).padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${exploitationColumns(row)}  ${row.triageState.padEnd(14)} ${forTerminal(row.product).padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${forTerminal(row.summary)}\n`,
       );
     }
   },
@@ -131,9 +166,28 @@ function listOption<T extends string>(
   return items as T[];
 }
 
+/** `KEV` or blanks, then `EPSS 0.94 (p99)` or blanks: fixed width so the table stays aligned. */
+function exploitationColumns(row: Pick<ThreatSummary, 'kev' | 'epss'>): string {
+  const kev = row.kev ? 'KEV' : '   ';
+  const epss = row.epss
+    ? `EPSS ${row.epss.score.toFixed(2)} (p${Math.floor(row.epss.percentile * 100)})`.padEnd(17)
+    : ''.padEnd(17);
+  return `${kev} ${epss}`;
+}
+
 function formatThreat(record: ThreatRecord): string {
   const lines = [
-    `${forTerminal(record.cve)}  ${record.severity} (CVSS ${record.cvssScore.toFixed(1)} ${forTerminal(record.cvssVector)})`,
+    `${forTerminal(record.cve)}  ${record.severity} (CVSS ${record.cvssVersion ? `v${record.cvssVersion} ` : ''}${record.cvssScore.toFixed(1)} ${forTerminal(record.cvssVector)}${record.cvssSource ? ` by ${forTerminal(record.cvssSource)}` : ''})`,
+    ...(record.kev
+      ? [
+          `  KEV: listed by CISA on ${forTerminal(record.kev.dateAdded)}; known ransomware campaign use: ${forTerminal(record.kev.knownRansomwareCampaignUse)}${record.kev.dueDate ? `; due ${forTerminal(record.kev.dueDate)}` : ''}`,
+        ]
+      : []),
+    ...(record.epss
+      ? [
+          `  EPSS: ${record.epss.score.toFixed(5)} (percentile ${record.epss.percentile.toFixed(5)}${record.epss.scoreDate ? `, scored ${forTerminal(record.epss.scoreDate)}` : ''})`,
+        ]
+      : []),
     `  ${forTerminal(record.summary)}`,
     `  product ${forTerminal(record.product)}; first seen ${record.firstSeen}; last seen ${record.lastSeen}; ${record.totalSightings} sightings`,
     `  triage: ${record.triage.state} since ${record.triage.changedAt}`,

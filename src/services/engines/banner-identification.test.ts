@@ -41,7 +41,9 @@ describe('identifyService', () => {
     ['SSH-2.0-OpenSSH_9.9\r\n', 22, 'ssh', 'openssh', '9.9'],
     ['SSH-2.0-OpenSSH_for_Windows_8.1\r\n', 22, 'ssh', 'openssh', '8.1'],
     ['SSH-2.0-dropbear_2019.78\r\n', 22, 'ssh', 'dropbear', '2019.78'],
-    ['SSH-1.99-Cisco-1.25\r\n', 22, 'ssh', undefined, undefined],
+    // Products without a rule of their own keep the name and version they give (generic token).
+    ['SSH-1.99-Cisco-1.25\r\n', 22, 'ssh', 'Cisco', '1.25'],
+    ['SSH-2.0-libssh_0.8.1\r\n', 22, 'ssh', 'libssh', '0.8.1'],
     ['220 (vsFTPd 2.3.4)\r\n', 21, 'ftp', 'vsftpd', '2.3.4'],
     ['220 (vsFTPd 3.0.3)\r\n', 2121, 'ftp', 'vsftpd', '3.0.3'],
     ['220 ProFTPD 1.3.5 Server (Debian) [::ffff:127.10.0.12]\r\n', 21, 'ftp', 'proftpd', '1.3.5'],
@@ -59,7 +61,8 @@ describe('identifyService', () => {
       'pure_ftpd',
       undefined,
     ],
-    ['220-FileZilla Server 0.9.60 beta\r\n220 Welcome\r\n', 21, 'ftp', undefined, undefined],
+    ['220-FileZilla Server 0.9.60 beta\r\n220 Welcome\r\n', 21, 'ftp', 'FileZilla', '0.9.60'],
+    ['220 mail.lab.test ESMTP OpenSMTPD 6.6.4\r\n', 25, 'smtp', 'OpenSMTPD', '6.6.4'],
     [
       '220 mail.lab.test ESMTP Exim 4.87 Ubuntu Tue, 03 Nov 2026 09:14:27 +0000\r\n',
       25,
@@ -120,6 +123,14 @@ describe('identifyService', () => {
       '6.0',
     ],
     ['HTTP/1.0 200 OK\r\nServer: lighttpd/1.4.45\r\n\r\n', 80, 'http', 'lighttpd', '1.4.45'],
+    ['HTTP/1.1 200 OK\r\nServer: thttpd/2.25b 29dec2003\r\n\r\n', 80, 'http', 'thttpd', '2.25b'],
+    [
+      'HTTP/1.1 200 OK\r\nServer: Jetty(9.4.11.v20180605)\r\n\r\n',
+      8080,
+      'http',
+      'Jetty',
+      '9.4.11.v20180605',
+    ],
     [
       'HTTP/1.1 200 OK\r\nServer: Apache-Coyote/1.1\r\n\r\n',
       8080,

@@ -1,4 +1,10 @@
-import { canonicalProduct, type ProductId } from '../../shared/products.js';
+import {
+  canonicalProduct,
+  isProductId,
+  PRODUCT_CPE,
+  type ProductId,
+} from '../../shared/products.js';
+import { ANY, formatCpe23 } from '../vulnerabilities/cpe.js';
 import { wellKnownService } from './scan-engine.js';
 
 /** Longest banner kept on an observation (the Observation schema's limit). */
@@ -8,9 +14,12 @@ export const MAX_BANNER_LENGTH = 1024;
 export interface ServiceIdentity {
   /** nmap's service name: `ssh`, `http`, `ftp`, `smtp`, `redis`, `mysql`... */
   service?: string;
-  product?: ProductId;
+  /** A display id from src/shared/products.ts, or the name the service gave itself (`libssh`, `thttpd`). */
+  product?: string;
   /** Upstream version only (`7.2p2`); distribution suffixes stay in the banner. */
   version?: string;
+  /** CPE 2.3 name for products with a known CPE (see PRODUCT_CPE); matching keys on it. */
+  cpe?: string;
   /** Printable, at most MAX_BANNER_LENGTH characters; HTTP replies keep the head only. */
   banner?: string;
 }
@@ -56,8 +65,70 @@ export function fallbackProbe(port: number): Buffer {
  */
 export function normalizeVersion(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
-  const match = /^v?(\d+(?:\.\d+)*(?:[a-z]+\d*)?)/i.exec(raw.trim());
+  // `(?:\.v\d+)?` keeps Jetty's build date (`9.4.11.v20180605`), which NVD encodes as the CPE update.
+  const match = /^v?(\d+(?:\.\d+)*(?:[a-z]+\d*)?(?:\.v\d+)?)/i.exec(raw.trim());
   return match?.[1];
+}
+
+/**
+ * The CPE 2.3 name of a product with a known CPE (a display id), with its
+ * version; undefined for a product only known by the name it gave.
+ */
+export function cpeForProduct(
+  product: string | undefined,
+  version: string | undefined,
+): string | undefined {
+  if (!product || !isProductId(product)) return undefined;
+  const [vendor, name] = PRODUCT_CPE[product].split(':') as [string, string];
+  return formatCpe23({ part: 'a', vendor, product: name, version: version ?? ANY, update: ANY });
+}
+
+/** Words that stand next to a version in greetings but are not the product's name. */
+const NOT_PRODUCT_NAMES = new Set([
+  'server',
+  'ftp',
+  'ftpd',
+  'smtp',
+  'esmtp',
+  'smtpd',
+  'mail',
+  'version',
+  'service',
+  'ready',
+  'daemon',
+  'http',
+  'https',
+  'protocol',
+  'ssh',
+  'release',
+  'build',
+]);
+
+/**
+ * A generic `name/version` or `Name version` token, as services name
+ * themselves in `Server:` headers (`thttpd/2.25b 29dec2003`), SSH software
+ * versions (`libssh_0.8.1`) and FTP/SMTP greetings (`FileZilla Server
+ * 0.9.41 beta`), for products without a rule of their own: a feed can still
+ * match them by name.
+ */
+export function parseProductToken(text: string): { product: string; version: string } | undefined {
+  const pattern =
+    /(?:^|[\s([;,])([A-Za-z][A-Za-z0-9+]*(?:[._-][A-Za-z][A-Za-z0-9+]*)*)(?:[ ](?:server|ftpd|smtpd|daemon|version))?(?:\/|_|-|[ ]v?|[ ]version[ ]|\()(\d+(?:\.\d+)+[a-z]*\d*(?:\.v\d+)?)/gi;
+  for (const match of text.matchAll(pattern)) {
+    const product = match[1]!;
+    if (NOT_PRODUCT_NAMES.has(product.toLowerCase())) continue;
+    const version = normalizeVersion(match[2]);
+    if (version) return { product, version };
+  }
+  return undefined;
+}
+
+/** Adds the CPE of a known product to an identity. */
+function withCpe<T extends { product?: string; version?: string }>(
+  identity: T,
+): T & { cpe?: string } {
+  const cpe = cpeForProduct(identity.product, identity.version);
+  return cpe ? { ...identity, cpe } : identity;
 }
 
 /**
@@ -120,7 +191,7 @@ export function parseServerHeader(value: string): Pick<ServiceIdentity, 'product
   const first = value.trim().split(/\s+/)[0] ?? '';
   const [name, rawVersion] = first.split('/', 2);
   const product = canonicalProduct(name);
-  if (!product) return {};
+  if (!product) return parseProductToken(value) ?? {};
   // Apache-Coyote/1.1 names the connector's version, not Tomcat's.
   if (product === 'apache_tomcat') return { product };
   const version = normalizeVersion(rawVersion);
@@ -143,7 +214,7 @@ function identifySsh(text: string): ServiceIdentity | undefined {
   if (!match) return undefined;
   const software = match[1]!;
   const split = /^(.*?)[_-](\d[\w.]*)$/.exec(software);
-  const product = canonicalProduct(split?.[1] ?? software);
+  const product = canonicalProduct(split?.[1] ?? software) ?? (split ? split[1] : undefined);
   const version = normalizeVersion(split?.[2]);
   return { service: 'ssh', ...(product && { product }), ...(product && version && { version }) };
 }
@@ -202,10 +273,14 @@ function identifyGreeting220(text: string, port: number): ServiceIdentity | unde
   if (ftp) return { service: 'ftp', ...ftp };
   const smtp = firstProduct(text, SMTP_PRODUCTS);
   if (smtp) return { service: 'smtp', ...smtp };
-  if (/\bE?SMTP\b|\bmail\b/i.test(text)) return { service: 'smtp' };
-  if (/\bFTP\b/i.test(text)) return { service: 'ftp' };
-  const byPort = wellKnownService(port);
-  return byPort ? { service: byPort } : {};
+  const greeting = text.split(/\r?\n/, 1)[0]!.replace(/^220[ -]/, '');
+  const token = parseProductToken(greeting);
+  const service = /\bE?SMTP\b|\bmail\b/i.test(text)
+    ? 'smtp'
+    : /\bFTP\b/i.test(text)
+      ? 'ftp'
+      : wellKnownService(port);
+  return { ...(service && { service }), ...token };
 }
 
 function identifyOtherText(text: string): ServiceIdentity | undefined {
@@ -250,7 +325,7 @@ export function identifyService(bytes: Uint8Array, port: number): ServiceIdentit
   }
   const service = identity?.service ?? wellKnownService(port);
   return {
-    ...identity,
+    ...(identity && withCpe(identity)),
     ...(service && { service }),
     ...(banner.length > 0 && { banner }),
   };

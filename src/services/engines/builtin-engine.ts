@@ -260,6 +260,7 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
             ...(service !== undefined && { service }),
             ...(identity?.product !== undefined && { product: identity.product }),
             ...(identity?.version !== undefined && { version: identity.version }),
+            ...(identity?.cpe !== undefined && { cpe: identity.cpe }),
             ...(identity?.banner !== undefined && { banner: identity.banner }),
             engine: 'builtin',
             observedAt: new Date().toISOString(),

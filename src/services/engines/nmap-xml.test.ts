@@ -125,37 +125,109 @@ describe('parseNmapXml', () => {
 });
 
 describe('identifyNmapService', () => {
+  // Services exactly as nmap 7.93 -sV described the loopback lab's fake services.
   it.each([
     [
-      { product: 'OpenSSH', version: '7.2p2 Ubuntu 4ubuntu2.8' },
-      { product: 'openssh', version: '7.2p2' },
+      {
+        product: 'OpenSSH',
+        version: '7.2p2 Ubuntu 4ubuntu2.8',
+        cpe: ['cpe:/a:openbsd:openssh:7.2p2', 'cpe:/o:linux:linux_kernel'],
+      },
+      {
+        product: 'openssh',
+        version: '7.2p2',
+        cpe: 'cpe:2.3:a:openbsd:openssh:7.2p2:*:*:*:*:*:*:*',
+      },
     ],
     [
-      { product: 'Exim smtpd', version: '4.87' },
-      { product: 'exim', version: '4.87' },
-    ],
-    [{ product: 'Postfix smtpd' }, { product: 'postfix' }],
-    [
-      { product: 'Microsoft IIS httpd', version: '6.0' },
-      { product: 'microsoft_iis', version: '6.0' },
+      { product: 'Exim smtpd', version: '4.92.2', cpe: ['cpe:/a:exim:exim:4.92.2'] },
+      { product: 'exim', version: '4.92.2', cpe: 'cpe:2.3:a:exim:exim:4.92.2:*:*:*:*:*:*:*' },
     ],
     [
-      { product: 'Redis key-value store', version: '5.0.7' },
-      { product: 'redis', version: '5.0.7' },
+      { product: 'Postfix smtpd' },
+      { product: 'postfix', cpe: 'cpe:2.3:a:postfix:postfix:*:*:*:*:*:*:*:*' },
     ],
     [
-      { product: 'MySQL', version: '5.5.20' },
-      { product: 'mysql', version: '5.5.20' },
+      {
+        product: 'Microsoft IIS httpd',
+        version: '7.5',
+        cpe: ['cpe:/a:microsoft:internet_information_services:7.5', 'cpe:/o:microsoft:windows'],
+      },
+      {
+        product: 'microsoft_iis',
+        version: '7.5',
+        cpe: 'cpe:2.3:a:microsoft:internet_information_services:7.5:*:*:*:*:*:*:*',
+      },
     ],
     [
-      { product: 'vsftpd', version: '2.3.4' },
-      { product: 'vsftpd', version: '2.3.4' },
+      { product: 'Redis key-value store', version: '5.0.7', cpe: ['cpe:/a:redislabs:redis:5.0.7'] },
+      { product: 'redis', version: '5.0.7', cpe: 'cpe:2.3:a:redislabs:redis:5.0.7:*:*:*:*:*:*:*' },
     ],
     [
-      { product: 'ProFTPD', version: '1.3.5' },
-      { product: 'proftpd', version: '1.3.5' },
+      // nmap's CPE keeps MariaDB's compatibility prefix and distribution suffix, percent-encoded.
+      {
+        product: 'MySQL',
+        version: '5.5.5-10.3.27-MariaDB-0+deb10u1',
+        cpe: ['cpe:/a:mariadb:mariadb:5.5.5-10.3.27-mariadb-0%2Bdeb10u1'],
+      },
+      {
+        product: 'mariadb',
+        version: '10.3.27',
+        cpe: 'cpe:2.3:a:mariadb:mariadb:5.5.5-10.3.27-mariadb-0\\+deb10u1:*:*:*:*:*:*:*',
+      },
     ],
-    [{ product: 'Some appliance', version: '1.0' }, {}],
+    [
+      {
+        product: 'Sendmail',
+        version: '8.14.4/8.14.4',
+        cpe: ['cpe:/a:sendmail:sendmail:8.14.4%2F8.14.4'],
+      },
+      {
+        product: 'sendmail',
+        version: '8.14.4',
+        cpe: 'cpe:2.3:a:sendmail:sendmail:8.14.4\\/8.14.4:*:*:*:*:*:*:*',
+      },
+    ],
+    [
+      { product: 'ProFTPD', version: '1.3.6rc2', cpe: ['cpe:/a:proftpd:proftpd:1.3.6rc2'] },
+      {
+        product: 'proftpd',
+        version: '1.3.6rc2',
+        cpe: 'cpe:2.3:a:proftpd:proftpd:1.3.6rc2:*:*:*:*:*:*:*',
+      },
+    ],
+    // Products outside src/shared/products.ts keep nmap's name and CPE.
+    [
+      {
+        product: 'libssh',
+        version: '0.8.1',
+        extrainfo: 'protocol 2.0',
+        cpe: ['cpe:/a:libssh:libssh:0.8.1'],
+      },
+      { product: 'libssh', version: '0.8.1', cpe: 'cpe:2.3:a:libssh:libssh:0.8.1:*:*:*:*:*:*:*' },
+    ],
+    [
+      {
+        product: 'Jetty',
+        version: '9.4.11.v20180605',
+        cpe: ['cpe:/a:mortbay:jetty:9.4.11.v20180605'],
+      },
+      {
+        product: 'Jetty',
+        version: '9.4.11.v20180605',
+        cpe: 'cpe:2.3:a:mortbay:jetty:9.4.11.v20180605:*:*:*:*:*:*:*',
+      },
+    ],
+    [
+      { product: 'Boa', version: '0.94.13', cpe: ['cpe:/a:boa:boa:0.94.13'] },
+      { product: 'Boa', version: '0.94.13', cpe: 'cpe:2.3:a:boa:boa:0.94.13:*:*:*:*:*:*:*' },
+    ],
+    // nmap's fallback for an unmatched Server: header puts it whole in `product`, with no CPE.
+    [{ product: 'thttpd/2.25b 29dec2003' }, { product: 'thttpd', version: '2.25b' }],
+    [
+      { product: 'Some appliance', version: '1.0' },
+      { product: 'Some appliance', version: '1.0' },
+    ],
     [undefined, {}],
   ])('%j -> %j', (service, expected) => {
     expect(identifyNmapService(service)).toEqual(expected);

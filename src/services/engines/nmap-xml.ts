@@ -1,10 +1,13 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { HostSummary, Observation, PortState } from '../../shared/observation.js';
 import { canonicalProduct } from '../../shared/products.js';
+import { formatCpe23, parseCpeUri } from '../vulnerabilities/cpe.js';
 import {
+  cpeForProduct,
   identifyMysqlVersion,
   MAX_BANNER_LENGTH,
   normalizeVersion,
+  parseProductToken,
 } from './banner-identification.js';
 
 /** One host of an nmap XML report, already in this project's vocabulary. */
@@ -32,6 +35,8 @@ interface XmlService {
   version?: string;
   extrainfo?: string;
   tunnel?: string;
+  /** CPE 2.2 URIs, `cpe:/a:openbsd:openssh:7.2p2`, application first as nmap writes them. */
+  cpe?: Array<string | { '#text'?: string }>;
 }
 interface XmlPort {
   protocol?: string;
@@ -81,20 +86,43 @@ function portStateOf(state: string | undefined): PortState {
 }
 
 /**
- * Product and version the way the built-in engine reports them, e.g.
- * `OpenSSH` + `7.2p2 Ubuntu 4ubuntu2.8` gives `openssh` + `7.2p2`, and a
- * MySQL greeting that is really MariaDB gives `mariadb`.
+ * Product, version and CPE of an nmap `<service>`: the CPE of nmap's `<cpe>`
+ * (CPE 2.2 URI, rebound to a CPE 2.3 name; its vendor and product are what
+ * matching keys on), a display name (a known id such as `openssh`, else
+ * nmap's product name such as `libssh`) and the upstream version
+ * (`7.2p2 Ubuntu 4ubuntu2.8` gives `7.2p2`; a MySQL greeting that is really
+ * MariaDB gives `mariadb`). Without a `<cpe>`, a `name/version` product
+ * (nmap's fallback for an unmatched `Server:` header) is split like a banner.
  */
 export function identifyNmapService(
   service: XmlService | undefined,
-): Pick<Observation, 'product' | 'version'> {
-  const product = canonicalProduct(service?.product);
-  if (!product) return {};
-  if ((product === 'mysql' || product === 'mariadb') && service?.version) {
-    return identifyMysqlVersion(service.version);
+): Pick<Observation, 'product' | 'version' | 'cpe'> {
+  if (!service?.product) return {};
+  const application = (service.cpe ?? [])
+    .map((entry) => parseCpeUri(typeof entry === 'string' ? entry : (entry['#text'] ?? '')))
+    .find((cpe) => cpe?.part === 'a');
+  const known = canonicalProduct(service.product);
+  let product: string = known ?? service.product.trim();
+  let version: string | undefined;
+  if ((known === 'mysql' || known === 'mariadb') && service.version) {
+    const identified = identifyMysqlVersion(service.version);
+    product = identified.product ?? product;
+    version = identified.version;
+  } else if (service.version) {
+    version = normalizeVersion(service.version);
+  } else if (!application) {
+    const token = parseProductToken(service.product);
+    if (token) {
+      product = canonicalProduct(token.product) ?? token.product;
+      version = token.version;
+    }
   }
-  const version = normalizeVersion(service?.version);
-  return version ? { product, version } : { product };
+  const cpe = application ? formatCpe23(application) : cpeForProduct(product, version);
+  return {
+    product,
+    ...(version && { version }),
+    ...(cpe && { cpe }),
+  };
 }
 
 /** nmap keeps no raw banner; its version line is the closest thing and keeps the distribution suffix. */

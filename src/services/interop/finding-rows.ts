@@ -66,9 +66,14 @@ function vectorOf(...sources: unknown[]): string | undefined {
   return undefined;
 }
 
+/** A row as the shared threat ranking reads it (EPSS as NVD's `{ score }`). */
+function rankOf(row: FindingRow) {
+  return { ...row, epss: row.epss === undefined ? undefined : { score: row.epss } };
+}
+
 function byRank(left: FindingRow, right: FindingRow): number {
   return (
-    compareThreatRank(left, right) ||
+    compareThreatRank(rankOf(left), rankOf(right)) ||
     compareAddresses(left.host, right.host) ||
     left.port - right.port
   );

@@ -132,10 +132,10 @@ describe('re-checks of remediated threats', () => {
       previousState: 'remediated',
       state: 'confirmed',
       actor: 're-check',
-      note: 're-check: still vulnerable on 127.70.0.11:21 (vsftpd 2.3.4)',
+      note: 're-check: still vulnerable on 127.70.0.11:21 (vsftpd_project:vsftpd 2.3.4)',
     });
     expect(record.notes.at(-1)?.text).toBe(
-      're-check: still vulnerable on 127.70.0.11:21 (vsftpd 2.3.4)',
+      're-check: still vulnerable on 127.70.0.11:21 (vsftpd_project:vsftpd 2.3.4)',
     );
   });
 

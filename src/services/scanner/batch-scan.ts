@@ -102,6 +102,7 @@ async function identifyOpenPorts(
       service: banner.service ?? observation.service,
       product: banner.product ?? observation.product,
       version: banner.version ?? observation.version,
+      cpe: banner.cpe ?? observation.cpe,
       banner: banner.banner,
     };
   });

@@ -2,7 +2,7 @@ import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { compareThreatRank } from '../../shared/vulnerability.js';
-import { ThreatFilter, ThreatSummary } from '../../shared/threat.js';
+import { ThreatFilter, ThreatSummary, type ThreatSort } from '../../shared/threat.js';
 
 /** The index has one key: every CVE's summary is a separate state entry under it. */
 /** The singleton key, defined once in src/shared/service-contracts.ts. */
@@ -33,7 +33,7 @@ export const threatIndexObject = restate.object({
         const rows = (await readStateEntries<ThreatSummary>(context, ENTRY_PREFIX)).filter((row) =>
           matchesFilter(row, filter),
         );
-        return rows.sort(compareThreatRank);
+        return rows.sort(threatOrder(filter?.sort));
       },
     ),
   },
@@ -44,10 +44,30 @@ export function matchesFilter(row: ThreatSummary, filter: ThreatFilter | undefin
   if (!filter) return true;
   if (filter.severity?.length && !filter.severity.includes(row.severity)) return false;
   if (filter.triageState?.length && !filter.triageState.includes(row.triageState)) return false;
+  if (filter.kev && !row.kev) return false;
+  if (filter.minEpss !== undefined && !(row.epss && row.epss.score >= filter.minEpss)) return false;
   if (filter.text) {
     const needle = filter.text.toLowerCase();
     if (![row.cve, row.summary, row.product].some((field) => field.toLowerCase().includes(needle)))
       return false;
   }
   return true;
+}
+
+/** The comparator for a list order; every order falls back to the rank so ties are stable. */
+export function threatOrder(
+  sort: ThreatSort | undefined,
+): (left: ThreatSummary, right: ThreatSummary) => number {
+  switch (sort) {
+    case 'epss':
+      return (left, right) =>
+        (right.epss?.score ?? -1) - (left.epss?.score ?? -1) || compareThreatRank(left, right);
+    case 'cvss':
+      return (left, right) => right.cvssScore - left.cvssScore || compareThreatRank(left, right);
+    case 'last-seen':
+      return (left, right) =>
+        right.lastSeen.localeCompare(left.lastSeen) || compareThreatRank(left, right);
+    default:
+      return compareThreatRank;
+  }
 }

@@ -40,11 +40,10 @@ export const threatIntelObject = restate.object({
             );
           }
         }
-        const { record, counted } = applySightings(
-          (await context.get<ThreatRecord>(RECORD)) ?? undefined,
-          sightings,
-        );
-        if (record && counted > 0) {
+        const existing = (await context.get<ThreatRecord>(RECORD)) ?? undefined;
+        const { record, counted } = applySightings(existing, sightings);
+        // A re-match can refresh the scoring (KEV, EPSS) of a record without a new sighting.
+        if (record && record !== existing) {
           context.set(RECORD, record);
           context
             .objectSendClient(threatIndexObject, THREAT_INDEX_KEY)

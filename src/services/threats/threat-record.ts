@@ -42,7 +42,13 @@ export function applySightings(
   for (const sighting of sightings) {
     if (addSighting(record, services, sighting)) counted += 1;
   }
-  if (counted === 0) return { record: existing, counted };
+  if (counted === 0) {
+    // Nothing new was seen, but the knowledge may have changed (a feed import, then a re-match).
+    const latest = sightings[sightings.length - 1]!;
+    return existing && scoringDiffers(existing, latest)
+      ? { record: withScoring(existing, latest), counted }
+      : { record: existing, counted };
+  }
   trimUpdates(record);
   return { record, counted };
 }
@@ -62,6 +68,7 @@ function newRecord(sighting: ThreatSighting): ThreatRecord {
     severity: sighting.severity,
     cvssScore: sighting.cvssScore,
     cvssVector: sighting.cvssVector,
+    ...exploitationOf(sighting),
     summary: sighting.summary,
     product: sighting.product,
     firstSeen: sighting.observedAt,
@@ -110,6 +117,11 @@ function addSighting(
   record.severity = sighting.severity;
   record.cvssScore = sighting.cvssScore;
   record.cvssVector = sighting.cvssVector;
+  delete record.cvssVersion;
+  delete record.cvssSource;
+  delete record.kev;
+  delete record.epss;
+  Object.assign(record, exploitationOf(sighting));
   record.summary = sighting.summary;
   record.firstSeen = earlier(record.firstSeen, sighting.observedAt);
   record.lastSeen = later(record.lastSeen, sighting.observedAt);
@@ -124,6 +136,50 @@ function addSighting(
     observedAt: sighting.observedAt,
   });
   return true;
+}
+
+function scoringOf(source: ThreatRecord | ThreatSighting) {
+  return {
+    severity: source.severity,
+    cvssScore: source.cvssScore,
+    cvssVector: source.cvssVector,
+    cvssVersion: source.cvssVersion,
+    cvssSource: source.cvssSource,
+    kev: source.kev,
+    epss: source.epss,
+  };
+}
+
+function scoringDiffers(record: ThreatRecord, sighting: ThreatSighting): boolean {
+  return JSON.stringify(scoringOf(record)) !== JSON.stringify(scoringOf(sighting));
+}
+
+/** A copy of the record with the sighting's scoring and exploitation, counts untouched. */
+function withScoring(record: ThreatRecord, sighting: ThreatSighting): ThreatRecord {
+  const next: ThreatRecord = { ...record };
+  delete next.cvssVersion;
+  delete next.cvssSource;
+  delete next.kev;
+  delete next.epss;
+  return {
+    ...next,
+    severity: sighting.severity,
+    cvssScore: sighting.cvssScore,
+    cvssVector: sighting.cvssVector,
+    ...exploitationOf(sighting),
+  };
+}
+
+/** The scoring and exploitation fields a sighting carries, present ones only. */
+function exploitationOf(
+  sighting: ThreatSighting,
+): Pick<ThreatRecord, 'cvssVersion' | 'cvssSource' | 'kev' | 'epss'> {
+  return {
+    ...(sighting.cvssVersion && { cvssVersion: sighting.cvssVersion }),
+    ...(sighting.cvssSource && { cvssSource: sighting.cvssSource }),
+    ...(sighting.kev && { kev: sighting.kev }),
+    ...(sighting.epss && { epss: sighting.epss }),
+  };
 }
 
 /** Keeps the newest MAX_THREAT_UPDATES updates; older ones only as counts and a time span. */
@@ -264,6 +320,9 @@ export function summarizeThreat(record: ThreatRecord, updatedAt: string): Threat
     cve: record.cve,
     severity: record.severity,
     cvssScore: record.cvssScore,
+    ...(record.cvssVersion && { cvssVersion: record.cvssVersion }),
+    ...(record.kev && { kev: record.kev }),
+    ...(record.epss && { epss: record.epss }),
     summary: record.summary,
     product: record.product,
     affectedHosts: new Set(record.affected.map((service) => service.host)).size,

@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoredImport } from '../../shared/vulnerability.js';
+import { StoredImportSummary, VulnerabilityRule } from '../../shared/vulnerability.js';
 import {
   BUNDLED_RULES_FILE_NAME,
   findProjectResourcesDir,
@@ -93,20 +93,29 @@ describe('importFeedFile', () => {
     expect(summary).toMatchObject({
       name: 'nvd-feed-valid',
       importedAt: '2026-11-29T12:00:00.000Z',
+      kind: 'nvd-cve',
       cves: 9,
-      cvesWithRules: 5,
-      rulesAdded: 6,
-      skipped: 4,
-      byProduct: { openssh: 2, apache_httpd: 1, mysql: 1, mariadb: 1, microsoft_iis: 1 },
+      cvesWithRules: 7,
+      rulesAdded: 9,
+      skipped: 2,
+      byProduct: { 'openbsd:openssh': 3, 'apache:http_server': 1, 'oracle:mysql': 1 },
       unchanged: false,
     });
     const files = await readdir(importsDirectory(knowledgeDir));
-    expect(files).toEqual(['nvd-feed-valid.json']);
-    const stored = StoredImport.parse(
-      JSON.parse(await readFile(join(importsDirectory(knowledgeDir), files[0]!), 'utf8')),
+    expect(files.sort()).toEqual(['nvd-feed-valid.data.jsonl', 'nvd-feed-valid.json']);
+    const stored = StoredImportSummary.parse(
+      JSON.parse(
+        await readFile(join(importsDirectory(knowledgeDir), 'nvd-feed-valid.json'), 'utf8'),
+      ),
     );
-    expect(stored.rules).toHaveLength(6);
     expect(stored.summary).toEqual(summary);
+    const lines = (
+      await readFile(join(importsDirectory(knowledgeDir), 'nvd-feed-valid.data.jsonl'), 'utf8')
+    )
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(9);
+    for (const line of lines) VulnerabilityRule.parse(JSON.parse(line));
   });
 
   it('is idempotent for the same file', async () => {
@@ -209,13 +218,19 @@ describe('loadKnowledgeBase', () => {
     const traversal = knowledge.rules.filter((rule) => rule.cve === 'CVE-2021-41773');
     expect(traversal).toHaveLength(1);
     expect(traversal[0]!.source).toBe('nvd-import');
-    // CVE-2008-5161 has no v3 score and CVE-2016-6663 is bundled only: neither is touched.
+    // CVE-2016-6663 is bundled only: untouched. The feed adds what the bundle lacks,
+    // including the v2-only CVE-2008-5161 and products outside the bundle (log4j, Percona).
     expect(knowledge.rules.find((rule) => rule.cve === 'CVE-2016-6663')?.source).toBe('bundled');
-    const importedOnly = ['CVE-2016-6662|mariadb', 'CVE-2024-6387|openssh'].filter(
-      (key) => !bundled.some((rule) => `${rule.cve}|${rule.product}` === key),
-    );
-    expect(importedOnly).toEqual([]);
-    expect(knowledge.rules).toHaveLength(bundled.length);
+    const added = knowledge.rules
+      .filter(
+        (rule) =>
+          !bundled.some((old) => `${old.cve}|${old.product}` === `${rule.cve}|${rule.product}`),
+      )
+      .map((rule) => `${rule.cve}|${rule.product}`)
+      .sort();
+    expect(added).toContain('CVE-2008-5161|openbsd:openssh');
+    expect(added).toContain('CVE-2021-44228|apache:log4j');
+    expect(added).toContain('CVE-2016-6662|percona:percona_server');
 
     const apache = {
       host: '127.10.0.10',
@@ -235,7 +250,7 @@ describe('loadKnowledgeBase', () => {
 
   it('lets a later import supersede an earlier one', () => {
     const base = {
-      product: 'openssh' as const,
+      product: 'openbsd:openssh',
       cvss: {
         version: '3.1' as const,
         baseScore: 5.3,

@@ -1,19 +1,33 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import {
   FeedImportSummary,
-  StoredImport,
+  StoredEpssLine,
+  StoredImportSummary,
+  StoredKevLine,
   VULNERABILITY_RULES_SCHEMA_VERSION,
+  VulnerabilityRule,
   VulnerabilityRuleFile,
-  type VulnerabilityRule,
+  type EpssScore,
+  type FeedKind,
+  type KevEntry,
 } from '../../shared/vulnerability.js';
+import { readEpssFeed, readKevCatalog } from './exploitation-feeds.js';
+import {
+  FeedImportError,
+  hashFile,
+  openFeedBytes,
+  peekFeedBytes,
+  type FeedReadOptions,
+} from './feed-file-reader.js';
 import { locateJsonSyntaxError } from './json-syntax-error.js';
-import { FeedImportError, parseNvdFeed } from './nvd-feed-import.js';
-import { VulnerabilityRuleIndex } from './vulnerability-matcher.js';
+import { readNvdFeed } from './nvd-feed-import.js';
+import { VulnerabilityRuleIndex, type ExploitationData } from './vulnerability-matcher.js';
 
 export const BUNDLED_RULES_FILE_NAME = 'vulnerability-rules.json';
 
@@ -141,24 +155,27 @@ function importPath(knowledgeDir: string, name: string): string {
   return join(importsDirectory(knowledgeDir), `${name}.json`);
 }
 
-async function readStoredImport(path: string): Promise<StoredImport> {
-  const text = await readFile(path, 'utf8');
-  return StoredImport.parse(JSON.parse(text));
+function dataPath(knowledgeDir: string, name: string): string {
+  return join(importsDirectory(knowledgeDir), `${name}${DATA_SUFFIX}`);
 }
 
-/**
- * Only the summary of a stored import, or undefined when there is none or it
- * is unreadable; enough to recognise a file imported before without
- * validating tens of thousands of rules again.
- */
+const DATA_SUFFIX = '.data.jsonl';
+
+/** The summary of a stored import, or undefined when there is none or it is unreadable. */
 async function readStoredSummary(path: string): Promise<FeedImportSummary | undefined> {
   try {
-    const document = JSON.parse(await readFile(path, 'utf8')) as { summary?: unknown };
-    const summary = FeedImportSummary.safeParse(document.summary);
-    return summary.success ? summary.data : undefined;
+    const parsed = StoredImportSummary.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    return parsed.success ? parsed.data.summary : undefined;
   } catch {
     return undefined;
   }
+}
+
+function temporaryPathFor(path: string): string {
+  return join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
 }
 
 /**
@@ -167,10 +184,7 @@ async function readStoredSummary(path: string): Promise<FeedImportSummary | unde
  * one, never half of one.
  */
 async function writeFileAtomically(path: string, contents: string): Promise<void> {
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
+  const temporary = temporaryPathFor(path);
   try {
     const handle = await open(temporary, 'wx', 0o600);
     try {
@@ -186,66 +200,163 @@ async function writeFileAtomically(path: string, contents: string): Promise<void
   }
 }
 
+/**
+ * A JSON-lines file written line by line into a temporary file, buffered in
+ * ~1 MB pieces so neither a 200,000-line import nor its writes pile up in
+ * memory; `commit` flushes and renames it into place, `discard` deletes it.
+ */
+class JsonLinesWriter {
+  private readonly temporary: string;
+  private descriptor: number;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  lines = 0;
+
+  constructor(private readonly path: string) {
+    this.temporary = temporaryPathFor(path);
+    this.descriptor = openSync(this.temporary, 'wx', 0o600);
+  }
+
+  write(value: unknown): void {
+    const line = `${JSON.stringify(value)}\n`;
+    this.pending.push(line);
+    this.pendingLength += line.length;
+    this.lines += 1;
+    if (this.pendingLength >= 1024 * 1024) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    writeSync(this.descriptor, this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+
+  async commit(): Promise<void> {
+    this.flush();
+    fsyncSync(this.descriptor);
+    closeSync(this.descriptor);
+    this.descriptor = -1;
+    await rename(this.temporary, this.path);
+  }
+
+  async discard(): Promise<void> {
+    if (this.descriptor >= 0) closeSync(this.descriptor);
+    this.descriptor = -1;
+    await rm(this.temporary, { force: true });
+  }
+}
+
 export interface ImportFeedOptions {
-  /** Import name; defaults to the feed file's base name (`nvdcve-2.0-2021`). */
+  /** Import name; defaults to the feed file's base name (`nvdcve-2.0-2021`), `epss` or `kev`. */
   name?: string;
   /** Clock for `importedAt`; tests pin it. */
   now?: () => Date;
+  /** Refuse a gzip file that decompresses to more than this (default 1 GiB). */
+  maxDecompressedBytes?: number;
+}
+
+/** What kind of feed a file holds, from its first decoded bytes. */
+export async function detectFeedKind(
+  feedPath: string,
+  options: FeedReadOptions = {},
+): Promise<FeedKind> {
+  const head = (await peekFeedBytes(feedPath, 64 * 1024, options))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (/^#model_version/i.test(head) || /^cve,epss/i.test(head)) return 'epss';
+  if (head.startsWith('{') && /"catalogVersion"\s*:|"CISA Catalog of Known Exploited/.test(head)) {
+    return 'kev';
+  }
+  if (head.startsWith('{') || head.startsWith('[')) return 'nvd-cve';
+  throw new FeedImportError(
+    'not a known feed: expected NVD CVE JSON 2.0, a FIRST EPSS CSV (#model_version...) or the CISA KEV catalog JSON',
+  );
+}
+
+interface FeedContents {
+  readonly cves: number;
+  readonly cvesWithRules: number;
+  readonly rulesAdded: number;
+  readonly skipped: number;
+  readonly skippedByReason: FeedImportSummary['skippedByReason'];
+  readonly byProduct: Record<string, number>;
+  readonly products?: number;
+  readonly epss?: FeedImportSummary['epss'];
+  readonly kev?: FeedImportSummary['kev'];
+}
+
+async function readFeedInto(
+  kind: FeedKind,
+  feedPath: string,
+  writer: JsonLinesWriter,
+  options: FeedReadOptions,
+): Promise<FeedContents> {
+  const openBytes = () => openFeedBytes(feedPath, options);
+  if (kind === 'nvd-cve') {
+    const statistics = await readNvdFeed(openBytes, (rule) => writer.write(rule));
+    return statistics;
+  }
+  const empty = { cvesWithRules: 0, rulesAdded: 0, skipped: 0, skippedByReason: {}, byProduct: {} };
+  if (kind === 'epss') {
+    const { count, ...epss } = await readEpssFeed(openBytes, (line) => writer.write(line));
+    return { cves: count, ...empty, epss };
+  }
+  const { count, ...kev } = await readKevCatalog(openBytes, (entry) => writer.write(entry));
+  return { cves: count, ...empty, kev };
 }
 
 /**
- * Imports an NVD CVE JSON 2.0 feed file. The whole file is validated and
- * converted before anything is written, and the rule set is then stored
- * atomically, so a refused file (FeedImportError) leaves the knowledge
- * directory exactly as it was. Importing the same bytes under the same name
- * again writes nothing and reports `unchanged: true`; different bytes under
- * an existing name replace that import.
+ * Imports a feed file: NVD CVE JSON 2.0 (rules), a FIRST EPSS CSV or the
+ * CISA KEV catalog, plain or gzipped, told apart by their contents. The file
+ * is streamed (memory stays bounded whatever its size) and validated whole
+ * while its data goes to a temporary file; only when all of it passed is
+ * that renamed into place, so a refused file (FeedImportError) leaves the
+ * knowledge directory exactly as it was. Importing the same bytes under the
+ * same name again writes nothing and reports `unchanged: true`. EPSS and KEV
+ * imports are named `epss` and `kev`: a newer file replaces the older one.
  */
 export async function importFeedFile(
   feedPath: string,
   knowledgeDir: string,
   options: ImportFeedOptions = {},
 ): Promise<FeedImportSummary> {
-  const name = options.name ?? importNameFor(feedPath);
+  const readOptions = { maxDecompressedBytes: options.maxDecompressedBytes };
+  const kind = await detectFeedKind(feedPath, readOptions);
+  const name = options.name ?? (kind === 'nvd-cve' ? importNameFor(feedPath) : kind);
   const targetPath = importPath(knowledgeDir, name);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(feedPath);
-  } catch (error) {
-    throw new FeedImportError(`cannot read ${feedPath}: ${(error as Error).message}`);
-  }
-  const sourceSha256 = createHash('sha256').update(bytes).digest('hex');
+  const sourceSha256 = await hashFile(feedPath);
   const previous = await readStoredSummary(targetPath);
-  if (previous?.sourceSha256 === sourceSha256) return { ...previous, unchanged: true };
+  if (previous?.sourceSha256 === sourceSha256 && previous.kind === kind) {
+    return { ...previous, unchanged: true };
+  }
 
-  const feed = parseNvdFeed(bytes);
+  await mkdir(importsDirectory(knowledgeDir), { recursive: true });
+  const writer = new JsonLinesWriter(dataPath(knowledgeDir, name));
+  let contents: FeedContents;
+  try {
+    contents = await readFeedInto(kind, feedPath, writer, readOptions);
+  } catch (error) {
+    await writer.discard();
+    throw error;
+  }
   const importedAt = (options.now?.() ?? new Date()).toISOString();
   const summary = FeedImportSummary.parse({
+    kind,
     name,
     sourceFile: resolve(feedPath),
     sourceSha256,
     importedAt,
-    cves: feed.cves,
-    cvesWithRules: feed.cvesWithRules,
-    rulesAdded: feed.rules.length,
-    skipped: feed.skipped,
-    skippedByReason: feed.skippedByReason,
-    byProduct: feed.byProduct,
+    ...contents,
     unchanged: false,
   });
-  const stored: StoredImport = {
+  // Data first, then the summary that names it: a summary always describes data that is there.
+  await writer.commit();
+  const stored: StoredImportSummary = {
     schemaVersion: VULNERABILITY_RULES_SCHEMA_VERSION,
-    generated: importedAt,
-    rules: feed.rules,
     summary,
   };
-  // The same checks loading will apply, so a stored import can always be loaded back.
-  const checked = StoredImport.safeParse(stored);
-  if (!checked.success) {
-    throw new FeedImportError(`feed produced invalid rules: ${describeZodError(checked.error)}`);
-  }
-
-  await mkdir(importsDirectory(knowledgeDir), { recursive: true });
   await writeFileAtomically(targetPath, `${JSON.stringify(stored)}\n`);
   return summary;
 }
@@ -255,9 +366,22 @@ export type ImportListEntry =
   | { readonly name: string; readonly path: string; readonly summary: FeedImportSummary }
   | { readonly name: string; readonly path: string; readonly error: string };
 
-async function readImports(
-  knowledgeDir: string,
-): Promise<Array<ImportListEntry & { rules?: VulnerabilityRule[] }>> {
+async function* readJsonLines(path: string): AsyncGenerator<unknown> {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let number = 0;
+  for await (const line of lines) {
+    number += 1;
+    if (line.length === 0) continue;
+    try {
+      yield JSON.parse(line);
+    } catch {
+      throw new Error(`${basename(path)} line ${number} is not JSON`);
+    }
+  }
+}
+
+/** Every readable import's summary, oldest first (later imports supersede earlier ones). */
+async function readImportSummaries(knowledgeDir: string): Promise<ImportListEntry[]> {
   const directory = importsDirectory(knowledgeDir);
   let files: string[];
   try {
@@ -266,19 +390,15 @@ async function readImports(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const entries: Array<ImportListEntry & { rules?: VulnerabilityRule[] }> = [];
+  const entries: ImportListEntry[] = [];
   for (const file of files) {
     if (!file.endsWith('.json') || file.startsWith('.')) continue;
     const name = file.slice(0, -'.json'.length);
     const path = join(directory, file);
-    try {
-      const stored = await readStoredImport(path);
-      entries.push({ name, path, summary: stored.summary, rules: stored.rules });
-    } catch (error) {
-      entries.push({ name, path, error: `unreadable import: ${(error as Error).message}` });
-    }
+    const summary = await readStoredSummary(path);
+    if (summary && existsSync(dataPath(knowledgeDir, name))) entries.push({ name, path, summary });
+    else entries.push({ name, path, error: 'unreadable import: summary or data file damaged' });
   }
-  // Later imports supersede earlier ones, so the order is part of the meaning.
   return entries.sort((left, right) => {
     const leftTime = 'summary' in left ? left.summary.importedAt : '';
     const rightTime = 'summary' in right ? right.summary.importedAt : '';
@@ -288,11 +408,7 @@ async function readImports(
 
 /** Stored imports, oldest first. */
 export async function listImports(knowledgeDir: string): Promise<ImportListEntry[]> {
-  const entries = await readImports(knowledgeDir);
-  return entries.map((entry) => {
-    if ('summary' in entry) return { name: entry.name, path: entry.path, summary: entry.summary };
-    return entry;
-  });
+  return readImportSummaries(knowledgeDir);
 }
 
 /** Deletes one import; false when there was none by that name. */
@@ -300,6 +416,7 @@ export async function removeImport(knowledgeDir: string, name: string): Promise<
   const path = importPath(knowledgeDir, name);
   if (!existsSync(path)) return false;
   await rm(path);
+  await rm(dataPath(knowledgeDir, name), { force: true });
   return true;
 }
 
@@ -325,29 +442,82 @@ export interface KnowledgeBase {
   readonly index: VulnerabilityRuleIndex;
   readonly bundledRuleCount: number;
   readonly imports: readonly ImportListEntry[];
+  readonly exploitation: ExploitationData;
+}
+
+async function readImportData(
+  knowledgeDir: string,
+  entry: { name: string; summary: FeedImportSummary },
+  target: {
+    rules: VulnerabilityRule[][];
+    exploitation: { kev: Map<string, KevEntry>; epss: Map<string, EpssScore> };
+  },
+): Promise<void> {
+  const path = dataPath(knowledgeDir, entry.name);
+  if (entry.summary.kind === 'nvd-cve') {
+    const rules: VulnerabilityRule[] = [];
+    for await (const value of readJsonLines(path)) rules.push(VulnerabilityRule.parse(value));
+    target.rules.push(rules);
+    return;
+  }
+  if (entry.summary.kind === 'kev') {
+    for await (const value of readJsonLines(path)) {
+      const { cve, ...kev } = StoredKevLine.parse(value);
+      target.exploitation.kev.set(cve, kev);
+    }
+    return;
+  }
+  const { scoreDate, modelVersion } = entry.summary.epss ?? {};
+  for await (const value of readJsonLines(path)) {
+    const [cve, score, percentile] = StoredEpssLine.parse(value);
+    target.exploitation.epss.set(cve, {
+      score,
+      percentile,
+      ...(scoreDate && { scoreDate }),
+      ...(modelVersion && { modelVersion }),
+    });
+  }
 }
 
 /**
  * Everything the matcher needs: bundled rules (a broken bundled file
- * throws) merged with every readable import (an unreadable import is listed
- * with its error and skipped, so one damaged file cannot stop scanning).
+ * throws) merged with every readable import, plus the EPSS and KEV data
+ * (an unreadable import is listed with its error and skipped, so one
+ * damaged file cannot stop scanning).
  */
 export async function loadKnowledgeBase(locations: {
   resourcesDir: string;
   knowledgeDir: string;
 }): Promise<KnowledgeBase> {
   const bundled = await loadBundledRules(locations.resourcesDir);
-  const entries = await readImports(locations.knowledgeDir);
-  const rules = mergeRules(
-    bundled,
-    entries.flatMap((entry) => (entry.rules ? [entry.rules] : [])),
-  );
+  const entries = await readImportSummaries(locations.knowledgeDir);
+  const loaded = {
+    rules: [] as VulnerabilityRule[][],
+    exploitation: { kev: new Map<string, KevEntry>(), epss: new Map<string, EpssScore>() },
+  };
+  const imports: ImportListEntry[] = [];
+  for (const entry of entries) {
+    if (!('summary' in entry)) {
+      imports.push(entry);
+      continue;
+    }
+    try {
+      await readImportData(locations.knowledgeDir, entry, loaded);
+      imports.push(entry);
+    } catch (error) {
+      imports.push({
+        name: entry.name,
+        path: entry.path,
+        error: `unreadable import: ${(error as Error).message}`,
+      });
+    }
+  }
+  const rules = mergeRules(bundled, loaded.rules);
   return {
     rules,
-    index: new VulnerabilityRuleIndex(rules),
+    index: new VulnerabilityRuleIndex(rules, loaded.exploitation),
     bundledRuleCount: bundled.length,
-    imports: entries.map((entry) =>
-      'summary' in entry ? { name: entry.name, path: entry.path, summary: entry.summary } : entry,
-    ),
+    imports,
+    exploitation: loaded.exploitation,
   };
 }

@@ -1,149 +1,44 @@
-import { gunzipSync } from 'node:zlib';
+import type { Readable } from 'node:stream';
+// ae-cvss-calculator is CommonJS: Node's ESM loader cannot see its named exports.
+import cvssCalculator from 'ae-cvss-calculator';
 import { z } from 'zod';
-import { canonicalProduct, PRODUCT_IDS, type ProductId } from '../../shared/products.js';
 import {
   CveId,
-  severityFromScore,
+  isCvssVectorOf,
+  MAX_PRODUCTS_IN_SUMMARY,
+  severityOfMetric,
   type AffectedVersions,
+  type CvssMetric,
+  type CvssVersion,
   type SkipReason,
   type VulnerabilityRule,
 } from '../../shared/vulnerability.js';
-import { locateJsonSyntaxError } from './json-syntax-error.js';
+import { cpeProductKey, cpeVersionString, parseCpe23, type CpeName } from './cpe.js';
+import { FeedImportError } from './feed-file-reader.js';
+import { readJsonFeed } from './json-feed-stream.js';
 import { parseVersion } from './version-compare.js';
 
-/**
- * A feed file that cannot be imported. The message names the place: a
- * `line:column` for JSON syntax, a JSON path for a schema problem.
- */
-export class FeedImportError extends Error {
-  constructor(
-    message: string,
-    /** `12:5` or `vulnerabilities[3].cve.id`, when the problem has a place. */
-    readonly location?: string,
-  ) {
-    super(message);
-    this.name = 'FeedImportError';
-  }
-}
-
-/**
- * NVD vendor:product pairs for the products Spectra-Red identifies. NVD has
- * renamed vendors over time (nginx:nginx became f5:nginx, redislabs:redis
- * became redis:redis), so both spellings are listed.
- */
-export const CPE_PRODUCTS: Readonly<Record<string, ProductId>> = {
-  'openbsd:openssh': 'openssh',
-  'dropbear_ssh_project:dropbear_ssh': 'dropbear',
-  'matt_johnston:dropbear_ssh_server': 'dropbear',
-  'apache:http_server': 'apache_httpd',
-  'nginx:nginx': 'nginx',
-  'f5:nginx': 'nginx',
-  'f5:nginx_open_source': 'nginx',
-  'lighttpd:lighttpd': 'lighttpd',
-  'microsoft:internet_information_services': 'microsoft_iis',
-  'microsoft:iis': 'microsoft_iis',
-  'apache:tomcat': 'apache_tomcat',
-  'vsftpd_project:vsftpd': 'vsftpd',
-  'beasts:vsftpd': 'vsftpd',
-  'proftpd:proftpd': 'proftpd',
-  'proftpd_project:proftpd': 'proftpd',
-  'pureftpd:pure-ftpd': 'pure_ftpd',
-  'exim:exim': 'exim',
-  'postfix:postfix': 'postfix',
-  'sendmail:sendmail': 'sendmail',
-  'proofpoint:sendmail': 'sendmail',
-  'redis:redis': 'redis',
-  'redislabs:redis': 'redis',
-  'oracle:mysql': 'mysql',
-  'oracle:mysql_server': 'mysql',
-  'mysql:mysql': 'mysql',
-  'mariadb:mariadb': 'mariadb',
-  'postgresql:postgresql': 'postgresql',
-  'samba:samba': 'samba',
-  'openssl:openssl': 'openssl',
-  'memcached:memcached': 'memcached',
-  'mongodb:mongodb': 'mongodb',
-  'elastic:elasticsearch': 'elasticsearch',
-  'elasticsearch:elasticsearch': 'elasticsearch',
-};
-
-const KNOWN_PRODUCTS: ReadonlySet<string> = new Set(PRODUCT_IDS);
-
-function squash(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/**
- * The canonical product a CPE names, or undefined. Beyond the table,
- * `canonicalProduct` is trusted only when the CPE product is the product's
- * own name (`pure-ftpd` for `pure_ftpd`): its patterns match substrings, and
- * `oracle:mysql_connector_j` must not become MySQL server, whose version
- * numbers overlap the connector's.
- */
-export function productForCpe(vendor: string, product: string): ProductId | undefined {
-  const listed = CPE_PRODUCTS[`${vendor}:${product}`];
-  if (listed) return listed;
-  const guessed = canonicalProduct(product);
-  if (guessed && squash(guessed) === squash(product) && KNOWN_PRODUCTS.has(guessed)) return guessed;
-  return undefined;
-}
-
-/** The fields of a CPE 2.3 formatted string that rules need. */
-export interface CpeName {
-  readonly part: string;
-  readonly vendor: string;
-  readonly product: string;
-  readonly version: string;
-  readonly update: string;
-}
-
-/** Splits `cpe:2.3:a:openbsd:openssh:7.2:p2:*:...` honouring `\:` escapes; undefined if it is not CPE 2.3. */
-export function parseCpe23(criteria: string): CpeName | undefined {
-  const fields: string[] = [];
-  let current = '';
-  for (let index = 0; index < criteria.length; index += 1) {
-    const character = criteria[index]!;
-    if (character === '\\' && index + 1 < criteria.length) {
-      current += criteria[index + 1];
-      index += 1;
-    } else if (character === ':') {
-      fields.push(current);
-      current = '';
-    } else {
-      current += character;
-    }
-  }
-  fields.push(current);
-  if (fields.length !== 13 || fields[0] !== 'cpe' || fields[1] !== '2.3') return undefined;
-  return {
-    part: fields[2]!,
-    vendor: fields[3]!,
-    product: fields[4]!,
-    version: fields[5]!,
-    update: fields[6]!,
-  };
-}
+export { FeedImportError } from './feed-file-reader.js';
 
 // Only the fields the import reads are declared; NVD adds fields over time and
 // zod drops unknown keys, so a newer feed still imports.
-const NvdCvssMetric = z.object({
-  source: z.string().optional(),
-  type: z.string().optional(),
-  cvssData: z
-    .object({
-      version: z.enum(['3.0', '3.1']),
-      baseScore: z.number().min(0).max(10),
-      vectorString: z
-        .string()
-        .regex(/^CVSS:3\.[01](\/[A-Z]{1,2}:[A-Z])+$/, 'expected a CVSS v3 vector'),
-      baseSeverity: z.string().optional(),
-    })
-    .refine((data) => data.vectorString.startsWith(`CVSS:${data.version}/`), {
-      message: 'vectorString does not match the CVSS version',
-      path: ['vectorString'],
-    }),
-});
-type NvdCvssMetric = z.infer<typeof NvdCvssMetric>;
+function nvdCvssMetric(version: CvssVersion) {
+  return z.object({
+    source: z.string().optional(),
+    type: z.enum(['Primary', 'Secondary']).optional(),
+    cvssData: z
+      .object({
+        version: z.literal(version),
+        baseScore: z.number().min(0).max(10),
+        vectorString: z.string(),
+      })
+      .refine((data) => isCvssVectorOf(version, data.vectorString), {
+        message: `vectorString is not a CVSS ${version} vector`,
+        path: ['vectorString'],
+      }),
+  });
+}
+type NvdCvssMetric = z.infer<ReturnType<typeof nvdCvssMetric>>;
 
 const NvdCpeMatch = z.object({
   vulnerable: z.boolean(),
@@ -162,8 +57,10 @@ const NvdCve = z.object({
   descriptions: z.array(z.object({ lang: z.string(), value: z.string() })),
   metrics: z
     .object({
-      cvssMetricV31: z.array(NvdCvssMetric).optional(),
-      cvssMetricV30: z.array(NvdCvssMetric).optional(),
+      cvssMetricV40: z.array(nvdCvssMetric('4.0')).optional(),
+      cvssMetricV31: z.array(nvdCvssMetric('3.1')).optional(),
+      cvssMetricV30: z.array(nvdCvssMetric('3.0')).optional(),
+      cvssMetricV2: z.array(nvdCvssMetric('2.0')).optional(),
     })
     .optional(),
   configurations: z
@@ -192,19 +89,20 @@ const NvdFeedEnvelope = z.object({
   format: z.string(),
   version: z.string(),
   timestamp: z.string(),
-  vulnerabilities: z.array(z.unknown()),
 });
 
-/** What a feed holds once validated and turned into rules; nothing is stored yet. */
-export interface ParsedNvdFeed {
-  readonly rules: VulnerabilityRule[];
+/** What a feed held once validated and turned into rules (the rules went to `onRule`). */
+export interface NvdFeedStatistics {
   /** CVEs in the feed. */
   readonly cves: number;
   readonly cvesWithRules: number;
+  readonly rulesAdded: number;
   readonly skipped: number;
   readonly skippedByReason: Partial<Record<SkipReason, number>>;
-  /** Rules per product. */
-  readonly byProduct: Partial<Record<ProductId, number>>;
+  /** Rules per vendor:product, most frequent first, at most MAX_PRODUCTS_IN_SUMMARY. */
+  readonly byProduct: Record<string, number>;
+  /** Distinct vendor:product pairs with rules. */
+  readonly products: number;
   readonly timestamp: string;
 }
 
@@ -233,7 +131,8 @@ function describeValue(value: unknown): string {
   return typeof value;
 }
 
-function schemaError(
+/** A FeedImportError naming the JSON path of the first schema problem. */
+export function schemaError(
   error: z.ZodError,
   root: unknown,
   prefix: ReadonlyArray<PropertyKey>,
@@ -249,54 +148,93 @@ function schemaError(
   return new FeedImportError(`${location}: ${detail}${more}`, location);
 }
 
-function decodeFeedBytes(bytes: Uint8Array): string {
-  // NVD distributes feeds gzipped; accept them as downloaded.
-  const plain = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
-  const text = Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const location = locateJsonSyntaxError(text);
-    if (!location) throw new FeedImportError(`not valid JSON: ${(error as Error).message}`);
-    const place = `${location.line}:${location.column}`;
-    throw new FeedImportError(`JSON syntax error at ${place}: ${location.reason}`, place);
-  }
-}
-
-function requireNvd20(document: unknown): z.infer<typeof NvdFeedEnvelope> {
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new FeedImportError('not an NVD feed: the file is not a JSON object');
-  }
-  const fields = document as Record<string, unknown>;
-  if ('CVE_Items' in fields || 'CVE_data_version' in fields) {
+/** Refuses an NVD 1.1 feed by its first key, before reading the rest of it. */
+export function refuseNvd11(key: string): void {
+  if (key === 'CVE_Items' || key === 'CVE_data_version' || key === 'CVE_data_type') {
     throw new FeedImportError(
-      `this is an NVD 1.1 feed (CVE_data_version ${JSON.stringify(fields.CVE_data_version ?? '?')}); ` +
-        'NVD retired the 1.1 feeds: download the CVE JSON 2.0 feed files (nvdcve-2.0-*.json.gz)',
+      'this is an NVD 1.1 feed; NVD retired the 1.1 feeds: download the CVE JSON 2.0 feed files (nvdcve-2.0-*.json.gz)',
     );
   }
-  if (fields.format !== 'NVD_CVE' || fields.version !== '2.0') {
+}
+
+function requireNvd20Envelope(envelope: Record<string, unknown>): z.infer<typeof NvdFeedEnvelope> {
+  if (envelope.format !== 'NVD_CVE' || envelope.version !== '2.0') {
     throw new FeedImportError(
-      `not an NVD CVE JSON 2.0 feed: format ${JSON.stringify(fields.format)}, version ${JSON.stringify(fields.version)} ` +
+      `not an NVD CVE JSON 2.0 feed: format ${JSON.stringify(envelope.format)}, version ${JSON.stringify(envelope.version)} ` +
         '(expected format "NVD_CVE", version "2.0")',
     );
   }
-  const envelope = NvdFeedEnvelope.safeParse(document);
-  if (!envelope.success) throw schemaError(envelope.error, document, []);
-  return envelope.data;
+  const parsed = NvdFeedEnvelope.safeParse(envelope);
+  if (!parsed.success) throw schemaError(parsed.error, envelope, []);
+  return parsed.data;
 }
 
-/** NVD's own (Primary) v3.1 score when there is one, then v3.0, then a CNA's. */
-function chooseMetric(cve: NvdCve): NvdCvssMetric | undefined {
-  const candidates = [cve.metrics?.cvssMetricV31 ?? [], cve.metrics?.cvssMetricV30 ?? []];
-  for (const metrics of candidates) {
-    const primary = metrics.find((metric) => metric.type === 'Primary');
-    if (primary) return primary;
+/**
+ * Validates a CVSS v4.0 vector with ae-cvss-calculator and returns the base
+ * score it computes (CVSS v4.0 scores come from FIRST's lookup table, which
+ * the library implements), or undefined when the vector is not valid v4.0.
+ */
+export function cvss4BaseScore(vector: string): number | undefined {
+  const required = ['AV', 'AC', 'AT', 'PR', 'UI', 'VC', 'VI', 'VA', 'SC', 'SI', 'SA'];
+  const present = new Set(
+    vector
+      .split('/')
+      .slice(1)
+      .map((part) => part.split(':', 1)[0]),
+  );
+  if (!vector.startsWith('CVSS:4.0/') || !required.every((metric) => present.has(metric))) {
+    return undefined;
   }
-  return candidates.flat()[0];
+  try {
+    return new cvssCalculator.Cvss4P0(vector).calculateScores().base;
+  } catch {
+    return undefined;
+  }
+}
+
+function toMetric(metric: NvdCvssMetric, version: CvssVersion): CvssMetric {
+  return {
+    version,
+    baseScore: metric.cvssData.baseScore,
+    vector: metric.cvssData.vectorString,
+    ...(metric.source && { source: metric.source }),
+    ...(metric.type && { type: metric.type }),
+  };
+}
+
+/**
+ * Every metric NVD gave, in preference order: NVD's own (Primary) v3.1,
+ * then v4.0, v3.0 and v2, each Primary before Secondary. The first is the
+ * one a rule's severity comes from. v4.0 vectors are checked and scored by
+ * ae-cvss-calculator; an invalid one refuses the feed (it is malformed).
+ */
+function metricsOf(cve: NvdCve, path: ReadonlyArray<PropertyKey>): CvssMetric[] {
+  const byVersion: Array<[CvssVersion, NvdCvssMetric[]]> = [
+    ['3.1', cve.metrics?.cvssMetricV31 ?? []],
+    ['4.0', cve.metrics?.cvssMetricV40 ?? []],
+    ['3.0', cve.metrics?.cvssMetricV30 ?? []],
+    ['2.0', cve.metrics?.cvssMetricV2 ?? []],
+  ];
+  const metrics: CvssMetric[] = [];
+  for (const [version, entries] of byVersion) {
+    const ordered = [
+      ...entries.filter((entry) => entry.type === 'Primary'),
+      ...entries.filter((entry) => entry.type !== 'Primary'),
+    ];
+    for (const entry of ordered) {
+      const metric = toMetric(entry, version);
+      if (version === '4.0') {
+        const score = cvss4BaseScore(metric.vector);
+        if (score === undefined) {
+          const at = formatPath([...path, 'metrics', 'cvssMetricV40', entries.indexOf(entry)]);
+          throw new FeedImportError(`${at}: not a valid CVSS 4.0 vector: ${metric.vector}`, at);
+        }
+        metric.baseScore = score;
+      }
+      metrics.push(metric);
+    }
+  }
+  return metrics;
 }
 
 function oneLine(cve: NvdCve): string {
@@ -319,12 +257,8 @@ function isVersion(value: string | undefined): boolean {
  */
 function affectedFromMatch(match: NvdCpeMatch, cpe: CpeName): AffectedVersions | undefined {
   if (cpe.version === '-') return undefined;
-  if (cpe.version !== '*' && cpe.version !== '') {
-    // NVD encodes OpenSSH's `7.2p2` as version 7.2, update p2.
-    const update = cpe.update === '*' || cpe.update === '-' ? '' : cpe.update;
-    const exact = `${cpe.version}${update}`;
-    return parseVersion(exact) ? { exact } : undefined;
-  }
+  const exact = cpeVersionString(cpe);
+  if (exact !== undefined) return parseVersion(exact) ? { exact } : undefined;
   const range = {
     ...(match.versionStartIncluding && { versionStartIncluding: match.versionStartIncluding }),
     ...(match.versionStartExcluding && { versionStartExcluding: match.versionStartExcluding }),
@@ -336,13 +270,18 @@ function affectedFromMatch(match: NvdCpeMatch, cpe: CpeName): AffectedVersions |
   return bounds.every(isVersion) ? range : undefined;
 }
 
-/** Vulnerable CPE matches of the CVE, grouped by the canonical product they name. */
+/**
+ * Vulnerable application CPE matches of the CVE, grouped by `vendor:product`.
+ * `vulnerable: false` entries are platforms (the OS an application runs on in
+ * an AND configuration) and never a finding; operating-system and hardware
+ * CPEs are left out since engines identify services, not the OS version.
+ */
 function affectedByProduct(cve: NvdCve): {
-  known: boolean;
-  affected: Map<ProductId, AffectedVersions[]>;
+  applications: boolean;
+  affected: Map<string, AffectedVersions[]>;
 } {
-  const affected = new Map<ProductId, Map<string, AffectedVersions>>();
-  let known = false;
+  const affected = new Map<string, Map<string, AffectedVersions>>();
+  let applications = false;
   for (const configuration of cve.configurations ?? []) {
     if (configuration.negate) continue;
     for (const node of configuration.nodes) {
@@ -351,87 +290,110 @@ function affectedByProduct(cve: NvdCve): {
         if (!match.vulnerable) continue;
         const cpe = parseCpe23(match.criteria);
         if (!cpe || cpe.part !== 'a') continue;
-        const product = productForCpe(cpe.vendor, cpe.product);
-        if (!product) continue;
-        known = true;
+        applications = true;
         const entry = affectedFromMatch(match, cpe);
         if (!entry) continue;
-        const entries = affected.get(product) ?? new Map<string, AffectedVersions>();
+        const key = cpeProductKey(cpe);
+        const entries = affected.get(key) ?? new Map<string, AffectedVersions>();
         entries.set(JSON.stringify(entry), entry);
-        affected.set(product, entries);
+        affected.set(key, entries);
       }
     }
   }
   return {
-    known,
+    applications,
     affected: new Map([...affected].map(([product, entries]) => [product, [...entries.values()]])),
   };
 }
 
 /**
- * Validates a whole NVD CVE JSON 2.0 feed and turns it into rules. Throws a
- * FeedImportError at the first problem, before anything is returned, so a
- * caller never sees part of a broken file. CVEs for products Spectra-Red does
- * not identify are counted as skipped.
+ * Turns one validated CVE into its rules (one per vendor:product), or the
+ * reason it gives none.
  */
-export function parseNvdFeed(bytes: Uint8Array): ParsedNvdFeed {
-  let text: string;
-  try {
-    text = decodeFeedBytes(bytes);
-  } catch (error) {
-    throw new FeedImportError(`cannot decompress the feed file: ${(error as Error).message}`);
-  }
-  const document = parseJson(text);
-  const envelope = requireNvd20(document);
-  const rules: VulnerabilityRule[] = [];
+export function rulesForCve(
+  cve: NvdCve,
+  path: ReadonlyArray<PropertyKey>,
+): VulnerabilityRule[] | SkipReason {
+  if (cve.vulnStatus === 'Rejected') return 'rejected';
+  const { applications, affected } = affectedByProduct(cve);
+  if (!applications) return 'no-application-cpe';
+  const metrics = metricsOf(cve, path);
+  const preferred = metrics[0];
+  if (!preferred) return 'no-cvss';
+  if (affected.size === 0) return 'no-version-criteria';
+  const summary = oneLine(cve);
+  return [...affected].map(([product, entries]) => ({
+    cve: cve.id,
+    product,
+    affected: entries,
+    cvss: preferred,
+    metrics,
+    severity: severityOfMetric(preferred),
+    summary,
+    ...(cve.published && { published: cve.published }),
+    references: [`https://nvd.nist.gov/vuln/detail/${cve.id}`],
+    source: 'nvd-import' as const,
+  }));
+}
+
+function topProducts(counts: Map<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    [...counts]
+      .sort((left, right) => right[1] - left[1] || (left[0] < right[0] ? -1 : 1))
+      .slice(0, MAX_PRODUCTS_IN_SUMMARY),
+  );
+}
+
+/**
+ * Reads an NVD CVE JSON 2.0 feed as a stream, validating each CVE and
+ * handing its rules to `onRule` as it goes; memory holds one CVE at a time.
+ * Throws a FeedImportError at the first problem (syntax, schema, envelope):
+ * the caller must then discard what `onRule` received, so a broken file is
+ * refused whole. `openBytes` is called again only to locate a syntax error.
+ */
+export async function readNvdFeed(
+  openBytes: () => Promise<Readable>,
+  onRule: (rule: VulnerabilityRule) => void,
+): Promise<NvdFeedStatistics> {
   const skippedByReason: Partial<Record<SkipReason, number>> = {};
-  const byProduct: Partial<Record<ProductId, number>> = {};
+  const byProduct = new Map<string, number>();
   let cvesWithRules = 0;
-  const skip = (reason: SkipReason) => {
-    skippedByReason[reason] = (skippedByReason[reason] ?? 0) + 1;
-  };
-
-  envelope.vulnerabilities.forEach((item, position) => {
-    // One CVE at a time keeps zod's work and the error path bounded on 200k-CVE files.
-    const parsed = NvdVulnerability.safeParse(item);
-    if (!parsed.success) throw schemaError(parsed.error, item, ['vulnerabilities', position]);
-    const { cve } = parsed.data;
-    if (cve.vulnStatus === 'Rejected') return skip('rejected');
-    const { known, affected } = affectedByProduct(cve);
-    if (!known) return skip('unknown-product');
-    const metric = chooseMetric(cve);
-    if (!metric) return skip('no-cvss-v3');
-    if (affected.size === 0) return skip('no-version-criteria');
-    const summary = oneLine(cve);
-    for (const [product, entries] of affected) {
-      rules.push({
-        cve: cve.id,
-        product,
-        affected: entries,
-        cvss: {
-          version: metric.cvssData.version,
-          baseScore: metric.cvssData.baseScore,
-          vector: metric.cvssData.vectorString,
-        },
-        severity: severityFromScore(metric.cvssData.baseScore),
-        summary,
-        ...(cve.published && { published: cve.published }),
-        references: [`https://nvd.nist.gov/vuln/detail/${cve.id}`],
-        source: 'nvd-import',
-      });
-      byProduct[product] = (byProduct[product] ?? 0) + 1;
-    }
-    cvesWithRules += 1;
+  let rulesAdded = 0;
+  const { envelope, items, hasItemArray } = await readJsonFeed(openBytes, 'vulnerabilities', {
+    onTopLevelKey: refuseNvd11,
+    onItem(item, position) {
+      // One CVE at a time keeps zod's work and the error path bounded on 200k-CVE files.
+      const path = ['vulnerabilities', position];
+      const parsed = NvdVulnerability.safeParse(item);
+      if (!parsed.success) throw schemaError(parsed.error, item, path);
+      const outcome = rulesForCve(parsed.data.cve, [...path, 'cve']);
+      if (typeof outcome === 'string') {
+        skippedByReason[outcome] = (skippedByReason[outcome] ?? 0) + 1;
+        return;
+      }
+      for (const rule of outcome) {
+        onRule(rule);
+        byProduct.set(rule.product, (byProduct.get(rule.product) ?? 0) + 1);
+        rulesAdded += 1;
+      }
+      cvesWithRules += 1;
+    },
   });
-
-  const cves = envelope.vulnerabilities.length;
+  const header = requireNvd20Envelope(envelope);
+  if (!hasItemArray) {
+    throw new FeedImportError(
+      `vulnerabilities: expected array, got ${describeValue(envelope.vulnerabilities)}`,
+      'vulnerabilities',
+    );
+  }
   return {
-    rules,
-    cves,
+    cves: items,
     cvesWithRules,
-    skipped: cves - cvesWithRules,
+    rulesAdded,
+    skipped: items - cvesWithRules,
     skippedByReason,
-    byProduct,
-    timestamp: envelope.timestamp,
+    byProduct: topProducts(byProduct),
+    products: byProduct.size,
+    timestamp: header.timestamp,
   };
 }

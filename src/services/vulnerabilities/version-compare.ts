@@ -58,7 +58,8 @@ const ZERO: VersionToken = { kind: 'number', value: 0 };
 export function upstreamVersion(raw: string): string {
   let text = raw.trim().split(/\s/, 1)[0] ?? '';
   text = text.replace(/^[vV](?=\d)/, '').replace(/^\d+:(?=\d)/, '');
-  text = text.split('+', 1)[0] ?? '';
+  // Sendmail prints `8.14.4/8.14.4` (binary/configuration versions): the first is the release.
+  text = text.split('+', 1)[0]!.split('/', 1)[0] ?? '';
   const parts = text.split(/[-~]/);
   let kept = parts[0] ?? '';
   for (const part of parts.slice(1)) {
@@ -86,6 +87,9 @@ export function parseVersion(raw: string): ParsedVersion | undefined {
     if (/^\d/.test(piece)) {
       // Parsed as a number, so `07` = `7`; beyond 2^53 precision loss cannot reorder real versions.
       tokens.push({ kind: 'number', value: Number(piece) });
+    } else if (piece === 'v' && /^\d/.test(pieces[index + 1] ?? '')) {
+      // Jetty's `9.4.11.v20180605` is NVD's `9.4.11` + update `20180605`: the `v` only marks a build date.
+      continue;
     } else if (isPreReleaseWord(piece, pieces[index + 1] ?? '')) {
       tokens.push({ kind: 'pre', rank: PRE_RELEASE_RANKS.get(piece)!, word: piece });
     } else {

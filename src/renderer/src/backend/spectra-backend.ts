@@ -8,6 +8,7 @@ import {
   type HostCveTriageRequest,
   type HostInventoryApi,
 } from '../../../shared/host-inventory';
+import type { RematchApi } from '../../../shared/rematch';
 import type { ShellConfig } from './shell-config';
 import {
   INDEX_KEY,
@@ -37,6 +38,7 @@ export interface SpectraBackend {
   listThreats(filter: ThreatFilter): PromiseLike<unknown>;
   threat(cve: string): PromiseLike<unknown>;
   triageThreat(cve: string, request: TriageRequest): PromiseLike<unknown>;
+  rematchCampaigns(): PromiseLike<unknown>;
   operations(): PromiseLike<unknown>;
   listApprovals(): PromiseLike<unknown>;
   decideApproval(decision: ApprovalDecisionInput): PromiseLike<unknown>;
@@ -114,6 +116,7 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
       ingress
         .objectClient<ThreatIntelApi>({ name: SERVICE_NAMES.threatIntel }, cve)
         .triage(request),
+    rematchCampaigns: () => ingress.serviceClient<RematchApi>({ name: 'Rematch' }).run({}),
     listApprovals: () => approvals().list(),
     decideApproval: (decision) => approvals().decide(decision),
     listSchedules: () => schedules().list(),

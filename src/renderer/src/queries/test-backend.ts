@@ -12,6 +12,7 @@ export function fakeBackend(overrides: Partial<SpectraBackend> = {}): SpectraBac
     listThreats: missing('listThreats'),
     threat: missing('threat'),
     triageThreat: missing('triageThreat'),
+    rematchCampaigns: missing('rematchCampaigns'),
     operations: missing('operations'),
     listApprovals: missing('listApprovals'),
     decideApproval: missing('decideApproval'),

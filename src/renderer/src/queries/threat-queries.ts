@@ -9,6 +9,7 @@ import {
 import { z } from 'zod';
 import { ThreatRecord, ThreatSummary, TriageRequest } from '../../../shared/threat';
 import { RecheckResult } from '../../../shared/recheck';
+import { RematchResult } from '../../../shared/rematch';
 import type { SpectraBackend } from '../backend/spectra-backend';
 import { useBackend } from './backend-context';
 import { parseBackend } from './parse-backend';
@@ -18,6 +19,7 @@ export const THREATS_POLL_MS = 10_000;
 export const THREAT_POLL_MS = 5000;
 
 export const threatKeys = {
+  all: ['threats'] as const,
   list: () => ['threats', 'list'] as const,
   record: (cve: string) => ['threats', cve] as const,
 };
@@ -89,5 +91,17 @@ export function useRecheckThreat(cve: string) {
       void client.invalidateQueries({ queryKey: threatKeys.record(cve) });
       void client.invalidateQueries({ queryKey: threatKeys.list() });
     },
+  });
+}
+
+/** Matches every campaign's services against the current knowledge (after a feed import); threats refresh after. */
+export function useRematchMutation() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation({
+    mutationKey: ['threats', 'rematch'],
+    mutationFn: async () =>
+      parseBackend(RematchResult, await backend.rematchCampaigns(), 're-match'),
+    onSettled: () => void client.invalidateQueries({ queryKey: threatKeys.all }),
   });
 }

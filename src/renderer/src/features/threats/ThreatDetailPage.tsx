@@ -71,7 +71,21 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
             <dd>{record.product}</dd>
             <dt>CVSS</dt>
             <dd>
+              {record.cvssVersion ? `v${record.cvssVersion} ` : ''}
               {record.cvssScore.toFixed(1)} <span className="mono muted">{record.cvssVector}</span>
+              {record.cvssSource ? <span className="muted"> by {record.cvssSource}</span> : null}
+            </dd>
+            <dt>Known exploited</dt>
+            <dd data-testid="threat-kev">
+              {record.kev
+                ? `CISA KEV since ${record.kev.dateAdded}; ransomware use: ${record.kev.knownRansomwareCampaignUse}`
+                : 'not in the imported KEV catalog'}
+            </dd>
+            <dt>EPSS</dt>
+            <dd data-testid="threat-epss">
+              {record.epss
+                ? `${record.epss.score.toFixed(4)} (percentile ${record.epss.percentile.toFixed(3)}${record.epss.scoreDate ? `, ${record.epss.scoreDate}` : ''})`
+                : 'no score imported'}
             </dd>
             <dt>First seen</dt>
             <dd>{formatDateTime(record.firstSeen)}</dd>

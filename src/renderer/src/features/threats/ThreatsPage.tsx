@@ -1,6 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
-import type { ThreatSummary } from '../../../../shared/threat';
-import { TriageState } from '../../../../shared/threat';
+import { TriageState, type ThreatSummary } from '../../../../shared/threat';
 import { SEVERITY_ORDER } from '../../../../shared/vulnerability';
 import { BarChart } from '../../components/BarChart';
 import { SEVERITY_LABEL, SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
@@ -11,7 +10,7 @@ import { usePageTitle, useUrlFilters } from '../../lib/hooks';
 import { useHostList } from '../../queries/host-queries';
 import { routeHref } from '../../lib/route';
 import { errorMessage } from '../../queries/parse-backend';
-import { useThreatList } from '../../queries/threat-queries';
+import { useRematchMutation, useThreatList } from '../../queries/threat-queries';
 import { useAppStore } from '../../store/app-store';
 import { severityBars } from '../campaigns/campaign-report-model';
 import {
@@ -31,6 +30,7 @@ const EMPTY: ThreatSummary[] = [];
 const COLUMNS: Array<{ column: ThreatSortColumn; label: string }> = [
   { column: 'cve', label: 'CVE' },
   { column: 'severity', label: 'Severity · CVSS' },
+  { column: 'exploitation', label: 'KEV · EPSS' },
   { column: 'product', label: 'Product' },
   { column: 'affectedHosts', label: 'Hosts' },
   { column: 'firstSeen', label: 'First seen' },
@@ -83,6 +83,7 @@ export function ThreatsPage() {
           {rows.length.toLocaleString('en-US')} of {all.length.toLocaleString('en-US')} records
         </span>
         <span className="spacer" />
+        <RematchButton />
         <button
           type="button"
           data-testid="threats-refresh"
@@ -118,6 +119,34 @@ export function ThreatsPage() {
             testId="severity-filter"
             onChange={(severities) => setThreatQuery({ severities })}
           />
+          <div className="field">
+            <label htmlFor="threat-kev-only">Known exploited</label>
+            <input
+              id="threat-kev-only"
+              type="checkbox"
+              checked={query.kevOnly}
+              data-testid="threat-kev-filter"
+              onChange={(event) => setThreatQuery({ kevOnly: event.target.checked })}
+            />
+          </div>
+          <div className="field" style={{ flex: '0 1 110px' }}>
+            <label htmlFor="threat-min-epss">Min EPSS</label>
+            <input
+              id="threat-min-epss"
+              type="number"
+              min={0}
+              max={1}
+              step={0.05}
+              value={query.minEpss}
+              data-testid="threat-epss-filter"
+              onChange={(event) => {
+                const value = Number(event.target.value);
+                setThreatQuery({
+                  minEpss: Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0,
+                });
+              }}
+            />
+          </div>
           <FilterToggles
             label="Triage"
             values={TriageState.options}
@@ -209,6 +238,9 @@ export function ThreatsPage() {
                   <span role="cell">
                     <SeverityBadge severity={row.severity} score={row.cvssScore} />
                   </span>
+                  <span role="cell" data-testid="threat-exploitation">
+                    <ExploitationCell kev={row.kev} epss={row.epss} />
+                  </span>
                   <span role="cell" title={row.summary}>
                     {row.product}
                   </span>
@@ -272,5 +304,51 @@ function FilterToggles<Value extends string>(props: {
         ))}
       </div>
     </div>
+  );
+}
+
+/** `KEV` when CISA lists the CVE as exploited, and the EPSS score when known. */
+function ExploitationCell(props: Pick<ThreatSummary, 'kev' | 'epss'>): React.JSX.Element {
+  return (
+    <>
+      {props.kev ? (
+        <span className="badge" title={`CISA KEV since ${props.kev.dateAdded}`}>
+          KEV
+        </span>
+      ) : null}{' '}
+      {props.epss ? (
+        <span className="mono" title={`EPSS percentile ${props.epss.percentile.toFixed(3)}`}>
+          {props.epss.score.toFixed(2)}
+        </span>
+      ) : (
+        <span className="muted">–</span>
+      )}
+    </>
+  );
+}
+
+/** Re-matches past campaigns against the knowledge as it is now (after `spectra feeds import`). */
+function RematchButton(): React.JSX.Element {
+  const rematch = useRematchMutation();
+  const actionsAllowed = useActionsAllowed();
+  return (
+    <>
+      <span className="muted" role="status" data-testid="rematch-status">
+        {rematch.isSuccess
+          ? `Re-matched ${rematch.data.services} services: ${rematch.data.cves.length} CVEs`
+          : rematch.isError
+            ? `Re-match failed: ${errorMessage(rematch.error)}`
+            : ''}
+      </span>
+      <button
+        type="button"
+        data-testid="rematch-button"
+        title="Match the services past campaigns found against the current feeds, without scanning"
+        disabled={rematch.isPending || !actionsAllowed}
+        onClick={() => rematch.mutate()}
+      >
+        Re-match campaigns
+      </button>
+    </>
   );
 }

@@ -109,6 +109,8 @@ describe('toggleSort', () => {
       text: 'exim',
       severities: ['critical', 'high'],
       triageStates: ['new'],
+      kevOnly: true,
+      minEpss: 0.5,
       sort: { column: 'cve', direction: 'ascending' },
     });
     const search = new URLSearchParams(patch as Record<string, string>);
@@ -116,6 +118,8 @@ describe('toggleSort', () => {
       text: 'exim',
       severities: ['critical', 'high'],
       triageStates: ['new'],
+      kevOnly: true,
+      minEpss: 0.5,
       sort: { column: 'cve', direction: 'ascending' },
     });
     expect(threatSearchPatch({ sort: DEFAULT_THREAT_QUERY.sort }).sort).toBeUndefined();
@@ -133,5 +137,45 @@ describe('toggleSort', () => {
         (entry) => entry.cve,
       ),
     ).toEqual(['CVE-2021-0002']);
+  });
+});
+
+describe('KEV and EPSS in the threats table', () => {
+  const base = rows[0]!;
+  const exploited = [
+    {
+      ...base,
+      cve: 'CVE-2020-0101',
+      severity: 'medium' as const,
+      cvssScore: 5.3,
+      kev: { dateAdded: '2021-11-03', knownRansomwareCampaignUse: 'Known' },
+      epss: { score: 0.7, percentile: 0.99 },
+    },
+    {
+      ...base,
+      cve: 'CVE-2020-0102',
+      severity: 'critical' as const,
+      cvssScore: 9.8,
+      epss: { score: 0.2, percentile: 0.9 },
+    },
+    { ...base, cve: 'CVE-2020-0103', severity: 'high' as const, cvssScore: 7.5 },
+  ];
+
+  it('ranks KEV first by default and filters on KEV and a minimum EPSS', () => {
+    expect(filterAndSortThreats(exploited, DEFAULT_THREAT_QUERY).map((entry) => entry.cve)).toEqual(
+      ['CVE-2020-0101', 'CVE-2020-0102', 'CVE-2020-0103'],
+    );
+    expect(
+      filterAndSortThreats(exploited, query({ kevOnly: true })).map((entry) => entry.cve),
+    ).toEqual(['CVE-2020-0101']);
+    expect(
+      filterAndSortThreats(exploited, query({ minEpss: 0.1 })).map((entry) => entry.cve),
+    ).toEqual(['CVE-2020-0101', 'CVE-2020-0102']);
+    expect(
+      filterAndSortThreats(
+        exploited,
+        query({ sort: { column: 'exploitation', direction: 'descending' } }),
+      ).map((entry) => entry.cve),
+    ).toEqual(['CVE-2020-0101', 'CVE-2020-0102', 'CVE-2020-0103']);
   });
 });

@@ -4,6 +4,7 @@ import type { ThreatSummary, TriageState } from '../../../../shared/threat';
 export type ThreatSortColumn =
   | 'cve'
   | 'severity'
+  | 'exploitation'
   | 'product'
   | 'affectedHosts'
   | 'firstSeen'
@@ -14,6 +15,10 @@ export interface ThreatQuery {
   severities: readonly Severity[];
   triageStates: readonly TriageState[];
   text: string;
+  /** Only CVEs in CISA's KEV catalog. */
+  kevOnly: boolean;
+  /** Only CVEs with an EPSS score of at least this (0 shows all). */
+  minEpss: number;
   sort: { column: ThreatSortColumn; direction: 'ascending' | 'descending' };
 }
 
@@ -21,6 +26,8 @@ export const DEFAULT_THREAT_QUERY: ThreatQuery = {
   severities: [],
   triageStates: [],
   text: '',
+  kevOnly: false,
+  minEpss: 0,
   sort: { column: 'severity', direction: 'descending' },
 };
 
@@ -32,9 +39,16 @@ function compare(column: ThreatSortColumn, left: ThreatSummary, right: ThreatSum
     case 'cve':
       return compareCve(left.cve, right.cve);
     case 'severity':
+      // The rank: known exploited (KEV) above everything, then severity and CVSS.
       return (
+        Number(Boolean(left.kev)) - Number(Boolean(right.kev)) ||
         SEVERITY_ORDER.indexOf(right.severity) - SEVERITY_ORDER.indexOf(left.severity) ||
         left.cvssScore - right.cvssScore
+      );
+    case 'exploitation':
+      return (
+        Number(Boolean(left.kev)) - Number(Boolean(right.kev)) ||
+        (left.epss?.score ?? -1) - (right.epss?.score ?? -1)
       );
     case 'product':
       return left.product.localeCompare(right.product);
@@ -68,6 +82,8 @@ export function matchesThreatQuery(
 ): boolean {
   if (query.severities.length > 0 && !query.severities.includes(row.severity)) return false;
   if (query.triageStates.length > 0 && !query.triageStates.includes(row.triageState)) return false;
+  if (query.kevOnly && !row.kev) return false;
+  if (query.minEpss > 0 && !(row.epss && row.epss.score >= query.minEpss)) return false;
   if (needle === '') return true;
   // A search that names hosts (an address, a network, a port) lists their CVEs.
   if (cvesOnMatchingHosts) return cvesOnMatchingHosts.has(row.cve);
@@ -112,6 +128,7 @@ export function toggleSort(
     };
   const descendingFirst: ThreatSortColumn[] = [
     'severity',
+    'exploitation',
     'affectedHosts',
     'lastSeen',
     'firstSeen',
@@ -127,6 +144,7 @@ const SORT_COLUMNS: readonly ThreatSortColumn[] = [
   'firstSeen',
   'lastSeen',
   'triageState',
+  'exploitation',
 ];
 
 /** The table's query from the URL's filters; unknown values are ignored, not errors. */
@@ -145,6 +163,8 @@ export function threatQueryFromSearch(search: URLSearchParams): ThreatQuery {
     triageStates: list('triage').filter((item): item is TriageState =>
       TRIAGE_ORDER.includes(item as TriageState),
     ),
+    kevOnly: search.get('kev') === '1',
+    minEpss: epssFromSearch(search.get('epss')),
     sort:
       SORT_COLUMNS.includes(column as ThreatSortColumn) &&
       (direction === 'ascending' || direction === 'descending')
@@ -153,12 +173,20 @@ export function threatQueryFromSearch(search: URLSearchParams): ThreatQuery {
   };
 }
 
+/** A minimum EPSS from the URL: a probability from 0 to 1, anything else means no minimum. */
+function epssFromSearch(text: string | null): number {
+  const value = Number(text ?? '');
+  return Number.isFinite(value) && value > 0 && value <= 1 ? value : 0;
+}
+
 /** The URL filters of a query change (empty values drop out of the URL). */
 export function threatSearchPatch(patch: Partial<ThreatQuery>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   if (patch.text !== undefined) out.q = patch.text;
   if (patch.severities !== undefined) out.severity = patch.severities.join(',');
   if (patch.triageStates !== undefined) out.triage = patch.triageStates.join(',');
+  if (patch.kevOnly !== undefined) out.kev = patch.kevOnly ? '1' : undefined;
+  if (patch.minEpss !== undefined) out.epss = patch.minEpss > 0 ? String(patch.minEpss) : undefined;
   if (patch.sort !== undefined) {
     const isDefault =
       patch.sort.column === DEFAULT_THREAT_QUERY.sort.column &&

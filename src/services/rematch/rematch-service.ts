@@ -1,0 +1,76 @@
+import * as restate from '@restatedev/restate-sdk';
+import { RematchRequest, type RematchResult } from '../../shared/rematch.js';
+import type { Observation } from '../../shared/observation.js';
+import type { ThreatSighting } from '../../shared/threat.js';
+import { CAMPAIGN_INDEX_KEY, campaignIndexObject } from '../campaigns/campaign-index-object.js';
+import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
+import { threatIntelObject } from '../threats/threat-intel-object.js';
+import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
+import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
+
+/**
+ * Matches the services campaigns already found against the knowledge as it
+ * is now, without probing anything: importing today's feed lights up last
+ * month's scans. Sightings go to the ThreatIntel objects like a scan's, so
+ * a service already counted for a campaign is not counted again (its
+ * scoring, KEV and EPSS are refreshed), and a CVE the new feed adds gets
+ * its record.
+ */
+export function createRematchService(loadKnowledge: () => Promise<KnowledgeBase>) {
+  return restate.service({
+    name: 'Rematch',
+    handlers: {
+      run: restate.handlers.handler(
+        { input: restate.serde.schema(RematchRequest) },
+        async (context: restate.Context, request: RematchRequest): Promise<RematchResult> => {
+          const campaignIds = request.campaignId
+            ? [request.campaignId]
+            : (await context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).list()).map(
+                (listing) => listing.campaignId,
+              );
+          const cves = new Set<string>();
+          let services = 0;
+          let findingCount = 0;
+          for (const campaignId of campaignIds) {
+            const results = context.objectClient(campaignResultsObject, campaignId);
+            const observations: Observation[] = [];
+            // Batches are stored under consecutive indices; the first missing one ends the campaign's results.
+            for (let index = 0; ; index += 1) {
+              const batch = await results.batch(index);
+              if (!batch) break;
+              observations.push(...batch.observations);
+            }
+            if (request.campaignId && observations.length === 0) {
+              const report = await results.report();
+              if (!report) {
+                throw new restate.TerminalError(`no campaign ${campaignId}`, { errorCode: 404 });
+              }
+            }
+            services += observations.length;
+            const findings = await context.run(
+              `match ${observations.length} services of campaign ${campaignId} against current knowledge`,
+              async () => matchObservations(observations, (await loadKnowledge()).index),
+            );
+            findingCount += findings.length;
+            const byCve = new Map<string, ThreatSighting[]>();
+            for (const finding of findings) {
+              const sighting: ThreatSighting = { campaignId, ...finding };
+              byCve.set(finding.cve, [...(byCve.get(finding.cve) ?? []), sighting]);
+            }
+            for (const [cve, sightings] of byCve) {
+              cves.add(cve);
+              context.objectSendClient(threatIntelObject, cve).record(sightings);
+            }
+          }
+          return {
+            campaigns: campaignIds.length,
+            services,
+            findings: findingCount,
+            cves: [...cves].sort(),
+          };
+        },
+      ),
+    },
+  });
+}
+export type RematchService = ReturnType<typeof createRematchService>;
