@@ -14,6 +14,8 @@ import {
   unscheduleCommand,
 } from './commands/schedule-commands.js';
 import { APP_VERSION } from './app-version.js';
+import { clusterCommand } from './commands/cluster-command.js';
+import { workerCommand } from './commands/worker-command.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/. */
 const COMMANDS: Command[] = [
@@ -34,6 +36,8 @@ const COMMANDS: Command[] = [
   unscheduleCommand,
   feedsCommand,
   doctorCommand,
+  workerCommand,
+  clusterCommand,
 ];
 
 function overview(): string {

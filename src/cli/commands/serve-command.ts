@@ -5,6 +5,7 @@ import { integerOption, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { servicesForDataDir } from '../../main/app-services.js';
 import { join } from 'node:path';
+import { CLUSTER_MODE_OPTIONS, clusterModeSettings } from '../cluster-mode-options.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -13,18 +14,27 @@ export const serveCommand: Command = {
 
 Starts restate-server (bound to 127.0.0.1), the services endpoint and, unless
 --no-ui, the analyst UI on http://127.0.0.1:PORT with a per-session token.
-Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
+Prints the addresses and runs until Ctrl-C, then stops everything cleanly.
+
+Cluster mode (--cluster-ingress URL --cluster-admin URL --advertise URL
+--identity-key publickeyv1_... [--listen ADDRESS:PORT], or DATA_DIR/cluster.json):
+no restate-server is started; the workflow and objects are served on --listen
+and registered with the cluster as --advertise; scanner workers (spectra
+worker) serve the Scanner.`,
   options: {
     'ui-port': { type: 'string' },
     'no-ui': { type: 'boolean' },
     'renderer-dir': { type: 'string' },
+    ...CLUSTER_MODE_OPTIONS,
   },
   async run(parsed) {
     const dataDir = resolveDataDir(parsed);
+    const cluster = clusterModeSettings(parsed, dataDir);
     const host = await startHost({
       dataDir,
       appVersion: APP_VERSION,
       services: servicesForDataDir(dataDir),
+      cluster,
     });
     const ui = parsed.values['no-ui']
       ? undefined
@@ -40,8 +50,8 @@ Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
       [
         `Spectra-Red ${APP_VERSION} is running (data in ${dataDir})`,
         ui ? `  UI:      ${ui.urlWithToken}` : '  UI:      disabled (--no-ui)',
-        `  ingress: ${host.ingressUrl} (loopback only)`,
-        `  admin:   ${host.adminUrl} (loopback only)`,
+        `  ingress: ${host.ingressUrl} (${cluster ? 'cluster' : 'loopback only'})`,
+        `  admin:   ${host.adminUrl} (${cluster ? 'cluster' : 'loopback only'})`,
         'Press Ctrl-C to stop.',
         '',
       ].join('\n'),

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { startClusterHost } from '../cluster/cluster-host.js';
+import type { ClusterHostSettings } from '../cluster/cluster-settings.js';
 import { resolveRestateServerBinary } from './restate-server-binary.js';
 import { renderRestateServerConfig } from './restate-server-config.js';
 import {
@@ -43,6 +45,8 @@ export interface HostOptions {
   restartPolicy?: RestartPolicy;
   /** Written into host.json so `spectra` commands can print where the UI is. */
   uiUrl?: string;
+  /** Cluster mode: use this existing Restate cluster instead of starting restate-server. */
+  cluster?: ClusterHostSettings;
 }
 
 export class HostAlreadyRunning extends Error {
@@ -88,6 +92,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
   dataDirsInUse.add(options.dataDir);
   try {
+    if (options.cluster) {
+      return await startClusterHost(options, layout, options.cluster, () =>
+        dataDirsInUse.delete(options.dataDir),
+      );
+    }
     return await startHostOnDataDir(options, layout);
   } catch (error) {
     dataDirsInUse.delete(options.dataDir);

@@ -1,3 +1,4 @@
+import { siteScannerName } from '../../shared/site.js';
 import * as restate from '@restatedev/restate-sdk';
 import {
   DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -35,7 +36,9 @@ import { validateCampaignRequestInHandler } from './campaign-validation.js';
 
 const PROGRESS = 'progress';
 const CANCEL_PROMISE = 'cancel';
-const SCANNER: ScannerService = { name: 'Scanner' } as ScannerService;
+/** The default Scanner, or the one a campaign's site serves under its own name. */
+const scannerFor = (site: string | undefined) =>
+  ({ name: siteScannerName(site) }) as ScannerService;
 
 type BatchOutcome = { index: number; summary?: BatchSummary; failure?: string };
 type Cancelled = { cancelled: string };
@@ -367,7 +370,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
               inFlight.set(
                 index,
                 context
-                  .serviceClient(SCANNER)
+                  .serviceClient(scannerFor(request.site))
                   .scanBatch({
                     campaignId,
                     index,

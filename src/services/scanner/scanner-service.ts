@@ -17,6 +17,7 @@ import { threatIntelObject } from '../threats/threat-intel-object.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import {
+  chooseEngine,
   PROBE_RETRY_POLICY,
   resolveTargets,
   runEngine,
@@ -29,9 +30,12 @@ import {
  * Stateless; each side effect is its own named journal step, so a crash
  * replays finished steps and re-runs only the one in flight.
  */
-export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>) {
+export function createScannerService(
+  loadKnowledge: () => Promise<KnowledgeBase>,
+  placement: ScannerPlacement = {},
+) {
   return restate.service({
-    name: 'Scanner',
+    name: placement.serviceName ?? 'Scanner',
     handlers: {
       scanBatch: restate.handlers.handler(
         { input: restate.serde.schema(BatchJob), ingressPrivate: true },
@@ -59,13 +63,23 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
               )
             : { addresses: targets, hostnames: {}, skipped: [] };
 
+          const refusal = resolved.addresses
+            .map((address) => placement.refuseAddress?.(address))
+            .find((reason) => reason !== undefined);
+          if (refusal) throw new restate.TerminalError(refusal, { errorCode: 403 });
+          const engine = placement.chooseEngineHere
+            ? await context.run('choose engine on this worker', () =>
+                chooseEngine(request.engine),
+              )
+            : job.engine;
+
           let engineResult: EngineResult;
           try {
             engineResult = await context.run(
-              `probe ${label} (${resolved.addresses.length} hosts x ${ports.value.length} ports, ${job.engine})`,
+              `probe ${label} (${resolved.addresses.length} hosts x ${ports.value.length} ports, ${engine})`,
               () =>
                 runEngine({
-                  engine: job.engine,
+                  engine,
                   addresses: resolved.addresses,
                   ports: ports.value,
                   hostnames: resolved.hostnames,
@@ -84,7 +98,7 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
             const failed: BatchResult = {
               index: job.index,
               state: 'failed',
-              engine: job.engine,
+              engine,
               hosts: [],
               observations: [],
               findings: [],
@@ -105,7 +119,7 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
           const result: BatchResult = {
             index: job.index,
             state: 'done',
-            engine: job.engine,
+            engine,
             hosts: engineResult.hosts,
             observations: engineResult.observations,
             findings,
@@ -131,6 +145,16 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
   });
 }
 export type ScannerService = ReturnType<typeof createScannerService>;
+
+/** Where a Scanner runs: the local host (defaults) or a worker of a site (src/main/cluster). */
+export interface ScannerPlacement {
+  /** A site's workers serve the Scanner under the site's own name (see siteScannerName). */
+  serviceName?: string;
+  /** Why a worker must not probe `address` (outside its site's networks), or undefined. */
+  refuseAddress?: (address: string) => string | undefined;
+  /** Detect nmap on the machine that probes instead of trusting the workflow's choice. */
+  chooseEngineHere?: boolean;
+}
 
 function groupByCve(
   campaignId: string,
