@@ -33,8 +33,18 @@ export async function startNetworkEndpoint(options: {
       const text = [message, ...rest]
         .map((part) => (part instanceof Error ? part.message : String(part)))
         .join(' ');
-      const level = meta.level === 'error' ? 'error' : meta.level === 'warn' ? 'warn' : 'debug';
-      log[level](text, { invocationId: meta.context?.invocationId });
+      const level =
+        meta.level === 'error'
+          ? 'error'
+          : meta.level === 'warn'
+            ? 'warn'
+            : meta.level === 'info'
+              ? 'info'
+              : 'debug';
+      log[level](text, {
+        invocationId: meta.context?.invocationId,
+        target: meta.context?.invocationTarget,
+      });
     },
   });
   const server = http2.createServer(handler);

@@ -68,9 +68,7 @@ export function createScannerService(
             .find((reason) => reason !== undefined);
           if (refusal) throw new restate.TerminalError(refusal, { errorCode: 403 });
           const engine = placement.chooseEngineHere
-            ? await context.run('choose engine on this worker', () =>
-                chooseEngine(request.engine),
-              )
+            ? await context.run('choose engine on this worker', () => chooseEngine(request.engine))
             : job.engine;
 
           let engineResult: EngineResult;

@@ -1,0 +1,298 @@
+import * as clients from '@restatedev/restate-sdk-clients';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
+import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
+import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
+import type { CampaignResultsObject } from '../../src/services/campaigns/campaign-results-object.js';
+import type { ThreatIntelObject } from '../../src/services/threats/threat-intel-object.js';
+import { dataDirLayout } from '../../src/main/host/data-dir.js';
+import { pickFreeLoopbackPort } from '../../src/main/host/loopback-ports.js';
+import { startLocalCluster, type LocalCluster } from '../../src/main/cluster/local-cluster.js';
+import {
+  generateLab,
+  startLoopbackLab,
+  type LoopbackLab,
+} from '../../src/services/lab/loopback-lab.js';
+import { runCampaign } from '../support/campaign-client.js';
+import { startTemporaryAppHost, temporaryDataDir, waitFor } from '../support/temporary-host.js';
+import { startRoundRobinBalancer, type RoundRobinBalancer } from './round-robin-balancer.js';
+import { startSpectraProcess, type SpectraProcess } from './spectra-process.js';
+
+/**
+ * Beyond one machine, on loopback: a 3-node restate-server cluster, two
+ * scanner workers behind one TCP round-robin address, and the host in
+ * cluster mode serving the workflow and objects. A campaign of 2,040 targets
+ * must finish while one restate node and one worker are SIGKILLed, with the
+ * report of an uninterrupted single-machine run and every sighting counted
+ * once. Every address involved is in 127.0.0.0/8.
+ */
+const LAB = generateLab({ base: '127.22.0.0', hostCount: 2040, openPortsPerHost: 2 });
+const CAMPAIGN: CampaignRequest = {
+  name: 'cluster failover',
+  targets: '127.22.0.0/21',
+  exclusions: '127.22.7.248/29',
+  ports: '21,22,25,80,8080',
+  scope: '127.22.0.0/16',
+  engine: 'builtin',
+  batchSize: 50,
+  batchesInFlight: 4,
+  connectTimeoutMs: 1000,
+  // Slow enough (about 1.2 s of probing per batch) that probes are in flight when the kills land.
+  ratePerSecond: 200,
+};
+const LAB_NETWORK = '127.22.0.0/16';
+
+let lab: LoopbackLab;
+let reference: CampaignReport;
+let cluster: LocalCluster;
+let balancer: RoundRobinBalancer;
+let ingressUrl: string;
+interface Worker {
+  process: SpectraProcess;
+  port: number;
+}
+const workers: Worker[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+let hostDataDir: string;
+
+function workerFlags(port: number, extra: string[] = []): string[] {
+  return [
+    'worker',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--identity-key',
+    cluster.identityPublicKey,
+    '--allow-networks',
+    LAB_NETWORK,
+    '--knowledge-dir',
+    dataDirLayout(hostDataDir).knowledgeDir,
+    ...extra,
+  ];
+}
+
+beforeAll(async () => {
+  lab = await startLoopbackLab(LAB);
+  cleanups.push(() => lab.close());
+
+  // The reference: the same campaign, uninterrupted, on one machine.
+  const single = await startTemporaryAppHost();
+  cleanups.push(() => single.dispose());
+  reference = (await runCampaign(single.ingressUrl, { ...CAMPAIGN, name: 'reference' })).report;
+  await single.dispose();
+  expect(reference.totals.targetsDone).toBe(2040);
+
+  const clusterDir = temporaryDataDir('spectra-cluster-');
+  cleanups.push(clusterDir.remove);
+  cluster = await startLocalCluster({ dataDir: clusterDir.dataDir, addressPrefix: '127.31.0' });
+  cleanups.push(() => cluster.stop());
+
+  const hostDir = temporaryDataDir('spectra-cluster-host-');
+  cleanups.push(hostDir.remove);
+  hostDataDir = hostDir.dataDir;
+
+  const ports = [await pickFreeLoopbackPort(), await pickFreeLoopbackPort()];
+  balancer = await startRoundRobinBalancer(ports.map((port) => ({ host: '127.0.0.1', port })));
+  cleanups.push(() => balancer.close());
+  const poolUrl = `http://127.0.0.1:${balancer.port}/`;
+  for (const port of ports) {
+    const process = await startSpectraProcess(
+      workerFlags(port, ['--register-with', cluster.nodes[0]!.adminUrl, '--advertise', poolUrl]),
+    );
+    workers.push({ process, port });
+    cleanups.push(() => process.stop());
+  }
+
+  // The host in cluster mode, in its own process (as `spectra serve` runs it).
+  const endpointPort = await pickFreeLoopbackPort();
+  ingressUrl = cluster.nodes[0]!.ingressUrl;
+  const host = await startSpectraProcess([
+    'serve',
+    '--no-ui',
+    '--data-dir',
+    hostDataDir,
+    '--cluster-ingress',
+    ingressUrl,
+    '--cluster-admin',
+    cluster.nodes[0]!.adminUrl,
+    '--advertise',
+    `http://127.0.0.1:${endpointPort}/`,
+    '--listen',
+    `127.0.0.1:${endpointPort}`,
+    '--identity-key',
+    cluster.identityPublicKey,
+  ]);
+  cleanups.push(() => host.stop());
+}, 240_000);
+
+afterAll(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+}, 60_000);
+
+describe('a campaign on a 3-node cluster with 2 workers', () => {
+  it(
+    'completes while one restate node and one worker are SIGKILLed',
+    { timeout: 240_000 },
+    async () => {
+      lab.resetLog();
+      const ingress = clients.connect({ url: ingressUrl });
+      const { campaignId } = await ingress
+        .serviceClient<CampaignsService>({ name: 'Campaigns' })
+        .submit({ ...CAMPAIGN }, clients.rpc.opts({ idempotencyKey: `failover-${Date.now()}` }));
+      const startedAt = Date.now();
+      await waitFor(
+        'campaign 20% done',
+        async () => {
+          const progress = await progressOf(campaignId).catch(() => undefined);
+          if (!progress) return false;
+          const done = progress.totals.targetsDone / progress.totals.targets;
+          if (done > 0.7) throw new Error(`too fast to interrupt (${Math.round(done * 100)}%)`);
+          return done >= 0.2 && progress.batches.some((batch) => batch.state === 'running');
+        },
+        120_000,
+      );
+
+      // Node 3 is not the one the host's client talks to; worker 2 is half the pool.
+      const before = (await progressOf(campaignId)).totals.targetsDone;
+      const batchesOnKilledWorker = scanBatchInvocations(workers[1]!.process.output());
+      expect(batchesOnKilledWorker).toBeGreaterThan(0);
+      cluster.kill(3);
+      workers[1]!.process.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await waitFor(
+        'progress after the kills',
+        async () => (await progressOf(campaignId)).totals.targetsDone > before,
+        60_000,
+      );
+      const recoverySeconds = (Date.now() - killedAt) / 1000;
+
+      const progress = await ingress
+        .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
+        .workflowAttach();
+      const totalSeconds = (Date.now() - startedAt) / 1000;
+      expect(progress.state).toBe('completed');
+      const report = await ingress
+        .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
+        .report();
+      if (!report) throw new Error('no report');
+      expect(report.complete).toBe(true);
+      expect(comparable(report)).toEqual(comparable(reference));
+
+      // No sighting counted twice: the cluster is fresh, so every sighting is this campaign's.
+      for (const threat of report.threats) {
+        const record = await waitFor(`${threat.cve} recorded`, async () => {
+          const current = await ingress
+            .objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, threat.cve)
+            .get();
+          return current && current.totalSightings >= threat.affected.length ? current : undefined;
+        });
+        expect(record.totalSightings).toBe(threat.affected.length);
+        expect(record.affected.every((service) => service.sightings === 1)).toBe(true);
+      }
+
+      // Re-probes: how often each lab service was connected to, per batch of 50 targets.
+      const reprobes = reprobesPerBatch(lab, CAMPAIGN.batchSize!);
+      const worstService = Math.max(...lab.connectionCounts().byService.values());
+      expect(worstService).toBeLessThanOrEqual(3);
+      const batchesWithReprobes = [...reprobes].filter(([, count]) => count > 0);
+      process.stdout.write(
+        [
+          `[cluster] 2,040 targets in ${totalSeconds.toFixed(1)} s; node 3 and worker 2 SIGKILLed at ${Math.round((before / 2040) * 100)}%`,
+          `[cluster] worker 2 had started ${batchesOnKilledWorker} batch invocations before it was killed`,
+          `[cluster] progress resumed ${recoverySeconds.toFixed(1)} s after the kills`,
+          `[cluster] services probed at most ${worstService} times; batches with re-probed services: ${batchesWithReprobes.length} of ${reprobes.size}`,
+          ...batchesWithReprobes.map(
+            ([batch, count]) => `[cluster]   batch ${batch}: ${count} services probed again`,
+          ),
+          `[cluster] balancer connections: ${[...balancer.connectionsByBackend()].map(([backend, count]) => `${backend}=${count}`).join(' ')}`,
+          '',
+        ].join('\n'),
+      );
+      // Bounded: a re-run batch re-probes at most its own services.
+      for (const [, count] of reprobes)
+        expect(count).toBeLessThanOrEqual(CAMPAIGN.batchSize! * 2 * 2);
+    },
+  );
+
+  it('measures 1 worker against 2 workers on the same lab', { timeout: 180_000 }, async () => {
+    // Bring the killed worker back on its port, then compare the pool sizes.
+    const revived = await startSpectraProcess(workerFlags(workers[1]!.port));
+    cleanups.push(() => revived.stop());
+    const backends = workers.map((worker) => ({ host: '127.0.0.1', port: worker.port }));
+    const bench: CampaignRequest = {
+      name: 'bench',
+      targets: '127.22.0.0/22',
+      ports: '21,22,25,80,8080',
+      scope: '127.22.0.0/16',
+      engine: 'builtin',
+      batchSize: 64,
+      batchesInFlight: 8,
+      connectTimeoutMs: 1000,
+      approval: 'never',
+    };
+    const rates: number[] = [];
+    for (const pool of [backends.slice(0, 1), backends]) {
+      balancer.setBackends(pool, { dropConnections: true });
+      const started = Date.now();
+      const { report } = await runCampaign(ingressUrl, {
+        ...bench,
+        name: `bench ${pool.length}`,
+      });
+      const seconds = (Date.now() - started) / 1000;
+      expect(report.totals.targetsDone).toBe(1024);
+      rates.push(1024 / seconds);
+    }
+    process.stdout.write(
+      `[cluster bench] 1,024 targets x 5 ports: 1 worker ${rates[0]!.toFixed(0)} targets/s, 2 workers ${rates[1]!.toFixed(0)} targets/s (x${(rates[1]! / rates[0]!).toFixed(2)}; 2 shared cores, so the gain is bounded)\n`,
+    );
+    expect(rates[1]).toBeGreaterThan(0);
+  });
+});
+
+/** Batch invocations a worker logged (the SDK logs each invocation it starts). */
+function scanBatchInvocations(output: string): number {
+  const ids = new Set<string>();
+  for (const line of output.split('\n')) {
+    if (!line.includes('Scanner/scanBatch')) continue;
+    const id = /"invocationId":"([^"]+)"/.exec(line)?.[1];
+    if (id) ids.add(id);
+  }
+  return ids.size;
+}
+
+async function progressOf(campaignId: string) {
+  const progress = await clients
+    .connect({ url: ingressUrl })
+    .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
+    .progress();
+  if (!progress) throw new Error('no progress yet');
+  return progress;
+}
+
+/** Per batch (targets in address order), how many of its services were probed more than once. */
+function reprobesPerBatch(lab: LoopbackLab, batchSize: number): Map<number, number> {
+  const perBatch = new Map<number, number>();
+  for (const [service, count] of lab.connectionCounts().byService) {
+    const [a, b, c, d] = service.split(':')[0]!.split('.').map(Number);
+    // 127.22.0.0 is target 0; batches cover consecutive addresses.
+    const offset = ((a! * 256 + b!) * 256 + c!) * 256 + d! - (127 * 256 + 22) * 65_536;
+    const batch = Math.floor(offset / batchSize);
+    perBatch.set(batch, (perBatch.get(batch) ?? 0) + (count > 1 ? 1 : 0));
+  }
+  return perBatch;
+}
+
+function comparable(report: CampaignReport) {
+  return {
+    totals: report.totals,
+    hosts: report.hosts.map((entry) => ({
+      host: entry.host,
+      ports: entry.ports.map((port) => ({
+        port: port.port,
+        product: port.product,
+        version: port.version,
+        cves: port.cves,
+      })),
+    })),
+    threats: report.threats.map((threat) => ({ cve: threat.cve, affected: threat.affected })),
+  };
+}
