@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import http2 from 'node:http2';
+import { join } from 'node:path';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
 import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
@@ -247,6 +251,153 @@ describe('a campaign on a 3-node cluster with 2 workers', () => {
     expect(rates[1]).toBeGreaterThan(0);
   });
 });
+
+describe('sites and allow lists', () => {
+  it(
+    "sends a site's batches to the site's workers only, which refuse addresses outside their networks and match with the host's imported feeds",
+    { timeout: 180_000 },
+    async () => {
+      // A feed imported on the host (the real CLI) lands in the knowledge dir the workers read.
+      const feed = join(hostDataDir, 'feed-site-test.json');
+      writeFileSync(feed, JSON.stringify(testFeed('CVE-2099-0001', '7.4')));
+      const imported = await execa(
+        'node',
+        ['bin/spectra.mjs', 'feeds', 'import', feed, '--data-dir', hostDataDir],
+        {
+          preferLocal: true,
+          reject: false,
+        },
+      );
+      expect(imported.exitCode, imported.stderr).toBe(0);
+
+      const port = await pickFreeLoopbackPort();
+      const siteWorker = await startSpectraProcess([
+        'worker',
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--identity-key',
+        cluster.identityPublicKey,
+        '--site',
+        'dmz',
+        '--allow-networks',
+        '127.22.0.0/24',
+        '--knowledge-dir',
+        dataDirLayout(hostDataDir).knowledgeDir,
+        '--register-with',
+        cluster.nodes[0]!.adminUrl,
+        '--advertise',
+        `http://127.0.0.1:${port}/`,
+      ]);
+      cleanups.push(() => siteWorker.stop());
+
+      // Unsigned calls never reach a handler: only the cluster's identity is accepted.
+      expect(await unsignedCallStatus(port, '/invoke/Scanner_dmz/scanBatch')).toBe(401);
+
+      const poolBefore = workers.map((worker) => scanBatchInvocations(worker.process.output()));
+      const { progress, report } = await runCampaign(ingressUrl, {
+        name: 'site dmz',
+        targets: '127.22.0.0/23',
+        ports: '21,22,80',
+        scope: '127.22.0.0/16',
+        engine: 'builtin',
+        batchSize: 256,
+        connectTimeoutMs: 1000,
+        site: 'dmz',
+      });
+      expect(progress.batches.map((batch) => batch.state)).toEqual(['done', 'failed']);
+      expect(progress.batches[1]!.error).toMatch(
+        /site dmz\) refuses 127\.22\.1\.0: outside its allowed networks/,
+      );
+      expect(report.hosts.every((entry) => entry.host.startsWith('127.22.0.'))).toBe(true);
+      expect(report.threats.map((threat) => threat.cve)).toContain('CVE-2099-0001');
+      // The default pool saw none of it.
+      expect(workers.map((worker) => scanBatchInvocations(worker.process.output()))).toEqual(
+        poolBefore,
+      );
+      const siteBatches = new Set(
+        [
+          ...siteWorker.output().matchAll(/"invocationId":"([^"]+)"[^\n]*Scanner_dmz\/scanBatch/g),
+        ].map((match) => match[1]),
+      );
+      expect(siteBatches.size).toBe(2);
+      process.stdout.write(
+        `[cluster sites] site dmz: batch 0 scanned by the site worker (${report.hosts.length} hosts up, CVE-2099-0001 from the imported feed), batch 1 refused: ${progress.batches[1]!.error}\n`,
+      );
+    },
+  );
+});
+
+/** The HTTP/2 status a request without Restate's signature gets from an endpoint. */
+async function unsignedCallStatus(port: number, path: string): Promise<number> {
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const request = session.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': 'application/vnd.restate.invocation.v1',
+      });
+      request.once('response', (headers) => resolve(Number(headers[':status'])));
+      request.once('error', reject);
+      request.end();
+    });
+  } finally {
+    session.close();
+  }
+}
+
+/** A one-CVE NVD CVE JSON 2.0 feed for OpenSSH up to `maxVersion`. */
+function testFeed(cve: string, maxVersion: string) {
+  return {
+    resultsPerPage: 1,
+    startIndex: 0,
+    totalResults: 1,
+    format: 'NVD_CVE',
+    version: '2.0',
+    timestamp: '2026-11-30T00:00:00.000',
+    vulnerabilities: [
+      {
+        cve: {
+          id: cve,
+          published: '2026-11-30T00:00:00.000',
+          lastModified: '2026-11-30T00:00:00.000',
+          descriptions: [{ lang: 'en', value: 'Test entry known only to an imported feed.' }],
+          metrics: {
+            cvssMetricV31: [
+              {
+                source: 'nvd@nist.gov',
+                type: 'Primary',
+                cvssData: {
+                  version: '3.1',
+                  vectorString: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+                  baseScore: 9.8,
+                  baseSeverity: 'CRITICAL',
+                },
+              },
+            ],
+          },
+          configurations: [
+            {
+              nodes: [
+                {
+                  operator: 'OR',
+                  negate: false,
+                  cpeMatch: [
+                    {
+                      vulnerable: true,
+                      criteria: 'cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*',
+                      versionEndIncluding: maxVersion,
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+  };
+}
 
 /** Batch invocations a worker logged (the SDK logs each invocation it starts). */
 function scanBatchInvocations(output: string): number {
