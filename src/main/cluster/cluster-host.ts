@@ -7,7 +7,7 @@ import {
   type HostInfo,
 } from '../host/data-dir.js';
 import type { Host, HostOptions } from '../host/host-runtime.js';
-import { RestateAdminClient } from '../host/restate-admin-client.js';
+import { RestateAdminClient, type DeploymentSummary } from '../host/restate-admin-client.js';
 import { deploymentPath } from '../host/services-endpoint.js';
 import { createStructuredLogger } from '../host/structured-logger.js';
 import { parseListenAddress, type ClusterHostSettings } from './cluster-settings.js';
@@ -69,7 +69,7 @@ export async function startClusterHost(
   try {
     const uri =
       cluster.advertise.replace(/\/+$/, '') + (await deploymentPath(options.appVersion, services));
-    const registered = await admin.registerDeployment(uri);
+    const registered = await registerWithCluster(admin, uri);
     logger.info('services registered with the cluster', {
       deployment: registered.id,
       uri,
@@ -114,4 +114,20 @@ export async function startClusterHost(
       return closing;
     },
   });
+}
+
+/** Registers `uri`, naming the admin address and the cause when the cluster cannot be reached. */
+export async function registerWithCluster(
+  admin: RestateAdminClient,
+  uri: string,
+): Promise<DeploymentSummary> {
+  try {
+    return await admin.registerDeployment(uri);
+  } catch (error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new Error(
+      `could not register ${uri} with the cluster admin at ${admin.adminUrl}: ${reason}`,
+    );
+  }
 }

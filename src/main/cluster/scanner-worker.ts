@@ -7,6 +7,7 @@ import { findProjectResourcesDir } from '../../services/vulnerabilities/knowledg
 import { deploymentPath, type ServiceDefinitionList } from '../host/services-endpoint.js';
 import { RestateAdminClient } from '../host/restate-admin-client.js';
 import type { StructuredLogger } from '../host/structured-logger.js';
+import { registerWithCluster } from './cluster-host.js';
 import { startNetworkEndpoint, type NetworkEndpoint } from './network-endpoint.js';
 
 export interface ScannerWorkerOptions {
@@ -95,7 +96,7 @@ export async function startScannerWorker(options: ScannerWorkerOptions): Promise
     if (options.registerWith) {
       const { adminUrl, advertise, appVersion } = options.registerWith;
       const uri = advertise.replace(/\/+$/, '') + (await deploymentPath(appVersion, services));
-      const registered = await new RestateAdminClient(adminUrl).registerDeployment(uri);
+      const registered = await registerWithCluster(new RestateAdminClient(adminUrl), uri);
       logger.info('worker registered', { deployment: registered.id, uri, services: serviceNames });
     }
   } catch (error) {
