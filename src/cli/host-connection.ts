@@ -3,7 +3,6 @@ import { readRunningHostInfo } from '../main/host/data-dir.js';
 import { startHost, type Host } from '../main/host/host-runtime.js';
 import { servicesForDataDir } from '../main/app-services.js';
 import { APP_VERSION } from './app-version.js';
-import { readClusterSettingsFile } from '../main/cluster/cluster-settings.js';
 
 export interface HostConnection {
   ingress: clients.Ingress;
@@ -31,8 +30,6 @@ export async function connectToHost(dataDir: string): Promise<HostConnection> {
     dataDir,
     appVersion: APP_VERSION,
     services: servicesForDataDir(dataDir),
-    // A data dir set up for a cluster (cluster.json) connects to it instead of starting restate-server.
-    cluster: readClusterSettingsFile(dataDir),
   });
   return {
     ingress: clients.connect({ url: host.ingressUrl }),

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { startClusterHost } from '../cluster/cluster-host.js';
-import type { ClusterHostSettings } from '../cluster/cluster-settings.js';
+import { readClusterSettingsFile, type ClusterHostSettings } from '../cluster/cluster-settings.js';
 import { resolveRestateServerBinary } from './restate-server-binary.js';
 import { renderRestateServerConfig } from './restate-server-config.js';
 import {
@@ -92,8 +92,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
   dataDirsInUse.add(options.dataDir);
   try {
-    if (options.cluster) {
-      return await startClusterHost(options, layout, options.cluster, () =>
+    // Cluster mode: from the caller, else from the data dir's cluster.json (the app, doctor, CLI).
+    const cluster = options.cluster ?? readClusterSettingsFile(options.dataDir);
+    if (cluster) {
+      return await startClusterHost(options, layout, cluster, () =>
         dataDirsInUse.delete(options.dataDir),
       );
     }
