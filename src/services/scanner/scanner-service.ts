@@ -68,7 +68,12 @@ export function createScannerService(
             .find((reason) => reason !== undefined);
           if (refusal) throw new restate.TerminalError(refusal, { errorCode: 403 });
           const engine = placement.chooseEngineHere
-            ? await context.run('choose engine on this worker', () => chooseEngine(request.engine))
+            ? await context.run(
+                'choose engine on this worker',
+                () => chooseEngine(request.engine),
+                // nmap requested where it is not installed: the batch fails, with why.
+                { maxRetryAttempts: 1 },
+              )
             : job.engine;
 
           let engineResult: EngineResult;
