@@ -1,40 +1,46 @@
 /**
- * `npm run bench`: campaign overhead against the engines alone, on loopback
- * labs of 256 and 4,096 hosts x 100 ports, all measured in this one run.
+ * `npm run bench`: what an analyst gets on the default path, against the
+ * engines alone, on loopback labs of 256 and 4,096 hosts x 100 ports, all
+ * measured in this one run (ratios come from the same run).
  *
- *   nmap alone           nmap -sT -T4 -n -Pn -p 1-100 (targets on stdin)
- *   built-in direct      scanWithBuiltinEngine, no Restate
- *   campaign (nmap)      spectra campaign, nmap engine, through Restate
- *   campaign (built-in)  spectra campaign, built-in engine, through Restate
+ *   nmap alone            nmap -sT -T4 -n -Pn -p 1-100 (targets on stdin)
+ *   built-in alone        scanWithBuiltinEngine in this process, no Restate
+ *   scan (nmap) e2e       `spectra scan --engine nmap` as a process, warm `spectra serve`,
+ *                         default settings: wall time of the CLI process
+ *   campaign (built-in)   `spectra scan --engine builtin`, default settings: the campaign's
+ *                         own time (startedAt to finishedAt of its report)
+ *   tuned                 the same with --batch/--in-flight tuned per lab, beside the defaults
+ *   spectra --help        on the system Node (the launcher's fast path)
+ *   spectra campaigns     against the warm host
+ *   idle RSS              launcher, host and restate-server of `spectra serve`, idle
  *
- * Prints figures and ratios and writes them as JSON (the path is printed).
- * `--small` runs a 16 x 10 lab only (used by the test that checks this runs).
+ * The lab runs in its own process (as a real network would), so the engines
+ * measured here do not share an event loop with the services they scan.
+ * Every CLI call goes through bin/spectra.mjs on the system Node, as an
+ * analyst runs it. Prints figures, ratios and targets; writes JSON to
+ * bench-results/. `--small` runs a 16 x 10 lab only (the smoke test);
+ * `--only 256x100` one of the full sizes.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import * as clients from '@restatedev/restate-sdk-clients';
-import type { CampaignRequest } from '../src/shared/campaign.js';
-import { formatPorts, parsePorts } from '../src/shared/port-spec.js';
-import type { CampaignsService } from '../src/services/campaigns/campaign-submission-service.js';
-import type { CampaignWorkflow } from '../src/services/campaigns/campaign-workflow.js';
+import { execa, type ResultPromise } from 'execa';
 import { scanWithBuiltinEngine } from '../src/services/engines/builtin-engine.js';
 import { findNmap } from '../src/services/engines/nmap-engine.js';
-import { generateLab, startLoopbackLab } from '../src/services/lab/loopback-lab.js';
-import { startServeProcess } from '../test/support/serve-process.js';
-import { temporaryDataDir } from '../test/support/temporary-host.js';
+import { generateLab } from '../src/services/lab/loopback-lab.js';
+import { temporaryDataDir, waitFor } from '../test/support/temporary-host.js';
 
 interface LabSize {
   label: string;
   base: string;
   hosts: number;
   ports: string;
-  /** Campaign tuning used for this size (printed with the figures). */
-  batchSize: number;
-  batchesInFlight: number;
+  /** The hand-tuned campaign settings printed beside the defaults. */
+  tunedBatch: number;
+  tunedInFlight: number;
   /** Runs of each measurement; the median is reported (all runs are in the JSON). */
   repetitions: number;
+  /** Targets (issue 14) for `spectra scan --engine nmap` end to end over nmap alone. */
+  scanNmapTarget: number;
 }
 
 const FULL_SIZES: LabSize[] = [
@@ -43,18 +49,20 @@ const FULL_SIZES: LabSize[] = [
     base: '127.40.0.0',
     hosts: 256,
     ports: '1-100',
-    batchSize: 300,
-    batchesInFlight: 1,
+    tunedBatch: 300,
+    tunedInFlight: 1,
     repetitions: 3,
+    scanNmapTarget: 1.5,
   },
   {
     label: '4096x100',
     base: '127.44.0.0',
     hosts: 4096,
     ports: '1-100',
-    batchSize: 1100,
-    batchesInFlight: 4,
+    tunedBatch: 1100,
+    tunedInFlight: 4,
     repetitions: 1,
+    scanNmapTarget: 1.3,
   },
 ];
 const SMALL_SIZES: LabSize[] = [
@@ -63,96 +71,241 @@ const SMALL_SIZES: LabSize[] = [
     base: '127.48.0.0',
     hosts: 16,
     ports: '20-29',
-    batchSize: 4,
-    batchesInFlight: 2,
+    tunedBatch: 4,
+    tunedInFlight: 2,
     repetitions: 1,
+    scanNmapTarget: 1.5,
   },
 ];
+
+const TARGETS = {
+  campaignBuiltinOverBuiltinAlone: 1.25,
+  builtinAloneOverNmapAlone: 1.5,
+  helpSeconds: 0.3,
+  campaignsSeconds: 0.5,
+  idleRssMegabytes: 250,
+};
+
+/** The Node an analyst's shell runs `spectra` with (Node 20 here: the launcher's two-process path). */
+const SYSTEM_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find(existsSync) ?? process.execPath;
+const SPECTRA = ['bin/spectra.mjs'];
 
 interface Measurement {
   /** Median over the runs. */
   seconds: number;
-  runs?: number[];
+  runs: number[];
   openPorts?: number;
-  peakRssMegabytes?: { restateServer: number; host: number };
+}
+
+interface ProcessMemory {
+  pid: number;
+  rssMegabytes: number;
+  /** Proportional share: pages shared with other processes (the Node binary, restate-server's) counted once. */
+  pssMegabytes: number;
 }
 
 async function main() {
   const small = process.argv.includes('--small');
-  const sizes = small ? SMALL_SIZES : FULL_SIZES;
+  // `--only 256x100` measures one lab size (quicker; the rest of the figures as usual).
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  const sizes = small
+    ? SMALL_SIZES
+    : FULL_SIZES.filter((size) => !process.argv.includes('--only') || size.label === only);
   const nmapPath = await findNmap();
-  const results: Record<string, Record<string, Measurement>> = {};
+  const results: Record<string, Record<string, Measurement | undefined>> = {};
+  const ratios: Record<string, Record<string, number | null>> = {};
+  const targets: Array<{ figure: string; value: number; target: string; met: boolean }> = [];
+  const judge = (figure: string, value: number, limit: number, unit = 'x') => {
+    targets.push({ figure, value, target: `<= ${limit}${unit}`, met: value <= limit });
+  };
+
+  log(
+    `system Node ${await nodeVersion(SYSTEM_NODE)} runs the CLI; Node ${process.version} runs this bench`,
+  );
+  const help = await timed(small ? 3 : 10, async () => {
+    await execa(SYSTEM_NODE, [...SPECTRA, '--help']);
+    return {};
+  });
+  log(`spectra --help:       ${describe(help)}`);
+  judge('spectra --help (s)', help.seconds, TARGETS.helpSeconds, ' s');
+
+  let idle: Record<string, ProcessMemory> | undefined;
+  let campaigns: Measurement | undefined;
 
   for (const size of sizes) {
     const definition = generateLab({ base: size.base, hostCount: size.hosts, openPortsPerHost: 2 });
-    const lab = await startLoopbackLab(definition);
-    const hosts = [...lab.hosts];
-    const ports = parsePorts(size.ports);
-    if (!ports.ok) throw new Error('bad ports');
-    const figures: Record<string, Measurement> = {};
+    const hosts = [...new Set(definition.services.map((service) => service.host))];
+    const ports = expandPorts(size.ports);
+    const lab = await startLabProcess(size);
+    const scratch = temporaryDataDir('spectra-bench-');
+    const targetsFile = join(scratch.dataDir, 'targets.txt');
+    writeFileSync(targetsFile, hosts.join('\n') + '\n');
+    const figures: Record<string, Measurement | undefined> = {};
     results[size.label] = figures;
+    let serve: ServeProcess | undefined;
     try {
-      log(`\n== ${size.label}: ${hosts.length} hosts x ${ports.value.length} ports ==`);
+      log(`\n== ${size.label}: ${hosts.length} hosts x ${ports.length} ports ==`);
       if (nmapPath) {
         figures.nmapAlone = await timed(size.repetitions, async () => {
           const run = await execa(
             nmapPath,
-            ['-sT', '-T4', '-n', '-Pn', '-p', formatPorts(ports.value), '-oX', '-', '-iL', '-'],
-            {
-              input: hosts.join('\n'),
-            },
+            ['-sT', '-T4', '-n', '-Pn', '-p', size.ports, '-oX', '-', '-iL', '-'],
+            { input: hosts.join('\n') },
           );
           return { openPorts: (run.stdout.match(/state="open"/g) ?? []).length };
         });
-        log(`nmap alone:          ${describe(figures.nmapAlone)}`);
+        log(`nmap alone:                     ${describe(figures.nmapAlone)}`);
       } else {
-        log('nmap alone:          skipped (nmap not on PATH)');
+        log('nmap alone:                     skipped (nmap not on PATH)');
       }
-      figures.builtinDirect = await timed(size.repetitions, async () => {
-        const result = await scanWithBuiltinEngine({ hosts, ports: ports.value });
+      figures.builtinAlone = await timed(size.repetitions, async () => {
+        const result = await scanWithBuiltinEngine({ hosts, ports });
         return { openPorts: result.observations.length };
       });
-      log(`built-in direct:     ${describe(figures.builtinDirect)}`);
+      log(`built-in alone:                 ${describe(figures.builtinAlone)}`);
 
+      serve = await startServe(scratch.dataDir);
+      // Warm: one small campaign first, as a host that has been up a while.
+      await spectraScan(scratch.dataDir, {
+        targets: `${hosts[0]}-${hosts[1]}`,
+        ports: size.ports,
+        scope: `${size.base}/16`,
+        engine: 'builtin',
+      });
+      if (!idle) {
+        // Idle as a desktop host sits between campaigns.
+        await delay(5_000);
+        idle = idleMemory(serve, scratch.dataDir);
+        campaigns = await timed(small ? 3 : 5, async () => {
+          await execa(SYSTEM_NODE, [...SPECTRA, 'campaigns', '--data-dir', scratch.dataDir]);
+          return {};
+        });
+      }
+
+      const scanRequest = {
+        targetsFile,
+        ports: size.ports,
+        scope: `${size.base}/16`,
+      };
       const engines = nmapPath ? (['nmap', 'builtin'] as const) : (['builtin'] as const);
       for (const engine of engines) {
-        const key = engine === 'nmap' ? 'campaignNmap' : 'campaignBuiltin';
-        figures[key] = await runCampaign(size, hosts, engine);
-        log(`campaign (${engine.padEnd(7)}):  ${describe(figures[key])}`);
+        for (const tuned of [false, true]) {
+          const name = `${engine === 'nmap' ? 'Nmap' : 'Builtin'}${tuned ? 'Tuned' : ''}`;
+          const campaignRuns: number[] = [];
+          let openPorts = 0;
+          const wall = await timed(size.repetitions, async () => {
+            const report = await spectraScan(scratch.dataDir, {
+              ...scanRequest,
+              engine,
+              ...(tuned && { batch: size.tunedBatch, inFlight: size.tunedInFlight }),
+            });
+            campaignRuns.push(report.campaignSeconds);
+            openPorts = report.openPorts;
+            return { openPorts };
+          });
+          figures[`scan${name}EndToEnd`] = wall;
+          figures[`campaign${name}`] = median(campaignRuns, openPorts);
+          const label = `${engine}${tuned ? `, tuned --batch ${size.tunedBatch} --in-flight ${size.tunedInFlight}` : ', defaults'}`;
+          log(`spectra scan (${label}):`);
+          log(`  end to end (CLI process):     ${describe(wall)}`);
+          log(`  campaign (startedAt..finishedAt): ${describe(figures[`campaign${name}`])}`);
+        }
       }
-      if (figures.nmapAlone && figures.campaignNmap) {
-        log(
-          `ratio campaign(nmap) / nmap alone:          ${ratio(figures.campaignNmap, figures.nmapAlone)}`,
+
+      const ratio = (numerator?: Measurement, denominator?: Measurement) =>
+        numerator && denominator ? numerator.seconds / denominator.seconds : null;
+      const sizeRatios = {
+        scanNmapEndToEndOverNmapAlone: ratio(figures.scanNmapEndToEnd, figures.nmapAlone),
+        scanNmapTunedEndToEndOverNmapAlone: ratio(figures.scanNmapTunedEndToEnd, figures.nmapAlone),
+        campaignBuiltinOverBuiltinAlone: ratio(figures.campaignBuiltin, figures.builtinAlone),
+        campaignBuiltinTunedOverBuiltinAlone: ratio(
+          figures.campaignBuiltinTuned,
+          figures.builtinAlone,
+        ),
+        builtinAloneOverNmapAlone: ratio(figures.builtinAlone, figures.nmapAlone),
+      };
+      ratios[size.label] = sizeRatios;
+      log(`ratios (defaults; tuned in brackets):`);
+      log(
+        `  scan --engine nmap end to end / nmap alone:  ${format(sizeRatios.scanNmapEndToEndOverNmapAlone)} [${format(sizeRatios.scanNmapTunedEndToEndOverNmapAlone)}]`,
+      );
+      log(
+        `  campaign(built-in) / built-in alone:         ${format(sizeRatios.campaignBuiltinOverBuiltinAlone)} [${format(sizeRatios.campaignBuiltinTunedOverBuiltinAlone)}]`,
+      );
+      log(
+        `  built-in alone / nmap alone:                 ${format(sizeRatios.builtinAloneOverNmapAlone)}`,
+      );
+      if (sizeRatios.scanNmapEndToEndOverNmapAlone !== null) {
+        judge(
+          `${size.label} scan nmap e2e / nmap alone`,
+          sizeRatios.scanNmapEndToEndOverNmapAlone,
+          size.scanNmapTarget,
         );
       }
-      log(
-        `ratio campaign(built-in) / built-in direct: ${ratio(figures.campaignBuiltin!, figures.builtinDirect)}`,
-      );
+      if (sizeRatios.campaignBuiltinOverBuiltinAlone !== null) {
+        judge(
+          `${size.label} campaign(built-in) / built-in alone`,
+          sizeRatios.campaignBuiltinOverBuiltinAlone,
+          TARGETS.campaignBuiltinOverBuiltinAlone,
+        );
+      }
+      if (sizeRatios.builtinAloneOverNmapAlone !== null) {
+        judge(
+          `${size.label} built-in alone / nmap alone`,
+          sizeRatios.builtinAloneOverNmapAlone,
+          TARGETS.builtinAloneOverNmapAlone,
+        );
+      }
     } finally {
-      await lab.close();
+      await serve?.stop();
+      await lab.stop();
+      scratch.remove();
     }
+  }
+
+  log('');
+  if (campaigns) {
+    log(`spectra campaigns (warm host): ${describe(campaigns)}`);
+    judge('spectra campaigns (s)', campaigns.seconds, TARGETS.campaignsSeconds, ' s');
+  }
+  if (idle) {
+    const total = Object.values(idle).reduce((sum, memory) => sum + memory.rssMegabytes, 0);
+    const totalPss = Object.values(idle).reduce((sum, memory) => sum + memory.pssMegabytes, 0);
+    log(
+      `idle RSS: ${Object.entries(idle)
+        .map(([name, memory]) => `${name} ${memory.rssMegabytes} MB (PSS ${memory.pssMegabytes})`)
+        .join(', ')}; together ${total} MB (PSS ${totalPss} MB)`,
+    );
+    judge('idle RSS launcher+host+restate-server (MB)', total, TARGETS.idleRssMegabytes, ' MB');
+  }
+  log('\ntargets (default settings):');
+  for (const target of targets) {
+    log(
+      `  ${target.met ? 'met    ' : 'NOT met'}  ${target.figure}: ${target.value.toFixed(2)} (target ${target.target})`,
+    );
   }
 
   const directory = join(process.cwd(), 'bench-results');
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const ratios = Object.fromEntries(
-    Object.entries(results).map(([label, figures]) => [
-      label,
-      {
-        campaignNmapOverNmapAlone:
-          figures.campaignNmap && figures.nmapAlone
-            ? figures.campaignNmap.seconds / figures.nmapAlone.seconds
-            : null,
-        campaignBuiltinOverBuiltinDirect:
-          figures.campaignBuiltin!.seconds / figures.builtinDirect!.seconds,
-      },
-    ]),
-  );
   writeFileSync(
     file,
     JSON.stringify(
-      { measuredAt: new Date().toISOString(), sizes, results, ratios, machine: machineFacts() },
+      {
+        measuredAt: new Date().toISOString(),
+        sizes,
+        results,
+        ratios,
+        help,
+        campaigns,
+        idle,
+        targets,
+        machine: {
+          cpus: cpuCount(),
+          benchNode: process.version,
+          cliNode: await nodeVersion(SYSTEM_NODE),
+        },
+      },
       null,
       2,
     ) + '\n',
@@ -160,80 +313,153 @@ async function main() {
   log(`\nfigures written to ${file}`);
 }
 
-/**
- * A campaign as the app runs it: against a host that is already up and warm
- * (one small campaign first), timed from submission to the workflow's result.
- */
-async function runCampaign(
-  size: LabSize,
-  hosts: string[],
-  engine: 'nmap' | 'builtin',
-): Promise<Measurement> {
-  const scratch = temporaryDataDir('spectra-bench-');
-  const serve = await startServeProcess(scratch.dataDir);
-  try {
-    const ingress = clients.connect({ url: serve.ingressUrl });
-    const request: CampaignRequest = {
-      name: `bench ${size.label} ${engine}`,
-      targets: `${hosts[0]}-${hosts[hosts.length - 1]}`,
-      ports: size.ports,
-      scope: `${size.base}/16`,
-      engine,
-      batchSize: size.batchSize,
-      batchesInFlight: size.batchesInFlight,
-      // The benchmark measures scanning, not how fast an analyst approves: the
-      // 4,096-host lab (its range spans a few skipped addresses too) would
-      // otherwise wait for approval under the default policy.
-      approvalPolicy: { maxHosts: 65_536 },
-    };
-    const run = async (campaign: CampaignRequest) => {
-      const { campaignId } = await ingress
-        .serviceClient<CampaignsService>({ name: 'Campaigns' })
-        .submit(campaign, clients.rpc.opts({ idempotencyKey: `bench-${randomUUID()}` }));
-      const progress = await ingress
-        .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
-        .workflowAttach();
-      if (progress.state !== 'completed')
-        throw new Error(`campaign ${campaignId} ended ${progress.state}`);
-      return progress;
-    };
-    await run({ ...request, name: 'warm-up', targets: `${hosts[0]}-${hosts[1]}`, ports: '20-29' });
-
-    const sampler = startRssSampler([serve.child.pid!, serve.serverPid()]);
-    let openPorts = 0;
-    const measurement = await timed(size.repetitions, async () => {
-      openPorts = (await run(request)).totals.openPorts;
-      return { openPorts };
-    });
-    const [host, restateServer] = sampler.stop();
-    return { ...measurement, peakRssMegabytes: { host: host!, restateServer: restateServer! } };
-  } finally {
-    await serve.stop();
-    scratch.remove();
-  }
+interface ServeProcess {
+  launcher: ResultPromise;
+  stop(): Promise<void>;
 }
 
-/** Peak resident memory of each pid, sampled every 100 ms from /proc (Linux). */
-function startRssSampler(pids: number[]) {
-  const peaks = pids.map(() => 0);
-  const sample = () =>
-    pids.forEach((pid, index) => {
-      try {
-        const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (match) peaks[index] = Math.max(peaks[index]!, Number(match[1]) / 1024);
-      } catch {
-        // The process is gone or /proc is absent.
-      }
-    });
-  sample();
-  const timer = setInterval(sample, 100);
+/** `spectra serve --no-ui` as an analyst starts it (system Node, launcher, host child). */
+async function startServe(dataDir: string): Promise<ServeProcess> {
+  const launcher = execa(SYSTEM_NODE, [...SPECTRA, 'serve', '--no-ui', '--data-dir', dataDir], {
+    reject: false,
+    stdin: 'ignore',
+  });
+  let output = '';
+  launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  launcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(
+    'spectra serve to start',
+    () => {
+      if (launcher.exitCode !== null) throw new Error(`spectra serve exited early:\n${output}`);
+      return output.includes('Press Ctrl-C to stop.');
+    },
+    60_000,
+  );
   return {
-    stop: () => {
-      clearInterval(timer);
-      sample();
-      return peaks.map((peak) => Math.round(peak));
+    launcher,
+    stop: async () => {
+      launcher.kill('SIGINT');
+      const killTimer = setTimeout(() => launcher.kill('SIGKILL'), 30_000);
+      await launcher;
+      clearTimeout(killTimer);
     },
   };
+}
+
+async function spectraScan(
+  dataDir: string,
+  request: {
+    targets?: string;
+    targetsFile?: string;
+    ports: string;
+    scope: string;
+    engine: 'nmap' | 'builtin';
+    batch?: number;
+    inFlight?: number;
+  },
+): Promise<{ campaignSeconds: number; openPorts: number }> {
+  const args = [
+    ...SPECTRA,
+    'scan',
+    ...(request.targets ? ['--targets', request.targets] : []),
+    ...(request.targetsFile ? ['--targets-file', request.targetsFile] : []),
+    '--ports',
+    request.ports,
+    '--scope',
+    request.scope,
+    '--engine',
+    request.engine,
+    ...(request.batch ? ['--batch', String(request.batch)] : []),
+    ...(request.inFlight ? ['--in-flight', String(request.inFlight)] : []),
+    '--json',
+    '--data-dir',
+    dataDir,
+  ];
+  const run = await execa(SYSTEM_NODE, args, { reject: false });
+  if (run.exitCode !== 0) {
+    let state = 'unknown';
+    try {
+      state = String((JSON.parse(run.stdout) as { state?: string }).state);
+    } catch {
+      // No report: stderr says why.
+    }
+    throw new Error(
+      `spectra scan ${args.slice(2).join(' ')} failed (exit ${run.exitCode}, campaign state ${state}): ${run.stderr}`,
+    );
+  }
+  const report = JSON.parse(run.stdout) as Record<string, unknown>;
+  const times = findTimes(report);
+  return {
+    campaignSeconds: (Date.parse(times.finishedAt) - Date.parse(times.startedAt)) / 1000,
+    openPorts: findOpenPorts(report),
+  };
+}
+
+/** startedAt/finishedAt of the campaign, wherever the report shape keeps them. */
+function findTimes(report: Record<string, unknown>): { startedAt: string; finishedAt: string } {
+  const candidates = [report, report.progress, report.campaign].filter(
+    (value): value is Record<string, unknown> => typeof value === 'object' && value !== null,
+  );
+  for (const candidate of candidates) {
+    if (typeof candidate.startedAt === 'string' && typeof candidate.finishedAt === 'string') {
+      return { startedAt: candidate.startedAt, finishedAt: candidate.finishedAt };
+    }
+  }
+  throw new Error(
+    `no startedAt/finishedAt in the report (keys: ${Object.keys(report).join(', ')})`,
+  );
+}
+
+function findOpenPorts(report: Record<string, unknown>): number {
+  const totals = (report.totals ??
+    (report.progress as Record<string, unknown> | undefined)?.totals) as
+    | { openPorts?: number }
+    | undefined;
+  return totals?.openPorts ?? -1;
+}
+
+/** The lab as its own process (`npm run lab -- --size N --base B`). */
+async function startLabProcess(size: LabSize) {
+  const lab = execa(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/lab.ts', '--size', String(size.hosts), '--base', size.base],
+    { reject: false, stdin: 'ignore' },
+  );
+  let output = '';
+  lab.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  lab.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(
+    'the lab to start',
+    () => {
+      if (lab.exitCode !== null) throw new Error(`the lab exited early:\n${output}`);
+      return output.includes('lab ready');
+    },
+    120_000,
+  );
+  return {
+    stop: async () => {
+      lab.kill('SIGINT');
+      await lab;
+    },
+  };
+}
+
+function idleMemory(serve: ServeProcess, dataDir: string): Record<string, ProcessMemory> {
+  const hostPid = (JSON.parse(readFileSync(join(dataDir, 'host.json'), 'utf8')) as { pid: number })
+    .pid;
+  const serverPid = Number(readFileSync(join(dataDir, 'restate-server.pid'), 'utf8'));
+  const memory = (pid: number): ProcessMemory => {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (name: string) =>
+      Math.round(Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) / 1024);
+    return { pid, rssMegabytes: field('Rss'), pssMegabytes: field('Pss') };
+  };
+  const processes: Record<string, ProcessMemory> = {};
+  // The launcher exists only where serve runs the host in a child (always, now); else it is the host.
+  if (serve.launcher.pid !== hostPid) processes.launcher = memory(serve.launcher.pid!);
+  processes.host = memory(hostPid);
+  processes.restateServer = memory(serverPid);
+  return processes;
 }
 
 async function timed(
@@ -247,31 +473,47 @@ async function timed(
     extra = await action();
     runs.push((performance.now() - started) / 1000);
   }
+  return median(runs, extra.openPorts);
+}
+
+function median(runs: number[], openPorts?: number): Measurement {
   const sorted = [...runs].sort((left, right) => left - right);
-  return { seconds: sorted[Math.floor(sorted.length / 2)]!, runs, ...extra };
+  return {
+    seconds: sorted[Math.floor(sorted.length / 2)]!,
+    runs,
+    ...(openPorts !== undefined && { openPorts }),
+  };
 }
 
 function describe(measurement: Measurement | undefined): string {
   if (!measurement) return 'n/a';
-  const memory = measurement.peakRssMegabytes
-    ? `, peak RSS host ${measurement.peakRssMegabytes.host} MB, restate-server ${measurement.peakRssMegabytes.restateServer} MB`
-    : '';
+  const ports = measurement.openPorts !== undefined ? ` (${measurement.openPorts} open ports)` : '';
   const spread =
-    measurement.runs && measurement.runs.length > 1
+    measurement.runs.length > 1
       ? ` median of ${measurement.runs.map((run) => run.toFixed(2)).join(', ')}`
       : '';
-  return `${measurement.seconds.toFixed(2)} s (${measurement.openPorts ?? '?'} open ports${memory}${spread})`;
+  return `${measurement.seconds.toFixed(2)} s${ports}${spread}`;
 }
 
-function ratio(numerator: Measurement, denominator: Measurement | undefined): string {
-  return denominator ? `${(numerator.seconds / denominator.seconds).toFixed(2)}x` : 'n/a';
+function format(value: number | null): string {
+  return value === null ? 'n/a' : `${value.toFixed(2)}x`;
 }
 
-function machineFacts() {
-  return {
-    cpus: (readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm) ?? []).length,
-    node: process.version,
-  };
+function expandPorts(spec: string): number[] {
+  const [first, last] = spec.split('-').map(Number);
+  return Array.from({ length: last! - first! + 1 }, (_, index) => first! + index);
+}
+
+async function nodeVersion(node: string): Promise<string> {
+  return (await execa(node, ['--version'])).stdout.trim();
+}
+
+function cpuCount(): number {
+  return (readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm) ?? []).length;
+}
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 function log(line: string) {

@@ -24,7 +24,7 @@ const offOriginRequests: string[] = [];
 
 /** What the index lists, asked from Node straight at the ingress (not through the UI). */
 async function listedCampaigns(): Promise<CampaignListing[]> {
-  const ingress = clients.connect({ url: serve.ingressUrl });
+  const ingress = clients.connect(serve.ingress);
   return (await ingress
     .objectClient<{
       list(context: unknown): Promise<CampaignListing[]>;
@@ -34,7 +34,7 @@ async function listedCampaigns(): Promise<CampaignListing[]> {
 
 /** A campaign's report, read from Node straight at the ingress. */
 async function reportOf(campaignId: string): Promise<CampaignReport | null> {
-  const ingress = clients.connect({ url: serve.ingressUrl });
+  const ingress = clients.connect(serve.ingress);
   return (await ingress
     .objectClient<{
       report(context: unknown): Promise<CampaignReport | null>;
@@ -43,7 +43,7 @@ async function reportOf(campaignId: string): Promise<CampaignReport | null> {
 }
 
 async function listedSchedules(): Promise<ScheduleEntry[]> {
-  const ingress = clients.connect({ url: serve.ingressUrl });
+  const ingress = clients.connect(serve.ingress);
   return (await ingress
     .objectClient<{
       list(context: unknown): Promise<ScheduleEntry[]>;
@@ -337,7 +337,11 @@ describe('Spectra-Red in browser mode', () => {
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(80);
     await app.threats.sortBy('cve');
-    await app.threats.viewport().evaluate((element) => (element.scrollTop = element.scrollHeight));
+    // Typed loosely: React's global element interfaces (in this program via the HTML report) are empty.
+    await app.threats.viewport().evaluate((element) => {
+      const scroller = element as unknown as { scrollTop: number; scrollHeight: number };
+      scroller.scrollTop = scroller.scrollHeight;
+    });
     await app.threats.row('CVE-2024-19999').waitFor();
     await app.screenshot('08-threats-10k');
     await app.threats.search('record 4242');

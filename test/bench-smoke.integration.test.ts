@@ -8,26 +8,38 @@ import { describe, expect, it } from 'vitest';
  * reports every figure.
  */
 describe('npm run bench -- --small', () => {
-  it('measures all four runs and writes them as JSON', { timeout: 240_000 }, async () => {
-    const { stdout } = await execa(
-      'node',
-      ['--import', 'tsx', 'bench/run-benchmarks.ts', '--small'],
-      {
-        preferLocal: true,
-      },
-    );
-    expect(stdout).toMatch(/nmap alone: +\d+\.\d+ s/);
-    expect(stdout).toMatch(/built-in direct: +\d+\.\d+ s \(16 open ports\)/);
-    expect(stdout).toMatch(
-      /campaign \(nmap +\): +\d+\.\d+ s \(16 open ports, peak RSS host \d+ MB, restate-server \d+ MB\)/,
-    );
-    expect(stdout).toMatch(/campaign \(builtin\): +\d+\.\d+ s \(16 open ports/);
-    expect(stdout).toMatch(/ratio campaign\(built-in\) \/ built-in direct: \d+\.\d+x/);
-    const file = /figures written to (.+\.json)/.exec(stdout)?.[1];
-    expect(file && existsSync(file)).toBe(true);
-    const figures = JSON.parse(readFileSync(file!, 'utf8'));
-    expect(figures.results['16x10'].campaignBuiltin.seconds).toBeGreaterThan(0);
-    expect(figures.ratios['16x10'].campaignBuiltinOverBuiltinDirect).toBeGreaterThan(0);
-    rmSync(file!);
-  });
+  it(
+    'measures every default-path figure and writes them as JSON',
+    { timeout: 240_000 },
+    async () => {
+      const { stdout } = await execa(
+        'node',
+        ['--import', 'tsx', 'bench/run-benchmarks.ts', '--small'],
+        {
+          preferLocal: true,
+        },
+      );
+      expect(stdout).toMatch(/spectra --help: +\d+\.\d+ s/);
+      expect(stdout).toMatch(/nmap alone: +\d+\.\d+ s \(16 open ports\)/);
+      expect(stdout).toMatch(/built-in alone: +\d+\.\d+ s \(16 open ports\)/);
+      expect(stdout).toMatch(
+        /spectra scan \(nmap, defaults\):\n {2}end to end \(CLI process\): +\d+\.\d+ s \(16 open ports\)/,
+      );
+      expect(stdout).toMatch(
+        /spectra scan \(builtin, defaults\):\n.*\n {2}campaign \(startedAt..finishedAt\): \d+\.\d+ s \(16 open ports\)/,
+      );
+      expect(stdout).toMatch(/campaign\(built-in\) \/ built-in alone: +\d+\.\d+x/);
+      expect(stdout).toMatch(/spectra campaigns \(warm host\): \d+\.\d+ s/);
+      expect(stdout).toMatch(/idle RSS: launcher \d+ MB .*host \d+ MB .*restateServer \d+ MB/);
+      const file = /figures written to (.+\.json)/.exec(stdout)?.[1];
+      expect(file && existsSync(file)).toBe(true);
+      const figures = JSON.parse(readFileSync(file!, 'utf8'));
+      expect(figures.results['16x10'].campaignBuiltin.seconds).toBeGreaterThan(0);
+      expect(figures.results['16x10'].scanNmapEndToEnd.seconds).toBeGreaterThan(0);
+      expect(figures.ratios['16x10'].campaignBuiltinOverBuiltinAlone).toBeGreaterThan(0);
+      expect(figures.idle.restateServer.rssMegabytes).toBeGreaterThan(0);
+      expect(figures.targets.length).toBeGreaterThanOrEqual(5);
+      rmSync(file!);
+    },
+  );
 });

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServeProcess } from '../../test/support/serve-process';
+import type { IngressTransport } from '../../src/main/host/ingress-transport';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface SpectraServe {
   uiUrl: string;
-  ingressUrl: string;
+  ingress: IngressTransport;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -30,7 +31,7 @@ export async function startSpectraServe(): Promise<SpectraServe> {
   }
   return {
     uiUrl: serve.uiUrl,
-    ingressUrl: serve.ingressUrl,
+    ingress: serve.ingress,
     dataDir,
     stop: async () => {
       await serve.stop();

@@ -1,14 +1,15 @@
-import type * as clients from '@restatedev/restate-sdk-clients';
+import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../clients/service-clients.js';
 import type { CampaignProgress, CampaignReport } from '../shared/campaign.js';
 import { FINISHED_CAMPAIGN_STATES } from '../shared/campaign.js';
-import type { CampaignResultsObject } from '../services/campaigns/campaign-results-object.js';
-import type { CampaignWorkflow } from '../services/campaigns/campaign-workflow.js';
 import { CliError } from './cli-error.js';
 import { ProgressDisplay } from './progress-display.js';
 
 const POLL_INTERVAL_MS = 500;
 /** A submitted campaign publishes progress within moments; an unknown id never does. */
 const NO_PROGRESS_LIMIT_MS = 30_000;
+/** How long a finished campaign's workflow may take to return after its progress says so. */
+const FINAL_PUBLISH_WAIT_MS = 10_000;
 
 /**
  * Follows a campaign until it finishes, showing progress, then returns its
@@ -19,32 +20,60 @@ export async function followCampaign(
   campaignId: string,
   options: { quiet?: boolean; signal?: AbortSignal } = {},
 ): Promise<CampaignReport> {
-  const workflow = ingress.workflowClient<CampaignWorkflow>(
-    { name: 'CampaignWorkflow' },
-    campaignId,
-  );
+  const workflow = spectraClients(ingress).campaignWorkflow(campaignId);
   const display = options.quiet ? undefined : new ProgressDisplay();
+  // Resolves the moment the workflow ends, so the final poll follows at once
+  // instead of up to a poll interval later; if attaching fails, polling alone decides.
+  const stopAttaching = new AbortController();
+  let ended = false;
+  const workflowEnded = Promise.resolve(
+    workflow.workflowAttach(clients.Opts.from({ signal: stopAttaching.signal })),
+  ).then(
+    () => {
+      ended = true;
+    },
+    () => new Promise<void>(() => {}),
+  );
   let progress: CampaignProgress | null = null;
   const startedFollowing = Date.now();
-  for (;;) {
-    if (options.signal?.aborted)
-      throw new CliError(
-        `stopped following ${campaignId}; it continues (spectra attach ${campaignId})`,
-        130,
+  try {
+    for (;;) {
+      if (options.signal?.aborted)
+        throw new CliError(
+          `stopped following ${campaignId}; it continues (spectra attach ${campaignId})`,
+          130,
+        );
+      progress = await workflow.progress();
+      if (progress) display?.update(progress);
+      else if (Date.now() - startedFollowing > NO_PROGRESS_LIMIT_MS) {
+        throw new CliError(
+          `campaign ${campaignId} reports no progress (unknown id? see spectra campaigns)`,
+        );
+      }
+      if (progress && FINISHED_CAMPAIGN_STATES.includes(progress.state)) break;
+      let pollTimer: NodeJS.Timeout | undefined;
+      const nextPoll = new Promise(
+        (resolve) => (pollTimer = setTimeout(resolve, POLL_INTERVAL_MS)),
       );
-    progress = await workflow.progress();
-    if (progress) display?.update(progress);
-    else if (Date.now() - startedFollowing > NO_PROGRESS_LIMIT_MS) {
-      throw new CliError(
-        `campaign ${campaignId} reports no progress (unknown id? see spectra campaigns)`,
-      );
+      // Once ended, only the timer paces the (final) polls.
+      await (ended ? nextPoll : Promise.race([nextPoll, workflowEnded]));
+      clearTimeout(pollTimer);
     }
-    if (progress && FINISHED_CAMPAIGN_STATES.includes(progress.state)) break;
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    // Progress can read finished a moment before the workflow has published its
+    // final metadata, which the report reads: let the run end first (bounded).
+    if (!ended) {
+      let endTimer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        workflowEnded,
+        new Promise((resolve) => (endTimer = setTimeout(resolve, FINAL_PUBLISH_WAIT_MS))),
+      ]);
+      clearTimeout(endTimer);
+    }
+  } finally {
+    // An open attach request would keep the process alive after following stops.
+    stopAttaching.abort();
   }
-  const report = await ingress
-    .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-    .report();
+  const report = await spectraClients(ingress).campaignResults(campaignId).report();
   if (!report) throw new CliError(`campaign ${campaignId} has no report`);
   return report;
 }
@@ -53,9 +82,7 @@ export async function readCampaignReport(
   ingress: clients.Ingress,
   campaignId: string,
 ): Promise<CampaignReport> {
-  const report = await ingress
-    .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-    .report();
+  const report = await spectraClients(ingress).campaignResults(campaignId).report();
   if (!report) throw new CliError(`no campaign "${campaignId}" (see spectra campaigns)`);
   return report;
 }

@@ -1,5 +1,6 @@
 import { SiteName } from '../shared/site.js';
 import { readFileSync } from 'node:fs';
+import { CAMPAIGN_LIMITS } from '../shared/campaign-limits.js';
 import {
   ApprovalMode,
   MAX_APPROVAL_TIMEOUT_MS,
@@ -37,8 +38,8 @@ export const CAMPAIGN_REQUEST_USAGE = `  --targets LIST        IPs, CIDRs, range
   --name NAME           campaign name (default: the targets)
   --engine E            auto (nmap if installed), builtin or nmap (default auto)
   --service-detection   nmap -sV (slower, intrusive)
-  --batch N             targets per batch (default 50)
-  --in-flight N         batches scanned at once (default 4)
+  --batch N             targets per batch (default: chosen from hosts x ports, engine, cores)
+  --in-flight N         batches scanned at once (default: chosen likewise; see --dry-run)
   --timeout MS          built-in engine connect timeout
   --rate N              built-in engine: new connections per second
   --approval MODE       auto (ask when the policy flags the campaign), required or never (default auto)
@@ -75,17 +76,19 @@ export function campaignRequestFrom(parsed: ParsedCommand, command: string): Cam
   }
   return {
     ...approvalOptions(parsed),
-    name: stringOption(parsed, 'name') ?? targets.split(/[\n,]/)[0]!.trim().slice(0, 120),
+    name:
+      stringOption(parsed, 'name') ??
+      targets.split(/[\n,]/)[0]!.trim().slice(0, CAMPAIGN_LIMITS.nameLength),
     targets,
     exclusions: stringOption(parsed, 'exclude'),
     ports,
     scope,
     engine: engine as CampaignRequest['engine'],
     serviceDetection: parsed.values['service-detection'] ? true : undefined,
-    batchSize: integerOption(parsed, 'batch', { min: 1, max: 4096 }),
-    batchesInFlight: integerOption(parsed, 'in-flight', { min: 1, max: 32 }),
-    connectTimeoutMs: integerOption(parsed, 'timeout', { min: 50, max: 30_000 }),
-    ratePerSecond: integerOption(parsed, 'rate', { min: 1, max: 1_000_000 }),
+    batchSize: integerOption(parsed, 'batch', CAMPAIGN_LIMITS.batchSize),
+    batchesInFlight: integerOption(parsed, 'in-flight', CAMPAIGN_LIMITS.batchesInFlight),
+    connectTimeoutMs: integerOption(parsed, 'timeout', CAMPAIGN_LIMITS.connectTimeoutMs),
+    ratePerSecond: integerOption(parsed, 'rate', CAMPAIGN_LIMITS.ratePerSecond),
     site: siteOption(parsed),
   };
 }

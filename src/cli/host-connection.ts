@@ -1,12 +1,24 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { existsSync } from 'node:fs';
 import { readRunningHostInfo } from '../main/host/data-dir.js';
+import { probeWritable } from '../main/host/disk-fault.js';
 import { startHost, type Host } from '../main/host/host-runtime.js';
+import { ingressTransport, type IngressTransport } from '../main/host/ingress-transport.js';
 import { servicesForDataDir } from '../main/app-services.js';
 import { APP_VERSION } from './app-version.js';
+import { CliError } from './cli-error.js';
+
+/**
+ * Every request of a `spectra` command to the host ends within this: a host
+ * whose restate-server has stopped accepting writes (full disk) answers
+ * health checks but holds calls open, and a command must never hang.
+ */
+export const HOST_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface HostConnection {
   ingress: clients.Ingress;
-  ingressUrl: string;
+  /** The raw transport (`{ url, fetch }`), with the same timeout as `ingress`. */
+  transport: IngressTransport;
   /** Set when this command started the host itself (it stops with the command). */
   temporaryHost?: Host;
   close(): Promise<void>;
@@ -19,24 +31,61 @@ export interface HostConnection {
  */
 export async function connectToHost(dataDir: string): Promise<HostConnection> {
   const running = readRunningHostInfo(dataDir);
+  // Said up front, in one line: a host on a data dir that takes no writes cannot make progress.
+  const fault = existsSync(dataDir) ? probeWritable(dataDir) : undefined;
+  if (fault && running) process.stderr.write(`spectra: warning: ${fault.message}\n`);
+  if (fault && !running) throw new CliError(fault.message);
   if (running) {
-    return {
-      ingress: clients.connect({ url: running.ingressUrl }),
-      ingressUrl: running.ingressUrl,
-      close: async () => {},
-    };
+    const transport = withRequestTimeout(ingressTransport(running));
+    return { ingress: clients.connect(transport), transport, close: async () => {} };
   }
   const host = await startHost({
     dataDir,
     appVersion: APP_VERSION,
     services: servicesForDataDir(dataDir),
   });
+  const transport = withRequestTimeout(host.ingress);
   return {
-    ingress: clients.connect({ url: host.ingressUrl }),
-    ingressUrl: host.ingressUrl,
+    ingress: clients.connect(transport),
+    transport,
     temporaryHost: host,
     close: () => host.close(),
   };
+}
+
+/**
+ * The same transport, but every request is aborted after `timeoutMs` with a
+ * one-line CliError that says what to check, instead of hanging.
+ */
+export function withRequestTimeout(
+  transport: IngressTransport,
+  timeoutMs = HOST_REQUEST_TIMEOUT_MS,
+): IngressTransport {
+  const timed: typeof globalThis.fetch = async (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    try {
+      return await transport.fetch(input, { ...init, signal });
+    } catch (error) {
+      if (timeout.aborted) {
+        throw new CliError(
+          `the host did not answer within ${timeoutMs / 1000} s (is its data dir full or read-only? run spectra doctor)`,
+        );
+      }
+      if (isConnectionFailure(error)) {
+        throw new CliError(
+          'cannot reach the host: its restate-server is not answering (stopped or restarting? run spectra doctor)',
+        );
+      }
+      throw error;
+    }
+  };
+  return { url: transport.url, fetch: timed };
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+  return ['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(cause?.code ?? '');
 }
 
 /** Runs `action` against the host, always closing a temporary host afterwards. */

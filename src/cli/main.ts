@@ -7,6 +7,9 @@ import { attachCommand, campaignCommand, campaignsCommand } from './commands/cam
 import { approvalsCommand, approveCommand, rejectCommand } from './commands/approval-commands.js';
 import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
 import { feedsCommand } from './commands/feed-commands.js';
+import { exportCommand } from './commands/export-commands.js';
+import { importCommand } from './commands/import-command.js';
+import { diffCommand } from './commands/diff-command.js';
 import { recheckCommand } from './commands/recheck-command.js';
 import {
   scheduleCommand,
@@ -16,6 +19,9 @@ import {
 import { APP_VERSION } from './app-version.js';
 import { clusterCommand } from './commands/cluster-command.js';
 import { workerCommand } from './commands/worker-command.js';
+import { forTerminal } from './terminal-text.js';
+import { stopWhenLauncherExits } from './launcher/launcher-watch.js';
+import { diskFaultOf } from '../main/host/disk-fault.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/. */
 const COMMANDS: Command[] = [
@@ -35,6 +41,9 @@ const COMMANDS: Command[] = [
   schedulesCommand,
   unscheduleCommand,
   feedsCommand,
+  exportCommand,
+  importCommand,
+  diffCommand,
   doctorCommand,
   workerCommand,
   clusterCommand,
@@ -80,10 +89,20 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+stopWhenLauncherExits();
+
 try {
   process.exitCode = await runCli(process.argv.slice(2));
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`spectra: ${message}\n`);
+  // A write that failed on a read-only or full disk, wherever it came from, is said in one line.
+  const fault = diskFaultOf(error, (error as NodeJS.ErrnoException | undefined)?.path ?? '');
+  const message = fault ? fault.message : error instanceof Error ? error.message : String(error);
+  // Error texts quote handler answers and user input: escaped like any other output.
+  process.stderr.write(`spectra: ${message.split('\n').map(forTerminal).join('\n')}\n`);
   process.exitCode = error instanceof CliError ? error.exitCode : 1;
 }
+
+// The command is done (a host it started is closed): leave now rather than
+// wait for idle keep-alive sockets and timers to wind down, once what was
+// written has reached the terminal or pipe.
+process.stdout.write('', () => process.stderr.write('', () => process.exit()));

@@ -2,6 +2,7 @@ import type { CampaignProgress, CampaignReport, SeverityCounts } from '../shared
 import { FINISHED_CAMPAIGN_STATES } from '../shared/campaign.js';
 import { SEVERITY_ORDER } from '../shared/vulnerability.js';
 import { formatDuration as formatExactDuration } from '../shared/approval.js';
+import { forTerminal } from './terminal-text.js';
 
 /** Whole seconds are enough for a progress line: `5s`, `1m5s`. */
 function formatDuration(milliseconds: number): string {
@@ -47,7 +48,7 @@ function stateDetail(progress: CampaignProgress): string {
     return ` (approve with: spectra approve ${progress.approval.id} --note ...; times out in ${formatDuration(left)})`;
   }
   if (progress.state === 'queued' && progress.queue) {
-    return ` (position ${progress.queue.position} behind ${progress.queue.blockedBy.join(', ')})`;
+    return ` (position ${progress.queue.position} behind ${forTerminal(progress.queue.blockedBy.join(', '))})`;
   }
   return '';
 }
@@ -55,23 +56,25 @@ function stateDetail(progress: CampaignProgress): string {
 export function formatCampaignSummary(report: CampaignReport): string {
   const { totals } = report;
   const lines = [
-    `Campaign ${report.campaignId} "${report.name}": ${report.state}${report.complete ? '' : ' (results incomplete)'}`,
+    `Campaign ${report.campaignId} "${forTerminal(report.name)}": ${report.state}${report.complete ? '' : ' (results incomplete)'}`,
     `  engine ${report.engine ?? '?'}, ${totals.targetsDone}/${totals.targets} targets scanned`,
     `  hosts up: ${totals.hostsUp}, hosts with open ports: ${report.hosts.length}, open ports: ${totals.openPorts}`,
     `  findings: ${formatSeverityCounts(totals.findings)}`,
   ];
   for (const threat of report.threats) {
-    const where = threat.affected.map((service) => `${service.host}:${service.port}`).join(' ');
+    const where = forTerminal(
+      threat.affected.map((service) => `${service.host}:${service.port}`).join(' '),
+    );
     lines.push(
-      `  ${threat.severity.padEnd(8)} ${threat.cvssScore.toFixed(1)} ${threat.cve.padEnd(16)} ${threat.product} ${where}`,
+      `  ${threat.severity.padEnd(8)} ${threat.cvssScore.toFixed(1)} ${forTerminal(threat.cve).padEnd(16)} ${forTerminal(threat.product)} ${where}`,
     );
   }
   if (report.skipped.length) {
     lines.push(
-      `  skipped: ${report.skipped.map((skipped) => `${skipped.target} (${skipped.reason})`).join(', ')}`,
+      `  skipped: ${forTerminal(report.skipped.map((skipped) => `${skipped.target} (${skipped.reason})`).join(', '))}`,
     );
   }
   for (const failed of report.failedBatches)
-    lines.push(`  batch ${failed.index} failed: ${failed.error}`);
+    lines.push(`  batch ${failed.index} failed: ${forTerminal(failed.error)}`);
   return lines.join('\n');
 }

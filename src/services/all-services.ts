@@ -6,6 +6,7 @@ import { campaignWorkflow } from './campaigns/campaign-workflow.js';
 import { createRecheckService } from './rechecks/recheck-service.js';
 import { schedulesObject } from './schedules/schedules-object.js';
 import { diagnosticsService } from './diagnostics/diagnostics-service.js';
+import { createImportsService } from './interop/imports-service.js';
 import { createKnowledgeProvider, type KnowledgeLocations } from './scanner/knowledge-provider.js';
 import { createScannerService } from './scanner/scanner-service.js';
 import { scanMarksObject } from './scope-locks/scan-marks-object.js';
@@ -31,5 +32,6 @@ export function createAllServices(knowledge: KnowledgeLocations) {
     approvalsObject,
     scopeLocksObject,
     scanMarksObject,
+    createImportsService(loadKnowledge),
   ];
 }

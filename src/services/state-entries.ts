@@ -6,7 +6,7 @@ import type * as restate from '@restatedev/restate-sdk';
  * so an update rewrites one small entry instead of one ever-growing list.
  */
 export async function readStateEntries<T>(
-  context: restate.ObjectSharedContext | restate.ObjectContext,
+  context: Pick<restate.ObjectSharedContext, 'stateKeys' | 'get'>,
   prefix: string,
 ): Promise<T[]> {
   const values: T[] = [];

@@ -24,8 +24,10 @@ describe('planCampaign', () => {
       hostnameCount: 1,
       portCount: 103,
       probeCount: 255 * 103,
-      batchSize: 50,
-      batchCount: 6,
+      // 26,265 probes at about 8,000 per built-in batch (2 s): 4 batches, 2 in flight on 2 cores.
+      batchSize: 64,
+      batchCount: 4,
+      tuning: { batchSize: 64, batchCount: 4, batchesInFlight: 2, adaptive: true },
       maxHosts: 65_536,
       engine: 'auto',
       scope: {
@@ -121,7 +123,7 @@ describe('planCampaign', () => {
         'first:    10.0.0.1, 10.0.0.2, web.lab',
         'ports:    22 (1 port)',
         'probes:   3',
-        'batches:  1 of up to 50',
+        'batches:  1 batch of up to 3, 1 in flight (adaptive)',
         'engine:   auto',
         'scope:    10.0.0.0/24 (sensitive)',
         'approval: needed, sensitive networks reached by 10.0.0.1-2',

@@ -17,6 +17,13 @@ import {
   parseTargets,
   sliceTargets,
 } from './target-spec';
+import {
+  CampaignTuning,
+  MAX_BATCH_SIZE,
+  MAX_BATCHES_IN_FLIGHT,
+  chooseTuning,
+  formatTuning,
+} from './campaign-tuning';
 
 /**
  * The dry run of a campaign: every input parsed and checked, and what the
@@ -24,9 +31,9 @@ import {
  * prints it; the workflow starts only from inputs that plan cleanly.
  */
 
-export const DEFAULT_BATCH_SIZE = 50;
-/** Larger batches would make one journal entry (a batch's results) too big to be worth it. */
-export const MAX_BATCH_SIZE = 4096;
+export { MAX_BATCH_SIZE } from './campaign-tuning';
+/** Cores assumed when the caller does not say (the dry run and the form pass the real count). */
+export const DEFAULT_CORES = 2;
 const FIRST_TARGETS_SHOWN = 10;
 const PORTS_SUMMARY_LENGTH = 60;
 /** Beyond the whole IPv4 space a limit means nothing, and probe counts must stay exact numbers. */
@@ -44,6 +51,7 @@ export const CampaignPlanInputShape = z.object({
   /** Text form or structured entries; see src/shared/scope.ts. */
   scope: z.union([z.string(), z.array(ScopeEntryShape)]),
   batchSize: z.number().optional(),
+  batchesInFlight: z.number().optional(),
   engine: ScanEngineChoice.optional(),
   maxHosts: z.number().optional(),
 });
@@ -59,6 +67,8 @@ export const CampaignPlan = z.object({
   probeCount: z.number().int().min(1),
   batchSize: z.number().int().min(1),
   batchCount: z.number().int().min(1),
+  /** Batch size, batches in flight and whether they were chosen for the campaign (see campaign-tuning.ts). */
+  tuning: CampaignTuning,
   maxHosts: z.number().int().min(1),
   engine: ScanEngineChoice,
   scope: z.object({
@@ -86,11 +96,11 @@ function summarizePorts(spec: string, count: number): string {
 
 function checkCount(
   value: number | undefined,
-  field: 'batchSize' | 'maxHosts',
-  fallback: number,
+  field: 'batchSize' | 'batchesInFlight' | 'maxHosts',
+  fallback: number | undefined,
   maximum: number,
   collector: IssueCollector,
-): number {
+): number | undefined {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1 || value > maximum) {
     collector.add(fieldIssue(field, `must be a whole number from 1 to ${maximum}`));
@@ -99,23 +109,29 @@ function checkCount(
   return value;
 }
 
+/** Where the campaign will run: the engine chosen for `auto` and the cores, for the tuning. */
+export interface PlanEnvironment {
+  engine?: ScanEngineChoice;
+  cores?: number;
+}
+
 /** Parses and checks every input, collecting all issues; pure and deterministic. */
-export function planCampaign(input: CampaignPlanInputShape): ParseResult<CampaignPlan> {
+export function planCampaign(
+  input: CampaignPlanInputShape,
+  environment: PlanEnvironment = {},
+): ParseResult<CampaignPlan> {
   const collector = new IssueCollector();
-  const batchSize = checkCount(
-    input.batchSize,
-    'batchSize',
-    DEFAULT_BATCH_SIZE,
-    MAX_BATCH_SIZE,
+  const batchSize = checkCount(input.batchSize, 'batchSize', undefined, MAX_BATCH_SIZE, collector);
+  const batchesInFlight = checkCount(
+    input.batchesInFlight,
+    'batchesInFlight',
+    undefined,
+    MAX_BATCHES_IN_FLIGHT,
     collector,
   );
-  const maxHosts = checkCount(
-    input.maxHosts,
-    'maxHosts',
-    DEFAULT_MAX_HOSTS,
-    HOST_LIMIT_CEILING,
-    collector,
-  );
+  const maxHosts =
+    checkCount(input.maxHosts, 'maxHosts', DEFAULT_MAX_HOSTS, HOST_LIMIT_CEILING, collector) ??
+    DEFAULT_MAX_HOSTS;
 
   const targets = parseTargets(input.targets, input.exclusions ?? '', { maxHosts });
   const ports = parsePorts(input.ports);
@@ -141,8 +157,10 @@ export function planCampaign(input: CampaignPlanInputShape): ParseResult<Campaig
     ok: true,
     value: buildPlan(targets.value, ports.value, scope.value, sensitiveTargets, {
       batchSize,
+      batchesInFlight,
       maxHosts,
       engine: input.engine ?? 'auto',
+      environment,
     }),
   };
 }
@@ -152,18 +170,33 @@ function buildPlan(
   ports: number[],
   scope: Scope,
   sensitiveTargets: string[],
-  settings: { batchSize: number; maxHosts: number; engine: ScanEngineChoice },
+  settings: {
+    batchSize: number | undefined;
+    batchesInFlight: number | undefined;
+    maxHosts: number;
+    engine: ScanEngineChoice;
+    environment: PlanEnvironment;
+  },
 ): CampaignPlan {
   const hostCount = countTargets(targets);
   const portSpec = formatPorts(ports);
+  const tuning = chooseTuning({
+    hostCount,
+    portCount: ports.length,
+    engine: settings.environment.engine ?? settings.engine,
+    cores: settings.environment.cores ?? DEFAULT_CORES,
+    batchSize: settings.batchSize,
+    batchesInFlight: settings.batchesInFlight,
+  });
   return {
     hostCount,
     addressCount: countAddresses(targets),
     hostnameCount: targets.hostnames.length,
     portCount: ports.length,
     probeCount: hostCount * ports.length,
-    batchSize: settings.batchSize,
-    batchCount: Math.ceil(hostCount / settings.batchSize),
+    batchSize: tuning.batchSize,
+    batchCount: tuning.batchCount,
+    tuning,
     maxHosts: settings.maxHosts,
     engine: settings.engine,
     scope: {
@@ -195,7 +228,7 @@ export function formatCampaignPlan(plan: CampaignPlan): string {
     `first:    ${plan.firstTargets.join(', ')}${more}`,
     `ports:    ${plan.portsSummary}`,
     `probes:   ${plan.probeCount}`,
-    `batches:  ${plan.batchCount} of up to ${plan.batchSize}`,
+    `batches:  ${formatTuning(plan.tuning)}`,
     `engine:   ${plan.engine}`,
     `scope:    ${networks}`,
   ];

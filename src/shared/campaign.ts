@@ -15,25 +15,43 @@ import {
   planCampaign,
   type CampaignPlan,
 } from './campaign-plan.js';
+import { CAMPAIGN_LIMITS } from './campaign-limits.js';
+import { CampaignTuning } from './campaign-tuning.js';
 import { HostSummary, Observation, ScanEngineName } from './observation.js';
 import { Finding, Severity } from './vulnerability.js';
 
-/** Batches a campaign may have: progress and results keep one small entry per batch. */
-export const MAX_BATCHES_PER_CAMPAIGN = 2000;
-/** Batches scanned at the same time when the request does not say. */
-export const DEFAULT_BATCHES_IN_FLIGHT = 4;
+export { MAX_BATCHES_PER_CAMPAIGN } from './campaign-tuning.js';
 
 /** What the analyst submits. Text fields use the syntax of src/shared/target-spec.ts and friends. */
 export const CampaignRequest = CampaignPlanInputShape.extend({
-  name: z.string().trim().min(1, 'required').max(120, 'at most 120 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'required')
+    .max(CAMPAIGN_LIMITS.nameLength, `at most ${CAMPAIGN_LIMITS.nameLength} characters`),
   engine: ScanEngineChoice.default('auto'),
   /** Batches scanned in parallel (each a sub-invocation of the Scanner service). */
-  batchesInFlight: z.number().int().min(1).max(32).optional(),
+  batchesInFlight: z
+    .number()
+    .int()
+    .min(CAMPAIGN_LIMITS.batchesInFlight.min)
+    .max(CAMPAIGN_LIMITS.batchesInFlight.max)
+    .optional(),
   /** nmap `-sV`: identify products and versions (slower, intrusive). */
   serviceDetection: z.boolean().optional(),
   /** Built-in engine tuning; defaults suit a lab. */
-  connectTimeoutMs: z.number().int().min(50).max(30_000).optional(),
-  ratePerSecond: z.number().int().min(1).max(1_000_000).optional(),
+  connectTimeoutMs: z
+    .number()
+    .int()
+    .min(CAMPAIGN_LIMITS.connectTimeoutMs.min)
+    .max(CAMPAIGN_LIMITS.connectTimeoutMs.max)
+    .optional(),
+  ratePerSecond: z
+    .number()
+    .int()
+    .min(CAMPAIGN_LIMITS.ratePerSecond.min)
+    .max(CAMPAIGN_LIMITS.ratePerSecond.max)
+    .optional(),
   /** See src/shared/approval.ts: `auto` (the default) asks when the policy flags the campaign. */
   approval: ApprovalMode.optional(),
   /** How long to wait for a decision (default 24 h); the campaign is rejected after it. */
@@ -113,13 +131,17 @@ export function emptySeverityCounts(): SeverityCounts {
 export const BatchState = z.enum(['pending', 'running', 'done', 'failed', 'cancelled']);
 export type BatchState = z.infer<typeof BatchState>;
 
-/** One batch: a window [offset, offset+count) of the campaign's expanded targets. */
+/**
+ * One batch: the window [offset, offset+count) of the campaign's target order.
+ * The Scanner reads the window's targets, ports and probe options from the
+ * campaign spec in the workflow's state (`CampaignWorkflow.batchWindow`), so
+ * no batch carries the request.
+ */
 export const BatchJob = z.object({
   campaignId: z.string().min(1),
   index: z.number().int().min(0),
   offset: z.number().int().min(0),
   count: z.number().int().min(1).max(4096),
-  request: CampaignRequest,
   engine: ScanEngineName,
 });
 export type BatchJob = z.infer<typeof BatchJob>;
@@ -144,6 +166,8 @@ export type SkippedTarget = z.infer<typeof SkippedTarget>;
 export const BatchResult = z.object({
   index: z.number().int(),
   state: BatchState,
+  /** Targets in the batch's window (scanned, skipped or failed); see campaign-totals.ts. */
+  targets: z.number().int().min(0).optional(),
   engine: ScanEngineName,
   hosts: z.array(HostSummary),
   observations: z.array(Observation),
@@ -222,6 +246,8 @@ export const CampaignProgress = z.object({
   finishedAt: z.string().optional(),
   totals: CampaignTotals,
   batchSize: z.number().int(),
+  /** Batch size and batches in flight the campaign runs with. */
+  tuning: CampaignTuning.optional(),
   batches: z.array(BatchSummary),
   error: z.string().optional(),
   /** Set once the campaign asked for approval; kept (with its outcome) after the decision. */
@@ -231,11 +257,17 @@ export const CampaignProgress = z.object({
 });
 export type CampaignProgress = z.infer<typeof CampaignProgress>;
 
+/** Where a campaign's results came from: scanned by Spectra-Red, or imported from a scanner's file. */
+export const CampaignSource = z.enum(['scan', 'import']);
+export type CampaignSource = z.infer<typeof CampaignSource>;
+
 /** A campaign as the index lists it. Lives forever in the CampaignIndex object. */
 export const CampaignListing = z.object({
   campaignId: z.string(),
   name: z.string(),
   scope: z.string(),
+  /** Absent on scans (and campaigns older than imports). */
+  source: CampaignSource.optional(),
   state: CampaignState,
   engine: ScanEngineName.optional(),
   createdAt: z.string(),
@@ -273,11 +305,14 @@ export type ReportThreat = z.infer<typeof ReportThreat>;
 export const CampaignReport = z.object({
   campaignId: z.string(),
   name: z.string(),
+  /** Absent on scans (and campaigns older than imports). */
+  source: CampaignSource.optional(),
   request: z.custom<ParsedCampaignRequest>(),
   state: CampaignState,
   engine: ScanEngineName.optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
+  tuning: CampaignTuning.optional(),
   totals: CampaignTotals,
   /** Hosts with at least one open port, sorted by address. */
   hosts: z.array(ReportHost),

@@ -7,6 +7,7 @@ export const InputField = z.enum([
   'ports',
   'scope',
   'batchSize',
+  'batchesInFlight',
   'maxHosts',
 ]);
 export type InputField = z.infer<typeof InputField>;

@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import {
   type ParseResult,
   IssueCollector,
   fieldIssue,
-  reportIssues,
   tokenIssue,
   tokenizeInput,
 } from './input-error';
@@ -101,10 +99,3 @@ export function formatPorts(ports: readonly number[]): string {
   }
   return parts.join(',');
 }
-
-/** The port list as typed; issues carry `{field, token, line, reason}` in `params`. */
-export const PortsText = z.string().superRefine((text, context) => {
-  const result = parsePorts(text);
-  if (!result.ok) reportIssues(context, text, result.issues);
-});
-export type PortsText = z.infer<typeof PortsText>;

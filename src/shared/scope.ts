@@ -8,17 +8,16 @@ import {
   tokenIssue,
   tokenizeInput,
 } from './input-error';
+import { type TargetSet, parseTargetToken } from './target-spec';
 import {
   type AddressInterval,
-  type TargetSet,
   coversInterval,
   formatInterval,
   intersectInterval,
   mergeIntervals,
   parseAddress,
-  parseTargetToken,
   subtractIntervals,
-} from './target-spec';
+} from './address-intervals';
 
 /**
  * The networks a campaign may touch. Every target must fall inside them;
@@ -225,26 +224,3 @@ export function isAddressSensitive(address: string, scope: Scope): boolean {
   const interval = addressInterval(address);
   return interval !== undefined && coversInterval(scope.sensitive, interval);
 }
-
-/** The scope as typed in a text area; issues carry `{field, token, line, reason}` in `params`. */
-export const ScopeText = z.string().superRefine((text, context) => {
-  const result = parseScope(text);
-  if (!result.ok) reportIssues(context, text, result.issues);
-});
-export type ScopeText = z.infer<typeof ScopeText>;
-
-/**
- * Either form a caller may hand to {@link parseScope}. Issues of structured
- * entries are reported at `[index, 'network']`.
- */
-export const ScopeInput = z
-  .union([z.string(), z.array(ScopeEntryShape)])
-  .superRefine((input, context) => {
-    const result = parseScope(input);
-    if (!result.ok) {
-      reportIssues(context, input, result.issues, (issue) =>
-        typeof input === 'string' || issue.line === 0 ? [] : [issue.line - 1, 'network'],
-      );
-    }
-  });
-export type ScopeInput = z.infer<typeof ScopeInput>;

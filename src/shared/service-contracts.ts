@@ -79,7 +79,11 @@ export const SERVICE_NAMES = {
   threatIndex: 'ThreatIndex',
   approvals: 'Approvals',
   schedules: 'Schedules',
+  scopeLocks: 'ScopeLocks',
+  scanMarks: 'ScanMarks',
+  rechecks: 'Rechecks',
+  diagnostics: 'Diagnostics',
 } as const;
 
-/** Singleton object keys (see the index objects). */
+/** The key of every singleton object (indexes, approvals, schedules, locks, marks): defined here only. */
 export const INDEX_KEY = 'all';

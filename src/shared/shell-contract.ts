@@ -27,7 +27,15 @@ export const ServerState = z.enum([
 export type ServerState = z.infer<typeof ServerState>;
 
 /** GET /api/health */
-export const HostHealth = z.object({ serverState: ServerState });
+export const HostHealth = z.object({
+  serverState: ServerState,
+  /**
+   * One line when the data dir does not take writes right now ("data dir
+   * read-only: PATH (EROFS)", "data dir full: ..."), else null. The UI shows it
+   * in its connection banner; campaigns cannot progress until it clears.
+   */
+  dataDirProblem: z.string().nullable().default(null),
+});
 export type HostHealth = z.infer<typeof HostHealth>;
 
 /** A native notification the renderer may ask the Electron shell to raise (approvals). */

@@ -5,10 +5,8 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
-import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
-import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
-import type { CampaignResultsObject } from '../../src/services/campaigns/campaign-results-object.js';
-import type { ThreatIntelObject } from '../../src/services/threats/threat-intel-object.js';
+import { connectSpectra } from '../../src/clients/service-clients.js';
+import { urlTransport } from '../../src/main/host/ingress-transport.js';
 import { dataDirLayout } from '../../src/main/host/data-dir.js';
 import { pickFreeLoopbackPort } from '../../src/main/host/loopback-ports.js';
 import { startLocalCluster, type LocalCluster } from '../../src/main/cluster/local-cluster.js';
@@ -82,7 +80,7 @@ beforeAll(async () => {
   // The reference: the same campaign, uninterrupted, on one machine.
   const single = await startTemporaryAppHost();
   cleanups.push(() => single.dispose());
-  reference = (await runCampaign(single.ingressUrl, { ...CAMPAIGN, name: 'reference' })).report;
+  reference = (await runCampaign(single.ingress, { ...CAMPAIGN, name: 'reference' })).report;
   await single.dispose();
   expect(reference.totals.targetsDone).toBe(2040);
 
@@ -139,9 +137,9 @@ describe('a campaign on a 3-node cluster with 2 workers', () => {
     { timeout: 240_000 },
     async () => {
       lab.resetLog();
-      const ingress = clients.connect({ url: ingressUrl });
-      const { campaignId } = await ingress
-        .serviceClient<CampaignsService>({ name: 'Campaigns' })
+      const spectra = connectSpectra(urlTransport(ingressUrl));
+      const { campaignId } = await spectra
+        .campaigns()
         .submit({ ...CAMPAIGN }, clients.rpc.opts({ idempotencyKey: `failover-${Date.now()}` }));
       const startedAt = Date.now();
       await waitFor(
@@ -170,14 +168,10 @@ describe('a campaign on a 3-node cluster with 2 workers', () => {
       );
       const recoverySeconds = (Date.now() - killedAt) / 1000;
 
-      const progress = await ingress
-        .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
-        .workflowAttach();
+      const progress = await spectra.campaignWorkflow(campaignId).workflowAttach();
       const totalSeconds = (Date.now() - startedAt) / 1000;
       expect(progress.state).toBe('completed');
-      const report = await ingress
-        .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-        .report();
+      const report = await spectra.campaignResults(campaignId).report();
       if (!report) throw new Error('no report');
       expect(report.complete).toBe(true);
       expect(comparable(report)).toEqual(comparable(reference));
@@ -185,9 +179,7 @@ describe('a campaign on a 3-node cluster with 2 workers', () => {
       // No sighting counted twice: the cluster is fresh, so every sighting is this campaign's.
       for (const threat of report.threats) {
         const record = await waitFor(`${threat.cve} recorded`, async () => {
-          const current = await ingress
-            .objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, threat.cve)
-            .get();
+          const current = await spectra.threatIntel(threat.cve).get();
           return current && current.totalSightings >= threat.affected.length ? current : undefined;
         });
         expect(record.totalSightings).toBe(threat.affected.length);
@@ -238,7 +230,7 @@ describe('a campaign on a 3-node cluster with 2 workers', () => {
     for (const pool of [backends.slice(0, 1), backends]) {
       balancer.setBackends(pool, { dropConnections: true });
       const started = Date.now();
-      const { report } = await runCampaign(ingressUrl, {
+      const { report } = await runCampaign(urlTransport(ingressUrl), {
         ...bench,
         name: `bench ${pool.length}`,
       });
@@ -295,7 +287,7 @@ describe('sites and allow lists', () => {
       expect(await unsignedCallStatus(port, '/invoke/Scanner_dmz/scanBatch')).toBe(401);
 
       const poolBefore = workers.map((worker) => scanBatchInvocations(worker.process.output()));
-      const { progress, report } = await runCampaign(ingressUrl, {
+      const { progress, report } = await runCampaign(urlTransport(ingressUrl), {
         name: 'site dmz',
         targets: '127.41.0.0/23',
         ports: '21,22,80',
@@ -412,9 +404,8 @@ function scanBatchInvocations(output: string): number {
 }
 
 async function progressOf(campaignId: string) {
-  const progress = await clients
-    .connect({ url: ingressUrl })
-    .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
+  const progress = await connectSpectra(urlTransport(ingressUrl))
+    .campaignWorkflow(campaignId)
     .progress();
   if (!progress) throw new Error('no progress yet');
   return progress;

@@ -1,12 +1,8 @@
+import type { IngressTransport } from '../../src/main/host/ingress-transport.js';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../src/shared/campaign.js';
-import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
-import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
-import type { CampaignResultsObject } from '../../src/services/campaigns/campaign-results-object.js';
-import type { ApprovalsObject } from '../../src/services/approvals/approvals-object.js';
-import type { ScopeLocksObject } from '../../src/services/scope-locks/scope-locks-object.js';
-import type { ScanMarksObject } from '../../src/services/scope-locks/scan-marks-object.js';
 import { isAlive, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 
@@ -33,34 +29,37 @@ afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function api(ingressUrl: string) {
-  const ingress = clients.connect({ url: ingressUrl });
+function api(transport: IngressTransport) {
+  const ingress = clients.connect(transport);
   return {
     submit: async (request: Partial<CampaignRequest>) =>
       (
-        await ingress
-          .serviceClient<CampaignsService>({ name: 'Campaigns' })
+        await spectraClients(ingress)
+          .campaigns()
           .submit(
             { ...BASE, ...request },
             clients.rpc.opts({ idempotencyKey: `${request.name}-${Date.now()}` }),
           )
       ).campaignId,
-    workflow: (campaignId: string) =>
-      ingress.workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId),
-    approvals: ingress.objectClient<ApprovalsObject>({ name: 'Approvals' }, 'all'),
-    locks: ingress.objectClient<ScopeLocksObject>({ name: 'ScopeLocks' }, 'all'),
-    marks: ingress.objectClient<ScanMarksObject>({ name: 'ScanMarks' }, 'all'),
-    report: (campaignId: string) =>
-      ingress.objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId).report(),
+    workflow: (campaignId: string) => spectraClients(ingress).campaignWorkflow(campaignId),
+    approvals: spectraClients(ingress).approvals(),
+    locks: spectraClients(ingress).scopeLocks(),
+    marks: spectraClients(ingress).scanMarks(),
+    report: (campaignId: string) => spectraClients(ingress).campaignResults(campaignId).report(),
   };
 }
 
-async function stateOf(ingressUrl: string, campaignId: string, wanted: string, timeoutMs = 30_000) {
+async function stateOf(
+  transport: IngressTransport,
+  campaignId: string,
+  wanted: string,
+  timeoutMs = 30_000,
+) {
   return waitFor(
     `${campaignId} ${wanted}`,
     async () => {
       // The ingress is briefly away while restate-server restarts.
-      const progress = await Promise.resolve(api(ingressUrl).workflow(campaignId).progress()).catch(
+      const progress = await Promise.resolve(api(transport).workflow(campaignId).progress()).catch(
         () => null,
       );
       return progress?.state === wanted ? progress : undefined;
@@ -84,27 +83,27 @@ describe('approvals and scope locks survive SIGKILL', () => {
       const { dataDir, remove } = temporaryDataDir();
       cleanups.push(remove);
       const first = await startServeProcess(dataDir);
-      const waiting = await api(first.ingressUrl).submit({
+      const waiting = await api(first.ingress).submit({
         name: 'waits for approval',
         approval: 'required',
         approvalTimeoutMs: 10 * 60_000,
       });
-      const expiring = await api(first.ingressUrl).submit({
+      const expiring = await api(first.ingress).submit({
         name: 'times out across a crash',
         approval: 'required',
         approvalTimeoutMs: 8_000,
         scope: '127.64.1.0/24',
         targets: '127.64.1.1',
       });
-      const before = await stateOf(first.ingressUrl, waiting, 'awaiting-approval');
-      await stateOf(first.ingressUrl, expiring, 'awaiting-approval');
+      const before = await stateOf(first.ingress, waiting, 'awaiting-approval');
+      await stateOf(first.ingress, expiring, 'awaiting-approval');
       const killedAt = Date.now();
       await killServe(first);
 
       const second = await startServeProcess(dataDir);
       cleanups.push(() => second.stop());
-      const client = api(second.ingressUrl);
-      const afterRestart = await stateOf(second.ingressUrl, waiting, 'awaiting-approval');
+      const client = api(second.ingress);
+      const afterRestart = await stateOf(second.ingress, waiting, 'awaiting-approval');
       expect(afterRestart.approval).toEqual(before.approval);
       expect((await client.approvals.list()).map((approval) => approval.campaignId)).toContain(
         waiting,
@@ -117,10 +116,10 @@ describe('approvals and scope locks survive SIGKILL', () => {
         () => second.serverPid() !== killedServer && isAlive(second.serverPid()),
         30_000,
       );
-      await stateOf(second.ingressUrl, waiting, 'awaiting-approval');
+      await stateOf(second.ingress, waiting, 'awaiting-approval');
 
       // The 8 s timer, started before both kills, fires: rejected without a probe.
-      const expired = await stateOf(second.ingressUrl, expiring, 'rejected', 60_000);
+      const expired = await stateOf(second.ingress, expiring, 'rejected', 60_000);
       expect(expired.approval?.outcome?.outcome).toBe('timed-out');
       expect(expired.totals.targetsDone).toBe(0);
       process.stdout.write(
@@ -152,7 +151,7 @@ describe('approvals and scope locks survive SIGKILL', () => {
       cleanups.push(remove);
       const first = await startServeProcess(dataDir);
       // 256 hosts x 100 ports at 800 probes/s: about 30 s, batches of 16 hosts.
-      const holder = await api(first.ingressUrl).submit({
+      const holder = await api(first.ingress).submit({
         name: 'holder',
         targets: '127.65.0.0/24',
         ports: '1-100',
@@ -161,27 +160,27 @@ describe('approvals and scope locks survive SIGKILL', () => {
         batchesInFlight: 1,
         ratePerSecond: 800,
       });
-      await stateOf(first.ingressUrl, holder, 'scanning');
-      const queued = await api(first.ingressUrl).submit({
+      await stateOf(first.ingress, holder, 'scanning');
+      const queued = await api(first.ingress).submit({
         name: 'queued behind',
         targets: '127.65.0.1-127.65.0.4',
         ports: '22',
         scope: '127.65.0.0/16',
       });
-      const standing = await stateOf(first.ingressUrl, queued, 'queued');
+      const standing = await stateOf(first.ingress, queued, 'queued');
       expect(standing.queue).toMatchObject({ position: 1, blockedBy: [holder] });
       await waitFor(
         'a batch done',
         async () =>
-          ((await api(first.ingressUrl).workflow(holder).progress())?.totals.targetsDone ?? 0) > 0,
+          ((await api(first.ingress).workflow(holder).progress())?.totals.targetsDone ?? 0) > 0,
       );
       await killServe(first);
 
       const second = await startServeProcess(dataDir);
       cleanups.push(() => second.stop());
-      const client = api(second.ingressUrl);
+      const client = api(second.ingress);
       expect((await client.marks.list()).map((mark) => mark.campaignId)).toEqual([holder]);
-      await stateOf(second.ingressUrl, queued, 'queued');
+      await stateOf(second.ingress, queued, 'queued');
       const resumed = await client.workflow(holder).progress();
       expect(resumed?.state).toBe('scanning');
 

@@ -1,10 +1,10 @@
+import type { IngressTransport } from '../../src/main/host/ingress-transport.js';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
 import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
 import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
-import type { CampaignResultsObject } from '../../src/services/campaigns/campaign-results-object.js';
-import type { ThreatIntelObject } from '../../src/services/threats/threat-intel-object.js';
 import {
   generateLab,
   startLoopbackLab,
@@ -46,8 +46,8 @@ beforeAll(async () => {
   cleanups.push(remove);
   const serve = await startServeProcess(dataDir);
   cleanups.push(() => serve.stop());
-  const { campaignId } = await submit(serve.ingressUrl, 'reference');
-  reference = await finish(serve.ingressUrl, campaignId);
+  const { campaignId } = await submit(serve.ingress, 'reference');
+  reference = await finish(serve.ingress, campaignId);
   await serve.stop();
   expect(reference.totals.targetsDone).toBe(2040);
 }, 300_000);
@@ -62,8 +62,8 @@ describe('a campaign of 2,040 targets survives SIGKILL', () => {
     cleanups.push(remove);
     lab.resetLog();
     const first = await startServeProcess(dataDir);
-    const { campaignId } = await submit(first.ingressUrl, 'kill endpoint');
-    await waitForProgressBetween(first.ingressUrl, campaignId, 0.2, 0.7);
+    const { campaignId } = await submit(first.ingress, 'kill endpoint');
+    await waitForProgressBetween(first.ingress, campaignId, 0.2, 0.7);
     const serverPid = first.serverPid();
     first.child.kill('SIGKILL');
     await first.child;
@@ -73,17 +73,17 @@ describe('a campaign of 2,040 targets survives SIGKILL', () => {
     const second = await startServeProcess(dataDir);
     cleanups.push(() => second.stop());
     const restartedAt = Date.now();
-    const before = (await progressOf(second.ingressUrl, campaignId)).totals.targetsDone;
+    const before = (await progressOf(second.ingress, campaignId)).totals.targetsDone;
     await waitFor(
       'progress after restart',
-      async () => (await progressOf(second.ingressUrl, campaignId)).totals.targetsDone > before,
+      async () => (await progressOf(second.ingress, campaignId)).totals.targetsDone > before,
       30_000,
     );
     const recoverySeconds = (Date.now() - restartedAt) / 1000;
     expect(recoverySeconds).toBeLessThan(15);
 
-    const report = await finish(second.ingressUrl, campaignId);
-    await expectSameResults(report, second.ingressUrl, campaignId);
+    const report = await finish(second.ingress, campaignId);
+    await expectSameResults(report, second.ingress, campaignId);
     process.stdout.write(
       `[crash test] endpoint killed: recovery started after ${recoverySeconds.toFixed(1)} s\n`,
     );
@@ -95,8 +95,8 @@ describe('a campaign of 2,040 targets survives SIGKILL', () => {
     lab.resetLog();
     const serve = await startServeProcess(dataDir);
     cleanups.push(() => serve.stop());
-    const { campaignId } = await submit(serve.ingressUrl, 'kill server');
-    await waitForProgressBetween(serve.ingressUrl, campaignId, 0.2, 0.7);
+    const { campaignId } = await submit(serve.ingress, 'kill server');
+    await waitForProgressBetween(serve.ingress, campaignId, 0.2, 0.7);
     const killedPid = serve.serverPid();
     process.kill(killedPid, 'SIGKILL');
     const killedAt = Date.now();
@@ -107,30 +107,30 @@ describe('a campaign of 2,040 targets survives SIGKILL', () => {
     );
     const before = await waitFor(
       'ingress back',
-      () => progressOf(serve.ingressUrl, campaignId).catch(() => undefined),
+      () => progressOf(serve.ingress, campaignId).catch(() => undefined),
       30_000,
     );
     await waitFor(
       'progress after restart',
       async () =>
-        (await progressOf(serve.ingressUrl, campaignId)).totals.targetsDone >
+        (await progressOf(serve.ingress, campaignId)).totals.targetsDone >
           before.totals.targetsDone || before.state === 'completed',
       30_000,
     );
     const recoverySeconds = (Date.now() - killedAt) / 1000;
     expect(recoverySeconds).toBeLessThan(15);
 
-    const report = await finish(serve.ingressUrl, campaignId);
-    await expectSameResults(report, serve.ingressUrl, campaignId);
+    const report = await finish(serve.ingress, campaignId);
+    await expectSameResults(report, serve.ingress, campaignId);
     process.stdout.write(
       `[crash test] server killed: recovery started after ${recoverySeconds.toFixed(1)} s\n`,
     );
   });
 });
 
-async function submit(ingressUrl: string, name: string) {
+async function submit(transport: IngressTransport, name: string) {
   return clients
-    .connect({ url: ingressUrl })
+    .connect(transport)
     .serviceClient<CampaignsService>({ name: 'Campaigns' })
     .submit(
       { ...CAMPAIGN, name },
@@ -138,9 +138,9 @@ async function submit(ingressUrl: string, name: string) {
     );
 }
 
-async function progressOf(ingressUrl: string, campaignId: string) {
+async function progressOf(transport: IngressTransport, campaignId: string) {
   const progress = await clients
-    .connect({ url: ingressUrl })
+    .connect(transport)
     .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
     .progress();
   if (!progress) throw new Error('no progress yet');
@@ -148,7 +148,7 @@ async function progressOf(ingressUrl: string, campaignId: string) {
 }
 
 async function waitForProgressBetween(
-  ingressUrl: string,
+  transport: IngressTransport,
   campaignId: string,
   low: number,
   high: number,
@@ -156,7 +156,7 @@ async function waitForProgressBetween(
   await waitFor(
     `campaign ${Math.round(low * 100)}% done`,
     async () => {
-      const progress = await progressOf(ingressUrl, campaignId).catch(() => undefined);
+      const progress = await progressOf(transport, campaignId).catch(() => undefined);
       if (!progress) return false;
       const done = progress.totals.targetsDone / progress.totals.targets;
       if (done > high)
@@ -167,21 +167,21 @@ async function waitForProgressBetween(
   );
 }
 
-async function finish(ingressUrl: string, campaignId: string): Promise<CampaignReport> {
-  const ingress = clients.connect({ url: ingressUrl });
-  const progress = await ingress
-    .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
-    .workflowAttach();
+async function finish(transport: IngressTransport, campaignId: string): Promise<CampaignReport> {
+  const ingress = clients.connect(transport);
+  const progress = await spectraClients(ingress).campaignWorkflow(campaignId).workflowAttach();
   expect(progress.state).toBe('completed');
-  const report = await ingress
-    .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-    .report();
+  const report = await spectraClients(ingress).campaignResults(campaignId).report();
   if (!report) throw new Error('no report');
   return report;
 }
 
 /** Results equal the uninterrupted run's; probes and threat counts show nothing was done more than it should. */
-async function expectSameResults(report: CampaignReport, ingressUrl: string, campaignId: string) {
+async function expectSameResults(
+  report: CampaignReport,
+  transport: IngressTransport,
+  campaignId: string,
+) {
   expect(report.complete).toBe(true);
   expect(comparable(report)).toEqual(comparable(reference));
 
@@ -189,12 +189,10 @@ async function expectSameResults(report: CampaignReport, ingressUrl: string, cam
   expect(timesScanned.length).toBeGreaterThan(0);
   expect(Math.max(...timesScanned)).toBeLessThanOrEqual(2);
 
-  const ingress = clients.connect({ url: ingressUrl });
+  const ingress = clients.connect(transport);
   for (const threat of report.threats) {
     const record = await waitFor(`${threat.cve} recorded`, async () => {
-      const current = await ingress
-        .objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, threat.cve)
-        .get();
+      const current = await spectraClients(ingress).threatIntel(threat.cve).get();
       return current && current.totalSightings >= threat.affected.length ? current : undefined;
     });
     // A fresh data dir per run: every sighting in the record is this campaign's.

@@ -1,7 +1,7 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SchedulesObject } from '../../src/services/schedules/schedules-object.js';
-import type { CampaignIndexObject } from '../../src/services/campaigns/campaign-index-object.js';
 import { ScheduleCreateRequest } from '../../src/shared/schedule.js';
 import { isAlive, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 import { startServeProcess } from '../support/serve-process.js';
@@ -25,7 +25,7 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
     cleanups.push(() => first.stop());
     const at = new Date(Date.now() + 4_000).toISOString();
     const created = await clients
-      .connect({ url: first.ingressUrl })
+      .connect(first.ingress)
       .objectClient<SchedulesObject>({ name: 'Schedules' }, 'all')
       .create(
         ScheduleCreateRequest.parse({
@@ -51,12 +51,12 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
 
     const second = await startServeProcess(dataDir);
     cleanups.push(() => second.stop());
-    const ingress = clients.connect({ url: second.ingressUrl });
+    const ingress = clients.connect(second.ingress);
     const fired = await waitFor(
       'the schedule to fire after the restart',
       async () => {
-        const entry = await ingress
-          .objectClient<SchedulesObject>({ name: 'Schedules' }, 'all')
+        const entry = await spectraClients(ingress)
+          .schedules()
           .get({ scheduleId: created.scheduleId });
         return entry?.state === 'finished' ? entry : undefined;
       },
@@ -67,9 +67,9 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
     expect(Date.parse(fired.lastRuns[0]!.firedAt)).toBeGreaterThanOrEqual(Date.parse(at));
     const campaignId = fired.lastRuns[0]!.campaignId!;
     await waitFor('the scheduled campaign to be listed', async () =>
-      (
-        await ingress.objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all').list()
-      ).some((listing) => listing.campaignId === campaignId),
+      (await spectraClients(ingress).campaignIndex().list()).some(
+        (listing) => listing.campaignId === campaignId,
+      ),
     );
   });
 });

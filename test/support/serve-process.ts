@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
-import { dataDirLayout } from '../../src/main/host/data-dir.js';
+import { dataDirLayout, HostInfo } from '../../src/main/host/data-dir.js';
+import { ingressTransport, type IngressTransport } from '../../src/main/host/ingress-transport.js';
 import { waitFor } from './temporary-host.js';
 
 export interface ServeProcess {
   child: ResultPromise;
-  ingressUrl: string;
+  /** The host's ingress over its Unix socket: `clients.connect(serve.ingress)`. */
+  ingress: IngressTransport;
+  /** host.json as the host wrote it (socket paths, pid). */
+  info: HostInfo;
   /** The browser-mode UI origin, when started with `{ ui: true }`. */
   uiUrl?: string;
   /** restate-server's pid, read from the data dir. */
@@ -21,15 +25,20 @@ export interface ServeProcess {
  */
 export async function startServeProcess(
   dataDir: string,
-  options: { ui?: boolean } = {},
+  options: { ui?: boolean; extraArguments?: string[] } = {},
 ): Promise<ServeProcess> {
   const layout = dataDirLayout(dataDir);
   const uiArguments = options.ui ? [] : ['--no-ui'];
-  const child = execa('node', ['bin/spectra.mjs', 'serve', ...uiArguments, '--data-dir', dataDir], {
-    preferLocal: true,
-    reject: false,
-    stdin: 'ignore',
-  });
+  const serveArguments = [...uiArguments, ...(options.extraArguments ?? [])];
+  const child = execa(
+    'node',
+    ['bin/spectra.mjs', 'serve', ...serveArguments, '--data-dir', dataDir],
+    {
+      preferLocal: true,
+      reject: false,
+      stdin: 'ignore',
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -41,10 +50,11 @@ export async function startServeProcess(
     },
     60_000,
   );
-  const info = JSON.parse(readFileSync(layout.hostInfoFile, 'utf8')) as { ingressUrl: string };
+  const info = HostInfo.parse(JSON.parse(readFileSync(layout.hostInfoFile, 'utf8')));
   return {
     child,
-    ingressUrl: info.ingressUrl,
+    ingress: ingressTransport(info),
+    info,
     uiUrl: /UI:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1],
     serverPid: () => Number(readFileSync(layout.restatePidFile, 'utf8')),
     stop: async () => {

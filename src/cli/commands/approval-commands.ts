@@ -2,13 +2,12 @@ import { userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { formatDuration, type ApprovalVerdict } from '../../shared/approval.js';
-import type { ApprovalsObject } from '../../services/approvals/approvals-object.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-
-const APPROVALS = { name: 'Approvals' } as ApprovalsObject;
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const approvalsCommand: Command = {
   name: 'approvals',
@@ -17,10 +16,10 @@ export const approvalsCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run(parsed) {
     const pending = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient(APPROVALS, 'all').list(),
+      spectraClients(ingress).approvals().list(),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(pending, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(pending) + '\n');
       return;
     }
     if (pending.length === 0) process.stdout.write('No campaign is waiting for approval.\n');
@@ -28,8 +27,8 @@ export const approvalsCommand: Command = {
     for (const approval of pending) {
       const left = formatDuration(Math.round((Date.parse(approval.expiresAt) - now) / 1000) * 1000);
       process.stdout.write(
-        `${approval.campaignId}  ${approval.id}  "${approval.name}"  expires ${approval.expiresAt} (in ${left})\n` +
-          approval.reasons.map((reason) => `    - ${reason.message}\n`).join(''),
+        `${approval.campaignId}  ${approval.id}  "${forTerminal(approval.name)}"  expires ${approval.expiresAt} (in ${left})\n` +
+          approval.reasons.map((reason) => `    - ${forTerminal(reason.message)}\n`).join(''),
       );
     }
   },
@@ -56,8 +55,8 @@ function decisionCommand(verdict: ApprovalVerdict): Command {
       const by = stringOption(parsed, 'by') ?? currentUser();
       const outcome = await withHost(resolveDataDir(parsed), ({ ingress }) =>
         Promise.resolve(
-          ingress
-            .objectClient(APPROVALS, 'all')
+          spectraClients(ingress)
+            .approvals()
             // A retried request reuses the key; a second command is refused by the object.
             .decide({ id, verdict, note, by }, clients.rpc.opts({ idempotencyKey: randomUUID() })),
         ).catch((error: unknown) => {
@@ -65,7 +64,7 @@ function decisionCommand(verdict: ApprovalVerdict): Command {
         }),
       );
       process.stdout.write(
-        `campaign ${outcome.campaignId}: ${outcome.outcome} by ${outcome.by ?? '?'} at ${outcome.at}\n`,
+        `campaign ${outcome.campaignId}: ${outcome.outcome} by ${forTerminal(outcome.by ?? '?')} at ${outcome.at}\n`,
       );
     },
   };

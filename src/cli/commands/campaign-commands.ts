@@ -1,9 +1,10 @@
-import type { CampaignIndexObject } from '../../services/campaigns/campaign-index-object.js';
 import { followCampaign, readCampaignReport } from '../campaign-follow.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { requiredPositional, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { withHost } from '../host-connection.js';
 import { formatCampaignSummary, formatSeverityCounts } from '../progress-display.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const campaignsCommand: Command = {
   name: 'campaigns',
@@ -12,17 +13,17 @@ export const campaignsCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run(parsed) {
     const listings = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all').list(),
+      spectraClients(ingress).campaignIndex().list(),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(listings, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(listings) + '\n');
       return;
     }
     if (listings.length === 0)
       process.stdout.write('No campaigns yet (start one with spectra scan).\n');
     for (const listing of listings) {
       process.stdout.write(
-        `${listing.campaignId}  ${listing.state.padEnd(11)} ${listing.createdAt}  ${listing.totals.targetsDone}/${listing.totals.targets} targets  ${formatSeverityCounts(listing.totals.findings)}  "${listing.name}" scope ${listing.scope}\n`,
+        `${listing.campaignId}  ${listing.state.padEnd(11)} ${listing.createdAt}  ${listing.totals.targetsDone}/${listing.totals.targets} targets  ${formatSeverityCounts(listing.totals.findings)}  "${forTerminal(listing.name)}" scope ${forTerminal(listing.scope)}\n`,
       );
     }
   },
@@ -40,20 +41,20 @@ export const campaignCommand: Command = {
       readCampaignReport(ingress, campaignId),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(report) + '\n');
       return;
     }
     process.stdout.write(formatCampaignSummary(report) + '\n');
     for (const host of report.hosts) {
       for (const port of host.ports) {
         process.stdout.write(
-          `  ${host.host}:${port.port} ${port.service ?? '?'} ${[port.product, port.version].filter(Boolean).join(' ')}${port.cves.length ? ` -> ${port.cves.join(', ')}` : ''}\n`,
+          `  ${forTerminal(host.host)}:${port.port} ${forTerminal(port.service ?? '?')} ${forTerminal([port.product, port.version].filter(Boolean).join(' '))}${port.cves.length ? ` -> ${forTerminal(port.cves.join(', '))}` : ''}\n`,
         );
       }
     }
     for (const entry of report.audit) {
       process.stdout.write(
-        `  audit ${entry.at} ${entry.event}${entry.actor ? ` by ${entry.actor}` : ''}${entry.detail ? `: ${entry.detail}` : ''}\n`,
+        `  audit ${entry.at} ${entry.event}${entry.actor ? ` by ${forTerminal(entry.actor)}` : ''}${entry.detail ? `: ${forTerminal(entry.detail)}` : ''}\n`,
       );
     }
   },
@@ -71,9 +72,7 @@ export const attachCommand: Command = {
       followCampaign(ingress, campaignId, { quiet: Boolean(parsed.values.json) }),
     );
     process.stdout.write(
-      parsed.values.json
-        ? JSON.stringify(report, null, 2) + '\n'
-        : formatCampaignSummary(report) + '\n',
+      parsed.values.json ? jsonForTerminal(report) + '\n' : formatCampaignSummary(report) + '\n',
     );
     return report.state === 'completed' ? 0 : 1;
   },

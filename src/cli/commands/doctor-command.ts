@@ -1,8 +1,9 @@
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { jsonForTerminal } from '../terminal-text.js';
+import { connectSpectra } from '../../clients/service-clients.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import * as clients from '@restatedev/restate-sdk-clients';
 import {
   readRunningHostInfo,
   readJsonFile,
@@ -10,10 +11,12 @@ import {
   HostPorts,
 } from '../../main/host/data-dir.js';
 import { startHost } from '../../main/host/host-runtime.js';
+import { probeWritable } from '../../main/host/disk-fault.js';
+import { ingressTransport, type IngressTransport } from '../../main/host/ingress-transport.js';
+import { withRequestTimeout } from '../host-connection.js';
 import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
 import { resolveRestateServerBinary } from '../../main/host/restate-server-binary.js';
 import { findElectronBinary } from '../../main/host/electron-binary.js';
-import type { DiagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
 import { diagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
 import { APP_VERSION } from '../app-version.js';
 import type { Command } from '../command.js';
@@ -64,9 +67,16 @@ Node.js actually runs the services.`,
       return { ok: true, detail: `${stdout.trim()} (${binary})` };
     });
     await check('data dir', false, async () => {
-      mkdirSync(dataDir, { recursive: true });
-      accessSync(dataDir, constants.W_OK);
-      return { ok: true, detail: `${dataDir} is writable` };
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      // Writes and removes a real file: access(W_OK) says yes on a read-only mount for root.
+      const fault = probeWritable(dataDir);
+      return fault
+        ? {
+            ok: false,
+            detail: fault.message,
+            fix: 'remount it read-write, free space, or use --data-dir',
+          }
+        : { ok: true, detail: `${dataDir} is writable` };
     });
     await check('ports', false, async () => portsCheck(dataDir));
     await check('node (services)', false, async () => servicesRuntimeCheck(dataDir));
@@ -97,9 +107,7 @@ Node.js actually runs the services.`,
     });
 
     if (parsed.values.json) {
-      process.stdout.write(
-        JSON.stringify({ appVersion: APP_VERSION, checks: results }, null, 2) + '\n',
-      );
+      process.stdout.write(jsonForTerminal({ appVersion: APP_VERSION, checks: results }) + '\n');
     } else {
       for (const result of results) {
         const mark = result.ok ? 'ok  ' : result.optional ? 'warn' : 'FAIL';
@@ -144,7 +152,7 @@ async function servicesRuntimeCheck(
   dataDir: string,
 ): Promise<Omit<CheckResult, 'name' | 'optional'>> {
   const running = readRunningHostInfo(dataDir);
-  if (running) return describeRuntime(running.ingressUrl, 'running host');
+  if (running) return describeRuntime(ingressTransport(running), 'running host');
   const scratch = mkdtempSync(join(tmpdir(), 'spectra-doctor-'));
   const host = await startHost({
     dataDir: scratch,
@@ -152,7 +160,7 @@ async function servicesRuntimeCheck(
     services: [diagnosticsService],
   });
   try {
-    return await describeRuntime(host.ingressUrl, 'temporary host');
+    return await describeRuntime(host.ingress, 'temporary host');
   } finally {
     await host.close();
     rmSync(scratch, { recursive: true, force: true });
@@ -160,13 +168,10 @@ async function servicesRuntimeCheck(
 }
 
 async function describeRuntime(
-  ingressUrl: string,
+  transport: IngressTransport,
   where: string,
 ): Promise<Omit<CheckResult, 'name' | 'optional'>> {
-  const ingress = clients.connect({ url: ingressUrl });
-  const runtime = await ingress
-    .serviceClient<DiagnosticsService>({ name: 'Diagnostics' })
-    .runtime();
+  const runtime = await connectSpectra(withRequestTimeout(transport)).diagnostics().runtime();
   const check = nodeCheck(runtime.nodeVersion);
   return {
     ...check,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dataDirLayout } from '../../main/host/data-dir.js';
 import type { FeedImportSummary } from '../../shared/vulnerability.js';
 import {
@@ -10,6 +11,8 @@ import { FeedImportError } from '../../services/vulnerabilities/nvd-feed-import.
 import { CliError } from '../cli-error.js';
 import { stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
+import { probeWritable } from '../../main/host/disk-fault.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 const SUBCOMMANDS = ['import', 'list', 'remove'] as const;
 
@@ -48,7 +51,7 @@ export const feedsCommand: Command = {
         throw new CliError(`feeds list: unexpected argument "${argument}"`, 2);
       const imports = await listImports(knowledgeDir);
       if (json) {
-        process.stdout.write(JSON.stringify(imports, null, 2) + '\n');
+        process.stdout.write(jsonForTerminal(imports) + '\n');
         return;
       }
       if (imports.length === 0)
@@ -56,8 +59,8 @@ export const feedsCommand: Command = {
       for (const entry of imports) {
         process.stdout.write(
           'summary' in entry
-            ? `${entry.name.padEnd(24)} ${entry.summary.importedAt}  ${entry.summary.rulesAdded} rules from ${entry.summary.cvesWithRules}/${entry.summary.cves} CVEs  ${entry.summary.sourceFile}\n`
-            : `${entry.name.padEnd(24)} UNREADABLE (left out of matching): ${entry.error}\n`,
+            ? `${forTerminal(entry.name).padEnd(24)} ${entry.summary.importedAt}  ${entry.summary.rulesAdded} rules from ${entry.summary.cvesWithRules}/${entry.summary.cves} CVEs  ${forTerminal(entry.summary.sourceFile)}\n`
+            : `${forTerminal(entry.name).padEnd(24)} UNREADABLE (left out of matching): ${forTerminal(entry.error)}\n`,
         );
       }
       return;
@@ -72,11 +75,16 @@ export const feedsCommand: Command = {
     if (json && subcommand === 'remove')
       throw new CliError('feeds remove: --json is not supported', 2);
 
+    // Imports and removals write to the data dir: a read-only or full one is said up front, in one line.
+    const dataDir = resolveDataDir(parsed);
+    const fault = existsSync(dataDir) ? probeWritable(dataDir) : undefined;
+    if (fault) throw new CliError(`feeds ${subcommand}: ${fault.message}`);
+
     if (subcommand === 'remove') {
       const removed = await removeOrExplain(knowledgeDir, argument);
       if (!removed)
         throw new CliError(`feeds remove: no import named "${argument}" (see spectra feeds list)`);
-      process.stdout.write(`removed ${argument}\n`);
+      process.stdout.write(`removed ${forTerminal(argument)}\n`);
       return;
     }
 
@@ -92,7 +100,7 @@ export const feedsCommand: Command = {
       throw error;
     }
     if (json) {
-      process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(summary) + '\n');
       return;
     }
     process.stdout.write(formatImportSummary(summary) + '\n');
@@ -111,16 +119,16 @@ async function removeOrExplain(knowledgeDir: string, name: string): Promise<bool
 
 export function formatImportSummary(summary: FeedImportSummary): string {
   if (summary.unchanged)
-    return `${summary.name}: already imported from the same file (${summary.rulesAdded} rules), nothing changed`;
+    return `${forTerminal(summary.name)}: already imported from the same file (${summary.rulesAdded} rules), nothing changed`;
   const skipped = Object.entries(summary.skippedByReason)
     .filter(([, count]) => count > 0)
     .map(([reason, count]) => `${count} ${reason}`)
     .join(', ');
   const products = Object.entries(summary.byProduct)
-    .map(([product, count]) => `${product} ${count}`)
+    .map(([product, count]) => `${forTerminal(product)} ${count}`)
     .join(', ');
   return [
-    `imported ${summary.name}: ${summary.rulesAdded} rules from ${summary.cvesWithRules} of ${summary.cves} CVEs`,
+    `imported ${forTerminal(summary.name)}: ${summary.rulesAdded} rules from ${summary.cvesWithRules} of ${summary.cves} CVEs`,
     ...(products ? [`  by product: ${products}`] : []),
     ...(summary.skipped ? [`  skipped ${summary.skipped} CVEs: ${skipped}`] : []),
   ].join('\n');

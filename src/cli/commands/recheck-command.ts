@@ -1,9 +1,10 @@
 import type { RecheckResult } from '../../shared/recheck.js';
-import type { RecheckService } from '../../services/rechecks/recheck-service.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { CliError } from '../cli-error.js';
 import { cveArgument, integerOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const recheckCommand: Command = {
   name: 'recheck',
@@ -20,15 +21,13 @@ says verified. Exit status 0 either way; read the verdict (or use --json).`,
     const connectTimeoutMs = integerOption(parsed, 'timeout', { min: 50, max: 30_000 });
     const result = await withHost(resolveDataDir(parsed), ({ ingress }) =>
       Promise.resolve(
-        ingress
-          .serviceClient<RecheckService>({ name: 'Rechecks' })
-          .run({ cve, trigger: 'manual', connectTimeoutMs }),
+        spectraClients(ingress).rechecks().run({ cve, trigger: 'manual', connectTimeoutMs }),
       ).catch((error: unknown) => {
         throw new CliError(`recheck: ${describeIngressError(error)}`);
       }),
     );
     process.stdout.write(
-      parsed.values.json ? JSON.stringify(result, null, 2) + '\n' : formatRecheck(result) + '\n',
+      parsed.values.json ? jsonForTerminal(result) + '\n' : formatRecheck(result) + '\n',
     );
     return result.status === 'applied' ? 0 : 1;
   },
@@ -39,7 +38,7 @@ export function formatRecheck(result: RecheckResult): string {
     return `${result.cve}: the triage changed while re-checking; nothing recorded (run it again)`;
   if (result.status === 'no-record') return `${result.cve}: no threat record`;
   const lines = [
-    `${result.cve}: ${result.verdict === 'verified' ? 'verified' : 'STILL VULNERABLE'}: ${result.details ?? ''}`,
+    `${result.cve}: ${result.verdict === 'verified' ? 'verified' : 'STILL VULNERABLE'}: ${forTerminal(result.details ?? '')}`,
   ];
   if (result.reopened) lines.push(`  reopened: now ${result.triageState}`);
   else if (result.triageState) lines.push(`  triage: ${result.triageState}`);

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { jsonForTerminal } from '../terminal-text.js';
+import { spectraClients } from '../../clients/service-clients.js';
+import { availableParallelism } from 'node:os';
 import * as clients from '@restatedev/restate-sdk-clients';
 import {
   DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -9,11 +12,11 @@ import {
 import { campaignApprovalRequirement, type ParsedCampaignRequest } from '../../shared/campaign.js';
 import { formatCampaignPlan } from '../../shared/campaign-plan.js';
 import { readRunningHostInfo } from '../../main/host/data-dir.js';
-import type { CampaignsService } from '../../services/campaigns/campaign-submission-service.js';
 import {
   CampaignRequestInvalid,
   validateCampaignRequest,
 } from '../../services/campaigns/campaign-validation.js';
+import { chooseEngine } from '../../services/scanner/batch-scan.js';
 import { followCampaign } from '../campaign-follow.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -59,6 +62,10 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     }
     const approval = campaignApprovalRequirement(validated.request, validated.plan);
     if (parsed.values['dry-run']) {
+      // The tuning as the host will choose it: the engine `auto` resolves to, and the cores.
+      const engine = await chooseEngine(validated.request.engine).catch(() => undefined);
+      if (engine)
+        validated = validateCampaignRequest(request, { engine, cores: availableParallelism() });
       process.stdout.write(
         `${formatCampaignPlan(validated.plan)}\n${formatApprovalPlan(validated.request, approval)}\n(dry run: no packet sent)\n`,
       );
@@ -79,8 +86,8 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     process.on('SIGTERM', onSignal);
     try {
       const submitted = await Promise.resolve(
-        connection.ingress
-          .serviceClient<CampaignsService>({ name: 'Campaigns' })
+        spectraClients(connection.ingress)
+          .campaigns()
           // A retried request reuses the key, so it can never start a second campaign.
           .submit(request, clients.rpc.opts({ idempotencyKey: randomUUID() })),
       ).catch((error: unknown) => {
@@ -103,9 +110,7 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
         signal: interrupt.signal,
       });
       process.stdout.write(
-        parsed.values.json
-          ? JSON.stringify(report, null, 2) + '\n'
-          : formatCampaignSummary(report) + '\n',
+        parsed.values.json ? jsonForTerminal(report) + '\n' : formatCampaignSummary(report) + '\n',
       );
       return report.state === 'completed' ? 0 : 1;
     } finally {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { spectraClients } from '../../clients/service-clients.js';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { readRunningHostInfo } from '../../main/host/data-dir.js';
 import {
@@ -13,7 +14,6 @@ import {
   CampaignRequestInvalid,
   validateCampaignRequest,
 } from '../../services/campaigns/campaign-validation.js';
-import type { SchedulesObject } from '../../services/schedules/schedules-object.js';
 import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -24,9 +24,7 @@ import {
 } from '../campaign-request-flags.js';
 import { parseDuration } from '../../shared/approval.js';
 import { describeIngressError, withHost } from '../host-connection.js';
-
-const SCHEDULES = { name: 'Schedules' } as const;
-const SCHEDULES_KEY = 'all';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const scheduleCommand: Command = {
   name: 'schedule',
@@ -67,20 +65,22 @@ running fires when one starts again.`,
     const hostRunning = Boolean(readRunningHostInfo(dataDir));
     const entry = await withHost(dataDir, ({ ingress }) =>
       Promise.resolve(
-        ingress.objectClient<SchedulesObject>(SCHEDULES, SCHEDULES_KEY).create(
-          // The handler's serde applies the same defaults; parsing here gives the client its type.
-          ScheduleCreateRequest.parse({ request, cadence }),
-          clients.rpc.opts({ idempotencyKey: randomUUID() }),
-        ),
+        spectraClients(ingress)
+          .schedules()
+          .create(
+            // The handler's serde applies the same defaults; parsing here gives the client its type.
+            ScheduleCreateRequest.parse({ request, cadence }),
+            clients.rpc.opts({ idempotencyKey: randomUUID() }),
+          ),
       ).catch((error: unknown) => {
         throw new CliError(`schedule refused: ${describeIngressError(error)}`, 2);
       }),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(entry, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(entry) + '\n');
     } else {
       process.stdout.write(
-        `${entry.scheduleId}  ${describeCadence(entry.cadence)}, next run ${entry.nextRunAt}  "${entry.name}"\n`,
+        `${entry.scheduleId}  ${describeCadence(entry.cadence)}, next run ${entry.nextRunAt}  "${forTerminal(entry.name)}"\n`,
       );
     }
     if (!hostRunning) {
@@ -98,10 +98,10 @@ export const schedulesCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run(parsed) {
     const entries = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<SchedulesObject>(SCHEDULES, SCHEDULES_KEY).list(),
+      spectraClients(ingress).schedules().list(),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(entries) + '\n');
       return;
     }
     if (entries.length === 0)
@@ -119,7 +119,7 @@ export const unscheduleCommand: Command = {
   async run(parsed) {
     const scheduleId = requiredPositional(parsed.positionals, 'unschedule', 'ID');
     const { removed } = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<SchedulesObject>(SCHEDULES, SCHEDULES_KEY).remove({ scheduleId }),
+      spectraClients(ingress).schedules().remove({ scheduleId }),
     );
     if (!removed)
       throw new CliError(`unschedule: no schedule ${scheduleId} (see spectra schedules)`);
@@ -130,10 +130,10 @@ export const unscheduleCommand: Command = {
 export function formatSchedule(entry: ScheduleEntry): string {
   const last = entry.lastRuns.at(-1);
   const lastText = last
-    ? `; last ${last.firedAt} ${last.campaignId ?? `failed: ${last.error ?? 'unknown'}`}`
+    ? `; last ${last.firedAt} ${last.campaignId ?? `failed: ${forTerminal(last.error ?? 'unknown')}`}`
     : '';
   const next = entry.nextRunAt ? `next ${entry.nextRunAt}` : 'finished';
-  return `${entry.scheduleId}  ${describeCadence(entry.cadence).padEnd(16)} ${next}  ${entry.runCount} run(s)${lastText}  "${entry.name}" scope ${typeof entry.request.scope === 'string' ? entry.request.scope : entry.request.scope.map((network) => network.network).join(',')}`;
+  return `${entry.scheduleId}  ${describeCadence(entry.cadence).padEnd(16)} ${next}  ${entry.runCount} run(s)${lastText}  "${forTerminal(entry.name)}" scope ${forTerminal(typeof entry.request.scope === 'string' ? entry.request.scope : entry.request.scope.map((network) => network.network).join(','))}`;
 }
 
 /** `daily`, `weekly`, or a duration such as 30m or 1h30m; in milliseconds. */

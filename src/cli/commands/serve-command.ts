@@ -1,4 +1,5 @@
 import { startHost } from '../../main/host/host-runtime.js';
+import type { DiskFault } from '../../main/host/disk-fault.js';
 import { startBrowserModeServer } from '../../main/browser-mode/browser-mode-server.js';
 import { APP_VERSION, PROJECT_ROOT } from '../app-version.js';
 import { integerOption, stringOption, type Command } from '../command.js';
@@ -12,7 +13,8 @@ export const serveCommand: Command = {
   summary: 'run the host headless: restate-server, the services and the browser UI',
   usage: `spectra serve [--data-dir DIR] [--ui-port PORT] [--no-ui]
 
-Starts restate-server (bound to 127.0.0.1), the services endpoint and, unless
+Starts restate-server (ingress and admin on Unix sockets in the data dir),
+the services endpoint (127.0.0.1, signed requests only) and, unless
 --no-ui, the analyst UI on http://127.0.0.1:PORT with a per-session token.
 Prints the addresses and runs until Ctrl-C, then stops everything cleanly.
 
@@ -50,8 +52,8 @@ worker) serve the Scanner.`,
       [
         `Spectra-Red ${APP_VERSION} is running (data in ${dataDir})`,
         ui ? `  UI:      ${ui.urlWithToken}` : '  UI:      disabled (--no-ui)',
-        `  ingress: ${host.ingressUrl} (${cluster ? 'cluster' : 'loopback only'})`,
-        `  admin:   ${host.adminUrl} (${cluster ? 'cluster' : 'loopback only'})`,
+        `  ingress: ${host.ingressAddress}`,
+        `  admin:   ${host.adminAddress}`,
         'Press Ctrl-C to stop.',
         '',
       ].join('\n'),
@@ -76,6 +78,12 @@ worker) serve the Scanner.`,
       const onSignal = () => stop(0);
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // A read-only or full data dir is said once, in one line, and again when it recovers.
+      host.on('disk-fault', (fault?: DiskFault) => {
+        process.stderr.write(
+          `spectra serve: ${fault ? fault.message : 'the data dir takes writes again'}\n`,
+        );
+      });
       host.on('fatal', (error: Error) => {
         process.stderr.write(`spectra serve: ${error.message}\n`);
         stop(1);

@@ -1,39 +1,49 @@
 import { Severity } from '../../shared/vulnerability.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { TriageState, type ThreatRecord } from '../../shared/threat.js';
-import type { ThreatIndexObject } from '../../services/threats/threat-index-object.js';
-import type { ThreatIntelObject } from '../../services/threats/threat-intel-object.js';
 import { CliError } from '../cli-error.js';
 import { cveArgument, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { parseDuration } from '../../shared/approval.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
+import { exportThreatList } from './export-commands.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
   summary: 'list threat records (one per CVE), most severe first',
-  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT] [--json]`,
+  usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT] [--json]
+       spectra threats --format csv|jsonl|defectdojo|sarif [--output FILE] [filters]`,
   options: {
     severity: { type: 'string' },
     state: { type: 'string' },
     search: { type: 'string' },
     json: { type: 'boolean' },
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
   },
   async run(parsed) {
     const severity = listOption(stringOption(parsed, 'severity'), Severity.options, 'severity');
     const triageState = listOption(stringOption(parsed, 'state'), TriageState.options, 'state');
+    if (stringOption(parsed, 'format') !== undefined)
+      return exportThreatList(parsed, {
+        severity,
+        triageState,
+        text: stringOption(parsed, 'search'),
+      });
     const rows = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress
-        .objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all')
+      spectraClients(ingress)
+        .threatIndex()
         .list({ severity, triageState, text: stringOption(parsed, 'search') }),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(rows) + '\n');
       return;
     }
     if (rows.length === 0) process.stdout.write('No threat records match.\n');
     for (const row of rows) {
       process.stdout.write(
-        `${row.cve.padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${row.triageState.padEnd(14)} ${row.product.padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${row.summary}\n`,
+        `${forTerminal(row.cve).padEnd(16)} ${row.severity.padEnd(8)} ${row.cvssScore.toFixed(1)}  ${row.triageState.padEnd(14)} ${forTerminal(row.product).padEnd(13)} ${row.affectedHosts} host(s)  last seen ${row.lastSeen}  ${forTerminal(row.summary)}\n`,
       );
     }
   },
@@ -48,11 +58,11 @@ export const threatCommand: Command = {
   async run(parsed) {
     const cve = cveArgument(parsed.positionals, 'threat');
     const record = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      ingress.objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, cve).get(),
+      spectraClients(ingress).threatIntel(cve).get(),
     );
     if (!record) throw new CliError(`no threat record for ${cve} (no campaign has seen it)`);
     process.stdout.write(
-      parsed.values.json ? JSON.stringify(record, null, 2) + '\n' : formatThreat(record) + '\n',
+      parsed.values.json ? jsonForTerminal(record) + '\n' : formatThreat(record) + '\n',
     );
   },
 };
@@ -83,12 +93,14 @@ services (default 7 days); the threat reopens if they are still vulnerable.`,
     }
     const record = await withHost(resolveDataDir(parsed), ({ ingress }) =>
       Promise.resolve(
-        ingress.objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, cve).triage({
-          state: parsedState.data,
-          note: stringOption(parsed, 'note'),
-          actor: stringOption(parsed, 'by'),
-          recheckAfterMs: recheckAfter(parsed, parsedState.data),
-        }),
+        spectraClients(ingress)
+          .threatIntel(cve)
+          .triage({
+            state: parsedState.data,
+            note: stringOption(parsed, 'note'),
+            actor: stringOption(parsed, 'by'),
+            recheckAfterMs: recheckAfter(parsed, parsedState.data),
+          }),
       ).catch((error: unknown) => {
         throw new CliError(`triage: ${describeIngressError(error)}`);
       }),
@@ -116,28 +128,30 @@ function listOption<T extends string>(
 
 function formatThreat(record: ThreatRecord): string {
   const lines = [
-    `${record.cve}  ${record.severity} (CVSS ${record.cvssScore.toFixed(1)} ${record.cvssVector})`,
-    `  ${record.summary}`,
-    `  product ${record.product}; first seen ${record.firstSeen}; last seen ${record.lastSeen}; ${record.totalSightings} sightings`,
+    `${forTerminal(record.cve)}  ${record.severity} (CVSS ${record.cvssScore.toFixed(1)} ${forTerminal(record.cvssVector)})`,
+    `  ${forTerminal(record.summary)}`,
+    `  product ${forTerminal(record.product)}; first seen ${record.firstSeen}; last seen ${record.lastSeen}; ${record.totalSightings} sightings`,
     `  triage: ${record.triage.state} since ${record.triage.changedAt}`,
     '  affected:',
     ...record.affected.map(
       (service) =>
-        `    ${service.host}:${service.port} ${service.product} ${service.version} (first ${service.firstSeen}, last ${service.lastSeen}, ${service.sightings}x)`,
+        `    ${forTerminal(service.host)}:${service.port} ${forTerminal(service.product)} ${forTerminal(service.version)} (first ${service.firstSeen}, last ${service.lastSeen}, ${service.sightings}x)`,
     ),
   ];
   if (record.triage.history.length) {
     lines.push('  triage history:');
     for (const event of record.triage.history) {
       lines.push(
-        `    ${event.at} ${event.previousState} -> ${event.state}${event.actor ? ` by ${event.actor}` : ''}${event.note ? `: ${event.note}` : ''}`,
+        `    ${event.at} ${event.previousState} -> ${event.state}${event.actor ? ` by ${forTerminal(event.actor)}` : ''}${event.note ? `: ${forTerminal(event.note)}` : ''}`,
       );
     }
   }
   if (record.notes.length) {
     lines.push('  notes:');
     for (const note of record.notes)
-      lines.push(`    ${note.at}${note.actor ? ` ${note.actor}` : ''}: ${note.text}`);
+      lines.push(
+        `    ${note.at}${note.actor ? ` ${forTerminal(note.actor)}` : ''}: ${forTerminal(note.text)}`,
+      );
   }
   if (record.archivedUpdates.count)
     lines.push(`  (${record.archivedUpdates.count} older sightings summarised)`);

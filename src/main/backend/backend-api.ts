@@ -1,4 +1,5 @@
 import type { Host } from '../host/host-runtime.js';
+import type { IngressTransport } from '../host/ingress-transport.js';
 import type { RestateAdminClient } from '../host/restate-admin-client.js';
 import {
   HandlerOperations,
@@ -7,7 +8,9 @@ import {
   RetryingInvocation,
   StateUsage,
 } from '../../shared/operations.js';
-import type { ServerState } from '../../shared/shell-contract.js';
+import type { HostHealth, ServerState } from '../../shared/shell-contract.js';
+import { readRunningHostInfo } from '../host/data-dir.js';
+import { handleInteropApi } from './interop-api.js';
 
 /**
  * The host's own read-only API for the renderer: what the ingress cannot
@@ -19,21 +22,36 @@ import type { ServerState } from '../../shared/shell-contract.js';
 export async function handleBackendApi(host: Host, request: Request): Promise<Response> {
   const path = new URL(request.url).pathname;
   if (request.method === 'GET' && path === '/api/health') {
-    return jsonResponse(200, { serverState: host.serverState() });
+    const health: HostHealth = {
+      serverState: host.serverState(),
+      dataDirProblem: host.diskFault()?.message ?? null,
+    };
+    return jsonResponse(200, health);
   }
   if (request.method === 'GET' && path === '/api/operations') {
     return jsonResponse(200, await collectOperations(host.admin, host.serverState()));
   }
+  const interop = await handleInteropApi(
+    host.ingress,
+    request,
+    readRunningHostInfo(host.dataDir)?.appVersion ?? 'unknown',
+  );
+  if (interop) return interop;
   return jsonResponse(404, { error: `unknown API path ${path}` });
 }
 
 /**
- * Forwards `/ingress/<rest>` to restate-server's ingress. Only the headers the
- * Restate clients need pass; cookies and the like never reach the server.
+ * Forwards `/ingress/<rest>` to restate-server's ingress (over its Unix
+ * socket). Only the headers the Restate clients need pass; cookies and the
+ * like never reach the server. The upstream URL is built with `URL`, never by
+ * joining strings, so a path such as `//user@host/x` stays a path.
  */
-export async function forwardToIngress(ingressUrl: string, request: Request): Promise<Response> {
+export async function forwardToIngress(
+  ingress: IngressTransport,
+  request: Request,
+): Promise<Response> {
   const url = new URL(request.url);
-  const target = ingressUrl + url.pathname.slice('/ingress'.length) + url.search;
+  const target = upstreamIngressUrl(ingress.url, url);
   const headers: Record<string, string> = {};
   for (const name of ['content-type', 'accept', 'idempotency-key']) {
     const value = request.headers.get(name);
@@ -41,7 +59,7 @@ export async function forwardToIngress(ingressUrl: string, request: Request): Pr
   }
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   try {
-    const upstream = await fetch(target, {
+    const upstream = await ingress.fetch(target, {
       method: request.method,
       headers,
       body: hasBody ? await request.arrayBuffer() : undefined,
@@ -56,6 +74,14 @@ export async function forwardToIngress(ingressUrl: string, request: Request): Pr
   } catch (error) {
     return new Response(`ingress unreachable: ${(error as Error).message}`, { status: 502 });
   }
+}
+
+/** `/ingress/<rest>?query` of the page's origin → `<ingress base>/<rest>?query`. */
+export function upstreamIngressUrl(ingressBase: string, pageUrl: URL): URL {
+  const target = new URL(ingressBase);
+  target.pathname = pageUrl.pathname.slice('/ingress'.length);
+  target.search = pageUrl.search;
+  return target;
 }
 
 export function jsonResponse(status: number, body: unknown): Response {

@@ -1,12 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Host } from '../host/host-runtime.js';
 import { LOOPBACK_HOST } from '../host/loopback-ports.js';
 import { forwardToIngress, handleBackendApi } from '../backend/backend-api.js';
 import { SESSION_TOKEN_HEADER } from '../../shared/shell-contract.js';
 import { refuseForeignRequest } from '../backend/backend-request-guard.js';
+import { resolveRendererPath } from '../electron/renderer-files.js';
+
+/**
+ * Bodies above this are refused with 413 before they reach the ingress
+ * (restate-server's own limit is 32 MiB; no UI request comes near it).
+ */
+export const MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
+/** A client has this long to send its headers, and this long for the whole request. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface BrowserModeServer {
   url: string;
@@ -56,37 +66,60 @@ export async function startBrowserModeServer(options: {
   const token = randomBytes(24).toString('base64url');
   let ownOrigin = '';
 
-  const server = http.createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://placeholder').pathname;
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+    let path: string;
+    try {
+      // `new URL` throws on what no browser sends (`//`, bad escapes in the authority...).
+      path = new URL(request.url ?? '/', 'http://placeholder').pathname;
+    } catch {
+      return sendText(response, 400, 'Bad request');
+    }
+    const guarded = {
+      method: request.method ?? 'GET',
+      host: request.headers.host,
+      origin: request.headers.origin,
+      secFetchSite: header(request, 'sec-fetch-site'),
+      token: header(request, SESSION_TOKEN_HEADER),
+    };
     if (path.startsWith('/ingress/') || path.startsWith('/api/')) {
-      const refusal = refuseForeignRequest(
-        {
-          method: request.method ?? 'GET',
-          host: request.headers.host,
-          origin: request.headers.origin,
-          secFetchSite: header(request, 'sec-fetch-site'),
-          token: header(request, SESSION_TOKEN_HEADER),
-        },
-        ownOrigin,
-        token,
-      );
+      const refusal = refuseForeignRequest(guarded, ownOrigin, token);
       if (refusal) {
         host.logger.warn('refused a request to the backend proxy', { path, reason: refusal });
         return sendText(response, 403, `Forbidden: ${refusal}`);
       }
-      void toFetchRequest(request, ownOrigin)
-        .then((fetchRequest) =>
-          path.startsWith('/ingress/')
-            ? forwardToIngress(host.ingressUrl, fetchRequest)
-            : handleBackendApi(host, fetchRequest),
-        )
-        .then((answer) => sendFetchResponse(response, answer))
-        .catch((error: Error) => sendText(response, 500, error.message));
-      return;
+      const fetchRequest = await toFetchRequest(request, ownOrigin);
+      if (fetchRequest === 'too large') {
+        return sendText(response, 413, `Request body larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
+      }
+      const answer = path.startsWith('/ingress/')
+        ? await forwardToIngress(host.ingress, fetchRequest)
+        : await handleBackendApi(host, fetchRequest);
+      return sendFetchResponse(response, answer);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return sendText(response, 405, 'Method not allowed');
+    // The page carries the session token: only our own origin gets it (DNS rebinding).
+    if (guarded.host !== new URL(ownOrigin).host) {
+      host.logger.warn('refused a page request for a foreign Host', { host: guarded.host });
+      return sendText(response, 403, 'Forbidden: unexpected Host');
+    }
     serveRendererFile(response, rendererDir, path, token);
+  };
+
+  const server = http.createServer((request, response) => {
+    // No request may take the host down: whatever a handler throws becomes a 500.
+    handle(request, response).catch((error: unknown) => {
+      host.logger.warn('UI server request failed', { error: String(error).slice(0, 300) });
+      if (!response.headersSent) sendText(response, 500, 'Internal error');
+      else response.destroy();
+    });
+  });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.on('clientError', (_error, socket) => {
+    // Malformed HTTP: answer 400 when the socket can still take it, then drop it.
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -108,17 +141,39 @@ export async function startBrowserModeServer(options: {
   };
 }
 
-async function toFetchRequest(request: http.IncomingMessage, origin: string): Promise<Request> {
+async function toFetchRequest(
+  request: http.IncomingMessage,
+  origin: string,
+): Promise<Request | 'too large'> {
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BODY_BYTES) {
+      request.resume();
+      return 'too large';
+    }
+    chunks.push(chunk as Buffer);
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
+    if (typeof value !== 'string') continue;
+    try {
+      headers.set(name, value);
+    } catch {
+      // A header value fetch refuses (control characters) is dropped, not fatal.
+    }
   }
-  return new Request(origin + (request.url ?? '/'), {
-    method: request.method,
+  const url = new URL(origin);
+  const own = new URL(request.url ?? '/', origin);
+  url.pathname = own.pathname;
+  url.search = own.search;
+  const method = request.method ?? 'GET';
+  return new Request(url, {
+    method,
     headers,
-    body: chunks.length ? Buffer.concat(chunks) : undefined,
+    body:
+      chunks.length && method !== 'GET' && method !== 'HEAD' ? Buffer.concat(chunks) : undefined,
   });
 }
 
@@ -135,10 +190,9 @@ function serveRendererFile(
   path: string,
   token: string,
 ): void {
-  const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
-  let file = join(rendererDir, relative);
-  if (!file.startsWith(rendererDir + sep) && file !== rendererDir)
-    return sendText(response, 404, 'Not found');
+  const resolved = resolveRendererPath(rendererDir, path);
+  if (!resolved) return sendText(response, 404, 'Not found');
+  let file = resolved;
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(rendererDir, 'index.html');
   if (!existsSync(file)) {
     return sendText(

@@ -7,6 +7,7 @@ import {
   type HostInfo,
 } from '../host/data-dir.js';
 import type { Host, HostOptions } from '../host/host-runtime.js';
+import { restateTransports } from '../host/ingress-transport.js';
 import { RestateAdminClient, type DeploymentSummary } from '../host/restate-admin-client.js';
 import { deploymentPath } from '../host/services-endpoint.js';
 import { createStructuredLogger } from '../host/structured-logger.js';
@@ -45,7 +46,8 @@ export async function startClusterHost(
   const services = options.services.filter((service) => !WORKER_ONLY_SERVICES.has(service.name));
   const ingressUrl = cluster.clusterIngress.replace(/\/+$/, '');
   const adminUrl = cluster.clusterAdmin.replace(/\/+$/, '');
-  const admin = new RestateAdminClient(adminUrl);
+  const transports = restateTransports({ ingressUrl, adminUrl });
+  const admin = new RestateAdminClient(transports.admin);
   const endpoint = await startNetworkEndpoint({
     services,
     host: listen.host,
@@ -88,19 +90,17 @@ export async function startClusterHost(
   return Object.assign(new EventEmitter(), {
     dataDir: options.dataDir,
     layout,
-    ports: {
-      ingress: Number(new URL(ingressUrl).port) || 80,
-      admin: Number(new URL(adminUrl).port) || 80,
-      fabric: 0,
-      endpoint: endpoint.port,
-    },
-    ingressUrl,
-    adminUrl,
+    ports: { endpoint: endpoint.port },
+    ingress: transports.ingress,
     admin,
+    ingressAddress: transports.ingressAddress,
+    adminAddress: transports.adminAddress,
     logger,
     // The cluster is not ours to supervise; its health is the operator's.
     serverState: () => 'ready' as const,
     serverPid: () => undefined,
+    // The data dir holds only host.json and logs here; the cluster's disks are the operator's.
+    diskFault: () => undefined,
     advertiseUi: (uiUrl: string) => {
       hostInfo.uiUrl = uiUrl;
       writeJsonFileAtomically(layout.hostInfoFile, hostInfo);
@@ -127,7 +127,7 @@ export async function registerWithCluster(
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
     throw new Error(
-      `could not register ${uri} with the cluster admin at ${admin.adminUrl}: ${reason}`,
+      `could not register ${uri} with the cluster admin at ${admin.address}: ${reason}`,
     );
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { loadOrCreateRequestIdentity } from '../host/request-identity.js';
 import { resolveRestateServerBinary } from '../host/restate-server-binary.js';
+import { urlTransport } from '../host/ingress-transport.js';
 import { RestateAdminClient } from '../host/restate-admin-client.js';
 import { RotatingLogFile } from '../host/rotating-log-file.js';
 import { renderLocalClusterNodeConfig, type LocalClusterNode } from './local-cluster-config.js';
@@ -266,7 +267,9 @@ export class LeadershipLogReader {
 async function anyAdminAnswers(nodes: readonly RunningNode[]): Promise<boolean> {
   for (const node of nodes.filter((candidate) => candidate.alive())) {
     try {
-      await new RestateAdminClient(node.adminUrl).query('SELECT id FROM sys_invocation LIMIT 1');
+      await new RestateAdminClient(urlTransport(node.adminUrl)).query(
+        'SELECT id FROM sys_invocation LIMIT 1',
+      );
       return true;
     } catch {
       // Try the next node.

@@ -5,6 +5,7 @@ import { createScannerService } from '../../services/scanner/scanner-service.js'
 import { createRecheckService } from '../../services/rechecks/recheck-service.js';
 import { findProjectResourcesDir } from '../../services/vulnerabilities/knowledge-base.js';
 import { deploymentPath, type ServiceDefinitionList } from '../host/services-endpoint.js';
+import { urlTransport } from '../host/ingress-transport.js';
 import { RestateAdminClient } from '../host/restate-admin-client.js';
 import type { StructuredLogger } from '../host/structured-logger.js';
 import { registerWithCluster } from './cluster-host.js';
@@ -96,7 +97,10 @@ export async function startScannerWorker(options: ScannerWorkerOptions): Promise
     if (options.registerWith) {
       const { adminUrl, advertise, appVersion } = options.registerWith;
       const uri = advertise.replace(/\/+$/, '') + (await deploymentPath(appVersion, services));
-      const registered = await registerWithCluster(new RestateAdminClient(adminUrl), uri);
+      const registered = await registerWithCluster(
+        new RestateAdminClient(urlTransport(adminUrl)),
+        uri,
+      );
       logger.info('worker registered', { deployment: registered.id, uri, services: serviceNames });
     }
   } catch (error) {

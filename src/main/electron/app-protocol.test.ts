@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Host } from '../host/host-runtime.js';
+import { unixSocketTransport } from '../host/ingress-transport.js';
 import { SESSION_TOKEN_HEADER } from '../../shared/shell-contract.js';
 import { RENDERER_CONTENT_SECURITY_POLICY } from '../browser-mode/browser-mode-server.js';
 import { createAppProtocolHandler, refuseForeignAppRequest } from './app-protocol.js';
@@ -23,7 +24,7 @@ interface SeenRequest {
 let scratch: string;
 let rendererDir: string;
 let ingress: http.Server;
-let ingressUrl: string;
+let ingressSocket: string;
 const seen: SeenRequest[] = [];
 
 beforeAll(async () => {
@@ -47,8 +48,9 @@ beforeAll(async () => {
       response.end(JSON.stringify({ ok: true }));
     });
   });
-  await new Promise<void>((resolve) => ingress.listen(0, '127.0.0.1', resolve));
-  ingressUrl = `http://127.0.0.1:${(ingress.address() as AddressInfo).port}`;
+  // Like restate-server's: a Unix socket, no TCP port.
+  ingressSocket = join(scratch, 'ingress.sock');
+  await new Promise<void>((resolve) => ingress.listen(ingressSocket, resolve));
 });
 afterAll(async () => {
   await new Promise((resolve) => ingress.close(resolve));
@@ -56,7 +58,11 @@ afterAll(async () => {
 });
 
 function fakeHost(): Host {
-  return { ingressUrl, serverState: () => 'ready' } as unknown as Host;
+  return {
+    ingress: unixSocketTransport(ingressSocket),
+    serverState: () => 'ready',
+    diskFault: () => undefined,
+  } as unknown as Host;
 }
 
 function handlerWith(overrides: Partial<Parameters<typeof createAppProtocolHandler>[0]> = {}) {
@@ -107,7 +113,7 @@ describe('app:// routing', () => {
       new Request('app://spectra/api/health', { headers: ownHeaders }),
     );
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ serverState: 'ready' });
+    expect(await response.json()).toEqual({ serverState: 'ready', dataDirProblem: null });
   });
 
   it('forwards /ingress/... to the ingress with path, query, body and the allowed headers only', async () => {
@@ -206,6 +212,11 @@ describe('app:// routing', () => {
     // The backend stays on our origin in development too.
     const api = await handler(new Request('app://spectra/api/health', { headers: ownHeaders }));
     expect(api.status).toBe(200);
+    // `//host/...` stays a path on the dev server: no other host, no credentials.
+    await handler(new Request('app://spectra//user:pass@evil.example/x'));
+    const last = new URL(String(fetchUpstream.mock.calls.at(-1)![0]));
+    expect(last.host).toBe('localhost:5173');
+    expect(last.username).toBe('');
   });
 });
 
@@ -229,5 +240,43 @@ describe('rendererContentSecurityPolicy', () => {
     expect(policy).toContain("script-src 'self' 'unsafe-inline'");
     expect(policy).toContain("connect-src 'self' ws://localhost:5173");
     expect(policy).toContain("object-src 'none'");
+  });
+});
+
+describe('app:// under malformed input', () => {
+  it('answers every random path and method with a response, never a throw', async () => {
+    const handler = handlerWith();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'PROPFIND', 'FOO'),
+        fc.constantFrom('', '/ingress', '/api', '/assets'),
+        async (text, method, prefix) => {
+          let request: Request;
+          try {
+            request = new Request(`app://spectra${prefix}/${encodeURI(text)}`, {
+              method,
+              headers: ownHeaders,
+              body: method === 'GET' || method === 'HEAD' ? undefined : text,
+            });
+          } catch {
+            return; // not even a Request: Electron never hands such a thing to the handler
+          }
+          const response = await handler(request);
+          expect(response.status).toBeGreaterThanOrEqual(200);
+          expect(response.status).toBeLessThan(600);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses `%`, NUL and traversal paths without throwing', async () => {
+    const handler = handlerWith();
+    for (const path of ['/%', '/%00', '/%zz', '/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt']) {
+      const response = await handler(new Request(`app://spectra${path}`));
+      expect([200, 404]).toContain(response.status);
+      expect(await response.text()).not.toContain('TOP SECRET');
+    }
   });
 });

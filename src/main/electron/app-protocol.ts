@@ -68,7 +68,7 @@ export function createAppProtocolHandler(
         return jsonResponse(503, { error: `host not running: ${(error as Error).message}` });
       }
       return path.startsWith('/ingress/')
-        ? forwardToIngress(host.ingressUrl, request)
+        ? forwardToIngress(host.ingress, request)
         : handleBackendApi(host, request);
     }
 

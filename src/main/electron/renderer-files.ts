@@ -88,7 +88,11 @@ export async function serveFromDevelopmentServer(
   fetchUpstream: typeof fetch = fetch,
 ): Promise<Response> {
   const url = new URL(request.url);
-  const target = new URL(url.pathname + url.search, developmentServerUrl);
+  // Path and query are set on the dev server's URL, never resolved against it:
+  // `//evil.example/x` resolved as a reference would name another host.
+  const target = new URL(developmentServerUrl);
+  target.pathname = url.pathname;
+  target.search = url.search;
   let upstream: Response;
   try {
     upstream = await fetchUpstream(target, {

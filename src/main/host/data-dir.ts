@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -9,11 +17,24 @@ export function defaultCliDataDir(environment: NodeJS.ProcessEnv = process.env):
   return join(base, 'spectra-red');
 }
 
+/**
+ * Pinned: the server refuses to reopen its data under another node name, and
+ * the default (the hostname) changes when the laptop is renamed.
+ */
+export const RESTATE_NODE_NAME = 'spectra-local';
+
+/** Owner only: threat data, ports and keys are nobody else's business on a shared machine. */
+export const PRIVATE_DIRECTORY_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
 /** Every file the host keeps in its data dir, in one place. */
 export function dataDirLayout(dataDir: string) {
   return {
     dataDir,
     restateBaseDir: join(dataDir, 'restate'),
+    // restate-server (listen-mode "unix") puts its sockets in <base-dir>/<node-name>/.
+    ingressSocket: join(dataDir, 'restate', RESTATE_NODE_NAME, 'ingress.sock'),
+    adminSocket: join(dataDir, 'restate', RESTATE_NODE_NAME, 'admin.sock'),
     restateConfigFile: join(dataDir, 'restate-server.toml'),
     restateLogFile: join(dataDir, 'logs', 'restate-server.log'),
     restatePidFile: join(dataDir, 'restate-server.pid'),
@@ -26,23 +47,30 @@ export function dataDirLayout(dataDir: string) {
 }
 export type DataDirLayout = ReturnType<typeof dataDirLayout>;
 
+/**
+ * The only TCP port of a host besides the UI: the services endpoint, which
+ * restate-server calls and which refuses every unsigned request. Ingress,
+ * admin and node-to-node traffic use Unix sockets.
+ */
 export const HostPorts = z.object({
-  ingress: z.number().int(),
-  admin: z.number().int(),
-  fabric: z.number().int(),
   endpoint: z.number().int(),
 });
 export type HostPorts = z.infer<typeof HostPorts>;
 
 /** What a running host advertises in its data dir so the CLI can find and use it. */
-export const HostInfo = z.object({
+const HostInfoBase = z.object({
   pid: z.number().int(),
   appVersion: z.string(),
-  ingressUrl: z.string(),
-  adminUrl: z.string(),
   uiUrl: z.string().optional(),
   startedAt: z.string(),
 });
+/** Where restate-server is (a RestateLocation, see ingress-transport.ts): exactly one kind. */
+export const HostInfo = z.union([
+  /** Local mode: the host's own restate-server, ingress and admin API on Unix sockets. */
+  HostInfoBase.extend({ ingressSocket: z.string(), adminSocket: z.string() }),
+  /** Cluster mode: an external Restate cluster, reached at URLs. */
+  HostInfoBase.extend({ ingressUrl: z.string().url(), adminUrl: z.string().url() }),
+]);
 export type HostInfo = z.infer<typeof HostInfo>;
 
 export function ensureDataDir(layout: DataDirLayout): void {
@@ -52,8 +80,16 @@ export function ensureDataDir(layout: DataDirLayout): void {
     join(layout.dataDir, 'logs'),
     layout.knowledgeDir,
   ]) {
-    mkdirSync(directory, { recursive: true });
+    mkdirSync(directory, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
+    // Data dirs created by older versions were 0755.
+    chmodSync(directory, PRIVATE_DIRECTORY_MODE);
   }
+}
+
+/** Writes a file readable by its owner only, whatever the umask and whatever mode it had. */
+export function writePrivateFile(path: string, content: string | Buffer): void {
+  writeFileSync(path, content, { mode: PRIVATE_FILE_MODE });
+  chmodSync(path, PRIVATE_FILE_MODE);
 }
 
 export function readJsonFile<T>(path: string, schema: z.ZodType<T>): T | undefined {
@@ -69,12 +105,26 @@ export function readJsonFile<T>(path: string, schema: z.ZodType<T>): T | undefin
 /** Write-then-rename, so a crash never leaves a half-written file behind. */
 export function writeJsonFileAtomically(path: string, value: unknown): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(value, null, 2) + '\n');
-  renameSync(temporary, path);
+  try {
+    writePrivateFile(temporary, JSON.stringify(value, null, 2) + '\n');
+    renameSync(temporary, path);
+  } catch (error) {
+    removeFileQuietly(temporary);
+    throw error;
+  }
 }
 
 export function removeFile(path: string): void {
   rmSync(path, { force: true });
+}
+
+/** For clean-ups on paths where the disk may be read-only or gone: never throws. */
+export function removeFileQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing more can be done; the caller reports the original failure.
+  }
 }
 
 export function isProcessAlive(pid: number): boolean {

@@ -53,7 +53,7 @@ describe('host runtime against a real restate-server', () => {
     const host = await startTemporaryHost({ services: [diagnosticsService] });
     disposers.push(host.dispose);
 
-    const ingress = clients.connect({ url: host.ingressUrl });
+    const ingress = clients.connect(host.ingress);
     const runtime = await ingress
       .serviceClient<DiagnosticsService>({ name: 'Diagnostics' })
       .runtime();
@@ -65,13 +65,13 @@ describe('host runtime against a real restate-server', () => {
     expect(config).toContain('disable-telemetry = true');
     expect(config).toContain('node-name = "spectra-local"');
 
-    // Every socket the server listens on is bound to 127.0.0.1.
-    const { stdout } = await execa('ss', ['-Hltnp']);
-    const serverListeners = stdout
-      .split('\n')
-      .filter((line) => line.includes(`pid=${host.serverPid()},`));
-    expect(serverListeners.length).toBeGreaterThanOrEqual(3);
-    for (const line of serverListeners) expect(line).toMatch(/\s127\.0\.0\.1:\d+\s/);
+    // restate-server listens on Unix sockets only (ingress, admin, node): no TCP, no UDP.
+    const ownedByServer = (stdout: string) =>
+      stdout.split('\n').filter((line) => line.includes(`pid=${host.serverPid()},`));
+    expect(ownedByServer((await execa('ss', ['-Hltunp'])).stdout)).toEqual([]);
+    const unixListeners = ownedByServer((await execa('ss', ['-Hlxp'])).stdout);
+    expect(unixListeners.join('\n')).toContain('ingress.sock');
+    expect(unixListeners.join('\n')).toContain('admin.sock');
 
     // A request that restate-server did not sign is refused by the endpoint.
     const status = await new Promise<number>((resolve, reject) => {
@@ -90,7 +90,7 @@ describe('host runtime against a real restate-server', () => {
   it('restarts a SIGKILLed restate-server and the workflow completes with its journal intact', async () => {
     const host = await startTemporaryHost({ services: [durabilityProbe] });
     disposers.push(host.dispose);
-    const ingress = clients.connect({ url: host.ingressUrl });
+    const ingress = clients.connect(host.ingress);
     const probe = ingress.workflowClient<DurabilityProbe>(
       { name: 'DurabilityProbe' },
       'kill-server',

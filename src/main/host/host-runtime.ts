@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startClusterHost } from '../cluster/cluster-host.js';
 import { readClusterSettingsFile, type ClusterHostSettings } from '../cluster/cluster-settings.js';
 import { resolveRestateServerBinary } from './restate-server-binary.js';
@@ -10,15 +10,26 @@ import {
   HostPorts,
   readJsonFile,
   readRunningHostInfo,
-  removeFile,
+  removeFileQuietly,
+  RESTATE_NODE_NAME,
   writeJsonFileAtomically,
+  writePrivateFile,
   type DataDirLayout,
   type HostInfo,
 } from './data-dir.js';
+import { restateTransports, type IngressTransport } from './ingress-transport.js';
+import {
+  DiskFaultMonitor,
+  isServerWritesDisabledLine,
+  probeWritable,
+  type DiskFault,
+} from './disk-fault.js';
 import { LOOPBACK_HOST, reuseOrPickPort } from './loopback-ports.js';
+import { OFFLINE_HOSTS, OFFLINE_RESOLV_CONF } from './restate-server-command.js';
 import { loadOrCreateRequestIdentity } from './request-identity.js';
 import { RestateAdminClient } from './restate-admin-client.js';
 import { RotatingLogFile } from './rotating-log-file.js';
+import { assertNodeCanRunServices } from './services-node-version.js';
 import {
   deploymentPath,
   startServicesEndpoint,
@@ -49,10 +60,20 @@ export interface HostOptions {
   cluster?: ClusterHostSettings;
 }
 
+/** The data dir cannot take writes: the host refuses to start, in one line. */
+export class DataDirUnwritable extends Error {
+  constructor(readonly fault: DiskFault) {
+    super(fault.message);
+  }
+}
+
+/** While the data dir is faulty it is probed this often, to notice when it recovers. */
+const DISK_PROBE_INTERVAL_MS = 5_000;
+
 export class HostAlreadyRunning extends Error {
   constructor(readonly info: HostInfo) {
     super(
-      `another Spectra-Red host (pid ${info.pid}) is already running on this data dir at ${info.ingressUrl}`,
+      `another Spectra-Red host (pid ${info.pid}) is already running on this data dir (ingress ${restateTransports(info).ingressAddress})`,
     );
   }
 }
@@ -62,17 +83,26 @@ export class HostAlreadyRunning extends Error {
  * registration, supervised as one unit. Electron main, the CLI and the tests
  * all start exactly this.
  *
- * Events: 'server-state' (RestateServerState), 'fatal' (RestateServerFailed).
+ * Events: 'server-state' (RestateServerState), 'fatal' (RestateServerFailed),
+ * 'disk-fault' (DiskFault | undefined when the data dir takes writes again).
  */
 export interface Host extends EventEmitter {
   readonly dataDir: string;
   readonly layout: DataDirLayout;
   readonly ports: HostPorts;
-  readonly ingressUrl: string;
-  readonly adminUrl: string;
+  /**
+   * restate-server's ingress: `clients.connect(host.ingress)`. Over its Unix
+   * socket in local mode, at the cluster's URL in cluster mode.
+   */
+  readonly ingress: IngressTransport;
   readonly admin: RestateAdminClient;
+  /** Printable addresses of the ingress and the admin API (socket paths or cluster URLs). */
+  readonly ingressAddress: string;
+  readonly adminAddress: string;
   readonly logger: StructuredLogger;
   serverState(): RestateServerState;
+  /** Why the data dir does not take writes right now ("data dir read-only: ..."), if it does not. */
+  diskFault(): DiskFault | undefined;
   serverPid(): number | undefined;
   /** Adds the UI address to host.json once the UI server (browser mode) is up. */
   advertiseUi(uiUrl: string): void;
@@ -83,9 +113,27 @@ export interface Host extends EventEmitter {
 /** Data dirs with a host in this process (host.json only tells other processes). */
 const dataDirsInUse = new Set<string>();
 
+/** sun_path holds 108 bytes on Linux and 104 on macOS, terminating NUL included. */
+const MAX_SOCKET_PATH_BYTES = 103;
+
 export async function startHost(options: HostOptions): Promise<Host> {
+  assertNodeCanRunServices();
   const layout = dataDirLayout(options.dataDir);
-  ensureDataDir(layout);
+  const socketPathBytes = Buffer.byteLength(layout.ingressSocket);
+  if (socketPathBytes > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(
+      `data dir path too long for restate-server's Unix sockets (${layout.ingressSocket} is ${socketPathBytes} bytes, at most ${MAX_SOCKET_PATH_BYTES}): use a shorter --data-dir`,
+    );
+  }
+  try {
+    ensureDataDir(layout);
+  } catch (error) {
+    const fault = new DiskFaultMonitor(options.dataDir);
+    if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
+    throw error;
+  }
+  const fault = probeDataDir(layout);
+  if (fault) throw new DataDirUnwritable(fault);
   const running = readRunningHostInfo(options.dataDir);
   if (running && (running.pid !== process.pid || dataDirsInUse.has(options.dataDir))) {
     throw new HostAlreadyRunning(running);
@@ -102,69 +150,85 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return await startHostOnDataDir(options, layout);
   } catch (error) {
     dataDirsInUse.delete(options.dataDir);
+    const fault = new DiskFaultMonitor(options.dataDir);
+    if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
     throw error;
   }
 }
 
 async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): Promise<Host> {
+  const disk = new DiskFaultMonitor(options.dataDir);
+  const reportWriteFailure = (error: unknown) => void disk.reportWriteFailure(error);
   const logger = (
     options.logger ??
     createStructuredLogger({
       file: layout.hostLogFile,
       echo: options.echoLogs ? process.stderr : undefined,
+      onWriteFailure: reportWriteFailure,
     })
   ).child({ component: 'host' });
   const ports = await choosePorts(layout, options.ports);
-  const ingressUrl = `http://${LOOPBACK_HOST}:${ports.ingress}`;
-  const adminUrl = `http://${LOOPBACK_HOST}:${ports.admin}`;
+  const { ingressSocket, adminSocket } = layout;
+  const transports = restateTransports({ ingressSocket, adminSocket });
+  const { ingress } = transports;
   const identity = loadOrCreateRequestIdentity(layout.requestIdentityKeyFile);
 
-  writeFileSync(
+  writePrivateFile(
     layout.restateConfigFile,
     renderRestateServerConfig({
       baseDir: layout.restateBaseDir,
-      // Pinned: the server refuses to reopen its data under another node name,
-      // and the default (the hostname) changes when the laptop is renamed.
-      nodeName: 'spectra-local',
-      fabricPort: ports.fabric,
-      ingressPort: ports.ingress,
-      adminPort: ports.admin,
+      nodeName: RESTATE_NODE_NAME,
       requestIdentityPrivateKeyFile: identity.privateKeyFile,
     }),
   );
+  const offlineResolvConf = join(layout.restateBaseDir, 'offline-resolv.conf');
+  const offlineHosts = join(layout.restateBaseDir, 'offline-hosts');
+  writePrivateFile(offlineResolvConf, OFFLINE_RESOLV_CONF);
+  writePrivateFile(offlineHosts, OFFLINE_HOSTS);
 
-  const serverLog = new RotatingLogFile(layout.restateLogFile);
+  const serverLog = new RotatingLogFile(
+    layout.restateLogFile,
+    undefined,
+    undefined,
+    reportWriteFailure,
+  );
   const server = new SupervisedRestateServer({
-    binary: resolveRestateServerBinary(),
-    configFile: layout.restateConfigFile,
+    command: {
+      binary: resolveRestateServerBinary(),
+      configFile: layout.restateConfigFile,
+      offlineResolvConf,
+      offlineHosts,
+    },
     pidFile: layout.restatePidFile,
-    ingressUrl,
-    adminUrl,
+    ingress,
+    admin: transports.admin,
     log: serverLog,
     logger: logger.child({ component: 'restate-server' }),
     restartPolicy: options.restartPolicy,
   });
   const emitter = new EventEmitter();
   server.on('state', (state: RestateServerState) => emitter.emit('server-state', state));
+  const stopWatchingDisk = watchDataDir(disk, server, layout, logger, emitter);
   server.on('fatal', (error: RestateServerFailed) => {
     if (emitter.listenerCount('fatal') > 0) emitter.emit('fatal', error);
   });
 
   let endpoint: ServicesEndpoint | undefined;
-  const admin = new RestateAdminClient(adminUrl);
+  const admin = new RestateAdminClient(transports.admin, adminSocket);
   const hostInfo: HostInfo = {
     pid: process.pid,
     appVersion: options.appVersion,
-    ingressUrl,
-    adminUrl,
+    ingressSocket,
+    adminSocket,
     uiUrl: options.uiUrl,
     startedAt: new Date().toISOString(),
   };
   const closeEverything = async () => {
+    stopWatchingDisk();
     await endpoint?.close().catch(() => undefined);
     await server.stop();
     serverLog.close();
-    removeFile(layout.hostInfoFile);
+    removeFileQuietly(layout.hostInfoFile);
     dataDirsInUse.delete(options.dataDir);
   };
 
@@ -189,15 +253,15 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     throw error;
   }
   logger.info('host ready', {
-    ingressUrl,
-    adminUrl,
+    ingressSocket,
+    adminSocket,
     dataDir: options.dataDir,
     node: process.version,
   });
 
   // A crash of the host must not leave host.json claiming a live host; the
   // server itself is taken down by the kernel's parent-death signal.
-  const onExit = () => removeFile(layout.hostInfoFile);
+  const onExit = () => removeFileQuietly(layout.hostInfoFile);
   process.once('exit', onExit);
 
   let closing: Promise<void> | undefined;
@@ -205,15 +269,21 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     dataDir: options.dataDir,
     layout,
     ports,
-    ingressUrl,
-    adminUrl,
+    ingress,
     admin,
+    ingressAddress: transports.ingressAddress,
+    adminAddress: transports.adminAddress,
     logger,
     serverState: () => server.state,
+    diskFault: () => disk.current,
     serverPid: () => server.pid,
     advertiseUi: (uiUrl: string) => {
       hostInfo.uiUrl = uiUrl;
-      writeJsonFileAtomically(layout.hostInfoFile, hostInfo);
+      try {
+        writeJsonFileAtomically(layout.hostInfoFile, hostInfo);
+      } catch (error) {
+        if (!disk.reportWriteFailure(error)) throw error;
+      }
     },
     close: () => {
       closing ??= (async () => {
@@ -227,6 +297,64 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   });
 }
 
+/** Every directory the host and restate-server write to takes a real write. */
+function probeDataDir(layout: DataDirLayout): DiskFault | undefined {
+  return (
+    probeWritable(layout.dataDir) ??
+    probeWritable(layout.restateBaseDir, layout.dataDir) ??
+    probeWritable(dirname(layout.hostLogFile), layout.dataDir)
+  );
+}
+
+/**
+ * Keeps `disk` true: restate-server's log lines saying it stopped writing set
+ * a fault, and while any fault stands the data dir is probed every few
+ * seconds. Once it takes writes again the fault clears, and a server that had
+ * disabled its writes (it only re-enables them on restart) is restarted.
+ */
+function watchDataDir(
+  disk: DiskFaultMonitor,
+  server: SupervisedRestateServer,
+  layout: DataDirLayout,
+  logger: StructuredLogger,
+  emitter: EventEmitter,
+): () => void {
+  let serverWritesDisabled = false;
+  const onServerLine = (line: string) => {
+    if (serverWritesDisabled || !isServerWritesDisabledLine(line)) return;
+    serverWritesDisabled = true;
+    disk.set(
+      probeDataDir(layout) ?? {
+        kind: 'server-writes-disabled',
+        message: `restate-server stopped writing to ${layout.dataDir}; it is restarted once the data dir takes writes again`,
+      },
+    );
+  };
+  server.on('log-line', onServerLine);
+  const onChange = (fault: DiskFault | undefined) => {
+    if (fault) logger.error(fault.message);
+    else logger.info('data dir takes writes again');
+    emitter.emit('disk-fault', fault);
+  };
+  disk.on('change', onChange);
+  const timer = setInterval(() => {
+    if (!disk.current) return;
+    if (probeDataDir(layout)) return;
+    disk.set(undefined);
+    if (serverWritesDisabled) {
+      serverWritesDisabled = false;
+      logger.info('restarting restate-server so that it writes again');
+      void server.restartNow().catch((error) => logger.error('restart failed', { error }));
+    }
+  }, DISK_PROBE_INTERVAL_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    server.removeListener('log-line', onServerLine);
+    disk.removeListener('change', onChange);
+  };
+}
+
 async function choosePorts(
   layout: DataDirLayout,
   requested: Partial<HostPorts> | undefined,
@@ -238,12 +366,7 @@ async function choosePorts(
     taken.add(port);
     return port;
   };
-  const ports: HostPorts = {
-    ingress: await choose('ingress'),
-    admin: await choose('admin'),
-    fabric: await choose('fabric'),
-    endpoint: await choose('endpoint'),
-  };
+  const ports: HostPorts = { endpoint: await choose('endpoint') };
   writeJsonFileAtomically(layout.portsFile, ports);
   return ports;
 }
@@ -281,13 +404,33 @@ async function registerEndpoint(
 }
 
 /** Invocations that exhausted their retries while the endpoint was away are paused; start them again. */
+/** How long the start retries listing paused invocations (see resumePausedInvocations). */
+const PAUSED_QUERY_RETRY_MS = 15_000;
+
 async function resumePausedInvocations(
   admin: RestateAdminClient,
   logger: StructuredLogger,
 ): Promise<void> {
-  const paused = await admin.query<{ id: string }>(
-    "SELECT id FROM sys_invocation WHERE status = 'paused'",
-  );
+  // Right after a restart on an existing data dir, the query engine can
+  // still route to the previous server generation ("node N1:2 was shut down")
+  // for a moment although it already answered readiness: retry briefly, and
+  // never fail the start over it (paused invocations can be resumed later).
+  let paused: Array<{ id: string }> = [];
+  const deadline = Date.now() + PAUSED_QUERY_RETRY_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      paused = await admin.query<{ id: string }>(
+        "SELECT id FROM sys_invocation WHERE status = 'paused'",
+      );
+      break;
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        logger.warn('could not list paused invocations', { error, attempts: attempt });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   for (const { id } of paused) {
     logger.info('resuming paused invocation', { invocationId: id });
     await admin

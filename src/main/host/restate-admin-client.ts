@@ -1,6 +1,10 @@
+import type { IngressTransport } from './ingress-transport.js';
+
 /**
- * The few admin API calls the host needs. The admin API has no CORS and must
- * never be exposed to the renderer: only the main process / CLI use this.
+ * The few admin API calls the host needs. The admin API answers SQL over all
+ * state and must never be exposed to the renderer: the host's own server
+ * listens only on a Unix socket in the owner-only data dir (a cluster's on its
+ * private network), and only the main process / CLI / workers use this.
  */
 export interface DeploymentSummary {
   id: string;
@@ -9,7 +13,11 @@ export interface DeploymentSummary {
 }
 
 export class RestateAdminClient {
-  constructor(readonly adminUrl: string) {}
+  /** `address` is what error messages name (the socket path or the cluster's admin URL). */
+  constructor(
+    private readonly transport: IngressTransport,
+    readonly address: string = transport.url,
+  ) {}
 
   async listDeployments(): Promise<DeploymentSummary[]> {
     const body = (await this.request('GET', '/deployments')) as {
@@ -43,7 +51,7 @@ export class RestateAdminClient {
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(this.adminUrl + path, {
+    const response = await this.transport.fetch(new URL(path, this.transport.url), {
       method,
       headers: {
         accept: 'application/json',

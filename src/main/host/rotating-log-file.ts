@@ -1,13 +1,30 @@
-import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+
+/** After a failed write, the file is tried again no sooner than this. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
 
 /**
  * An append-only log file that keeps itself under `maxBytes` by rotating to
  * `<path>.1` (one generation kept), so a chatty restate-server can never fill
  * the analyst's disk. Also keeps the last lines in memory for error reports.
+ *
+ * Writes never throw: on a read-only or full disk (EROFS, ENOSPC, EACCES) the
+ * line is dropped from the file (still kept in memory), `onWriteFailure` is
+ * told, and the file is tried again a few seconds later. Logging must never
+ * be what takes the host down.
  */
 export class RotatingLogFile {
-  private descriptor: number;
-  private size: number;
+  private descriptor: number | undefined;
+  private size = 0;
+  private failedAt: number | undefined;
   private readonly recent: string[] = [];
   private partialLine = '';
 
@@ -15,18 +32,36 @@ export class RotatingLogFile {
     readonly path: string,
     private readonly maxBytes = 10 * 1024 * 1024,
     private readonly recentLineCount = 40,
+    private readonly onWriteFailure: (error: unknown) => void = () => {},
   ) {
-    if (existsSync(path) && statSync(path).size > maxBytes / 2) renameSync(path, `${path}.1`);
-    this.descriptor = openSync(path, 'a');
-    this.size = statSync(path).size;
+    try {
+      if (existsSync(path) && statSync(path).size > maxBytes / 2) renameSync(path, `${path}.1`);
+      this.open();
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   write(chunk: Buffer | string): void {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (this.size + buffer.length > this.maxBytes) this.rotate();
-    writeSync(this.descriptor, buffer);
-    this.size += buffer.length;
     this.remember(buffer.toString('utf8'));
+    if (this.descriptor === undefined) {
+      if (this.failedAt !== undefined && Date.now() - this.failedAt < RETRY_AFTER_FAILURE_MS)
+        return;
+      try {
+        this.open();
+      } catch (error) {
+        return this.fail(error);
+      }
+    }
+    try {
+      if (this.size + buffer.length > this.maxBytes) this.rotate();
+      writeSync(this.descriptor!, buffer);
+      this.size += buffer.length;
+      this.failedAt = undefined;
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   /** The last lines written, for "restate-server failed: ..." messages. */
@@ -35,13 +70,35 @@ export class RotatingLogFile {
   }
 
   close(): void {
-    closeSync(this.descriptor);
+    this.closeDescriptor();
+  }
+
+  private open(): void {
+    this.descriptor = openSync(this.path, 'a', 0o600);
+    chmodSync(this.path, 0o600);
+    this.size = statSync(this.path).size;
+  }
+
+  private fail(error: unknown): void {
+    this.closeDescriptor();
+    this.failedAt = Date.now();
+    this.onWriteFailure(error);
+  }
+
+  private closeDescriptor(): void {
+    if (this.descriptor === undefined) return;
+    try {
+      closeSync(this.descriptor);
+    } catch {
+      // Closing a descriptor on a failing disk may fail too; it is gone either way.
+    }
+    this.descriptor = undefined;
   }
 
   private rotate(): void {
-    closeSync(this.descriptor);
+    this.closeDescriptor();
     renameSync(this.path, `${this.path}.1`);
-    this.descriptor = openSync(this.path, 'a');
+    this.open();
     this.size = 0;
   }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -31,23 +31,46 @@ export interface LoggerOptions {
   bindings?: LogFields;
   /** The file is rotated to `<file>.1` past this size, so it never fills the disk. */
   maxFileBytes?: number;
+  /**
+   * Told when a line could not be written (read-only or full disk). The line
+   * is dropped from the file, never thrown: logging must not crash the host.
+   */
+  onWriteFailure?: (error: unknown) => void;
 }
+
+/** After a failed write, the file is tried again no sooner than this. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
 
 export function createStructuredLogger(options: LoggerOptions = {}): StructuredLogger {
   const minimum = LEVEL_ORDER[options.level ?? 'info'];
   const maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
   let fileBytes = 0;
+  let failedAt: number | undefined;
   if (options.file) {
-    mkdirSync(dirname(options.file), { recursive: true });
-    fileBytes = existsSync(options.file) ? statSync(options.file).size : 0;
+    try {
+      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+      fileBytes = existsSync(options.file) ? statSync(options.file).size : 0;
+      if (fileBytes > 0) chmodSync(options.file, 0o600);
+    } catch (error) {
+      failedAt = Date.now();
+      options.onWriteFailure?.(error);
+    }
   }
   const appendToFile = (file: string, line: string) => {
-    if (fileBytes + line.length > maxFileBytes) {
-      renameSync(file, `${file}.1`);
-      fileBytes = 0;
+    if (failedAt !== undefined && Date.now() - failedAt < RETRY_AFTER_FAILURE_MS) return;
+    try {
+      if (fileBytes + line.length > maxFileBytes) {
+        renameSync(file, `${file}.1`);
+        fileBytes = 0;
+      }
+      appendFileSync(file, line, { mode: 0o600 });
+      if (fileBytes === 0) chmodSync(file, 0o600);
+      fileBytes += line.length;
+      failedAt = undefined;
+    } catch (error) {
+      failedAt = Date.now();
+      options.onWriteFailure?.(error);
     }
-    appendFileSync(file, line);
-    fileBytes += line.length;
   };
 
   const build = (bindings: LogFields): StructuredLogger => {

@@ -1,33 +1,28 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import type { ServerState } from '../../shared/shell-contract.js';
+import { removeFileQuietly, writePrivateFile } from './data-dir.js';
+import type { IngressTransport } from './ingress-transport.js';
+import {
+  restateServerCommand,
+  restateServerCommandEnvironment,
+  type RestateServerCommandInput,
+} from './restate-server-command.js';
 import type { RotatingLogFile } from './rotating-log-file.js';
 import type { StructuredLogger } from './structured-logger.js';
+import { DEFAULT_RESTART_POLICY, RestartBudget, type RestartPolicy } from './restart-policy.js';
 
 export type RestateServerState = ServerState;
 
-export interface RestartPolicy {
-  /** Restarts allowed within `windowMs` before the host gives up and reports. */
-  maxRestarts: number;
-  windowMs: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RESTART_POLICY: RestartPolicy = {
-  maxRestarts: 5,
-  windowMs: 60_000,
-  initialDelayMs: 250,
-  maxDelayMs: 5_000,
-};
+export { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 
 export interface SupervisedRestateServerOptions {
-  binary: string;
-  configFile: string;
+  command: RestateServerCommandInput;
   pidFile: string;
-  ingressUrl: string;
-  adminUrl: string;
+  /** Ingress and admin API over their Unix sockets. */
+  ingress: IngressTransport;
+  admin: IngressTransport;
   log: RotatingLogFile;
   logger: StructuredLogger;
   restartPolicy?: RestartPolicy;
@@ -54,17 +49,19 @@ export class RestateServerFailed extends Error {
  * journal survives), and too many exits in a short window end in a 'failed'
  * state with the server's last log lines instead of a restart loop.
  *
- * Events: 'state' (RestateServerState), 'restarted' (pid), 'fatal' (RestateServerFailed).
+ * Events: 'state' (RestateServerState), 'restarted' (pid), 'fatal' (RestateServerFailed),
+ * 'log-line' (string: each line the server prints).
  */
 export class SupervisedRestateServer extends EventEmitter {
   private child: ResultPromise | undefined;
   private currentState: RestateServerState = 'stopped';
-  private restartTimes: number[] = [];
+  private readonly restartBudget: RestartBudget;
   private readonly policy: RestartPolicy;
 
   constructor(private readonly options: SupervisedRestateServerOptions) {
     super();
     this.policy = options.restartPolicy ?? DEFAULT_RESTART_POLICY;
+    this.restartBudget = new RestartBudget(this.policy);
   }
 
   get state(): RestateServerState {
@@ -83,6 +80,12 @@ export class SupervisedRestateServer extends EventEmitter {
     this.setState('ready');
   }
 
+  /** Stop, then start again on the same data dir (restate-server re-enables writes only on restart). */
+  async restartNow(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
   /** SIGTERM, then SIGKILL after `stopTimeoutMs`; resolves when the process is gone. */
   async stop(): Promise<void> {
     if (this.currentState === 'stopped') return;
@@ -97,21 +100,22 @@ export class SupervisedRestateServer extends EventEmitter {
       await child.catch(() => undefined);
       clearTimeout(killTimer);
     }
-    rmSync(this.options.pidFile, { force: true });
+    removeFileQuietly(this.options.pidFile);
     this.setState('stopped');
   }
 
   private async spawnAndWaitReady(): Promise<void> {
-    const { binary, configFile, log, logger } = this.options;
+    const { log, logger } = this.options;
     // On Linux, setpriv makes the kernel SIGKILL the server when the host dies,
     // whatever way it dies: the server never outlives the process that owns it.
-    const useParentDeathSignal = process.platform === 'linux' && existsSync('/usr/bin/setpriv');
-    const command = useParentDeathSignal ? '/usr/bin/setpriv' : binary;
-    const args = useParentDeathSignal
-      ? ['--pdeathsig', 'SIGKILL', '--', binary, '--config-file', configFile]
-      : ['--config-file', configFile];
+    const { command, args, parentDeathSignal, offlineResolver } = restateServerCommand(
+      this.options.command,
+    );
     const child = execa(command, args, {
-      env: environmentWithoutRestateOverrides(),
+      env: {
+        ...environmentWithoutRestateOverrides(),
+        ...restateServerCommandEnvironment(this.options.command),
+      },
       extendEnv: false,
       stdin: 'ignore',
       stdout: 'pipe',
@@ -121,13 +125,23 @@ export class SupervisedRestateServer extends EventEmitter {
       cleanup: true,
     });
     this.child = child;
-    child.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
-    if (child.pid) writeFileSync(this.options.pidFile, String(child.pid));
-    logger.info('restate-server spawned', {
-      pid: child.pid,
-      parentDeathSignal: useParentDeathSignal,
-    });
+    const onOutput = (chunk: Buffer) => {
+      log.write(chunk);
+      // Whole lines are not guaranteed per chunk; the patterns looked for are short.
+      if (this.listenerCount('log-line') > 0) {
+        for (const line of chunk.toString('utf8').split('\n'))
+          if (line) this.emit('log-line', line);
+      }
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    if (child.pid) writeServerPidFile(this.options.pidFile, child.pid, logger);
+    logger.info('restate-server spawned', { pid: child.pid, parentDeathSignal, offlineResolver });
+    if (!offlineResolver) {
+      logger.warn(
+        'no private mount namespace here (unshare -rm refused): restate-server may try to look up api.github.com at start',
+      );
+    }
 
     let exited = false;
     void child.then((result) => {
@@ -153,10 +167,13 @@ export class SupervisedRestateServer extends EventEmitter {
 
   private async isReady(): Promise<boolean> {
     try {
+      const { ingress: ingressSocket, admin: adminSocket } = this.options;
       const [ingress, admin, query] = await Promise.all([
-        fetch(`${this.options.ingressUrl}/restate/health`, { signal: AbortSignal.timeout(1000) }),
-        fetch(`${this.options.adminUrl}/health`, { signal: AbortSignal.timeout(1000) }),
-        fetch(`${this.options.adminUrl}/query`, {
+        ingressSocket.fetch(`${ingressSocket.url}/restate/health`, {
+          signal: AbortSignal.timeout(1000),
+        }),
+        adminSocket.fetch(`${adminSocket.url}/health`, { signal: AbortSignal.timeout(1000) }),
+        adminSocket.fetch(`${adminSocket.url}/query`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           // Touches partition state: `SELECT 1` answers before the partition
@@ -175,11 +192,10 @@ export class SupervisedRestateServer extends EventEmitter {
     if (this.currentState === 'stopping' || this.currentState === 'stopped') return;
     const { logger, log } = this.options;
     logger.warn('restate-server exited unexpectedly', { exitCode, signal });
-    const now = Date.now();
-    this.restartTimes = this.restartTimes.filter((time) => now - time < this.policy.windowMs);
-    if (this.restartTimes.length >= this.policy.maxRestarts) {
+    const decision = this.restartBudget.onExit(Date.now());
+    if (!decision.restart) {
       const failure = new RestateServerFailed(
-        `restate-server exited ${this.restartTimes.length + 1} times within ${this.policy.windowMs / 1000}s (last: ${signal ?? `exit code ${exitCode}`}); giving up`,
+        `restate-server exited ${decision.exitsInWindow} times within ${this.policy.windowMs / 1000}s (last: ${signal ?? `exit code ${exitCode}`}); giving up`,
         log.lastLines(),
       );
       this.setState('failed');
@@ -187,12 +203,7 @@ export class SupervisedRestateServer extends EventEmitter {
       this.emit('fatal', failure);
       return;
     }
-    this.restartTimes.push(now);
-    const attempt = this.restartTimes.length;
-    const backoff = Math.min(
-      this.policy.initialDelayMs * 2 ** (attempt - 1),
-      this.policy.maxDelayMs,
-    );
+    const { attempt, delayMs: backoff } = decision;
     this.setState('restarting');
     setTimeout(() => void this.restart(attempt), backoff);
   }
@@ -225,7 +236,7 @@ export class SupervisedRestateServer extends EventEmitter {
 function killStaleServer(pidFile: string, logger: StructuredLogger): void {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  rmSync(pidFile, { force: true });
+  removeFileQuietly(pidFile);
   if (!Number.isInteger(pid) || pid <= 0 || !isRestateServerProcess(pid)) return;
   logger.warn('stopping a restate-server left over from a previous run', { pid });
   try {
@@ -246,6 +257,18 @@ function isRestateServerProcess(pid: number): boolean {
   } catch {
     // No /proc (macOS): the pid file is ours and the process is alive; trust it.
     return true;
+  }
+}
+
+/**
+ * The pid file only helps to clean up after a crash on platforms without a
+ * parent-death signal; a read-only or full disk must not stop the server.
+ */
+function writeServerPidFile(pidFile: string, pid: number, logger: StructuredLogger): void {
+  try {
+    writePrivateFile(pidFile, String(pid));
+  } catch (error) {
+    logger.warn('could not write restate-server.pid', { error });
   }
 }
 

@@ -1,10 +1,12 @@
+import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
 import type { ApprovalOutcome } from '../../shared/approval.js';
 import { ApprovalDecisionInput, PendingApproval, decisionRefusal } from '../../shared/approval.js';
 
-export const APPROVALS_KEY = 'all';
+/** The singleton key, defined once in src/shared/service-contracts.ts. */
+export const APPROVALS_KEY = INDEX_KEY;
 const PENDING_PREFIX = 'pending:';
 const RECENT = 'recent';
 /** Outcomes kept to explain a late or repeated decision; older ones are only in the campaigns' audit trails. */

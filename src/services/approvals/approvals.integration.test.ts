@@ -1,12 +1,7 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../shared/campaign.js';
-import type { CampaignsService } from '../campaigns/campaign-submission-service.js';
-import type { CampaignWorkflow } from '../campaigns/campaign-workflow.js';
-import type { CampaignResultsObject } from '../campaigns/campaign-results-object.js';
-import type { ScopeLocksObject } from '../scope-locks/scope-locks-object.js';
-import type { ScanMarksObject } from '../scope-locks/scan-marks-object.js';
-import type { ApprovalsObject } from './approvals-object.js';
 import { generateLab, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
 import type { Host } from '../../main/host/host-runtime.js';
@@ -34,7 +29,7 @@ let ingress: clients.Ingress;
 beforeAll(async () => {
   lab = await startLoopbackLab(LAB, { waitForAddressMs: 10_000 });
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
+  ingress = clients.connect(host.ingress);
 });
 
 afterAll(async () => {
@@ -42,15 +37,13 @@ afterAll(async () => {
   await lab?.close();
 });
 
-const approvals = () => ingress.objectClient<ApprovalsObject>({ name: 'Approvals' }, 'all');
-const workflow = (campaignId: string) =>
-  ingress.workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId);
-const report = (campaignId: string) =>
-  ingress.objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId).report();
+const approvals = () => spectraClients(ingress).approvals();
+const workflow = (campaignId: string) => spectraClients(ingress).campaignWorkflow(campaignId);
+const report = (campaignId: string) => spectraClients(ingress).campaignResults(campaignId).report();
 
 async function submit(request: Partial<CampaignRequest>): Promise<string> {
-  const submitted = await ingress
-    .serviceClient<CampaignsService>({ name: 'Campaigns' })
+  const submitted = await spectraClients(ingress)
+    .campaigns()
     .submit({ ...REQUEST, ...request });
   return submitted.campaignId;
 }
@@ -167,12 +160,50 @@ describe('campaign approvals', () => {
       scope: '127.60.0.0/24',
     });
     expect((await workflow(campaignId).workflowAttach()).state).toBe('completed');
-    const locks = await ingress
-      .objectClient<ScopeLocksObject>({ name: 'ScopeLocks' }, 'all')
-      .status();
+    const locks = await spectraClients(ingress).scopeLocks().status();
     expect(locks).toEqual({ holders: [], queue: [] });
-    expect(
-      await ingress.objectClient<ScanMarksObject>({ name: 'ScanMarks' }, 'all').list(),
-    ).toEqual([]);
+    expect(await spectraClients(ingress).scanMarks().list()).toEqual([]);
+  });
+
+  describe('sees through hostnames (issue 16 item 5)', () => {
+    it('asks when a hostname resolves into a sensitive network, like its address', async () => {
+      const byAddress = await submit({
+        name: 'sensitive by address',
+        targets: '127.0.0.1',
+        ports: '9',
+        scope: '127.0.0.1/32 sensitive',
+      });
+      const byName = await submit({
+        name: 'sensitive by name',
+        targets: 'localhost',
+        ports: '9',
+        scope: '127.0.0.1/32 sensitive',
+      });
+      for (const campaignId of [byAddress, byName]) {
+        const progress = await awaitingApproval(campaignId);
+        expect(progress.approval?.reasons.map((reason) => reason.code)).toEqual(['sensitive']);
+        await approvals().decide({ id: campaignId, verdict: 'reject', by: 'test', note: 'no' });
+        expect((await workflow(campaignId).workflowAttach()).state).toBe('rejected');
+      }
+      const named = await workflow(byName).progress();
+      expect(named?.approval?.reasons[0]?.message).toContain('localhost (127.0.0.1)');
+    });
+
+    it('excludes an excluded address whatever name reaches it', async () => {
+      const campaignId = await submit({
+        name: 'excluded by address',
+        targets: 'localhost',
+        exclusions: '127.0.0.1',
+        ports: '9',
+        scope: '127.0.0.1/32',
+      });
+      const final = await workflow(campaignId).workflowAttach();
+      expect(final.state).toBe('completed');
+      const result = (await report(campaignId))!;
+      expect(result.skipped).toEqual([
+        { target: 'localhost', reason: 'resolves to 127.0.0.1, excluded' },
+      ]);
+      expect(result.totals).toMatchObject({ targets: 1, targetsDone: 1, hostsUp: 0 });
+    });
   });
 });

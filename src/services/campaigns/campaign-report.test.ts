@@ -1,11 +1,12 @@
+import {
+  addBatchToTotals,
+  emptyTotals,
+  summarizeBatch,
+  totalsOfResults,
+} from '../../shared/campaign-totals.js';
 import { describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../shared/campaign.js';
-import {
-  assembleReport,
-  compareAddresses,
-  totalsOf,
-  type CampaignMetadata,
-} from './campaign-report.js';
+import { assembleReport, compareAddresses, type CampaignMetadata } from './campaign-report.js';
 
 const METADATA: CampaignMetadata = {
   campaignId: 'c-1',
@@ -135,10 +136,17 @@ describe('campaign report', () => {
   });
 
   it('counts skipped hostnames as done', () => {
-    const totals = totalsOf(3, [
+    const totals = totalsOfResults(3, [
       batch(0, 2, { skipped: [{ target: 'nowhere.invalid', reason: 'does not resolve' }] }),
     ]);
     expect(totals.targetsDone).toBe(3);
+  });
+
+  it('counts a batch by its window, failed or not: targetsDone means the same in progress and report', () => {
+    const failed = batch(1, 0, { state: 'failed', error: 'refused', targets: 5 });
+    const totals = totalsOfResults(10, [batch(0, 5, { targets: 5 }), failed]);
+    expect(totals.targetsDone).toBe(10);
+    expect(addBatchToTotals(emptyTotals(10), summarizeBatch(failed)).targetsDone).toBe(5);
   });
 
   it('orders IPv4 addresses numerically', () => {

@@ -1,10 +1,11 @@
+import { totalsOfResults } from '../../shared/campaign-totals.js';
+import type { CampaignTuning } from '../../shared/campaign-tuning.js';
 import {
-  emptySeverityCounts,
   type AuditEntry,
   type BatchResult,
+  type CampaignSource,
   type CampaignReport,
   type CampaignState,
-  type CampaignTotals,
   type ParsedCampaignRequest,
   type ReportHost,
   type ReportThreat,
@@ -18,24 +19,12 @@ export interface CampaignMetadata {
   request: ParsedCampaignRequest;
   engine?: ScanEngineName;
   targets: number;
+  tuning?: CampaignTuning;
   startedAt?: string;
   finishedAt?: string;
   state: CampaignState;
-}
-
-/** Totals over stored batch results: hosts up, open ports and findings by severity. */
-export function totalsOf(targets: number, batches: readonly BatchResult[]): CampaignTotals {
-  const findings = emptySeverityCounts();
-  let hostsUp = 0;
-  let targetsDone = 0;
-  let openPorts = 0;
-  for (const batch of batches) {
-    targetsDone += batch.hosts.length + batch.skipped.length;
-    hostsUp += batch.hosts.filter((host) => host.reachable).length;
-    openPorts += batch.observations.length;
-    for (const finding of batch.findings) findings[finding.severity] += 1;
-  }
-  return { targets, targetsDone, hostsUp, openPorts, findings };
+  /** Set by imports; absent on scans. */
+  source?: CampaignSource;
 }
 
 /**
@@ -94,12 +83,14 @@ export function assembleReport(
   return {
     campaignId: metadata.campaignId,
     name: metadata.name,
+    ...(metadata.source && { source: metadata.source }),
     request: metadata.request,
     state: metadata.state,
     engine: metadata.engine,
     startedAt: metadata.startedAt,
     finishedAt: metadata.finishedAt,
-    totals: totalsOf(metadata.targets, sorted),
+    tuning: metadata.tuning,
+    totals: totalsOfResults(metadata.targets, sorted),
     hosts: [...hosts.values()].sort((left, right) => compareAddresses(left.host, right.host)),
     threats: [...threats.values()].sort(compareThreatRank),
     skipped: sorted.flatMap((batch) => batch.skipped),

@@ -1,7 +1,12 @@
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
-import { AuditEntry, BatchResult, type CampaignReport } from '../../shared/campaign.js';
+import {
+  AuditEntry,
+  BatchResult,
+  CampaignState,
+  type CampaignReport,
+} from '../../shared/campaign.js';
 import { assembleReport, type CampaignMetadata } from './campaign-report.js';
 
 const METADATA = 'metadata';
@@ -30,6 +35,21 @@ export const campaignResultsObject = restate.object({
       { ingressPrivate: true },
       async (context: restate.ObjectContext, metadata: CampaignMetadata) => {
         context.set(METADATA, metadata);
+      },
+    ),
+
+    /** A later state of the campaign; the request stays as `setMetadata` wrote it once. */
+    setState: restate.handlers.object.exclusive(
+      {
+        input: restate.serde.schema(
+          z.object({ state: CampaignState, finishedAt: z.string().optional() }),
+        ),
+        ingressPrivate: true,
+      },
+      async (context: restate.ObjectContext, update) => {
+        const metadata = await context.get<CampaignMetadata>(METADATA);
+        if (!metadata) throw new restate.TerminalError('setState before setMetadata');
+        context.set(METADATA, { ...metadata, ...update });
       },
     ),
 

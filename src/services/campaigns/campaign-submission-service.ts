@@ -1,26 +1,51 @@
+import { availableParallelism } from 'node:os';
 import * as restate from '@restatedev/restate-sdk';
 import type { CampaignRequest, SubmittedCampaign } from '../../shared/campaign.js';
+import { buildCampaignSpec } from '../../shared/campaign-spec.js';
+import type { ScanEngineName } from '../../shared/observation.js';
+import { chooseEngine } from '../scanner/batch-scan.js';
 import { campaignWorkflow } from './campaign-workflow.js';
 import { validateCampaignRequestInHandler } from './campaign-validation.js';
 
 /**
- * The front door for new campaigns. It validates everything first (a bad
- * request starts nothing), then draws the campaign id from the journal
- * (`ctx.rand`) and starts the workflow. Callers send an idempotency key, so a
- * double click or a retried request returns the same campaign, never a second.
+ * The front door for new campaigns, and the one place a request is parsed:
+ * it validates everything (a bad request starts nothing), chooses the engine
+ * and the tuning, builds the canonical campaign spec
+ * (src/shared/campaign-spec.ts), draws the campaign id from the journal
+ * (`ctx.rand`) and starts the workflow with the spec. Callers send an
+ * idempotency key, so a double click or a retried request returns the same
+ * campaign, never a second.
  */
 export const campaignsService = restate.service({
   name: 'Campaigns',
   handlers: {
     submit: async (context: restate.Context, raw: CampaignRequest): Promise<SubmittedCampaign> => {
-      const validated = validateCampaignRequestInHandler(raw);
+      const checked = validateCampaignRequestInHandler(raw);
+      const environment = await context.run(
+        'choose engine and count cores',
+        async (): Promise<{ engine?: ScanEngineName; refusal?: string; cores: number }> => {
+          const cores = availableParallelism();
+          try {
+            return { engine: await chooseEngine(checked.request.engine), cores };
+          } catch (error) {
+            return { refusal: (error as Error).message, cores };
+          }
+        },
+      );
+      if (!environment.engine)
+        throw new restate.TerminalError(`engine: ${environment.refusal}`, { errorCode: 400 });
+      const { request, plan } = validateCampaignRequestInHandler(raw, {
+        engine: environment.engine,
+        cores: environment.cores,
+      });
+      const spec = buildCampaignSpec(request, plan, environment.engine);
       const campaignId = 'c-' + context.rand.uuidv4().replaceAll('-', '').slice(0, 12);
-      context.workflowSendClient(campaignWorkflow, campaignId).run(validated.request);
+      context.workflowSendClient(campaignWorkflow, campaignId).run(spec);
       return {
         campaignId,
-        hostCount: validated.plan.hostCount,
-        portCount: validated.plan.portCount,
-        batchCount: validated.plan.batchCount,
+        hostCount: plan.hostCount,
+        portCount: plan.portCount,
+        batchCount: plan.batchCount,
       };
     },
   },

@@ -17,7 +17,8 @@ describe('validateCampaignRequest', () => {
   it('accepts a valid request and fills defaults', () => {
     const { request, plan } = validateCampaignRequest(VALID);
     expect(request.engine).toBe('auto');
-    expect(plan).toMatchObject({ hostCount: 256, portCount: 2, batchSize: 50, batchCount: 6 });
+    // 512 probes: one batch (adaptive tuning, see campaign-tuning.ts).
+    expect(plan).toMatchObject({ hostCount: 256, portCount: 2, batchSize: 256, batchCount: 1 });
   });
 
   it('names every offending token, including ones that look like nmap flags', () => {

@@ -4,7 +4,11 @@ import {
   MAX_BATCHES_PER_CAMPAIGN,
   type ParsedCampaignRequest,
 } from '../../shared/campaign.js';
-import { planCampaign, type CampaignPlan } from '../../shared/campaign-plan.js';
+import {
+  planCampaign,
+  type CampaignPlan,
+  type PlanEnvironment,
+} from '../../shared/campaign-plan.js';
 
 export class CampaignRequestInvalid extends Error {
   constructor(readonly problems: string[]) {
@@ -17,7 +21,10 @@ export class CampaignRequestInvalid extends Error {
  * then targets, ports and scope (every offending token named), then a batch
  * count that keeps progress and results bounded.
  */
-export function validateCampaignRequest(raw: unknown): {
+export function validateCampaignRequest(
+  raw: unknown,
+  environment: PlanEnvironment = {},
+): {
   request: ParsedCampaignRequest;
   plan: CampaignPlan;
 } {
@@ -28,7 +35,7 @@ export function validateCampaignRequest(raw: unknown): {
     );
   }
   const request = parsed.data;
-  const plan = planCampaign(request);
+  const plan = planCampaign(request, environment);
   if (!plan.ok) throw new CampaignRequestInvalid(plan.issues.map((issue) => issue.message));
   if (plan.value.batchCount > MAX_BATCHES_PER_CAMPAIGN) {
     const smallest = Math.ceil(plan.value.hostCount / MAX_BATCHES_PER_CAMPAIGN);
@@ -42,9 +49,10 @@ export function validateCampaignRequest(raw: unknown): {
 /** The same checks inside a handler: an invalid request is a TerminalError (400), never retried. */
 export function validateCampaignRequestInHandler(
   raw: unknown,
+  environment: PlanEnvironment = {},
 ): ReturnType<typeof validateCampaignRequest> {
   try {
-    return validateCampaignRequest(raw);
+    return validateCampaignRequest(raw, environment);
   } catch (error) {
     if (error instanceof CampaignRequestInvalid)
       throw new restate.TerminalError(error.message, { errorCode: 400 });

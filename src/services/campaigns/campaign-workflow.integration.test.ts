@@ -1,10 +1,6 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignsService } from './campaign-submission-service.js';
-import type { CampaignWorkflow } from './campaign-workflow.js';
-import type { CampaignIndexObject } from './campaign-index-object.js';
-import type { ThreatIntelObject } from '../threats/threat-intel-object.js';
-import type { ThreatIndexObject } from '../threats/threat-index-object.js';
 import { LAB_EXPECTED_CVES } from '../vulnerabilities/lab-expectations.js';
 import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
@@ -27,7 +23,7 @@ let ingress: clients.Ingress;
 beforeAll(async () => {
   lab = await startLoopbackLab(STANDARD_LAB, { waitForAddressMs: 10_000 });
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
+  ingress = clients.connect(host.ingress);
 });
 
 afterAll(async () => {
@@ -39,16 +35,12 @@ describe('campaigns against the loopback lab', () => {
   it.each(['builtin', 'nmap'] as const)(
     'finds every expected CVE with the %s engine',
     async (engine) => {
-      const { campaignId, progress, report } = await runCampaign(host.ingressUrl, {
+      const { campaignId, progress, report } = await runCampaign(host.ingress, {
         ...LAB_REQUEST,
         engine,
       });
       expect(progress.state).toBe('completed');
-      expect(
-        await ingress
-          .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
-          .status(),
-      ).toBe('completed');
+      expect(await spectraClients(ingress).campaignWorkflow(campaignId).status()).toBe('completed');
       expect(report.complete).toBe(true);
       expect(report.engine).toBe(engine);
       expect(report.totals.targets).toBe(30);
@@ -67,9 +59,7 @@ describe('campaigns against the loopback lab', () => {
 
       // Each finding became (or updated) its CVE's threat record.
       const apache = await waitFor('threat record of CVE-2021-41773', async () => {
-        const record = await ingress
-          .objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, 'CVE-2021-41773')
-          .get();
+        const record = await spectraClients(ingress).threatIntel('CVE-2021-41773').get();
         return record?.updates.some((update) => update.campaignId === campaignId)
           ? record
           : undefined;
@@ -79,9 +69,7 @@ describe('campaigns against the loopback lab', () => {
       ]);
       expect(apache.severity).toBe('high');
 
-      const campaigns = await ingress
-        .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
-        .list();
+      const campaigns = await spectraClients(ingress).campaignIndex().list();
       expect(campaigns.find((listing) => listing.campaignId === campaignId)?.state).toBe(
         'completed',
       );
@@ -89,10 +77,7 @@ describe('campaigns against the loopback lab', () => {
   );
 
   it('counts each (campaign, host, port) once per threat and keeps triage history', async () => {
-    const threat = ingress.objectClient<ThreatIntelObject>(
-      { name: 'ThreatIntel' },
-      'CVE-2011-2523',
-    );
+    const threat = spectraClients(ingress).threatIntel('CVE-2011-2523');
     const before = await waitFor('vsftpd record', () => threat.get());
     // Two campaigns ran (builtin and nmap): one sighting each on 127.10.0.11:21.
     expect(before.affected).toHaveLength(1);
@@ -113,8 +98,8 @@ describe('campaigns against the loopback lab', () => {
       }),
     ]);
     const rows = await waitFor('index row confirmed', async () => {
-      const list = await ingress
-        .objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all')
+      const list = await spectraClients(ingress)
+        .threatIndex()
         .list({ triageState: ['confirmed'] });
       return list.length ? list : undefined;
     });
@@ -122,7 +107,7 @@ describe('campaigns against the loopback lab', () => {
   });
 
   it('starts a campaign once per idempotency key and refuses bad input before starting anything', async () => {
-    const campaigns = ingress.serviceClient<CampaignsService>({ name: 'Campaigns' });
+    const campaigns = spectraClients(ingress).campaigns();
     const first = await campaigns.submit(
       { ...LAB_REQUEST, name: 'twice' },
       clients.rpc.opts({ idempotencyKey: 'double-click' }),
@@ -132,27 +117,21 @@ describe('campaigns against the loopback lab', () => {
       clients.rpc.opts({ idempotencyKey: 'double-click' }),
     );
     expect(second.campaignId).toBe(first.campaignId);
-    await ingress
-      .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, first.campaignId)
-      .workflowAttach();
+    await spectraClients(ingress).campaignWorkflow(first.campaignId).workflowAttach();
 
-    const before = await ingress
-      .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
-      .list();
+    const before = await spectraClients(ingress).campaignIndex().list();
     await expect(
       campaigns.submit({ ...LAB_REQUEST, targets: '127.10.0.300, -oN', scope: '127.10.0.0/24' }),
     ).rejects.toThrow(/\\?"127\.10\.0\.300\\?": octet out of range.*\\?"-oN\\?": not a target/);
     await expect(campaigns.submit({ ...LAB_REQUEST, targets: '10.0.0.1' })).rejects.toThrow(
       /\\?"10\.0\.0\.1\\?": outside scope/,
     );
-    const after = await ingress
-      .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
-      .list();
+    const after = await spectraClients(ingress).campaignIndex().list();
     expect(after.length).toBe(before.length);
   });
 
   it('cancels a running campaign, keeping the batches it finished', async () => {
-    const campaigns = ingress.serviceClient<CampaignsService>({ name: 'Campaigns' });
+    const campaigns = spectraClients(ingress).campaigns();
     // 127.30.0.0/22 has no listeners: every probe is refused; batches of 64 with 1 in flight.
     const { campaignId } = await campaigns.submit({
       name: 'to cancel',
@@ -163,10 +142,7 @@ describe('campaigns against the loopback lab', () => {
       batchSize: 64,
       batchesInFlight: 1,
     });
-    const workflow = ingress.workflowClient<CampaignWorkflow>(
-      { name: 'CampaignWorkflow' },
-      campaignId,
-    );
+    const workflow = spectraClients(ingress).campaignWorkflow(campaignId);
     await waitFor(
       'one batch done',
       async () => ((await workflow.progress())?.totals.targetsDone ?? 0) >= 64,

@@ -101,6 +101,28 @@ describe('built-in engine on the standard lab', () => {
     ]);
   });
 
+  it('finds the same with bare TCP handles as with net.Socket, banners included', async () => {
+    const request = { hosts: lab.hosts, ports: STANDARD_PORTS };
+    const describeResult = (result: Awaited<ReturnType<typeof scanWithBuiltinEngine>>) => ({
+      observations: result.observations.map(
+        ({ host, port, service, product, version, banner }) => ({
+          host,
+          port,
+          service,
+          product,
+          version,
+          // MySQL's greeting carries a per-connection id: compare that a banner was read.
+          banner: banner !== undefined && banner.length > 0,
+        }),
+      ),
+      hosts: result.hosts,
+    });
+    const viaHandles = await scanWithBuiltinEngine(request);
+    const viaSockets = await scanWithBuiltinEngine({ ...request, socketsOnly: true });
+    expect(viaHandles.observations.length).toBe(STANDARD_LAB.services.length);
+    expect(describeResult(viaHandles)).toEqual(describeResult(viaSockets));
+  });
+
   it('returns an empty result for nothing to scan', async () => {
     const result = await scanWithBuiltinEngine({ hosts: [], ports: [22] });
     expect(result.observations).toEqual([]);

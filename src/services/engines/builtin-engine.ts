@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { isIP, Socket } from 'node:net';
 import type {
   EngineResult,
   HostSummary,
@@ -13,6 +13,7 @@ import {
   type ServiceIdentity,
 } from './banner-identification.js';
 import { createTokenBucket, UNLIMITED, type TokenBucket } from './rate-limiter.js';
+import { errorCodeOf, RAW_TCP, startRawConnect, type TcpHandle } from './raw-tcp-connect.js';
 import { abortReason, assertScanInput, wellKnownService, type ScanRequest } from './scan-engine.js';
 
 export interface BuiltinScanOptions extends ScanRequest {
@@ -28,6 +29,13 @@ export interface BuiltinScanOptions extends ScanRequest {
   bannerWaitMs?: number;
   /** How long to wait for an answer to that probe. */
   probeReplyMs?: number;
+  /**
+   * Hard bound on one banner grab, from connect to verdict, whatever the peer
+   * sends: a service dripping one byte at a time cannot keep a probe alive.
+   */
+  bannerDeadlineMs?: number;
+  /** Probe through `net.Socket` only: the path taken where Node's bare TCP handle is unavailable. */
+  socketsOnly?: boolean;
 }
 
 export const BUILTIN_DEFAULTS = {
@@ -36,6 +44,7 @@ export const BUILTIN_DEFAULTS = {
   grabBanners: true,
   bannerWaitMs: 1000,
   probeReplyMs: 1500,
+  bannerDeadlineMs: 4000,
 } as const;
 
 /** Once a reply has started, this much silence means the service has said all it will. */
@@ -59,7 +68,7 @@ function portStateOf(code: string | undefined): PortState {
 function grabBanner(
   socket: Socket,
   port: number,
-  options: { bannerWaitMs: number; probeReplyMs: number },
+  options: { bannerWaitMs: number; probeReplyMs: number; bannerDeadlineMs: number },
   done: (identity: ServiceIdentity) => void,
 ): void {
   const chunks: Buffer[] = [];
@@ -67,12 +76,15 @@ function grabBanner(
   let probed = false;
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
+  // Every byte re-arms `timer` (the settle wait); this one is never re-armed.
+  const deadline = setTimeout(() => finish(), options.bannerDeadlineMs);
 
   const reply = (): Buffer => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
   const finish = (): void => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
+    clearTimeout(deadline);
     socket.removeListener('data', onData);
     socket.removeListener('end', finish);
     socket.removeListener('close', finish);
@@ -123,9 +135,11 @@ function bindToSocket<Owner, Argument>(
  * TCP connect scan. Open ports come back as observations (with banner,
  * service, product and version when `grabBanners`), closed and filtered ports
  * only as per-host counts. Probes run host by host, port by port, on
- * `concurrency` workers that each own one socket at a time. The per-probe
- * path allocates only the socket: handlers are bound once per worker and
- * connect timeouts come from one shared sweep instead of a timer per socket.
+ * `concurrency` workers that each own one connection at a time. The per-probe
+ * path allocates only a bare TCP handle (raw-tcp-connect.ts; a `net.Socket`
+ * only for open ports whose banner is read): handlers are bound once per
+ * worker and connect timeouts come from one shared sweep instead of a timer
+ * per socket.
  */
 export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<EngineResult> {
   const { hosts, ports, signal, onProgress, hostnames } = options;
@@ -136,7 +150,9 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
   const bannerOptions = {
     bannerWaitMs: options.bannerWaitMs ?? BUILTIN_DEFAULTS.bannerWaitMs,
     probeReplyMs: options.probeReplyMs ?? BUILTIN_DEFAULTS.probeReplyMs,
+    bannerDeadlineMs: options.bannerDeadlineMs ?? BUILTIN_DEFAULTS.bannerDeadlineMs,
   };
+  const rawTcp = options.socketsOnly ? undefined : RAW_TCP;
   const bucket: TokenBucket =
     options.ratePerSecond === undefined
       ? UNLIMITED
@@ -274,6 +290,8 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
 
     class ProbeWorker {
       private socket: Socket | undefined;
+      /** The connect in progress on a bare TCP handle (raw-tcp-connect.ts), before any Socket exists. */
+      private handle: TcpHandle | undefined;
       private hostIndex = 0;
       private host = '';
       private port = 0;
@@ -293,6 +311,8 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
         if (!stopped) this.settle('open', identity);
       };
       private readonly connectNow = (): void => this.connect();
+      private readonly onHandleConnected = (status: number, handle: TcpHandle): void =>
+        this.handleRawConnect(status, handle);
 
       handleConnect(socket: Socket): void {
         if (socket !== this.socket || stopped) return;
@@ -307,7 +327,34 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
 
       handleError(socket: Socket, error: NodeJS.ErrnoException): void {
         if (socket !== this.socket || stopped || this.connected) return;
-        this.failConnect(error);
+        this.failConnect(error.code ?? '');
+      }
+
+      handleRawConnect(status: number, handle: TcpHandle): void {
+        // A handle closed by the connect timeout or a stop completes with ECANCELED: not ours any more.
+        if (handle !== this.handle || stopped) return;
+        this.handle = undefined;
+        if (status !== 0) {
+          handle.close();
+          this.failConnect(errorCodeOf(status));
+          return;
+        }
+        this.connected = true;
+        this.deadline = Number.POSITIVE_INFINITY;
+        if (!grabBanners) {
+          handle.reset();
+          this.settle('open');
+          return;
+        }
+        const socket = new Socket({
+          handle,
+          readable: true,
+          writable: true,
+        } as ConstructorParameters<typeof Socket>[0]);
+        this.socket = socket;
+        // Failures after connect belong to the banner grabber; this only keeps them from being unhandled.
+        socket.on('error', this.onError);
+        grabBanner(socket, this.port, bannerOptions, this.onBanner);
       }
 
       probe(hostIndex: number, host: string, port: number): void {
@@ -319,46 +366,60 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
       }
 
       expireConnect(now: number): void {
-        if (this.socket && !this.connected && now >= this.deadline) {
+        if (this.connected || now < this.deadline) return;
+        if (this.handle) {
+          this.handle.close();
+          this.handle = undefined;
+          this.settle('filtered');
+        } else if (this.socket) {
           this.socket.destroy();
           this.settle('filtered');
         }
       }
 
       release(): void {
+        this.handle?.close();
+        this.handle = undefined;
         this.socket?.destroy();
         this.socket = undefined;
       }
 
       private connect(): void {
         if (stopped) return;
-        const socket = new Socket();
-        this.socket = socket;
         this.connected = false;
         this.deadline = performance.now() + connectTimeoutMs;
+        if (rawTcp && isIP(this.host) !== 0) {
+          const started = startRawConnect(rawTcp, this.host, this.port, this.onHandleConnected);
+          if ('errorCode' in started) this.failConnect(started.errorCode);
+          else this.handle = started.handle;
+          return;
+        }
+        const socket = new Socket();
+        this.socket = socket;
         socket.on('error', this.onError);
         socket.on('connect', this.onConnect);
         socket.connect(this.port, this.host);
       }
 
-      private failConnect(error: NodeJS.ErrnoException): void {
-        if (LOCAL_RESOURCE_ERRORS.has(error.code ?? '')) {
+      private failConnect(code: string): void {
+        if (LOCAL_RESOURCE_ERRORS.has(code)) {
           // The target never saw this attempt: try again later rather than misreport the port.
           this.socket = undefined;
           this.deadline = Number.POSITIVE_INFINITY;
           if (this.retries >= MAX_LOCAL_RETRIES) {
-            stop(new Error(`cannot open more connections (${error.code}): lower the concurrency`));
+            stop(new Error(`cannot open more connections (${code}): lower the concurrency`));
             return;
           }
           this.retries += 1;
           setTimeout(this.connectNow, Math.min(1000, 10 * 2 ** this.retries));
           return;
         }
-        this.settle(portStateOf(error.code));
+        this.settle(portStateOf(code));
       }
 
       private settle(state: PortState, identity?: ServiceIdentity): void {
         this.socket = undefined;
+        this.handle = undefined;
         this.deadline = Number.POSITIVE_INFINITY;
         record(this.hostIndex, this.port, state, identity);
         assign(this);

@@ -1,9 +1,7 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThreatRecord } from '../../shared/threat.js';
-import type { ThreatIntelObject } from '../threats/threat-intel-object.js';
-import type { ThreatIndexObject } from '../threats/threat-index-object.js';
-import type { RecheckService } from './recheck-service.js';
 import {
   startLoopbackLab,
   type LabServiceDefinition,
@@ -62,8 +60,8 @@ beforeAll(async () => {
   for (const [name, service] of Object.entries(SERVICES))
     labs.set(name, await startLoopbackLab({ name, services: [service] }));
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
-  const { progress } = await runCampaign(host.ingressUrl, {
+  ingress = clients.connect(host.ingress);
+  const { progress } = await runCampaign(host.ingress, {
     name: 're-check lab',
     targets: '127.70.0.10-127.70.0.13',
     ports: '21,25,80',
@@ -82,7 +80,7 @@ afterAll(async () => {
 });
 
 function threat(cve: string) {
-  return ingress.objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, cve);
+  return spectraClients(ingress).threatIntel(cve);
 }
 
 function waitForVerification(cve: string): Promise<ThreatRecord> {
@@ -117,9 +115,7 @@ describe('re-checks of remediated threats', () => {
     });
     // The threats table shows the verdict too (its update is a message, so it may trail).
     await waitFor('the threats table to show the verdict', async () => {
-      const rows = await ingress
-        .objectClient<ThreatIndexObject>({ name: 'ThreatIndex' }, 'all')
-        .list({ text: APACHE_CVE });
+      const rows = await spectraClients(ingress).threatIndex().list({ text: APACHE_CVE });
       const row = rows.find((candidate) => candidate.cve === APACHE_CVE);
       return row?.triageState === 'remediated' && row.verification === 'verified';
     });
@@ -156,8 +152,8 @@ describe('re-checks of remediated threats', () => {
 
   it('runs a manual re-check now, through the Rechecks service', async () => {
     const started = Date.now();
-    const result = await ingress
-      .serviceClient<RecheckService>({ name: 'Rechecks' })
+    const result = await spectraClients(ingress)
+      .rechecks()
       .run({ cve: EXIM_CVE, trigger: 'manual' });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result).toMatchObject({
@@ -172,9 +168,7 @@ describe('re-checks of remediated threats', () => {
     expect(record.verification).toMatchObject({ state: 'still-vulnerable', trigger: 'manual' });
 
     await expect(
-      ingress
-        .serviceClient<RecheckService>({ name: 'Rechecks' })
-        .run({ cve: 'CVE-1999-0001', trigger: 'manual' }),
+      spectraClients(ingress).rechecks().run({ cve: 'CVE-1999-0001', trigger: 'manual' }),
     ).rejects.toThrow(/no threat record/);
   });
 });

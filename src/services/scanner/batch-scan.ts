@@ -1,8 +1,4 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import type { EngineResult, Observation, ScanEngineName } from '../../shared/observation.js';
-import type { SkippedTarget } from '../../shared/campaign.js';
-import { isAddressInScope, type Scope } from '../../shared/scope.js';
 import { scanWithBuiltinEngine } from '../engines/builtin-engine.js';
 import { isNmapAvailable, scanWithNmapEngine } from '../engines/nmap-engine.js';
 import type { ScanEngineChoice } from '../../shared/campaign-plan.js';
@@ -11,55 +7,6 @@ import type { ScanEngineChoice } from '../../shared/campaign-plan.js';
  * The plain functions the Scanner service calls inside its journaled steps.
  * No Restate here: they are unit- and integration-tested on the loopback lab.
  */
-
-export interface ResolvedTargets {
-  /** IP literals to scan, in batch order, duplicates removed. */
-  addresses: string[];
-  /** Hostname the analyst typed, by the address it resolved to. */
-  hostnames: Record<string, string>;
-  skipped: SkippedTarget[];
-}
-
-/**
- * Resolves the hostnames of a batch and applies the scope to what they resolve
- * to: a name can point anywhere, so its address is checked like any literal.
- */
-export async function resolveTargets(
-  targets: readonly string[],
-  scope: Scope,
-  resolve: (hostname: string) => Promise<string> = async (hostname) =>
-    (await lookup(hostname)).address,
-): Promise<ResolvedTargets> {
-  const addresses: string[] = [];
-  const seen = new Set<string>();
-  const hostnames: Record<string, string> = {};
-  const skipped: SkippedTarget[] = [];
-  for (const target of targets) {
-    if (isIP(target)) {
-      if (!seen.has(target)) addresses.push(target);
-      seen.add(target);
-      continue;
-    }
-    let address: string;
-    try {
-      address = await resolve(target);
-    } catch (error) {
-      skipped.push({
-        target,
-        reason: `does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      });
-      continue;
-    }
-    if (!isAddressInScope(address, scope)) {
-      skipped.push({ target, reason: `resolves to ${address}, outside scope` });
-      continue;
-    }
-    hostnames[address] = target;
-    if (!seen.has(address)) addresses.push(address);
-    seen.add(address);
-  }
-  return { addresses, hostnames, skipped };
-}
 
 /**
  * Probing steps retry a transient socket error a few times, then give up: a

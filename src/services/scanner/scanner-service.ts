@@ -1,32 +1,22 @@
-import { isIP } from 'node:net';
 import * as restate from '@restatedev/restate-sdk';
-import {
-  BatchJob,
-  emptySeverityCounts,
-  type BatchResult,
-  type BatchSummary,
-} from '../../shared/campaign.js';
+import { BatchJob, type BatchResult, type BatchSummary } from '../../shared/campaign.js';
+import { summarizeBatch } from '../../shared/campaign-totals.js';
 import type { EngineResult } from '../../shared/observation.js';
 import { parsePorts } from '../../shared/port-spec.js';
-import { parseScope } from '../../shared/scope.js';
 import type { ThreatSighting } from '../../shared/threat.js';
-import { parseTargets, sliceTargets } from '../../shared/target-spec.js';
+import type { CampaignWorkflow } from '../campaigns/campaign-workflow.js';
 import type { Finding } from '../../shared/vulnerability.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { threatIntelObject } from '../threats/threat-intel-object.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
-import {
-  chooseEngine,
-  PROBE_RETRY_POLICY,
-  resolveTargets,
-  runEngine,
-  type ResolvedTargets,
-} from './batch-scan.js';
+import { chooseEngine, PROBE_RETRY_POLICY, runEngine } from './batch-scan.js';
+import { boundEngineResult, boundFindings, type Bounded } from './batch-bounds.js';
 
 /**
- * Scans one batch of a campaign: resolve its hostnames, probe with the chosen
- * engine, match the knowledge, record threats and store the batch result.
+ * Scans one batch of a campaign: read its window of the campaign spec, probe
+ * with the chosen engine, match the knowledge, record threats and store the
+ * batch result (bounded in size: see batch-bounds.ts).
  * Stateless; each side effect is its own named journal step, so a crash
  * replays finished steps and re-runs only the one in flight.
  */
@@ -40,56 +30,56 @@ export function createScannerService(
       scanBatch: restate.handlers.handler(
         { input: restate.serde.schema(BatchJob), ingressPrivate: true },
         async (context: restate.Context, job: BatchJob): Promise<BatchSummary> => {
-          const { request } = job;
-          const targetSet = parseTargets(request.targets, request.exclusions ?? '', {
-            maxHosts: request.maxHosts ?? undefined,
-          });
-          const ports = parsePorts(request.ports);
-          const scope = parseScope(request.scope);
-          if (!targetSet.ok || !ports.ok || !scope.ok) {
-            // The workflow validated this already; reaching here means a bad direct call.
-            throw new restate.TerminalError('invalid batch: targets, ports or scope do not parse', {
+          // The window is read from the spec the workflow keeps (written once), never the request.
+          const window = await context
+            .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, job.campaignId)
+            .batchWindow({ offset: job.offset, count: job.count });
+          const ports = parsePorts(window.ports);
+          if (!ports.ok)
+            throw new restate.TerminalError(`invalid batch: ports ${window.ports} do not parse`, {
               errorCode: 400,
             });
-          }
-          const targets = sliceTargets(targetSet.value, job.offset, job.count);
           const startedAt = await context.date.toJSON();
-          const label = `${targets[0]}${targets.length > 1 ? ` … ${targets[targets.length - 1]}` : ''}`;
-
-          const hasHostnames = targets.some((target) => isIP(target) === 0);
-          const resolved: ResolvedTargets = hasHostnames
-            ? await context.run(`resolve hostnames of batch ${job.index}`, () =>
-                resolveTargets(targets, scope.value),
-              )
-            : { addresses: targets, hostnames: {}, skipped: [] };
-
-          const refusal = resolved.addresses
+          const { addresses } = window;
+          const label =
+            addresses.length === 0
+              ? `batch ${job.index}`
+              : `${addresses[0]}${addresses.length > 1 ? ` … ${addresses[addresses.length - 1]}` : ''}`;
+          const refusal = addresses
             .map((address) => placement.refuseAddress?.(address))
             .find((reason) => reason !== undefined);
           if (refusal) throw new restate.TerminalError(refusal, { errorCode: 403 });
           const engine = placement.chooseEngineHere
             ? await context.run(
                 'choose engine on this worker',
-                () => chooseEngine(request.engine),
-                // nmap requested where it is not installed: the batch fails, with why.
+                () => chooseEngine(job.engine),
+                // nmap chosen where it is not installed: the batch fails, with why.
                 { maxRetryAttempts: 1 },
               )
             : job.engine;
+          const base = {
+            index: job.index,
+            engine,
+            targets: window.targets,
+            skipped: window.skipped,
+          };
+          const results = context.objectClient(campaignResultsObject, job.campaignId);
 
-          let engineResult: EngineResult;
+          let probed: Bounded<EngineResult>;
           try {
-            engineResult = await context.run(
-              `probe ${label} (${resolved.addresses.length} hosts x ${ports.value.length} ports, ${engine})`,
-              () =>
-                runEngine({
-                  engine,
-                  addresses: resolved.addresses,
-                  ports: ports.value,
-                  hostnames: resolved.hostnames,
-                  serviceDetection: request.serviceDetection,
-                  connectTimeoutMs: request.connectTimeoutMs,
-                  ratePerSecond: request.ratePerSecond,
-                }),
+            probed = await context.run(
+              `probe ${label} (${addresses.length} hosts x ${ports.value.length} ports, ${engine})`,
+              async () =>
+                // Bounded inside the step: the journal entry itself never exceeds the cap.
+                boundEngineResult(
+                  await runEngine({
+                    engine,
+                    addresses,
+                    ports: ports.value,
+                    hostnames: window.hostnames,
+                    ...window.probe,
+                  }),
+                ),
               PROBE_RETRY_POLICY,
             );
           } catch (error) {
@@ -99,38 +89,41 @@ export function createScannerService(
             )
               throw error;
             const failed: BatchResult = {
-              index: job.index,
+              ...base,
               state: 'failed',
-              engine,
               hosts: [],
               observations: [],
               findings: [],
-              skipped: resolved.skipped,
               startedAt,
               finishedAt: await context.date.toJSON(),
               error: error.message,
             };
-            await context.objectClient(campaignResultsObject, job.campaignId).storeBatch(failed);
-            return summarize(failed, targets.length);
+            await results.storeBatch(failed);
+            return summarizeBatch(failed);
           }
+          const engineResult = probed.value;
 
-          const findings = await context.run(
+          const matched = await context.run(
             `match vulnerabilities of batch ${job.index}`,
-            async () => matchObservations(engineResult.observations, (await loadKnowledge()).index),
+            async () =>
+              boundFindings(
+                matchObservations(engineResult.observations, (await loadKnowledge()).index),
+              ),
           );
+          const findings = matched.value;
+          const cuts = [probed.cut, matched.cut].filter(Boolean);
 
           const result: BatchResult = {
-            index: job.index,
+            ...base,
             state: 'done',
-            engine,
             hosts: engineResult.hosts,
             observations: engineResult.observations,
             findings,
-            skipped: resolved.skipped,
             startedAt: engineResult.startedAt,
             finishedAt: engineResult.finishedAt,
+            ...(cuts.length > 0 && { error: cuts.join('; ') }),
           };
-          await context.objectClient(campaignResultsObject, job.campaignId).storeBatch(result);
+          await results.storeBatch(result);
 
           // One call per CVE per batch; the idempotency key makes a re-sent batch a no-op.
           for (const [cve, sightings] of groupByCve(job.campaignId, findings)) {
@@ -141,7 +134,7 @@ export function createScannerService(
                 restate.rpc.sendOpts({ idempotencyKey: `${job.campaignId}/${job.index}/${cve}` }),
               );
           }
-          return summarize(result, targets.length);
+          return summarizeBatch(result);
         },
       ),
     },
@@ -171,18 +164,4 @@ function groupByCve(
     else groups.set(finding.cve, [sighting]);
   }
   return groups;
-}
-
-function summarize(result: BatchResult, targets: number): BatchSummary {
-  const findings = emptySeverityCounts();
-  for (const finding of result.findings) findings[finding.severity] += 1;
-  return {
-    index: result.index,
-    state: result.state,
-    targets,
-    hostsUp: result.hosts.filter((host) => host.reachable).length,
-    openPorts: result.observations.length,
-    findings,
-    error: result.error,
-  };
 }

@@ -1,7 +1,6 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignIndexObject } from '../campaigns/campaign-index-object.js';
-import type { SchedulesObject } from './schedules-object.js';
 import { ScheduleCreateRequest, type ScheduleEntry } from '../../shared/schedule.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
 import type { Host } from '../../main/host/host-runtime.js';
@@ -26,7 +25,7 @@ let ingress: clients.Ingress;
 
 beforeAll(async () => {
   host = await startTemporaryAppHost();
-  ingress = clients.connect({ url: host.ingressUrl });
+  ingress = clients.connect(host.ingress);
 });
 
 afterAll(async () => {
@@ -34,13 +33,11 @@ afterAll(async () => {
 });
 
 function schedules() {
-  return ingress.objectClient<SchedulesObject>({ name: 'Schedules' }, 'all');
+  return spectraClients(ingress).schedules();
 }
 
 async function campaignIdsNamed(name: string): Promise<string[]> {
-  const listings = await ingress
-    .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
-    .list();
+  const listings = await spectraClients(ingress).campaignIndex().list();
   return listings.filter((listing) => listing.name === name).map((listing) => listing.campaignId);
 }
 

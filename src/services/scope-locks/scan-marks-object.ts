@@ -1,10 +1,12 @@
+import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
 import { MAX_MARKED_TARGETS, ScanMark } from '../../shared/campaign.js';
 import { formatTargets, parseTargets } from '../../shared/target-spec.js';
 
-export const SCAN_MARKS_KEY = 'all';
+/** The singleton key, defined once in src/shared/service-contracts.ts. */
+export const SCAN_MARKS_KEY = INDEX_KEY;
 const MARK_PREFIX = 'campaign:';
 
 /** The mark of a campaign's targets, from its target and exclusion text. */

@@ -1,16 +1,9 @@
+import * as restate from '@restatedev/restate-sdk';
+import { spectraClients } from '../../clients/service-clients.js';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../shared/campaign.js';
-import type { CampaignsService } from '../campaigns/campaign-submission-service.js';
-import {
-  CAMPAIGN_STEPS,
-  createCampaignWorkflow,
-  type CampaignWorkflow,
-} from '../campaigns/campaign-workflow.js';
-import type { CampaignResultsObject } from '../campaigns/campaign-results-object.js';
-import type { ApprovalsObject } from '../approvals/approvals-object.js';
-import type { ScopeLocksObject } from './scope-locks-object.js';
-import type { ScanMarksObject } from './scan-marks-object.js';
+import { CAMPAIGN_STEPS, createCampaignWorkflow } from '../campaigns/campaign-workflow.js';
 import { servicesForDataDir } from '../../main/app-services.js';
 import {
   startTemporaryHost,
@@ -42,12 +35,16 @@ beforeAll(async () => {
   const services = servicesForDataDir(scratch.dataDir).map((service) =>
     service.name === 'CampaignWorkflow'
       ? createCampaignWorkflow({
-          failAfterStep: (step, request) => request.name === `fail after ${step}`,
+          // The fault injection lives here: the shipped workflow only calls the hook.
+          afterStep: (step, spec) => {
+            if (spec.name === `fail after ${step}`)
+              throw new restate.TerminalError(`injected failure after step ${step}`);
+          },
         })
       : service,
   );
   host = await startTemporaryHost({ dataDir: scratch.dataDir, services });
-  ingress = clients.connect({ url: host.ingressUrl });
+  ingress = clients.connect(host.ingress);
 });
 
 afterAll(async () => {
@@ -55,16 +52,15 @@ afterAll(async () => {
   scratch.remove();
 });
 
-const workflow = (campaignId: string) =>
-  ingress.workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId);
-const locks = () => ingress.objectClient<ScopeLocksObject>({ name: 'ScopeLocks' }, 'all');
-const marks = () => ingress.objectClient<ScanMarksObject>({ name: 'ScanMarks' }, 'all');
-const approvals = () => ingress.objectClient<ApprovalsObject>({ name: 'Approvals' }, 'all');
+const workflow = (campaignId: string) => spectraClients(ingress).campaignWorkflow(campaignId);
+const locks = () => spectraClients(ingress).scopeLocks();
+const marks = () => spectraClients(ingress).scanMarks();
+const approvals = () => spectraClients(ingress).approvals();
 
 async function submit(request: Partial<CampaignRequest>): Promise<string> {
   return (
-    await ingress
-      .serviceClient<CampaignsService>({ name: 'Campaigns' })
+    await spectraClients(ingress)
+      .campaigns()
       .submit({ ...PLAIN, ...request })
   ).campaignId;
 }
@@ -102,9 +98,7 @@ describe('the scope-lock saga', () => {
       expect(progress?.state).toBe('failed');
       expect(progress?.error).toBe(`injected failure after step ${step}`);
       await expectNothingHeld(campaignId);
-      const report = await ingress
-        .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, campaignId)
-        .report();
+      const report = await spectraClients(ingress).campaignResults(campaignId).report();
       expect(report?.state).toBe('failed');
       expect(report?.complete).toBe(false);
       expect(report?.audit.at(-1)).toMatchObject({ event: 'failed' });
@@ -146,6 +140,14 @@ describe('the scope-lock saga', () => {
     expect(queued.queue).toMatchObject({ position: 1, blockedBy: [first] });
     expect(queued.totals.targetsDone).toBe(0);
     expect((await workflow(disjoint).workflowAttach()).state).toBe('completed');
+    // Inside the queued /16 but on a /24 nobody holds: granted at once, not queued behind it.
+    const freeInside = await submit({
+      name: 'free /24 inside the queued /16',
+      scope: '127.62.5.0/24',
+      targets: '127.62.5.1',
+    });
+    expect((await workflow(freeInside).workflowAttach()).state).toBe('completed');
+    expect((await workflow(second).progress())?.state).toBe('queued');
 
     const status = await locks().status();
     expect(status.holders.map((holder) => holder.campaignId)).toEqual([first]);
@@ -161,9 +163,7 @@ describe('the scope-lock saga', () => {
     expect(secondFinal.state).toBe('completed');
     expect(secondFinal.queue).toBeUndefined();
 
-    const audit = (await ingress
-      .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, second)
-      .report())!.audit;
+    const audit = (await spectraClients(ingress).campaignResults(second).report())!.audit;
     expect(audit.map((entry) => entry.event)).toEqual([
       'queued',
       'scope locked',
@@ -171,9 +171,7 @@ describe('the scope-lock saga', () => {
       'completed',
     ]);
     // The second only locked (and so scanned) after the first's last probe.
-    const firstBatch = await ingress
-      .objectClient<CampaignResultsObject>({ name: 'CampaignResults' }, first)
-      .batch(0);
+    const firstBatch = await spectraClients(ingress).campaignResults(first).batch(0);
     expect(audit[1]!.at >= firstBatch!.finishedAt).toBe(true);
     await expectNothingHeld(first);
     await expectNothingHeld(second);

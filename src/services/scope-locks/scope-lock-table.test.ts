@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   EMPTY_LOCK_TABLE,
+  MAX_OVERTAKES,
   acquireLock,
   lockNetworks,
   lockStatus,
@@ -88,13 +89,45 @@ describe('acquireLock and releaseLock', () => {
     ]);
   });
 
-  it('does not let a later small campaign overtake an earlier waiter it overlaps', () => {
+  it('grants a campaign whose networks are free, whatever waits ahead of it', () => {
+    // a holds a /24; big waits for the /8 around it; small needs only a free /24 inside the /8.
     const table = acquireAll(waiter('a', '10.0.0.0/24'), waiter('big', '10.0.0.0/8'));
-    expect(acquireLock(table, waiter('small', '10.5.0.0/24'))).toMatchObject({
-      granted: false,
-      position: 2,
-      blockedBy: ['big'],
-    });
+    const small = acquireLock(table, waiter('small', '10.5.0.0/24'));
+    expect(small.granted).toBe(true);
+    expect(small.table.queue).toEqual([
+      expect.objectContaining({ campaignId: 'big', overtaken: 1 }),
+    ]);
+    // A campaign overlapping nothing at all is granted too, of course.
+    expect(acquireLock(small.table, waiter('elsewhere', '192.168.0.0/24')).granted).toBe(true);
+  });
+
+  it(`does not starve a large campaign: after ${MAX_OVERTAKES} overtakes it is reserved and granted`, () => {
+    let table = acquireAll(waiter('a', '10.0.0.0/24'), waiter('big', '10.0.0.0/8'));
+    const smalls: string[] = [];
+    for (let index = 1; index <= MAX_OVERTAKES; index++) {
+      const result = acquireLock(table, waiter(`small-${index}`, `10.${index}.0.0/24`));
+      expect(result.granted).toBe(true);
+      smalls.push(`small-${index}`);
+      table = result.table;
+    }
+    // Reserved now: the next small campaign inside the /8 queues behind it.
+    const late = acquireLock(table, waiter('late', '10.200.0.0/24'));
+    expect(late).toMatchObject({ granted: false, position: 2, blockedBy: ['big'] });
+    table = late.table;
+    // Outside the /8 nothing changes.
+    expect(acquireLock(table, waiter('outside', '11.0.0.0/24')).granted).toBe(true);
+    // The holders drain; big goes first, then late after big.
+    for (const holder of ['a', ...smalls.slice(0, -1)]) {
+      const released = releaseLock(table, holder);
+      expect(released.granted).toEqual([]);
+      table = released.table;
+    }
+    const last = releaseLock(table, smalls.at(-1)!);
+    expect(last.granted.map((entry) => entry.campaignId)).toEqual(['big']);
+    expect(queueStanding(last.table, 'late')).toMatchObject({ position: 1, blockedBy: ['big'] });
+    expect(releaseLock(last.table, 'big').granted.map((entry) => entry.campaignId)).toEqual([
+      'late',
+    ]);
   });
 
   it('drops a cancelled waiter from the queue; releasing what is not held changes nothing', () => {

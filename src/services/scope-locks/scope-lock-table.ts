@@ -4,20 +4,34 @@ import {
   type AddressInterval,
   intersectInterval,
   mergeIntervals,
-} from '../../shared/target-spec.js';
+} from '../../shared/address-intervals.js';
 
 /**
  * The decisions behind the ScopeLocks object, as pure functions over its
  * state. Two campaigns conflict when any of their scope networks share an
  * address (interval overlap, so `10.0.0.0/16` and `10.0.0.128/25` conflict).
- * Waiters are served first come, first served: a campaign is granted only
- * when it overlaps neither a holder nor a campaign queued before it, so a
- * stream of small campaigns cannot starve a large one.
+ *
+ * The fairness rule:
+ * 1. A campaign whose networks are free (no holder overlaps them) is granted
+ *    at once, whatever waits in the queue: a campaign on a free /24 never
+ *    waits behind queued /16s it does not need.
+ * 2. Each time a later campaign is granted over a queued campaign it
+ *    overlaps, that waiter counts one overtake. After {@link MAX_OVERTAKES}
+ *    it is *reserved*: from then on its networks count as held for every
+ *    campaign after it, so the holders in its way drain and it is granted.
+ *    A stream of small campaigns therefore delays a large one by at most
+ *    MAX_OVERTAKES grants, never starves it.
+ * 3. On release, waiters are granted in queue order by the same rule.
  */
+
+/** Overtakes a waiter tolerates before it is reserved (rule 2). */
+export const MAX_OVERTAKES = 3;
 
 export interface LockWaiter extends ScopeLockEntry {
   /** Resolved by the ScopeLocks object when the lock is granted. */
   awakeableId: string;
+  /** Later overlapping campaigns granted before it; absent in tables of earlier versions (0). */
+  overtaken?: number;
 }
 
 export interface LockTable {
@@ -51,17 +65,19 @@ export function networksOverlap(left: readonly string[], right: readonly string[
   return intervalsOf(right).some((interval) => intersectInterval(merged, interval).length > 0);
 }
 
-/** Campaigns that stand in the way of `entry`: overlapping holders, then overlapping waiters ahead of it. */
+function isReserved(waiter: LockWaiter): boolean {
+  return (waiter.overtaken ?? 0) >= MAX_OVERTAKES;
+}
+
+/**
+ * Campaigns that stand in the way of `entry`: overlapping holders, then
+ * overlapping reserved waiters ahead of it (all reserved waiters for a
+ * campaign not queued yet).
+ */
 function blockers(table: LockTable, entry: ScopeLockEntry): string[] {
-  const ahead = table.queue.slice(
-    0,
-    Math.max(
-      0,
-      table.queue.findIndex((waiter) => waiter.campaignId === entry.campaignId),
-    ),
-  );
-  const inQueue = table.queue.some((waiter) => waiter.campaignId === entry.campaignId);
-  return [...table.holders, ...(inQueue ? ahead : table.queue)]
+  const queued = table.queue.findIndex((waiter) => waiter.campaignId === entry.campaignId);
+  const ahead = queued >= 0 ? table.queue.slice(0, queued) : table.queue;
+  return [...table.holders, ...ahead.filter(isReserved)]
     .filter(
       (other) =>
         other.campaignId !== entry.campaignId && networksOverlap(other.networks, entry.networks),
@@ -69,11 +85,28 @@ function blockers(table: LockTable, entry: ScopeLockEntry): string[] {
     .map((other) => other.campaignId);
 }
 
+/** Grants `waiter`: it becomes a holder, and every overlapping waiter queued before it counts an overtake. */
+function grant(table: LockTable, waiter: LockWaiter): LockTable {
+  const { awakeableId: _unused, overtaken: _count, ...holder } = waiter;
+  const queued = table.queue.findIndex((entry) => entry.campaignId === waiter.campaignId);
+  const ahead = queued >= 0 ? queued : table.queue.length;
+  return {
+    holders: [...table.holders, holder],
+    queue: table.queue
+      .filter((entry) => entry.campaignId !== waiter.campaignId)
+      .map((entry, index) =>
+        index < ahead && networksOverlap(entry.networks, waiter.networks)
+          ? { ...entry, overtaken: (entry.overtaken ?? 0) + 1 }
+          : entry,
+      ),
+  };
+}
+
 export type AcquireResult =
   | { granted: true; table: LockTable }
   | { granted: false; table: LockTable; position: number; blockedBy: string[] };
 
-/** Grants the lock at once, or queues the campaign. Asking again changes nothing. */
+/** Grants the lock at once when its networks are free, or queues the campaign. Asking again changes nothing. */
 export function acquireLock(table: LockTable, waiter: LockWaiter): AcquireResult {
   if (table.holders.some((holder) => holder.campaignId === waiter.campaignId))
     return { granted: true, table };
@@ -87,11 +120,8 @@ export function acquireLock(table: LockTable, waiter: LockWaiter): AcquireResult
     };
   }
   const blockedBy = blockers(table, waiter);
-  if (blockedBy.length === 0) {
-    const { awakeableId: _unused, ...holder } = waiter;
-    return { granted: true, table: { ...table, holders: [...table.holders, holder] } };
-  }
-  const next = { ...table, queue: [...table.queue, waiter] };
+  if (blockedBy.length === 0) return { granted: true, table: grant(table, waiter) };
+  const next = { ...table, queue: [...table.queue, { ...waiter, overtaken: 0 }] };
   return { granted: false, table: next, position: next.queue.length, blockedBy };
 }
 
@@ -109,13 +139,9 @@ export function releaseLock(
     queue: table.queue.filter((waiter) => waiter.campaignId !== campaignId),
   };
   const granted: LockWaiter[] = [];
-  for (const waiter of current.queue) {
+  for (const waiter of [...current.queue]) {
     if (blockers(current, waiter).length > 0) continue;
-    const { awakeableId: _unused, ...holder } = waiter;
-    current = {
-      holders: [...current.holders, holder],
-      queue: current.queue.filter((entry) => entry.campaignId !== waiter.campaignId),
-    };
+    current = grant(current, waiter);
     granted.push(waiter);
   }
   return { table: current, granted };
@@ -135,7 +161,7 @@ export function queueStanding(
 export function lockStatus(table: LockTable): ScopeLockStatus {
   return {
     holders: table.holders,
-    queue: table.queue.map(({ awakeableId: _unused, ...entry }, index) => ({
+    queue: table.queue.map(({ awakeableId: _unused, overtaken: _count, ...entry }, index) => ({
       ...entry,
       position: index + 1,
     })),

@@ -1,3 +1,4 @@
+import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
 import type { CampaignQueueView, ScopeLockStatus } from '../../shared/campaign.js';
@@ -10,7 +11,8 @@ import {
   type LockTable,
 } from './scope-lock-table.js';
 
-export const SCOPE_LOCKS_KEY = 'all';
+/** The singleton key, defined once in src/shared/service-contracts.ts. */
+export const SCOPE_LOCKS_KEY = INDEX_KEY;
 const TABLE = 'table';
 
 export const LockRequest = z.object({

@@ -19,6 +19,8 @@ import {
 } from '../approvals/ApprovalDecision';
 import { openPortsByService, severityBars } from './campaign-report-model';
 import { Stat } from '../../components/Stat';
+import { ComparedWith } from '../interop/ComparedWith';
+import { ExportButtons } from '../interop/ExportButtons';
 
 const PROGRESS_POLL_MS = 1000;
 /** The report (hosts, audit) is heavier to assemble: refreshed less often while running. */
@@ -84,6 +86,7 @@ export function CampaignDetailPage(props: { campaignId: string }) {
         {state ? <CampaignStateBadge state={state} /> : null}
         <span className="spacer" />
         {progress && !finished ? <CancelButton campaignId={campaignId} /> : null}
+        {finished && report ? <ExportButtons campaignId={campaignId} /> : null}
       </div>
       {progressEntry?.status === 'error' ? (
         <p className="notice error" role="alert">
@@ -101,6 +104,7 @@ export function CampaignDetailPage(props: { campaignId: string }) {
           Waiting for the campaign to start…
         </p>
       )}
+      {finished && report ? <ComparedWith campaignId={campaignId} /> : null}
       {report ? <CampaignReportView report={report} finished={finished} /> : null}
     </section>
   );

@@ -4,6 +4,7 @@ import { elapsedMs, formatDateTime, formatDuration } from '../../lib/format';
 import { useNow, usePolling } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
 import { useAppStore } from '../../store/app-store';
+import { ImportDialog } from '../interop/ImportDialog';
 
 const LIST_POLL_MS = 3000;
 
@@ -26,6 +27,7 @@ export function CampaignsPage() {
         <h1 id="campaigns-title">Campaigns</h1>
         <span className="muted">{list.value.length} total</span>
         <span className="spacer" />
+        <ImportDialog />
         <a
           className="button primary"
           href={routeHref({ screen: 'new-campaign' })}

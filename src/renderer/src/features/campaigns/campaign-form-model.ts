@@ -1,5 +1,4 @@
 import {
-  approvalRequirement,
   formatApprovalReasons,
   MAX_APPROVAL_TIMEOUT_MS,
   MIN_APPROVAL_TIMEOUT_MS,
@@ -7,7 +6,8 @@ import {
   type ApprovalMode,
   type ApprovalRequirement,
 } from '../../../../shared/approval';
-import type { CampaignRequest } from '../../../../shared/campaign';
+import { campaignApprovalRequirement, type CampaignRequest } from '../../../../shared/campaign';
+import { CAMPAIGN_LIMITS } from '../../../../shared/campaign-limits';
 import {
   DAY_MS,
   MAX_SCHEDULE_INTERVAL_MS,
@@ -66,7 +66,7 @@ export const EMPTY_CAMPAIGN_FORM: CampaignFormValues = {
   customPorts: '',
   scope: '',
   engine: 'auto',
-  batchSize: '50',
+  batchSize: '',
   batchesInFlight: '',
   connectTimeoutMs: '',
   approval: 'auto',
@@ -140,6 +140,7 @@ export function toCampaignRequest(
   values: CampaignFormValues,
 ): CampaignRequest & { engine: ScanEngineChoice } {
   const ignored: FormIssue[] = [];
+  // Any whole number goes through here; planCampaign reports one out of range.
   const batchSize = optionalWholeNumber(
     values.batchSize,
     'batchSize',
@@ -150,15 +151,15 @@ export function toCampaignRequest(
   const batchesInFlight = optionalWholeNumber(
     values.batchesInFlight,
     'batchesInFlight',
-    1,
-    32,
+    CAMPAIGN_LIMITS.batchesInFlight.min,
+    CAMPAIGN_LIMITS.batchesInFlight.max,
     ignored,
   );
   const connectTimeoutMs = optionalWholeNumber(
     values.connectTimeoutMs,
     'connectTimeoutMs',
-    50,
-    30_000,
+    CAMPAIGN_LIMITS.connectTimeoutMs.min,
+    CAMPAIGN_LIMITS.connectTimeoutMs.max,
     ignored,
   );
   const timeout = approvalTimeoutMs(values.approvalTimeout);
@@ -220,12 +221,28 @@ export function toScheduleCadence(
 export function checkCampaignForm(values: CampaignFormValues, now = Date.now()): FormCheck {
   const issues: FormIssue[] = [];
   if (values.name.trim() === '') issues.push({ field: 'name', line: 0, message: 'required' });
-  else if (values.name.trim().length > 120)
-    issues.push({ field: 'name', line: 0, message: 'at most 120 characters' });
+  else if (values.name.trim().length > CAMPAIGN_LIMITS.nameLength)
+    issues.push({
+      field: 'name',
+      line: 0,
+      message: `at most ${CAMPAIGN_LIMITS.nameLength} characters`,
+    });
   if (values.batchSize.trim() !== '' && !/^\d+$/.test(values.batchSize.trim()))
     issues.push({ field: 'batchSize', line: 0, message: 'must be a whole number' });
-  optionalWholeNumber(values.batchesInFlight, 'batchesInFlight', 1, 32, issues);
-  optionalWholeNumber(values.connectTimeoutMs, 'connectTimeoutMs', 50, 30_000, issues);
+  optionalWholeNumber(
+    values.batchesInFlight,
+    'batchesInFlight',
+    CAMPAIGN_LIMITS.batchesInFlight.min,
+    CAMPAIGN_LIMITS.batchesInFlight.max,
+    issues,
+  );
+  optionalWholeNumber(
+    values.connectTimeoutMs,
+    'connectTimeoutMs',
+    CAMPAIGN_LIMITS.connectTimeoutMs.min,
+    CAMPAIGN_LIMITS.connectTimeoutMs.max,
+    issues,
+  );
   const timeout = approvalTimeoutMs(values.approvalTimeout);
   if (timeout !== undefined && !Number.isFinite(timeout))
     issues.push({
@@ -248,14 +265,12 @@ export function checkCampaignForm(values: CampaignFormValues, now = Date.now()):
     ports: request.ports,
     scope: request.scope,
     batchSize: request.batchSize,
+    batchesInFlight: request.batchesInFlight,
     engine: request.engine,
   });
   if (!result.ok) return { issues: [...issues, ...result.issues.map(fromInputIssue)] };
-  const approval = approvalRequirement(values.approval, {
-    hostCount: result.value.hostCount,
-    portCount: result.value.portCount,
-    sensitiveTargets: result.value.scope.sensitiveTargets,
-  });
+  // The one shared entry point, as submission and the CLI's dry run use it.
+  const approval = campaignApprovalRequirement(request, result.value);
   if (approval.kind === 'refuse') {
     issues.push({
       field: 'approval',

@@ -1,0 +1,157 @@
+/**
+ * Where a campaign's time goes, step by step, read from restate-server's own
+ * records (the admin API's SQL over sys_invocation and sys_journal), so it
+ * measures the real run without instrumenting it.
+ *
+ *   node --import tsx bench/campaign-step-timing.ts --data-dir DIR --campaign ID
+ *
+ * Needs the host on DIR running. Prints, relative to the workflow's start:
+ * every invocation the campaign caused (submit, locks, marks, batches,
+ * results, ThreatIntel updates, index publishes), grouped by handler with
+ * count, busy time (sum of running_at..completed_at) and span (first start
+ * to last end); then each journal step of the workflow and of the scan batches
+ * (`ctx.run` names such as nmap, matching), timed by the gap to the previous
+ * journal entry of the same invocation.
+ */
+import { readRunningHostInfo } from '../src/main/host/data-dir.js';
+import { RestateAdminClient } from '../src/main/host/restate-admin-client.js';
+import { restateTransports } from '../src/main/host/ingress-transport.js';
+import { parseArgs } from 'node:util';
+
+interface InvocationRow {
+  id: string;
+  target: string;
+  created_at: string;
+  running_at: string | null;
+  completed_at: string | null;
+}
+
+interface JournalRow {
+  id: string;
+  index: number;
+  entry_type: string;
+  name: string | null;
+  entry_lite_json: string | null;
+  appended_at: string | null;
+}
+
+interface LiteEntry {
+  Command?: Record<
+    string,
+    {
+      name?: string;
+      completion_id?: number;
+      result_completion_id?: number;
+      invocation_target?: Record<string, { name: string; key?: string; handler: string }>;
+    }
+  >;
+  Notification?: { id?: { CompletionId?: number } };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { 'data-dir': { type: 'string' }, campaign: { type: 'string' } },
+  });
+  const dataDir = values['data-dir'];
+  const campaignId = values.campaign;
+  if (!dataDir || !campaignId || !/^[\w-]+$/.test(campaignId)) {
+    throw new Error('usage: campaign-step-timing --data-dir DIR --campaign ID');
+  }
+  const info = readRunningHostInfo(dataDir);
+  if (!info) throw new Error(`no host is running on ${dataDir}`);
+  const admin = new RestateAdminClient(restateTransports(info).admin);
+  const query = <Row>(sql: string): Promise<Row[]> => admin.query<Row>(sql);
+
+  const [workflow] = await query<InvocationRow>(
+    `SELECT id, target, created_at, running_at, completed_at FROM sys_invocation WHERE target = 'CampaignWorkflow/${campaignId}/run'`,
+  );
+  if (!workflow?.completed_at) throw new Error(`no completed workflow for ${campaignId}`);
+  const start = Date.parse(workflow.created_at);
+  const end = Date.parse(workflow.completed_at);
+  const offset = (time: string | null) =>
+    time ? ((Date.parse(time) - start) / 1000).toFixed(3) : '?';
+
+  // Everything that ran while the workflow did: on a bench host, the campaign's own work.
+  const invocations = await query<InvocationRow>(
+    `SELECT id, target, created_at, running_at, completed_at FROM sys_invocation WHERE created_at >= '${new Date(start - 1_000).toISOString()}' AND created_at <= '${workflow.completed_at}' ORDER BY created_at`,
+  );
+  const groups = new Map<string, InvocationRow[]>();
+  for (const invocation of invocations) {
+    const handler = invocation.target
+      .replace(campaignId, 'ID')
+      .replace(/^ThreatIntel\/[^/]+\//, 'ThreatIntel/CVE/');
+    if (handler.endsWith('/progress') || handler.endsWith('/report')) continue;
+    groups.set(handler, [...(groups.get(handler) ?? []), invocation]);
+  }
+  log(
+    `campaign ${campaignId}: workflow ${((end - start) / 1000).toFixed(3)} s (created ${workflow.created_at})`,
+  );
+  log('\ninvocations (offsets in s from the workflow start):');
+  log(
+    `  ${'handler'.padEnd(40)} ${'count'.padStart(5)} ${'busy s'.padStart(8)} ${'first'.padStart(7)} ${'last end'.padStart(8)}`,
+  );
+  for (const [handler, rows] of groups) {
+    const busy = rows.reduce(
+      (sum, row) =>
+        sum +
+        (row.running_at && row.completed_at
+          ? Date.parse(row.completed_at) - Date.parse(row.running_at)
+          : 0),
+      0,
+    );
+    const lastEnd =
+      rows
+        .map((row) => row.completed_at ?? '')
+        .sort()
+        .at(-1) ?? null;
+    log(
+      `  ${handler.padEnd(40)} ${String(rows.length).padStart(5)} ${(busy / 1000).toFixed(3).padStart(8)} ${offset(rows[0]!.created_at).padStart(7)} ${offset(lastEnd).padStart(8)}`,
+    );
+  }
+
+  /**
+   * Each command of an invocation's journal with how long it took: from its
+   * entry to the notification completing it (a `ctx.run` step, a call).
+   */
+  const stepsOf = async (invocation: InvocationRow, label: string) => {
+    const entries = await query<JournalRow>(
+      `SELECT id, index, entry_type, name, entry_lite_json, appended_at FROM sys_journal WHERE id = '${invocation.id}' ORDER BY index`,
+    );
+    const completedAt = new Map<number, string>();
+    const parsed = entries.map((entry) => {
+      const lite = JSON.parse(entry.entry_lite_json ?? '{}') as LiteEntry;
+      const completion = lite.Notification?.id?.CompletionId;
+      if (completion !== undefined && entry.appended_at)
+        completedAt.set(completion, entry.appended_at);
+      return { entry, lite };
+    });
+    log(`\n${label} (${invocation.id}):`);
+    log(`  ${'at s'.padStart(8)} ${'took s'.padStart(8)}  step`);
+    for (const { entry, lite } of parsed) {
+      if (!lite.Command || !entry.appended_at) continue;
+      const [kind, command] = Object.entries(lite.Command)[0] ?? ['?', {}];
+      const completion = command.result_completion_id ?? command.completion_id;
+      const done = completion !== undefined ? completedAt.get(completion) : undefined;
+      const took = done
+        ? ((Date.parse(done) - Date.parse(entry.appended_at)) / 1000).toFixed(3)
+        : '';
+      const target = Object.values(command.invocation_target ?? {})[0];
+      const what = command.name
+        ? `"${command.name}"`
+        : target
+          ? `${target.name}/${target.handler}`
+          : '';
+      log(`  ${offset(entry.appended_at).padStart(8)} ${took.padStart(8)}  ${kind} ${what}`);
+    }
+  };
+  await stepsOf(workflow, 'workflow journal');
+  const batches = groups.get('Scanner/scanBatch') ?? [];
+  for (const batch of batches.slice(0, 2)) await stepsOf(batch, 'scan batch journal');
+  if (batches.length > 2) log(`\n(${batches.length - 2} more batches not listed)`);
+}
+
+function log(line: string) {
+  process.stdout.write(line + '\n');
+}
+
+await main();

@@ -1,0 +1,113 @@
+// The compiled runtime of the `spectra` command: where it lives, whether it is
+// older than its sources, and how to (re)build it with esbuild. Plain
+// JavaScript on purpose: the launcher calls it before anything is compiled.
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const RUNTIME_DIR = join(PROJECT_ROOT, 'out', 'cli');
+/** Input files and their modification times at build time (esbuild's metafile inputs). */
+const MANIFEST_FILE = 'build-manifest.json';
+
+const ENTRY_POINTS = {
+  // The CLI, with the host and the services it starts (Node 22: restate-sdk).
+  main: join(PROJECT_ROOT, 'src', 'cli', 'main.ts'),
+  // The launcher: picks the Node that runs main.js and supervises `serve`'s
+  // host. Runs on the system Node, so it must stay small and SDK-free.
+  launcher: join(PROJECT_ROOT, 'src', 'cli', 'launcher', 'launcher.ts'),
+};
+
+/**
+ * True when out/cli is missing or a file it was built from changed since.
+ * Inputs that do not exist (a packaged app ships no sources) are not changes.
+ */
+export function runtimeIsStale(outputDir = RUNTIME_DIR) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(outputDir, MANIFEST_FILE), 'utf8'));
+  } catch {
+    return true;
+  }
+  for (const name of Object.keys(ENTRY_POINTS)) {
+    if (!existsSync(join(outputDir, `${name}.js`))) return true;
+  }
+  for (const [file, modified] of Object.entries(manifest.inputs)) {
+    let stats;
+    try {
+      stats = statSync(join(PROJECT_ROOT, file));
+    } catch {
+      continue;
+    }
+    if (stats.mtimeMs !== modified) return true;
+  }
+  return false;
+}
+
+/**
+ * Bundles every entry point into one ESM file each. Dependencies are bundled
+ * too (one file loads much faster than hundreds of modules), except
+ * restate-server, whose binary is found through its package at run time.
+ * Written to a temporary directory and renamed, so a concurrent launcher
+ * never runs a half-written build.
+ */
+export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = {}) {
+  if (!force && !runtimeIsStale(outputDir)) return { built: false, outputDir };
+  const esbuild = await import('esbuild');
+  const staging = `${outputDir}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(dirname(outputDir), { recursive: true });
+  const result = await esbuild.build({
+    entryPoints: ENTRY_POINTS,
+    outdir: staging,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    splitting: false,
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'error',
+    external: ['@restatedev/restate-server', '@restatedev/restate-server-*', 'electron', 'esbuild'],
+    // CommonJS dependencies inside an ESM bundle still call require().
+    banner: {
+      js: "import { createRequire as __spectraCreateRequire } from 'node:module'; const require = __spectraCreateRequire(import.meta.url);",
+    },
+  });
+  const inputs = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const file = join(PROJECT_ROOT, input);
+    if (input.split(/[\\/]/).includes('node_modules')) continue;
+    try {
+      inputs[relative(PROJECT_ROOT, file)] = statSync(file).mtimeMs;
+    } catch {
+      // esbuild's virtual inputs have no file.
+    }
+  }
+  inputs['package.json'] = statSync(join(PROJECT_ROOT, 'package.json')).mtimeMs;
+  writeFileSync(join(staging, MANIFEST_FILE), JSON.stringify({ inputs }, null, 1) + '\n');
+  // Another launcher may have finished the same build meanwhile: keep its
+  // output in place (something may be loading it) and drop ours.
+  if (!runtimeIsStale(outputDir)) {
+    rmSync(staging, { recursive: true, force: true });
+    return { built: false, outputDir };
+  }
+  const previous = `${outputDir}.${process.pid}.old`;
+  if (existsSync(outputDir)) renameSync(outputDir, previous);
+  try {
+    renameSync(staging, outputDir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(outputDir, MANIFEST_FILE))) throw error;
+  }
+  rmSync(previous, { recursive: true, force: true });
+  return { built: true, outputDir };
+}

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { MAX_IMPORT_BYTES, type NmapImportResult } from '../../shared/interop.js';
+import type { ImportsService } from '../../services/interop/imports-service.js';
+import { NmapImportError, parseNmapXmlForImport } from '../../services/interop/nmap-xml-import.js';
+import { CliError } from '../cli-error.js';
+import { stringOption, type Command } from '../command.js';
+import { resolveDataDir } from '../data-dir-option.js';
+import { describeIngressError, withHost } from '../host-connection.js';
+
+async function readInput(path: string): Promise<string> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_IMPORT_BYTES)
+        throw new CliError('import: stdin: larger than 24 MiB (nothing was imported)');
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    const bytes = await readFile(path);
+    if (bytes.length > MAX_IMPORT_BYTES)
+      throw new CliError(`import: ${path}: larger than 24 MiB (nothing was imported)`);
+    return bytes.toString('utf8');
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(
+      `import: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  summary:
+    'import an nmap or masscan XML file (-oX) as a campaign; its services are matched like a scan',
+  usage: `spectra import nmap FILE.xml|- [--name NAME] [--json]
+
+The file is checked whole (nmap.dtd structure, required attributes, values)
+and refused with the line and element of the first problem; nothing is
+half-imported. DOCTYPEs with entities are refused. Importing the same file
+twice adds nothing. Imports scan nothing, so they need no scope or approval.`,
+  options: { name: { type: 'string' }, json: { type: 'boolean' } },
+  positionals: ['FORMAT', 'FILE'],
+  async run(parsed) {
+    const [format, path] = parsed.positionals;
+    if (format !== 'nmap')
+      throw new CliError('import: expected "nmap" (spectra import nmap FILE.xml)', 2);
+    if (!path) throw new CliError('import: FILE is required ("-" reads stdin)', 2);
+    const xml = await readInput(path);
+    const sourceName = path === '-' ? 'stdin' : basename(path);
+    // Checked here first so a bad file is refused before any host starts; the service checks again.
+    try {
+      parseNmapXmlForImport(xml);
+    } catch (error) {
+      if (error instanceof NmapImportError)
+        throw new CliError(`import: ${sourceName}: ${error.message} (nothing was imported)`);
+      throw error;
+    }
+    const result: NmapImportResult = await withHost(resolveDataDir(parsed), ({ ingress }) =>
+      Promise.resolve(
+        ingress
+          .serviceClient<ImportsService>({ name: 'Imports' })
+          .nmapXml({ xml, name: stringOption(parsed, 'name'), sourceName }),
+      ).catch((error: unknown) => {
+        throw new CliError(`import: ${sourceName}: ${describeIngressError(error)}`);
+      }),
+    );
+    if (parsed.values.json) {
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      return;
+    }
+    process.stdout.write(
+      result.alreadyImported
+        ? `${result.campaignId}: already imported as "${result.name}", nothing changed\n`
+        : `imported ${result.campaignId} "${result.name}" (${result.scanner}): ${result.hosts} hosts (${result.hostsUp} up), ${result.openPorts} open ports, ${result.findings} findings\n`,
+    );
+  },
+};

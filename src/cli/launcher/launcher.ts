@@ -1,0 +1,101 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exitStatusOf, spawnWithParentDeath } from './child-with-parent-death.js';
+import { isProcessAlive, launcherDataDir, readHostInfo } from './host-info-file.js';
+import { nodeForServices, nodeMajorVersion } from './node-for-services.js';
+import { superviseServe } from './serve-supervisor.js';
+import { isZombie } from './stale-host-info.js';
+
+/**
+ * The `spectra` launcher (out/cli/launcher.js, started by bin/spectra.mjs on
+ * whatever Node runs it). It decides where the compiled CLI (main.js) runs:
+ * - help and version, and commands that only talk to a running host: right
+ *   here, on any Node >= 20 (no second process);
+ * - `serve`: in a child process that dies with the launcher, restarted when it
+ *   dies (serve-supervisor.ts);
+ * - everything else: right here on Node >= 22, else in a child on Node 22.
+ */
+const runtimeDir = dirname(fileURLToPath(import.meta.url));
+const projectRoot = join(runtimeDir, '..', '..');
+const mainScript = join(runtimeDir, 'main.js');
+const args = process.argv.slice(2);
+
+const HELP_FLAGS = ['--help', '-h'];
+
+/** Commands that only print text: they need neither the services nor Node 22. */
+function onlyPrintsHelp(argv: string[]): boolean {
+  if (argv.length === 0) return true;
+  const [first = '', second = ''] = argv;
+  if ([...HELP_FLAGS, 'help', '--version'].includes(first)) return true;
+  return argv.length === 2 && HELP_FLAGS.includes(second);
+}
+
+/**
+ * Commands that only talk to a running host through its ingress (no Restate
+ * SDK, which needs Node 22): with a host up, they run right here. Without
+ * one they would start a host, which needs Node 22.
+ */
+const INGRESS_CLIENT_COMMANDS = new Set([
+  'scan',
+  'attach',
+  'campaigns',
+  'campaign',
+  'approvals',
+  'approve',
+  'reject',
+  'threats',
+  'threat',
+  'triage',
+  'recheck',
+  'schedule',
+  'schedules',
+  'unschedule',
+]);
+
+function hostIsRunning(argv: string[]): boolean {
+  const info = readHostInfo(launcherDataDir(argv));
+  return info !== undefined && isProcessAlive(info.pid) && !isZombie(info.pid);
+}
+
+async function runHere(): Promise<void> {
+  // Node >= 22.1 keeps V8's compiled code of main.js between runs (a no-op before).
+  const { enableCompileCache } = (await import('node:module')) as {
+    enableCompileCache?: () => unknown;
+  };
+  enableCompileCache?.();
+  await import(pathToFileURL(mainScript).href);
+}
+
+function runInChild(): Promise<number> {
+  const node = nodeForServices(projectRoot);
+  const child = spawnWithParentDeath(node.command, [mainScript, ...args], node.environment);
+  // Ctrl-C reaches the child through the terminal's process group; the
+  // launcher only forwards what a supervisor sends to it alone.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  return new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(exitStatusOf(code, signal))),
+  );
+}
+
+try {
+  if (
+    onlyPrintsHelp(args) ||
+    (args[0] !== 'serve' && nodeMajorVersion() >= 22) ||
+    (INGRESS_CLIENT_COMMANDS.has(args[0] ?? '') && hostIsRunning(args.slice(1)))
+  ) {
+    await runHere();
+  } else if (args[0] === 'serve' && !args.slice(1).some((arg) => HELP_FLAGS.includes(arg))) {
+    const node = nodeForServices(projectRoot);
+    process.exitCode = await superviseServe({
+      dataDir: launcherDataDir(args.slice(1)),
+      spawnHost: () => spawnWithParentDeath(node.command, [mainScript, ...args], node.environment),
+      report: (line) => process.stderr.write(line + '\n'),
+    });
+  } else {
+    process.exitCode = await runInChild();
+  }
+} catch (error) {
+  process.stderr.write(`spectra: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,80 @@
+import * as clients from '@restatedev/restate-sdk-clients';
+import type { ApprovalsObject } from '../services/approvals/approvals-object.js';
+import type { CampaignIndexObject } from '../services/campaigns/campaign-index-object.js';
+import type { CampaignResultsObject } from '../services/campaigns/campaign-results-object.js';
+import type { CampaignsService } from '../services/campaigns/campaign-submission-service.js';
+import type { CampaignWorkflow } from '../services/campaigns/campaign-workflow.js';
+import type { DiagnosticsService } from '../services/diagnostics/diagnostics-service.js';
+import type { RecheckService } from '../services/rechecks/recheck-service.js';
+import type { SchedulesObject } from '../services/schedules/schedules-object.js';
+import type { ScanMarksObject } from '../services/scope-locks/scan-marks-object.js';
+import type { ScopeLocksObject } from '../services/scope-locks/scope-locks-object.js';
+import type { ThreatIndexObject } from '../services/threats/threat-index-object.js';
+import type { ThreatIntelObject } from '../services/threats/threat-intel-object.js';
+import { INDEX_KEY, SERVICE_NAMES } from '../shared/service-contracts.js';
+
+/**
+ * The one way Node-side code (CLI, tests, e2e support, bench) calls the
+ * services: typed clients of `@restatedev/restate-sdk-clients` built from the
+ * services' own `typeof` types (type-only imports: no handler code is loaded),
+ * with the service names and the singleton key from src/shared. The renderer
+ * uses the same names and key through src/renderer/src/backend/spectra-backend.ts
+ * (its tsconfig cannot see the services' types; see service-contracts.ts).
+ */
+
+/** Where the ingress is: a URL, and optionally the transport (e.g. a Unix-socket fetch) and headers. */
+export interface IngressTransport {
+  url: string;
+  fetch?: typeof globalThis.fetch;
+  headers?: Record<string, string>;
+}
+
+const named = <T>(name: string) => ({ name }) as T;
+
+const DEFINITIONS = {
+  campaigns: named<CampaignsService>(SERVICE_NAMES.campaigns),
+  campaignWorkflow: named<CampaignWorkflow>(SERVICE_NAMES.campaignWorkflow),
+  campaignResults: named<CampaignResultsObject>(SERVICE_NAMES.campaignResults),
+  campaignIndex: named<CampaignIndexObject>(SERVICE_NAMES.campaignIndex),
+  threatIntel: named<ThreatIntelObject>(SERVICE_NAMES.threatIntel),
+  threatIndex: named<ThreatIndexObject>(SERVICE_NAMES.threatIndex),
+  approvals: named<ApprovalsObject>(SERVICE_NAMES.approvals),
+  schedules: named<SchedulesObject>(SERVICE_NAMES.schedules),
+  scopeLocks: named<ScopeLocksObject>(SERVICE_NAMES.scopeLocks),
+  scanMarks: named<ScanMarksObject>(SERVICE_NAMES.scanMarks),
+  rechecks: named<RecheckService>(SERVICE_NAMES.rechecks),
+  diagnostics: named<DiagnosticsService>(SERVICE_NAMES.diagnostics),
+};
+
+/** Typed clients over one ingress connection. */
+export function spectraClients(ingress: clients.Ingress) {
+  return {
+    ingress,
+    campaigns: () => ingress.serviceClient(DEFINITIONS.campaigns),
+    campaignWorkflow: (campaignId: string) =>
+      ingress.workflowClient(DEFINITIONS.campaignWorkflow, campaignId),
+    campaignResults: (campaignId: string) =>
+      ingress.objectClient(DEFINITIONS.campaignResults, campaignId),
+    campaignIndex: () => ingress.objectClient(DEFINITIONS.campaignIndex, INDEX_KEY),
+    threatIntel: (cve: string) => ingress.objectClient(DEFINITIONS.threatIntel, cve),
+    threatIndex: () => ingress.objectClient(DEFINITIONS.threatIndex, INDEX_KEY),
+    approvals: () => ingress.objectClient(DEFINITIONS.approvals, INDEX_KEY),
+    schedules: () => ingress.objectClient(DEFINITIONS.schedules, INDEX_KEY),
+    scopeLocks: () => ingress.objectClient(DEFINITIONS.scopeLocks, INDEX_KEY),
+    scanMarks: () => ingress.objectClient(DEFINITIONS.scanMarks, INDEX_KEY),
+    rechecks: () => ingress.serviceClient(DEFINITIONS.rechecks),
+    diagnostics: () => ingress.serviceClient(DEFINITIONS.diagnostics),
+  };
+}
+export type SpectraClients = ReturnType<typeof spectraClients>;
+
+/** Connects to an ingress (plugs in the hardening work's `{ url, fetch }` Unix-socket transport). */
+export function connectSpectra(transport: IngressTransport): SpectraClients {
+  return spectraClients(
+    clients.connect({
+      url: transport.url,
+      ...(transport.fetch && { fetch: transport.fetch }),
+      ...(transport.headers && { headers: transport.headers }),
+    }),
+  );
+}

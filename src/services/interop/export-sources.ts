@@ -1,0 +1,85 @@
+import type * as clients from '@restatedev/restate-sdk-clients';
+import type { CampaignReport } from '../../shared/campaign.js';
+import { MAX_BATCHES_PER_CAMPAIGN } from '../../shared/campaign.js';
+import type { HostSummary } from '../../shared/observation.js';
+import type { ThreatFilter, ThreatRecord } from '../../shared/threat.js';
+import { INDEX_KEY, SERVICE_NAMES } from '../../shared/service-contracts.js';
+import type { CampaignResultsObject } from '../campaigns/campaign-results-object.js';
+import type { ThreatIndexObject } from '../threats/threat-index-object.js';
+import type { ThreatIntelObject } from '../threats/threat-intel-object.js';
+
+/**
+ * What the exports are written from, read through the ingress from the same
+ * objects the report comes from: the report, the threat records of its CVEs
+ * and the per-host tallies of its stored batches. Shared by the CLI and the
+ * host API, so both export the same bytes.
+ */
+export interface CampaignExportSources {
+  report: CampaignReport;
+  records: ThreatRecord[];
+  hostSummaries: HostSummary[];
+}
+
+/** Threat records fetched at a time: bounded so a campaign with thousands of CVEs does not open thousands of calls. */
+const PARALLEL_READS = 16;
+
+async function inChunks<T, R>(
+  items: readonly T[],
+  read: (item: T) => PromiseLike<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += PARALLEL_READS)
+    results.push(...(await Promise.all(items.slice(start, start + PARALLEL_READS).map(read))));
+  return results;
+}
+
+export async function readThreatRecords(
+  ingress: clients.Ingress,
+  cves: readonly string[],
+): Promise<ThreatRecord[]> {
+  const records = await inChunks(cves, (cve) =>
+    ingress.objectClient<ThreatIntelObject>({ name: SERVICE_NAMES.threatIntel }, cve).get(),
+  );
+  return records.filter((record): record is ThreatRecord => record !== null);
+}
+
+/** Every threat record the index lists (through `filter`), most severe first. */
+export async function readAllThreatRecords(
+  ingress: clients.Ingress,
+  filter: ThreatFilter = {},
+): Promise<ThreatRecord[]> {
+  const summaries = await ingress
+    .objectClient<ThreatIndexObject>({ name: SERVICE_NAMES.threatIndex }, INDEX_KEY)
+    .list(filter);
+  return readThreatRecords(
+    ingress,
+    summaries.map((summary) => summary.cve),
+  );
+}
+
+/** The report, or undefined when no campaign has that id. */
+export async function readCampaignExportSources(
+  ingress: clients.Ingress,
+  campaignId: string,
+): Promise<CampaignExportSources | undefined> {
+  const results = ingress.objectClient<CampaignResultsObject>(
+    { name: SERVICE_NAMES.campaignResults },
+    campaignId,
+  );
+  const report = await results.report();
+  if (!report) return undefined;
+  // Campaigns from before adaptive tuning used the fixed default of 50 hosts per batch.
+  const batchSize = report.tuning?.batchSize ?? report.request.batchSize ?? 50;
+  const batchCount = Math.min(
+    MAX_BATCHES_PER_CAMPAIGN,
+    Math.max(1, Math.ceil(report.totals.targets / batchSize)),
+  );
+  const indexes = Array.from({ length: batchCount }, (_, index) => index);
+  const batches = await inChunks(indexes, (index) => results.batch(index));
+  const hostSummaries = batches.flatMap((batch) => batch?.hosts ?? []);
+  const records = await readThreatRecords(
+    ingress,
+    report.threats.map((threat) => threat.cve),
+  );
+  return { report, records, hostSummaries };
+}

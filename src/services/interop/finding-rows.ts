@@ -1,0 +1,152 @@
+import type { CampaignReport } from '../../shared/campaign.js';
+import type { FindingRow } from '../../shared/interop.js';
+import type { ThreatRecord } from '../../shared/threat.js';
+import { compareThreatRank } from '../../shared/vulnerability.js';
+import { compareAddresses } from '../campaigns/campaign-report.js';
+
+/**
+ * The finding rows of a campaign report or of the threat list, enriched from
+ * the threat records (CVSS vector, triage, first/last seen). EPSS, KEV and
+ * CPE are read where the records or the report carry them (fields the
+ * knowledge base adds when its feeds are loaded) and left empty otherwise.
+ */
+
+/** `CVSS:3.1/...` gives 3.1, `CVSS:4.0/...` 4.0, a bare v2 vector (`AV:N/AC:L/...`) 2.0. */
+export function cvssVersionOf(vector: string | undefined): string | undefined {
+  if (!vector) return undefined;
+  const prefixed = /^CVSS:(\d\.\d)\//.exec(vector);
+  if (prefixed) return prefixed[1];
+  return /^AV:[LAN]\//.test(vector) ? '2.0' : undefined;
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
+}
+
+/** EPSS as a number (0-1), from `epss: 0.97` or `epss: { score: 0.97 }`. */
+export function epssOf(...sources: unknown[]): number | undefined {
+  for (const source of sources) {
+    const value = field(source, 'epss');
+    const score = typeof value === 'number' ? value : field(value, 'score');
+    if (typeof score === 'number' && Number.isFinite(score) && score >= 0 && score <= 1)
+      return score;
+  }
+  return undefined;
+}
+
+/** KEV listing, from `kev: true` or `kev: { dateAdded: ... }`. */
+export function kevOf(...sources: unknown[]): boolean | undefined {
+  for (const source of sources) {
+    const value = field(source, 'kev');
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'object' && value !== null) return true;
+  }
+  return undefined;
+}
+
+/** The first CPE a port or finding names (`cpe: "cpe:/a:..."` or `cpe: [..]` or `cpes: [..]`). */
+export function cpeOf(...sources: unknown[]): string | undefined {
+  for (const source of sources) {
+    for (const name of ['cpe', 'cpes']) {
+      const value = field(source, name);
+      const first = Array.isArray(value) ? value[0] : value;
+      if (typeof first === 'string' && first.startsWith('cpe:')) return first;
+    }
+  }
+  return undefined;
+}
+
+function vectorOf(...sources: unknown[]): string | undefined {
+  for (const source of sources) {
+    const value = field(source, 'cvssVector');
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+function byRank(left: FindingRow, right: FindingRow): number {
+  return (
+    compareThreatRank(left, right) ||
+    compareAddresses(left.host, right.host) ||
+    left.port - right.port
+  );
+}
+
+/** One row per (CVE, host, port) of the report, most severe first. */
+export function campaignFindingRows(
+  report: CampaignReport,
+  records: readonly ThreatRecord[] = [],
+): FindingRow[] {
+  const recordsByCve = new Map(records.map((record) => [record.cve, record]));
+  const hosts = new Map(report.hosts.map((host) => [host.host, host]));
+  const rows: FindingRow[] = [];
+  for (const threat of report.threats) {
+    const record = recordsByCve.get(threat.cve);
+    for (const affected of threat.affected) {
+      const host = hosts.get(affected.host);
+      const port = host?.ports.find((entry) => entry.port === affected.port);
+      const service = record?.affected.find(
+        (entry) => entry.host === affected.host && entry.port === affected.port,
+      );
+      const vector = vectorOf(threat, record);
+      rows.push({
+        host: affected.host,
+        ...(host?.hostname && { hostname: host.hostname }),
+        port: affected.port,
+        protocol: 'tcp',
+        ...(port?.service && { service: port.service }),
+        product: port?.product ?? threat.product,
+        version: affected.version || port?.version,
+        ...optional('cpe', cpeOf(port, threat, record)),
+        cve: threat.cve,
+        summary: threat.summary,
+        ...optional('cvssVersion', cvssVersionOf(vector)),
+        ...optional('cvssVector', vector),
+        cvssScore: threat.cvssScore,
+        severity: threat.severity,
+        ...optional('epss', epssOf(threat, record)),
+        ...optional('kev', kevOf(threat, record)),
+        ...optional('triageState', record?.triage.state),
+        ...optional('firstSeen', service?.firstSeen),
+        ...optional('lastSeen', service?.lastSeen),
+        campaignId: report.campaignId,
+      });
+    }
+  }
+  return rows.sort(byRank);
+}
+
+/** One row per (CVE, affected service) of the threat records, most severe first. */
+export function threatFindingRows(records: readonly ThreatRecord[]): FindingRow[] {
+  const rows: FindingRow[] = [];
+  for (const record of records) {
+    for (const service of record.affected) {
+      rows.push({
+        host: service.host,
+        port: service.port,
+        protocol: 'tcp',
+        product: service.product,
+        version: service.version,
+        ...optional('cpe', cpeOf(service, record)),
+        cve: record.cve,
+        summary: record.summary,
+        ...optional('cvssVersion', cvssVersionOf(record.cvssVector)),
+        ...optional('cvssVector', record.cvssVector || undefined),
+        cvssScore: record.cvssScore,
+        severity: record.severity,
+        ...optional('epss', epssOf(record)),
+        ...optional('kev', kevOf(record)),
+        triageState: record.triage.state,
+        firstSeen: service.firstSeen,
+        lastSeen: service.lastSeen,
+      });
+    }
+  }
+  return rows.sort(byRank);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

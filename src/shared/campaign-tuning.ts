@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * How a campaign is cut into batches and how many run at once. With no
+ * `batchSize`/`batchesInFlight` in the request, {@link chooseTuning} picks
+ * them from the campaign's size, the engine and the cores: a small campaign
+ * runs as few large batches; a large one as batches of about
+ * {@link TARGET_BATCH_SECONDS} each, so progress moves and a resume re-probes
+ * at most one batch per in-flight slot.
+ */
+
+/** Batches a campaign may have: progress and results keep one small entry per batch. */
+export const MAX_BATCHES_PER_CAMPAIGN = 2000;
+/** Larger batches would make one journal entry (a batch's results) too big to be worth it. */
+export const MAX_BATCH_SIZE = 4096;
+export const MAX_BATCHES_IN_FLIGHT = 32;
+/** A batch should take about this long on loopback. */
+export const TARGET_BATCH_SECONDS = 2;
+/**
+ * Probes per second each engine reaches on loopback here (nmap -sT -T4 about
+ * 40k/s on 256 x 100, the built-in engine about a third of that), rounded down.
+ */
+export const ENGINE_PROBES_PER_SECOND = { builtin: 4000, nmap: 15_000 } as const;
+/**
+ * At most this many probes per batch whatever the engine: with the per-port
+ * banner cap (src/services/scanner/batch-bounds.ts) it keeps a batch's result far below
+ * Restate's 32 MiB message limit even when every port answers.
+ */
+export const MAX_PROBES_PER_BATCH = 32_768;
+
+export const CampaignTuning = z.object({
+  batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE),
+  batchesInFlight: z.number().int().min(1).max(MAX_BATCHES_IN_FLIGHT),
+  batchCount: z.number().int().min(1),
+  /** False when the request set both values itself. */
+  adaptive: z.boolean(),
+});
+export type CampaignTuning = z.infer<typeof CampaignTuning>;
+
+export interface TuningInput {
+  hostCount: number;
+  portCount: number;
+  /** The engine that will run (`auto` counts as the slower built-in engine). */
+  engine: 'auto' | 'builtin' | 'nmap';
+  cores: number;
+  batchSize?: number;
+  batchesInFlight?: number;
+}
+
+/** Pure: the same inputs give the same tuning (the dry run shows what the campaign will use). */
+export function chooseTuning(input: TuningInput): CampaignTuning {
+  const { hostCount, portCount } = input;
+  const cores = Math.max(1, Math.floor(input.cores));
+  const rate = ENGINE_PROBES_PER_SECOND[input.engine === 'nmap' ? 'nmap' : 'builtin'];
+  const probesPerBatch = Math.min(MAX_PROBES_PER_BATCH, rate * TARGET_BATCH_SECONDS);
+  let batchSize = input.batchSize;
+  if (batchSize === undefined) {
+    const wanted = Math.max(1, Math.ceil((hostCount * portCount) / probesPerBatch));
+    batchSize = Math.ceil(hostCount / wanted);
+    // Fewer batches than the cap allows, and no batch above the largest size.
+    batchSize = Math.max(batchSize, Math.ceil(hostCount / MAX_BATCHES_PER_CAMPAIGN));
+    batchSize = Math.min(Math.max(1, batchSize), MAX_BATCH_SIZE);
+  }
+  const batchCount = Math.max(1, Math.ceil(hostCount / batchSize));
+  // nmap batches are processes (one core each); built-in batches share the host's event
+  // loop, where two overlap one's socket waits with the other's work.
+  const slots = input.engine === 'nmap' ? cores : Math.max(2, cores);
+  const batchesInFlight =
+    input.batchesInFlight ?? Math.min(batchCount, slots, MAX_BATCHES_IN_FLIGHT);
+  return {
+    batchSize,
+    batchesInFlight,
+    batchCount,
+    adaptive: input.batchSize === undefined || input.batchesInFlight === undefined,
+  };
+}
+
+export function formatTuning(tuning: CampaignTuning): string {
+  return `${tuning.batchCount} batch${tuning.batchCount === 1 ? '' : 'es'} of up to ${tuning.batchSize}, ${tuning.batchesInFlight} in flight${tuning.adaptive ? ' (adaptive)' : ''}`;
+}
