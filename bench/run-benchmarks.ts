@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { scanWithBuiltinEngine } from '../src/services/engines/builtin-engine.js';
 import { findNmap } from '../src/services/engines/nmap-engine.js';
-import { generateLab } from '../src/services/lab/loopback-lab.js';
+import { generateLab } from '../test/lab/loopback-lab.js';
 import { temporaryDataDir, waitFor } from '../test/support/temporary-host.js';
 
 interface LabSize {

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNmap } from '../src/services/engines/nmap-engine';
-import { startLoopbackLab, type LoopbackLab } from '../src/services/lab/loopback-lab';
+import { startLoopbackLab, type LoopbackLab } from '../test/lab/loopback-lab';
 import { runCampaign } from '../test/support/campaign-client';
 import { launchBrowser } from './support/browser';
 import { relocatedStandardLab } from './support/relocated-lab';

@@ -1,11 +1,13 @@
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../src/clients/service-clients';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopbackLab, type LoopbackLab } from '../src/services/lab/loopback-lab';
+import { startLoopbackLab, type LoopbackLab } from '../test/lab/loopback-lab';
 import type { CampaignListing, CampaignReport } from '../src/shared/campaign';
 import type { ScheduleEntry } from '../src/shared/schedule';
 import type { ThreatSummary } from '../src/shared/threat';
 import { SCREENSHOT_DIR, SpectraApp } from './pages/spectra-app';
+import { blocking, describeAudits } from './support/accessibility';
 import { launchBrowser } from './support/browser';
 import { startForeignSite } from './support/foreign-origin-page';
 import { relocatedStandardLab } from './support/relocated-lab';
@@ -120,6 +122,10 @@ describe('Spectra-Red in browser mode', () => {
     for (const cve of EXPECTED_CVES) await app.campaign.reportThreat(cve).waitFor();
     await app.testId('audit-trail').getByText('completed').first().waitFor();
     await app.screenshot('03-campaign-report');
+    // A finished campaign still shows its whole request, ports included.
+    expect(await app.testId('campaign-request').getByTestId('request-ports').textContent()).toBe(
+      '21,22,25,80,3306,6379',
+    );
 
     // The double click started exactly one campaign.
     const listed = await listedCampaigns();
@@ -152,10 +158,190 @@ describe('Spectra-Red in browser mode', () => {
     expect(await app.threat.triageBadge().textContent()).toBe('Confirmed');
     await app.testId('triage-history').getByText('path traversal reproduced').waitFor();
     await app.screenshot('06-threat-detail');
+    // Re-check from the UI: the lab still serves Apache 2.4.49.
+    await app.testId('recheck-now').click();
+    await expect
+      .poll(() => app.testId('recheck-result').textContent(), { timeout: 30_000 })
+      .toMatch(/Still vulnerable/);
 
     await app.navigate('threats');
     await app.threats.search('CVE-2021-41773');
     await app.threats.row('CVE-2021-41773').getByText('Confirmed').waitFor();
+  });
+
+  it('answers "which hosts run exim?": host page, banner, CVEs; threats searched by address', async () => {
+    await app.navigate('hosts');
+    await app.hosts.row(`${LAB_PREFIX}.13`).waitFor();
+    await app.hosts.search('exim');
+    await expect.poll(() => app.hosts.rows().count()).toBe(1);
+    await app.hosts.row(`${LAB_PREFIX}.13`).waitFor();
+    // The search is in the URL: a reload shows the same rows.
+    expect(page.url()).toContain('#/hosts?q=exim');
+    await page.reload();
+    await app.hosts.row(`${LAB_PREFIX}.13`).waitFor();
+    expect(await app.testId('host-search').inputValue()).toBe('exim');
+    await expect.poll(() => app.hosts.rows().count()).toBe(1);
+    // A network and a port narrow the same way.
+    await app.hosts.search(`${LAB_PREFIX}.0/24 80`);
+    await app.hosts.row(`${LAB_PREFIX}.10`).waitFor();
+    await expect.poll(() => app.hosts.row(`${LAB_PREFIX}.13`).count()).toBe(0);
+    await app.hosts.search('exim');
+    await app.screenshot('12-hosts');
+
+    await app.hosts.row(`${LAB_PREFIX}.13`).getByTestId('host-link').click();
+    await app.hosts.detail().waitFor();
+    expect(await app.testId('port-banner').first().textContent()).toContain('ESMTP Exim 4.87');
+    const cves = app.testId('host-cves').locator('li');
+    await cves.first().waitFor();
+    const firstCve = (await cves.first().getAttribute('data-cve')) ?? '';
+    expect(firstCve).toMatch(/^CVE-/);
+    // Per-host triage: a false positive on this host only, kept across a reload.
+    const firstItem = cves.first();
+    await firstItem.getByTestId('host-cve-triage-select').selectOption('false-positive');
+    await firstItem.getByTestId('host-cve-triage-save').click();
+    await firstItem.getByTestId('host-cve-triage-state').getByText('False positive').waitFor();
+    await page.reload();
+    await app
+      .testId('host-cves')
+      .locator('li')
+      .first()
+      .getByTestId('host-cve-triage-state')
+      .getByText('False positive')
+      .waitFor();
+    await app.screenshot('13-host-detail');
+    await cves.first().locator('a').click();
+    await app.threat.root().waitFor();
+    expect(await app.threat.root().getAttribute('data-cve')).toBe(firstCve);
+    await app.testId('threat-affected').locator(`a[href="#/hosts/${LAB_PREFIX}.13"]`).waitFor();
+
+    // Searching threats for an address lists that host's CVEs (it used to say "0 of N").
+    await app.navigate('threats');
+    await app.threats.search(`${LAB_PREFIX}.10`);
+    await app.threats.row('CVE-2021-41773').waitFor();
+    await expect.poll(() => app.threats.row('CVE-2011-2523').count()).toBe(0);
+    // Filters survive a reload (URL), then go back to everything.
+    await app.threats.toggleSeverity('critical');
+    await page.reload();
+    await app.testId('threats-page').waitFor();
+    expect(await app.testId('threat-search').inputValue()).toBe(`${LAB_PREFIX}.10`);
+    expect(
+      await page
+        .locator('[data-testid="severity-filter"] [data-value="critical"]')
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
+    await app.threats.toggleSeverity('critical');
+    await app.threats.search('');
+  });
+
+  it('shows live totals of a running campaign in the list, with filters and sort in the URL', async () => {
+    const services = spectraClients(clients.connect(serve.ingress));
+    const workflow = (id: string) => services.campaignWorkflow(id);
+    // Slow on purpose (4 connections per second): it is still running while we look.
+    const submitted = await services.campaigns().submit({
+      name: 'Slow live sweep',
+      targets: `${LAB_PREFIX}.100-139`,
+      scope: `${LAB_PREFIX}.0/24`,
+      ports: '22,80',
+      engine: 'builtin',
+      batchSize: 2,
+      batchesInFlight: 1,
+      ratePerSecond: 4,
+      connectTimeoutMs: 300,
+    });
+    try {
+      await app.open('#/campaigns');
+      const row = page.locator(
+        `[data-testid="campaign-row"][data-campaign-id="${submitted.campaignId}"]`,
+      );
+      await row.waitFor();
+      // The list moves while the campaign runs (it used to say 0 until the end).
+      await expect
+        .poll(
+          async () => {
+            const text = (await row.getByTestId('campaign-row-hosts').textContent()) ?? '';
+            const done = Number(/^(\d+) \//.exec(text)?.[1] ?? 0);
+            return done > 0 && done < 40;
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(true);
+      await app.screenshot('16-campaign-list-live');
+      // Filters and sort live in the URL and survive a reload.
+      await app.testId('campaign-state-filter').selectOption('running');
+      await app.testId('campaign-sort').selectOption('name');
+      await app.testId('campaign-search').fill('slow');
+      expect(page.url()).toMatch(/#\/campaigns\?.*state=running/);
+      await page.reload();
+      await row.waitFor();
+      expect(await app.testId('campaign-search').inputValue()).toBe('slow');
+      expect(await app.testId('campaign-state-filter').inputValue()).toBe('running');
+      expect(await app.campaigns.rows().count()).toBe(1);
+      // 900 px wide: the list and the threat table fit without a page-wide scrollbar.
+      await page.setViewportSize({ width: 900, height: 720 });
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(900);
+      await app.navigate('threats');
+      await app.threats.rows().first().waitFor();
+      const rowBox = await app.threats.rows().first().boundingBox();
+      expect((rowBox?.x ?? 0) + (rowBox?.width ?? 0)).toBeLessThanOrEqual(900);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(900);
+      await app.screenshot('17-threats-900px');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await workflow(submitted.campaignId).cancel('e2e: done looking');
+      await app.open('#/campaigns/' + submitted.campaignId);
+      await app.campaign.waitForState('cancelled', 30_000);
+    }
+  });
+
+  it('says "not found" for an unknown campaign id instead of waiting forever', async () => {
+    await app.open('#/campaigns/c-000000000000');
+    await app.testId('campaign-not-found').waitFor({ timeout: 15_000 });
+    expect(await page.title()).toBe('Campaign not found · Spectra-Red');
+  });
+
+  it('keeps a typed draft across navigation and offers keyboard shortcuts', async () => {
+    await app.open('#/campaigns/new');
+    await app.newCampaign.field('campaign-name').fill('Draft that must survive');
+    await app.newCampaign.field('campaign-targets').fill(`${LAB_PREFIX}.40-41`);
+    await app.navigate('threats');
+    expect(await page.title()).toBe('Threats · Spectra-Red');
+    await page.goBack();
+    await app.testId('new-campaign-page').waitFor();
+    expect(await app.newCampaign.field('campaign-name').inputValue()).toBe(
+      'Draft that must survive',
+    );
+    expect(await app.newCampaign.field('campaign-targets').inputValue()).toBe(
+      `${LAB_PREFIX}.40-41`,
+    );
+    // Form parity with the CLI: the name defaults to the first target, the dry run
+    // resolves the engine, and service detection warns that it is intrusive.
+    expect(await app.newCampaign.field('campaign-name').getAttribute('placeholder')).toBe(
+      `${LAB_PREFIX}.40-41`,
+    );
+    await app.newCampaign.field('campaign-scope').fill(`${LAB_PREFIX}.0/24`);
+    // nmap is installed here (the nmap engine's tests need it): auto resolves to it.
+    await expect
+      .poll(() => app.testId('plan-engine').textContent(), { timeout: 10_000 })
+      .toBe('auto → nmap (installed on the host)');
+    await app.newCampaign.field('campaign-service-detection').check();
+    expect(await app.testId('service-detection-warning').textContent()).toContain('Intrusive');
+    await app.newCampaign.field('campaign-service-detection').uncheck();
+    // Keys typed into a field are text, not shortcuts; outside fields they navigate.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('?');
+    await app.testId('shortcut-help').waitFor();
+    await app.screenshot('14-shortcut-help');
+    await page.keyboard.press('Escape');
+    await app.testId('shortcut-help').waitFor({ state: 'hidden' });
+    await page.keyboard.press('g');
+    await page.keyboard.press('h');
+    await app.testId('hosts-page').waitFor();
+    // Clone: a finished campaign's request back in the form.
+    await app.open(`#/campaigns/${campaignId}`);
+    await app.testId('campaign-clone').click();
+    await app.testId('new-campaign-page').waitFor();
+    expect(await app.newCampaign.field('campaign-targets').inputValue()).toBe(`${LAB_PREFIX}.1-30`);
+    expect(await app.newCampaign.field('campaign-name').inputValue()).toBe('Loopback lab sweep');
   });
 
   it('shows the durable engine health in Operations', async () => {
@@ -213,6 +399,29 @@ describe('Spectra-Red in browser mode', () => {
       'approval required by the request',
     );
     await app.screenshot('09-approval-banner');
+    // The approver sees what is asked: sizes, targets, ports, engine, scope, and why in words.
+    const line = app.testId('approval-context-line');
+    await line.waitFor();
+    expect(await line.textContent()).toMatch(
+      new RegExp(
+        `11 hosts × 3 ports · targets ${LAB_PREFIX}\\.10-20 · ports 21,22,80 · engine builtin`,
+      ),
+    );
+    await app.navigate('approvals');
+    await app.testId('approval-card').first().waitFor();
+    const context = app.testId('approval-card').first().getByTestId('approval-context');
+    await context.waitFor();
+    expect(await context.getByTestId('request-ports').textContent()).toBe('21,22,80');
+    expect(await context.getByTestId('request-scope').textContent()).toBe(`${LAB_PREFIX}.0/24`);
+    expect(await context.getByTestId('request-size').textContent()).toMatch(
+      /^11 hosts × 3 ports = 33 probes/,
+    );
+    expect(
+      await app.testId('approval-card').first().getByTestId('approval-reasons').textContent(),
+    ).toContain('asked for a second pair of eyes');
+    await app.screenshot('11-approvals');
+    await page.goBack();
+    await app.testId('campaign-progress').waitFor();
     // Waiting means waiting: nothing reached the lab.
     expect(labConnectionsSince(since)).toEqual([]);
 
@@ -376,6 +585,41 @@ describe('Spectra-Red in browser mode', () => {
     expect(after.map((listing) => listing.campaignId)).toEqual(
       before.map((listing) => listing.campaignId),
     );
+  });
+
+  it('tells the truth when the host stops, and reconnects at the same address', async () => {
+    await app.open('#/threats');
+    await app.threats.row('CVE-2011-2523').waitFor();
+    const address = new URL(page.url()).origin;
+    await serve.stopHostOnly();
+    const banner = page.locator('[data-testid="connection-banner"][data-status="offline"]');
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.textContent()).toMatch(/not answering.*spectra serve/s);
+    // Stale rows stay readable; actions are off.
+    await app.threats.row('CVE-2011-2523').waitFor();
+    expect(await app.testId('threats-refresh').isDisabled()).toBe(true);
+    await app.screenshot('15-host-unreachable');
+
+    const restartedAt = await serve.startAgain();
+    expect(new URL(restartedAt).origin).toBe(address);
+    // The open tab reconnects by itself (a reload picks up the new session).
+    await banner.waitFor({ state: 'detached', timeout: 30_000 });
+    await app.threats.row('CVE-2011-2523').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="threats-refresh"]:not([disabled])').waitFor();
+    expect(new URL(page.url()).origin).toBe(address);
+  });
+
+  it('has no serious or critical axe-core violation on any screen, light or dark', () => {
+    const audits = app.accessibilityAudits;
+    process.stdout.write(`axe-core audits:\n${describeAudits(audits)}\n`);
+    expect(audits.length).toBeGreaterThanOrEqual(2 * 14);
+    expect(
+      audits.flatMap((audit) =>
+        blocking(audit).map(
+          (v) => `${audit.screen} [${audit.scheme}] ${v.id}: ${v.help} @ ${v.targets.join(', ')}`,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('loaded nothing from the network and broke no CSP rule', () => {

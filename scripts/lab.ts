@@ -11,7 +11,7 @@ import {
   startLoopbackLab,
   STANDARD_LAB,
   type LabDefinition,
-} from '../src/services/lab/loopback-lab.js';
+} from '../test/lab/loopback-lab.js';
 
 const LISTED_SERVICES_BY_DEFAULT = 200;
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { auditScreen, type ScreenAudit } from '../support/accessibility';
 import { PROJECT_ROOT } from '../support/spectra-serve';
 
 export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'e2e', 'screenshots');
@@ -15,6 +16,9 @@ export class SpectraApp {
   readonly operations: OperationsScreen;
   readonly approvalBanner: ApprovalBannerScreen;
   readonly schedules: SchedulesScreen;
+  readonly hosts: HostsScreen;
+  /** Every screen photographed is also audited by axe-core, in light and dark. */
+  readonly accessibilityAudits: ScreenAudit[] = [];
 
   constructor(
     readonly page: Page,
@@ -28,6 +32,7 @@ export class SpectraApp {
     this.operations = new OperationsScreen(page);
     this.approvalBanner = new ApprovalBannerScreen(page);
     this.schedules = new SchedulesScreen(page);
+    this.hosts = new HostsScreen(page);
   }
 
   testId(id: string): Locator {
@@ -42,7 +47,7 @@ export class SpectraApp {
   }
 
   async navigate(
-    section: 'campaigns' | 'threats' | 'operations' | 'approvals' | 'schedules',
+    section: 'campaigns' | 'hosts' | 'threats' | 'operations' | 'approvals' | 'schedules',
   ): Promise<void> {
     await this.testId(`nav-${section}`).click();
     await this.testId(`${section}-page`).waitFor();
@@ -52,6 +57,7 @@ export class SpectraApp {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const path = join(SCREENSHOT_DIR, `${name}.png`);
     await this.page.screenshot({ path });
+    this.accessibilityAudits.push(...(await auditScreen(this.page, name)));
     return path;
   }
 }
@@ -247,5 +253,21 @@ class OperationsScreen {
     return this.page.locator(
       `[data-testid="ops-handlers"] tr[data-handler="${serviceDotHandler}"]`,
     );
+  }
+}
+
+class HostsScreen {
+  constructor(private readonly page: Page) {}
+  async search(text: string): Promise<void> {
+    await this.page.getByTestId('host-search').fill(text);
+  }
+  rows(): Locator {
+    return this.page.getByTestId('host-row');
+  }
+  row(address: string): Locator {
+    return this.page.locator(`[data-testid="host-row"][data-address="${address}"]`);
+  }
+  detail(): Locator {
+    return this.page.getByTestId('host-detail-page');
   }
 }

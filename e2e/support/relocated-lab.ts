@@ -1,4 +1,4 @@
-import { STANDARD_LAB, type LabDefinition } from '../../src/services/lab/loopback-lab';
+import { STANDARD_LAB, type LabDefinition } from '../../test/lab/loopback-lab';
 
 /**
  * The standard vulnerable lab moved to another /24 of 127.0.0.0/8. Other

@@ -11,6 +11,10 @@ export interface SpectraServe {
   uiUrl: string;
   ingress: IngressTransport;
   dataDir: string;
+  /** Stops the host (SIGINT) but keeps its data dir, as an analyst's Ctrl-C would. */
+  stopHostOnly(): Promise<void>;
+  /** Starts the host again on the same data dir; resolves with its UI address. */
+  startAgain(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -24,7 +28,8 @@ export async function startSpectraServe(): Promise<SpectraServe> {
   if (!existsSync(rendererIndex))
     throw new Error('out/renderer is missing: run `npx electron-vite build` before the e2e suite');
   const dataDir = mkdtempSync(join(tmpdir(), 'spectra-e2e-'));
-  const serve = await startServeProcess(dataDir, { ui: true });
+  let serve = await startServeProcess(dataDir, { ui: true });
+  let running = true;
   if (!serve.uiUrl) {
     await serve.stop();
     throw new Error('spectra serve started without printing its UI address');
@@ -33,8 +38,17 @@ export async function startSpectraServe(): Promise<SpectraServe> {
     uiUrl: serve.uiUrl,
     ingress: serve.ingress,
     dataDir,
-    stop: async () => {
+    stopHostOnly: async () => {
       await serve.stop();
+      running = false;
+    },
+    startAgain: async () => {
+      serve = await startServeProcess(dataDir, { ui: true });
+      running = true;
+      return serve.uiUrl ?? '';
+    },
+    stop: async () => {
+      if (running) await serve.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

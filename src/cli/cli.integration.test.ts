@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport } from '../shared/campaign.js';
-import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../services/lab/loopback-lab.js';
-import { LAB_EXPECTED_CVES } from '../services/vulnerabilities/lab-expectations.js';
+import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../../test/lab/loopback-lab.js';
+import { LAB_EXPECTED_CVES } from '../../test/lab/lab-expectations.js';
 import { temporaryDataDir } from '../../test/support/temporary-host.js';
 
 /** The `spectra` command as an analyst runs it: a separate process, real host, real lab. */
@@ -68,6 +68,12 @@ describe('spectra CLI', () => {
     const unknownFlag = await spectra('scan', '--targetz', 'x');
     expect(unknownFlag.exitCode).toBe(2);
     expect(unknownFlag.stderr.trim().split('\n')).toHaveLength(1);
+    // As in the UI, a rejection needs a reason; refused before any host is asked.
+    const silentReject = await spectra('reject', 'c-000000000000');
+    expect(silentReject.exitCode).toBe(2);
+    expect(silentReject.stderr.trim()).toBe(
+      'spectra: reject: --note is required (say why the campaign is rejected)',
+    );
   });
 
   it(
@@ -118,6 +124,26 @@ describe('spectra CLI', () => {
       expect(triage.stdout).toContain('CVE-2011-2523 is now false-positive');
       const threat = await spectra('threat', 'CVE-2011-2523');
       expect(threat.stdout).toMatch(/new -> false-positive by bob: lab decoy/);
+
+      // "Which hosts run exim?", the host itself, and threats searched by address.
+      const exim = await spectra('hosts', '--search', 'exim');
+      expect(exim.exitCode).toBe(0);
+      expect(exim.stdout.trim().split('\n')).toHaveLength(1);
+      expect(exim.stdout).toMatch(/^127\.10\.0\.13 .*25 exim 4\.87/);
+      const host = await spectra('host', '127.10.0.13');
+      expect(host.stdout).toMatch(/25\/tcp smtp exim 4\.87 -> CVE-/);
+      expect(host.stdout).toContain('banner: 220 mail.lab.test ESMTP Exim 4.87');
+      expect(host.stdout).toContain(report.campaignId);
+      const network = await spectra('hosts', '--search', '127.10.0.10/31 80', '--json');
+      expect(
+        (JSON.parse(network.stdout) as Array<{ address: string }>).map((entry) => entry.address),
+      ).toEqual(['127.10.0.10']);
+      const unknownHost = await spectra('host', '127.10.0.250');
+      expect(unknownHost.exitCode).toBe(1);
+      expect(unknownHost.stderr.trim()).toBe('spectra: host: no campaign has seen 127.10.0.250');
+      const byAddress = await spectra('threats', '--search', '127.10.0.11');
+      expect(byAddress.stdout).toContain('CVE-2011-2523');
+      expect(byAddress.stdout).not.toContain('CVE-2021-41773');
 
       const badState = await spectra('triage', 'CVE-2011-2523', '--state', 'fixed');
       expect(badState.exitCode).toBe(2);

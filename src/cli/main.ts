@@ -10,6 +10,7 @@ import { feedsCommand } from './commands/feed-commands.js';
 import { exportCommand } from './commands/export-commands.js';
 import { importCommand } from './commands/import-command.js';
 import { diffCommand } from './commands/diff-command.js';
+import { hostCommand, hostsCommand } from './commands/host-commands.js';
 import { recheckCommand } from './commands/recheck-command.js';
 import {
   scheduleCommand,
@@ -36,6 +37,8 @@ const COMMANDS: Command[] = [
   threatsCommand,
   threatCommand,
   triageCommand,
+  hostsCommand,
+  hostCommand,
   recheckCommand,
   scheduleCommand,
   schedulesCommand,

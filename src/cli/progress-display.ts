@@ -15,13 +15,42 @@ export function formatSeverityCounts(counts: SeverityCounts): string {
     .join(', ');
 }
 
+/** While a campaign waits (approval, scope lock), an unchanged state is repeated at most this often. */
+export const WAITING_REMINDER_MS = 60_000;
+
 /**
- * Shows a campaign's progress: a bar redrawn in place on a terminal, plain
- * lines (only when something changed) when output goes to a file or a pipe.
+ * What makes a progress line news: the state, the counts and the place in
+ * line, not the clock (elapsed time and countdowns change every poll).
+ */
+export function progressKey(progress: CampaignProgress): string {
+  const { totals } = progress;
+  return JSON.stringify([
+    progress.state,
+    totals.targetsDone,
+    totals.targets,
+    totals.hostsUp,
+    totals.openPorts,
+    totals.findings,
+    progress.approval?.id,
+    progress.queue?.position,
+  ]);
+}
+
+/**
+ * Shows a campaign's progress: a bar redrawn in place on a terminal; when
+ * output goes to a file or a pipe, one line per change only (a campaign that
+ * waits a day for approval prints a reminder a minute, not a line a second).
  */
 export class ProgressDisplay {
-  private lastLine = '';
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  private lastKey = '';
+  private lastPrintedAt = 0;
+  constructor(
+    private readonly stream: Pick<
+      NodeJS.WriteStream,
+      'write' | 'isTTY' | 'columns'
+    > = process.stderr,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   update(progress: CampaignProgress): void {
     const { totals } = progress;
@@ -34,10 +63,16 @@ export class ProgressDisplay {
       const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${body}`;
       this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\u001b[K`);
       if (FINISHED_CAMPAIGN_STATES.includes(progress.state)) this.stream.write('\n');
-    } else if (body !== this.lastLine) {
-      this.stream.write(`progress: ${body}\n`);
+      return;
     }
-    this.lastLine = body;
+    const key = progressKey(progress);
+    const waiting = progress.state === 'awaiting-approval' || progress.state === 'queued';
+    const now = this.now();
+    if (key !== this.lastKey || (waiting && now - this.lastPrintedAt >= WAITING_REMINDER_MS)) {
+      this.stream.write(`progress: ${body}\n`);
+      this.lastKey = key;
+      this.lastPrintedAt = now;
+    }
   }
 }
 
@@ -57,7 +92,7 @@ export function formatCampaignSummary(report: CampaignReport): string {
   const { totals } = report;
   const lines = [
     `Campaign ${report.campaignId} "${forTerminal(report.name)}": ${report.state}${report.complete ? '' : ' (results incomplete)'}`,
-    `  engine ${report.engine ?? '?'}, ${totals.targetsDone}/${totals.targets} targets scanned`,
+    `  ${report.engine ? `engine ${report.engine}` : `no engine ran (${report.state === 'rejected' ? 'rejected before scanning' : `requested ${report.request?.engine ?? 'auto'}`})`}, ${totals.targetsDone}/${totals.targets} targets scanned`,
     `  hosts up: ${totals.hostsUp}, hosts with open ports: ${report.hosts.length}, open ports: ${totals.openPorts}`,
     `  findings: ${formatSeverityCounts(totals.findings)}`,
   ];

@@ -5,6 +5,8 @@ import type { CampaignResultsObject } from '../services/campaigns/campaign-resul
 import type { CampaignsService } from '../services/campaigns/campaign-submission-service.js';
 import type { CampaignWorkflow } from '../services/campaigns/campaign-workflow.js';
 import type { DiagnosticsService } from '../services/diagnostics/diagnostics-service.js';
+import type { HostInventoryObject } from '../services/hosts/host-inventory-object.js';
+import type { ImportsService } from '../services/interop/imports-service.js';
 import type { RecheckService } from '../services/rechecks/recheck-service.js';
 import type { SchedulesObject } from '../services/schedules/schedules-object.js';
 import type { ScanMarksObject } from '../services/scope-locks/scan-marks-object.js';
@@ -44,6 +46,8 @@ const DEFINITIONS = {
   scanMarks: named<ScanMarksObject>(SERVICE_NAMES.scanMarks),
   rechecks: named<RecheckService>(SERVICE_NAMES.rechecks),
   diagnostics: named<DiagnosticsService>(SERVICE_NAMES.diagnostics),
+  hostInventory: named<HostInventoryObject>(SERVICE_NAMES.hostInventory),
+  imports: named<ImportsService>(SERVICE_NAMES.imports),
 };
 
 /** Typed clients over one ingress connection. */
@@ -64,6 +68,8 @@ export function spectraClients(ingress: clients.Ingress) {
     scanMarks: () => ingress.objectClient(DEFINITIONS.scanMarks, INDEX_KEY),
     rechecks: () => ingress.serviceClient(DEFINITIONS.rechecks),
     diagnostics: () => ingress.serviceClient(DEFINITIONS.diagnostics),
+    hostInventory: () => ingress.objectClient(DEFINITIONS.hostInventory, INDEX_KEY),
+    imports: () => ingress.serviceClient(DEFINITIONS.imports),
   };
 }
 export type SpectraClients = ReturnType<typeof spectraClients>;

@@ -7,6 +7,7 @@ import { createRecheckService } from './rechecks/recheck-service.js';
 import { schedulesObject } from './schedules/schedules-object.js';
 import { diagnosticsService } from './diagnostics/diagnostics-service.js';
 import { createImportsService } from './interop/imports-service.js';
+import { hostInventoryObject } from './hosts/host-inventory-object.js';
 import { createKnowledgeProvider, type KnowledgeLocations } from './scanner/knowledge-provider.js';
 import { createScannerService } from './scanner/scanner-service.js';
 import { scanMarksObject } from './scope-locks/scan-marks-object.js';
@@ -33,5 +34,6 @@ export function createAllServices(knowledge: KnowledgeLocations) {
     scopeLocksObject,
     scanMarksObject,
     createImportsService(loadKnowledge),
+    hostInventoryObject,
   ];
 }

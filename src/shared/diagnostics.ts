@@ -9,3 +9,7 @@ export const ServicesRuntime = z.object({
   electronVersion: z.string().optional(),
 });
 export type ServicesRuntime = z.infer<typeof ServicesRuntime>;
+
+/** Which scan engines the host can run (the form's dry run resolves `auto` with it). */
+export const EngineAvailability = z.object({ builtin: z.literal(true), nmap: z.boolean() });
+export type EngineAvailability = z.infer<typeof EngineAvailability>;

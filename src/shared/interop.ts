@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from './service-contracts.js';
 import { z } from 'zod';
 import type { HostSummary } from './observation.js';
 import { TriageState } from './threat.js';
@@ -151,4 +152,4 @@ export type NmapImportResult = z.infer<typeof NmapImportResult>;
 export interface ImportsApi {
   nmapXml(context: unknown, request: NmapImportRequest): Promise<NmapImportResult>;
 }
-export const IMPORTS_SERVICE_NAME = 'Imports';
+export const IMPORTS_SERVICE_NAME = SERVICE_NAMES.imports;

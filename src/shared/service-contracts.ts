@@ -83,6 +83,8 @@ export const SERVICE_NAMES = {
   scanMarks: 'ScanMarks',
   rechecks: 'Rechecks',
   diagnostics: 'Diagnostics',
+  hostInventory: 'HostInventory',
+  imports: 'Imports',
 } as const;
 
 /** The key of every singleton object (indexes, approvals, schedules, locks, marks): defined here only. */

@@ -5,11 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
 import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
 import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
-import {
-  generateLab,
-  startLoopbackLab,
-  type LoopbackLab,
-} from '../../src/services/lab/loopback-lab.js';
+import { generateLab, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
 import { isAlive, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 import { startServeProcess } from '../support/serve-process.js';
 

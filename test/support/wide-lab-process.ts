@@ -6,10 +6,7 @@
  * test/support/wide-lab.ts through `fork`; answers `counts` with how often
  * each `host:port` was connected to.
  */
-import {
-  startLoopbackLab,
-  type LabServiceDefinition,
-} from '../../src/services/lab/loopback-lab.js';
+import { startLoopbackLab, type LabServiceDefinition } from '../lab/loopback-lab.js';
 import { formatIpv4, parseIpv4 } from '../../src/shared/address-intervals.js';
 
 const [hostFirst, hostLast, portFirst, portLast, bannerBytes] = process.argv.slice(2);

@@ -45,13 +45,16 @@ function decisionCommand(verdict: ApprovalVerdict): Command {
     usage: `spectra ${name} ID --note TEXT [--by NAME]
 
   ID           the campaign id or the approval id (see spectra approvals)
-  --note TEXT  why; kept in the campaign's audit trail
+  --note TEXT  why; kept in the campaign's audit trail (required to reject)
   --by NAME    who decides (default: your user name)`,
     options: { note: { type: 'string' }, by: { type: 'string' } },
     positionals: ['ID'],
     async run(parsed) {
       const id = requiredPositional(parsed.positionals, name, 'ID');
       const note = stringOption(parsed, 'note');
+      // As in the UI: a rejection says why, before anything is sent.
+      if (verdict === 'reject' && !note?.trim())
+        throw new CliError('reject: --note is required (say why the campaign is rejected)', 2);
       const by = stringOption(parsed, 'by') ?? currentUser();
       const outcome = await withHost(resolveDataDir(parsed), ({ ingress }) =>
         Promise.resolve(

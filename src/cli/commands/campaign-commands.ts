@@ -1,3 +1,4 @@
+import { isRunningListing, withLiveProgress } from '../../shared/campaign-listing-view.js';
 import { followCampaign, readCampaignReport } from '../campaign-follow.js';
 import { spectraClients } from '../../clients/service-clients.js';
 import { requiredPositional, type Command } from '../command.js';
@@ -12,9 +13,23 @@ export const campaignsCommand: Command = {
   usage: 'spectra campaigns [--json]',
   options: { json: { type: 'boolean' } },
   async run(parsed) {
-    const listings = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      spectraClients(ingress).campaignIndex().list(),
-    );
+    const listings = await withHost(resolveDataDir(parsed), async ({ ingress }) => {
+      const services = spectraClients(ingress);
+      const listed = await services.campaignIndex().list();
+      // Running campaigns: the index has their start, the workflow their live totals.
+      return Promise.all(
+        listed.map(async (listing) =>
+          isRunningListing(listing)
+            ? withLiveProgress(
+                listing,
+                await Promise.resolve(
+                  services.campaignWorkflow(listing.campaignId).progress(),
+                ).catch(() => null),
+              )
+            : listing,
+        ),
+      );
+    });
     if (parsed.values.json) {
       process.stdout.write(jsonForTerminal(listings) + '\n');
       return;

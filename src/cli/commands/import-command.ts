@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MAX_IMPORT_BYTES, type NmapImportResult } from '../../shared/interop.js';
-import type { ImportsService } from '../../services/interop/imports-service.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { NmapImportError, parseNmapXmlForImport } from '../../services/interop/nmap-xml-import.js';
 import { CliError } from '../cli-error.js';
 import { stringOption, type Command } from '../command.js';
@@ -62,8 +62,8 @@ twice adds nothing. Imports scan nothing, so they need no scope or approval.`,
     }
     const result: NmapImportResult = await withHost(resolveDataDir(parsed), ({ ingress }) =>
       Promise.resolve(
-        ingress
-          .serviceClient<ImportsService>({ name: 'Imports' })
+        spectraClients(ingress)
+          .imports()
           .nmapXml({ xml, name: stringOption(parsed, 'name'), sourceName }),
       ).catch((error: unknown) => {
         throw new CliError(`import: ${sourceName}: ${describeIngressError(error)}`);

@@ -1,6 +1,7 @@
 import { startHost } from '../../main/host/host-runtime.js';
 import type { DiskFault } from '../../main/host/disk-fault.js';
 import { startBrowserModeServer } from '../../main/browser-mode/browser-mode-server.js';
+import { chooseUiPort } from '../../main/browser-mode/stable-ui-port.js';
 import { APP_VERSION, PROJECT_ROOT } from '../app-version.js';
 import { integerOption, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -44,7 +45,10 @@ worker) serve the Scanner.`,
           host,
           rendererDir:
             stringOption(parsed, 'renderer-dir') ?? join(PROJECT_ROOT, 'out', 'renderer'),
-          port: integerOption(parsed, 'ui-port', { min: 0, max: 65535 }) ?? 0,
+          port: await chooseUiPort(
+            dataDir,
+            integerOption(parsed, 'ui-port', { min: 0, max: 65535 }),
+          ),
         });
     if (ui) host.advertiseUi(ui.url);
 

@@ -8,6 +8,8 @@ import { resolveDataDir } from '../data-dir-option.js';
 import { describeIngressError, withHost } from '../host-connection.js';
 import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 import { exportThreatList } from './export-commands.js';
+import { namesHosts } from '../../shared/host-search.js';
+import { cvesOnHosts } from './host-commands.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
@@ -25,17 +27,20 @@ export const threatsCommand: Command = {
   async run(parsed) {
     const severity = listOption(stringOption(parsed, 'severity'), Severity.options, 'severity');
     const triageState = listOption(stringOption(parsed, 'state'), TriageState.options, 'state');
+    const search = stringOption(parsed, 'search');
     if (stringOption(parsed, 'format') !== undefined)
-      return exportThreatList(parsed, {
-        severity,
-        triageState,
-        text: stringOption(parsed, 'search'),
-      });
-    const rows = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      spectraClients(ingress)
-        .threatIndex()
-        .list({ severity, triageState, text: stringOption(parsed, 'search') }),
-    );
+      return exportThreatList(parsed, { severity, triageState, text: search });
+    const rows = await withHost(resolveDataDir(parsed), async (connection) => {
+      const threats = spectraClients(connection.ingress).threatIndex();
+      // A search naming hosts (address, network, port:N) lists the CVEs on those hosts.
+      if (search && namesHosts(search)) {
+        const onHosts = await cvesOnHosts(connection, search);
+        return (await threats.list({ severity, triageState })).filter((row) =>
+          onHosts.has(row.cve),
+        );
+      }
+      return threats.list({ severity, triageState, text: search });
+    });
     if (parsed.values.json) {
       process.stdout.write(jsonForTerminal(rows) + '\n');
       return;

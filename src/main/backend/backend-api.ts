@@ -9,7 +9,6 @@ import {
   StateUsage,
 } from '../../shared/operations.js';
 import type { HostHealth, ServerState } from '../../shared/shell-contract.js';
-import { readRunningHostInfo } from '../host/data-dir.js';
 import { handleInteropApi } from './interop-api.js';
 
 /**
@@ -31,11 +30,7 @@ export async function handleBackendApi(host: Host, request: Request): Promise<Re
   if (request.method === 'GET' && path === '/api/operations') {
     return jsonResponse(200, await collectOperations(host.admin, host.serverState()));
   }
-  const interop = await handleInteropApi(
-    host.ingress,
-    request,
-    readRunningHostInfo(host.dataDir)?.appVersion ?? 'unknown',
-  );
+  const interop = await handleInteropApi(host.ingress, request, host.appVersion);
   if (interop) return interop;
   return jsonResponse(404, { error: `unknown API path ${path}` });
 }

@@ -22,6 +22,7 @@ const CampaignIdParameter = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a ca
 export async function handleInteropApi(
   transport: IngressTransport,
   request: Request,
+  /** Read only when an export is made (named in the file as the producing tool's version). */
   appVersion: string,
 ): Promise<Response | undefined> {
   const url = new URL(request.url);

@@ -59,6 +59,7 @@ afterAll(async () => {
 
 function fakeHost(): Host {
   return {
+    appVersion: '0.0.0-test',
     ingress: unixSocketTransport(ingressSocket),
     serverState: () => 'ready',
     diskFault: () => undefined,

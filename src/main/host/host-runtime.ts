@@ -88,6 +88,8 @@ export class HostAlreadyRunning extends Error {
  */
 export interface Host extends EventEmitter {
   readonly dataDir: string;
+  /** The app version the services were registered under (exports name it as their tool version). */
+  readonly appVersion: string;
   readonly layout: DataDirLayout;
   readonly ports: HostPorts;
   /**
@@ -267,6 +269,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   let closing: Promise<void> | undefined;
   return Object.assign(emitter, {
     dataDir: options.dataDir,
+    appVersion: options.appVersion,
     layout,
     ports,
     ingress,

@@ -11,11 +11,17 @@ import { OperationsPage } from './features/operations/OperationsPage';
 import { ThreatDetailPage } from './features/threats/ThreatDetailPage';
 import { SchedulesPage } from './features/schedules/SchedulesPage';
 import { ThreatsPage } from './features/threats/ThreatsPage';
+import { KeyboardShortcuts } from './components/KeyboardShortcuts';
+import { ConnectionBanner } from './features/connection/ConnectionBanner';
+import { useActionsAllowed } from './features/connection/connection-context';
+import { HostDetailPage } from './features/hosts/HostDetailPage';
+import { HostsPage } from './features/hosts/HostsPage';
 import { useRoute } from './lib/hooks';
 import { routeHref, sectionOf, type Route, type Section } from './lib/route';
 
 const NAVIGATION: Array<{ section: Section; label: string; route: Route }> = [
   { section: 'campaigns', label: 'Campaigns', route: { screen: 'campaigns' } },
+  { section: 'hosts', label: 'Hosts', route: { screen: 'hosts' } },
   { section: 'threats', label: 'Threats', route: { screen: 'threats' } },
   { section: 'schedules', label: 'Schedules', route: { screen: 'schedules' } },
   { section: 'approvals', label: 'Approvals', route: { screen: 'approvals' } },
@@ -35,6 +41,10 @@ function Screen(props: { route: Route }) {
       return <ThreatsPage />;
     case 'threat':
       return <ThreatDetailPage key={route.cve} cve={route.cve} />;
+    case 'hosts':
+      return <HostsPage />;
+    case 'host':
+      return <HostDetailPage key={route.address} address={route.address} />;
     case 'operations':
       return <OperationsPage />;
     case 'approvals':
@@ -48,6 +58,7 @@ export function App() {
   const route = useRoute();
   const section = sectionOf(route);
   useApprovalsWatcher();
+  const actionsAllowed = useActionsAllowed();
   return (
     <div className="app" data-testid="app-ready">
       <a className="skip-link" href="#main">
@@ -74,9 +85,13 @@ export function App() {
             {item.section === 'approvals' ? <ApprovalNavCount /> : null}
           </a>
         ))}
-        <div className="sidebar-footer">Loopback lab workbench</div>
+        <div className="sidebar-footer">
+          Loopback lab workbench · press <kbd>?</kbd> for shortcuts
+        </div>
       </nav>
-      <div className="main">
+      <KeyboardShortcuts />
+      <div className="main" data-stale={!actionsAllowed}>
+        <ConnectionBanner />
         <ApprovalBanner />
         <main
           id="main"

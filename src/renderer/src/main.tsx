@@ -3,22 +3,33 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { readShellConfig } from './backend/shell-config';
 import { createSpectraBackend } from './backend/spectra-backend';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { ConnectionProvider } from './features/connection/connection-context';
+import { BackendProvider } from './queries/backend-context';
+import { createQueryClient } from './queries/query-client';
 import { createAppStore, StoreProvider } from './store/app-store';
 import './styles.css';
 
 // The composition root: reads what the shell announced, builds the backend
-// client and the one store, and renders.
+// client, the server-state cache and the client-state store, and renders.
 const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing from index.html');
 const root = createRoot(container);
 try {
   const backend = createSpectraBackend(readShellConfig(document, window.location.href));
-  const store = createAppStore(backend);
+  const store = createAppStore();
+  const queryClient = createQueryClient();
   root.render(
     <StrictMode>
-      <StoreProvider store={store}>
-        <App />
-      </StoreProvider>
+      <BackendProvider backend={backend}>
+        <QueryClientProvider client={queryClient}>
+          <StoreProvider store={store}>
+            <ConnectionProvider>
+              <App />
+            </ConnectionProvider>
+          </StoreProvider>
+        </QueryClientProvider>
+      </BackendProvider>
     </StrictMode>,
   );
 } catch (error) {

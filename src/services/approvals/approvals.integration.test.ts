@@ -2,7 +2,7 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import { spectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../shared/campaign.js';
-import { generateLab, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
+import { generateLab, startLoopbackLab, type LoopbackLab } from '../../../test/lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
 import type { Host } from '../../main/host/host-runtime.js';
 

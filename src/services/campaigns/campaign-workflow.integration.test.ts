@@ -1,8 +1,12 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import { spectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_EXPECTED_CVES } from '../vulnerabilities/lab-expectations.js';
-import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
+import { LAB_EXPECTED_CVES } from '../../../test/lab/lab-expectations.js';
+import {
+  STANDARD_LAB,
+  startLoopbackLab,
+  type LoopbackLab,
+} from '../../../test/lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import type { Host } from '../../main/host/host-runtime.js';

@@ -1,5 +1,6 @@
 import * as restate from '@restatedev/restate-sdk';
-import { ServicesRuntime } from '../../shared/diagnostics.js';
+import { EngineAvailability, ServicesRuntime } from '../../shared/diagnostics.js';
+import { isNmapAvailable } from '../engines/nmap-engine.js';
 
 /**
  * Answers questions about the process that runs the handlers, through the same
@@ -19,6 +20,13 @@ export const diagnosticsService = restate.service({
           pid: process.pid,
           electronVersion: process.versions.electron,
         })),
+    ),
+    engines: restate.handlers.handler(
+      { output: restate.serde.schema(EngineAvailability) },
+      async (context: restate.Context): Promise<EngineAvailability> => ({
+        builtin: true,
+        nmap: await context.run('look for nmap', () => isNmapAvailable()),
+      }),
     ),
   },
 });

@@ -5,7 +5,7 @@ import {
   startLoopbackLab,
   STANDARD_LAB,
   type LoopbackLab,
-} from '../lab/loopback-lab.js';
+} from '../../../test/lab/loopback-lab.js';
 import { scanWithBuiltinEngine } from './builtin-engine.js';
 import type { ScanProgress } from './scan-engine.js';
 

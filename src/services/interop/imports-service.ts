@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '../../shared/service-contracts.js';
 import { createHash } from 'node:crypto';
 import * as restate from '@restatedev/restate-sdk';
 import type { BatchResult, CampaignListing, ParsedCampaignRequest } from '../../shared/campaign.js';
@@ -81,7 +82,7 @@ export function importRequest(name: string, scan: ImportedScan): ParsedCampaignR
  */
 export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>) {
   return restate.service({
-    name: 'Imports',
+    name: SERVICE_NAMES.imports,
     handlers: {
       nmapXml: restate.handlers.handler(
         { input: restate.serde.schema(NmapImportRequest) },

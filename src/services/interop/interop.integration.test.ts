@@ -11,7 +11,11 @@ import { CampaignDiff, NmapImportResult } from '../../shared/interop.js';
 import type { ThreatRecord } from '../../shared/threat.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import { startTemporaryAppHost } from '../../../test/support/temporary-host.js';
-import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
+import {
+  STANDARD_LAB,
+  startLoopbackLab,
+  type LoopbackLab,
+} from '../../../test/lab/loopback-lab.js';
 import { findNmap } from '../engines/nmap-engine.js';
 import type { ImportsService } from './imports-service.js';
 

@@ -6,7 +6,7 @@ import {
   startLoopbackLab,
   type LabServiceDefinition,
   type LoopbackLab,
-} from '../lab/loopback-lab.js';
+} from '../../../test/lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import type { Host } from '../../main/host/host-runtime.js';

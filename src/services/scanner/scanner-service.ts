@@ -12,6 +12,8 @@ import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import { chooseEngine, PROBE_RETRY_POLICY, runEngine } from './batch-scan.js';
 import { boundEngineResult, boundFindings, type Bounded } from './batch-bounds.js';
+import { HOST_INVENTORY_KEY } from '../../shared/host-inventory.js';
+import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
 
 /**
  * Scans one batch of a campaign: read its window of the campaign spec, probe
@@ -124,6 +126,13 @@ export function createScannerService(
             ...(cuts.length > 0 && { error: cuts.join('; ') }),
           };
           await results.storeBatch(result);
+          // The host inventory (Hosts page, `spectra hosts`) learns what this batch saw.
+          context
+            .objectSendClient(hostInventoryObject, HOST_INVENTORY_KEY)
+            .record(
+              hostSightingsOf(job.campaignId, result),
+              restate.rpc.sendOpts({ idempotencyKey: `${job.campaignId}/${job.index}/hosts` }),
+            );
 
           // One call per CVE per batch; the idempotency key makes a re-sent batch a no-op.
           for (const [cve, sightings] of groupByCve(job.campaignId, findings)) {

@@ -2,6 +2,12 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import type { CampaignRequest } from '../../../shared/campaign';
 import type { ThreatFilter, TriageRequest } from '../../../shared/threat';
 import type { ApprovalDecisionInput } from '../../../shared/approval';
+import {
+  HOST_INVENTORY_KEY,
+  HOST_INVENTORY_SERVICE,
+  type HostCveTriageRequest,
+  type HostInventoryApi,
+} from '../../../shared/host-inventory';
 import type { ShellConfig } from './shell-config';
 import {
   INDEX_KEY,
@@ -37,7 +43,21 @@ export interface SpectraBackend {
   listSchedules(): PromiseLike<unknown>;
   createSchedule(input: ScheduleCreateInput, idempotencyKey: string): PromiseLike<unknown>;
   removeSchedule(scheduleId: string): PromiseLike<unknown>;
+  /** `GET /api/health`; rejects with {@link HostUnreachable} or {@link SessionRejected}. */
+  health(): PromiseLike<unknown>;
+  /** Re-probes a threat's affected services now (`Rechecks.run`, manual). */
+  recheckThreat(cve: string): PromiseLike<unknown>;
+  /** Which engines the host can run (`Diagnostics.engines`). */
+  engines(): PromiseLike<unknown>;
+  listHosts(): PromiseLike<unknown>;
+  triageHostCve(request: HostCveTriageRequest): PromiseLike<unknown>;
+  host(address: string): PromiseLike<unknown>;
 }
+
+/** Nothing answered at the page's own origin: the host (or its UI server) is down. */
+export class HostUnreachable extends Error {}
+/** The host answered but refused this page's session token: it restarted with a new one. */
+export class SessionRejected extends Error {}
 
 /** The message a failed call shows: the server's own words when it gave some. */
 export function describeBackendError(error: unknown): string {
@@ -60,6 +80,8 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
     ingress.objectClient<ApprovalsApi>({ name: SERVICE_NAMES.approvals }, INDEX_KEY);
   const schedules = () =>
     ingress.objectClient<SchedulesApi>({ name: SERVICE_NAMES.schedules }, INDEX_KEY);
+  const hosts = () =>
+    ingress.objectClient<HostInventoryApi>({ name: HOST_INVENTORY_SERVICE }, HOST_INVENTORY_KEY);
 
   return {
     listCampaigns: () =>
@@ -98,6 +120,33 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
     createSchedule: (input, idempotencyKey) =>
       schedules().create(input, clients.rpc.opts({ idempotencyKey })),
     removeSchedule: (scheduleId) => schedules().remove({ scheduleId }),
+    recheckThreat: (cve) =>
+      ingress
+        .serviceClient<{ run(context: unknown, request: unknown): Promise<unknown> }>({
+          name: 'Rechecks',
+        })
+        .run({ cve, trigger: 'manual' }),
+    engines: () =>
+      ingress
+        .serviceClient<{ engines(context: unknown): Promise<unknown> }>({ name: 'Diagnostics' })
+        .engines(),
+    listHosts: () => hosts().list(),
+    triageHostCve: (request) => hosts().triage(request),
+    host: (address) => hosts().get(address),
+    health: async () => {
+      let response: Response;
+      try {
+        response = await fetch(`${config.apiBase}/api/health`, {
+          headers: { accept: 'application/json', ...config.headers },
+          cache: 'no-store',
+        });
+      } catch (error) {
+        throw new HostUnreachable(`the host does not answer (${(error as Error).message})`);
+      }
+      if (response.status === 403) throw new SessionRejected('the host refused this session');
+      if (!response.ok) throw new Error(`health: HTTP ${response.status}`);
+      return (await response.json()) as unknown;
+    },
     operations: async () => {
       const response = await fetch(`${config.apiBase}/api/operations`, {
         headers: { accept: 'application/json', ...config.headers },

@@ -44,6 +44,8 @@ export function VirtualRows(props: {
       ref={viewport}
       role="rowgroup"
       aria-label={props.label}
+      // Focusable itself, so the list scrolls from the keyboard even when its rows hold no control.
+      tabIndex={0}
       data-testid={props.testId}
       data-rendered-rows={window.end - window.start}
       onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}

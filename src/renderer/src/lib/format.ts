@@ -69,3 +69,9 @@ export function formatPercent(ratio: number): string {
 export function formatCount(value: number): string {
   return Number.isFinite(value) ? value.toLocaleString('en-US') : '—';
 }
+
+/** A moment of today as `21:40:02` (the connection banner's "since"). */
+export function formatTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  return Number.isFinite(date.getTime()) ? date.toLocaleTimeString('en-GB') : '—';
+}

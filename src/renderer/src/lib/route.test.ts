@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, routeHref, sectionOf, type Route } from './route';
+import { hrefWithSearch, parseRoute, routeHref, routeSearch, sectionOf, type Route } from './route';
 
 describe('routes', () => {
   it('round-trips every screen through the URL hash', () => {
@@ -9,6 +9,8 @@ describe('routes', () => {
       { screen: 'campaign', campaignId: 'c-0123456789ab' },
       { screen: 'threats' },
       { screen: 'threat', cve: 'CVE-2021-41773' },
+      { screen: 'hosts' },
+      { screen: 'host', address: '127.10.0.5' },
       { screen: 'operations' },
       { screen: 'approvals' },
       { screen: 'schedules' },
@@ -30,5 +32,16 @@ describe('routes', () => {
     expect(sectionOf({ screen: 'new-campaign' })).toBe('campaigns');
     expect(sectionOf({ screen: 'approvals' })).toBe('approvals');
     expect(sectionOf({ screen: 'schedules' })).toBe('schedules');
+  });
+
+  it('keeps filters after a question mark, apart from the screen', () => {
+    const href = hrefWithSearch(
+      { screen: 'threats' },
+      { q: '127.10.0.5', severity: 'critical,high', triage: '' },
+    );
+    expect(href).toBe('#/threats?q=127.10.0.5&severity=critical%2Chigh');
+    expect(parseRoute(href)).toEqual({ screen: 'threats' });
+    expect(routeSearch(href).get('severity')).toBe('critical,high');
+    expect(routeSearch('#/threats').toString()).toBe('');
   });
 });

@@ -5,15 +5,32 @@ export type Route =
   | { screen: 'campaign'; campaignId: string }
   | { screen: 'threats' }
   | { screen: 'threat'; cve: string }
+  | { screen: 'hosts' }
+  | { screen: 'host'; address: string }
   | { screen: 'operations' }
   | { screen: 'approvals' }
   | { screen: 'schedules' };
 
-export type Section = 'campaigns' | 'threats' | 'operations' | 'approvals' | 'schedules';
+export type Section = 'campaigns' | 'hosts' | 'threats' | 'operations' | 'approvals' | 'schedules';
+
+/** The filters part of a hash (`#/threats?severity=critical`): what a reload keeps. */
+export function routeSearch(hash: string): URLSearchParams {
+  const index = hash.indexOf('?');
+  return new URLSearchParams(index < 0 ? '' : hash.slice(index + 1));
+}
+
+/** A route's href with filters; empty values are left out so the URL stays short. */
+export function hrefWithSearch(route: Route, search: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(search)) if (value) params.set(key, value);
+  const query = params.toString();
+  return query ? `${routeHref(route)}?${query}` : routeHref(route);
+}
 
 export function parseRoute(hash: string): Route {
   const parts = hash
     .replace(/^#\/?/, '')
+    .replace(/\?.*$/, '')
     .split('/')
     .filter((part) => part !== '')
     .map((part) => {
@@ -31,6 +48,7 @@ export function parseRoute(hash: string): Route {
   }
   if (first === 'threats')
     return second ? { screen: 'threat', cve: second } : { screen: 'threats' };
+  if (first === 'hosts') return second ? { screen: 'host', address: second } : { screen: 'hosts' };
   if (first === 'operations') return { screen: 'operations' };
   if (first === 'approvals') return { screen: 'approvals' };
   if (first === 'schedules') return { screen: 'schedules' };
@@ -49,6 +67,10 @@ export function routeHref(route: Route): string {
       return '#/threats';
     case 'threat':
       return `#/threats/${encodeURIComponent(route.cve)}`;
+    case 'hosts':
+      return '#/hosts';
+    case 'host':
+      return `#/hosts/${encodeURIComponent(route.address)}`;
     case 'operations':
       return '#/operations';
     case 'approvals':
@@ -63,6 +85,9 @@ export function sectionOf(route: Route): Section {
     case 'threats':
     case 'threat':
       return 'threats';
+    case 'hosts':
+    case 'host':
+      return 'hosts';
     case 'operations':
       return 'operations';
     case 'approvals':

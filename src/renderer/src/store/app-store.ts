@@ -1,35 +1,33 @@
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { createStore, useStore, type StateCreator, type StoreApi } from 'zustand';
-import type { SpectraBackend } from '../backend/spectra-backend';
 import { createApprovalsSlice, type ApprovalsSlice } from './approvals-slice';
-import { createCampaignsSlice, type CampaignsSlice } from './campaigns-slice';
-import { createOperationsSlice, type OperationsSlice } from './operations-slice';
-import { createSchedulesSlice, type SchedulesSlice } from './schedules-slice';
-import { createThreatsSlice, type ThreatsSlice } from './threats-slice';
+import {
+  createCampaignDraftSlice,
+  createRememberedFiltersSlice,
+  type CampaignDraftSlice,
+  type RememberedFiltersSlice,
+} from './ui-slices';
 
-/** The one store, built from feature slices (zustand's slices pattern). */
-export type AppState = CampaignsSlice &
-  ThreatsSlice &
-  OperationsSlice &
-  ApprovalsSlice &
-  SchedulesSlice;
+/**
+ * The one client-state store, built from feature slices (zustand's slices
+ * pattern): only what the UI alone knows (filters, drafts, this session's
+ * decisions). Server state lives in the query cache (src/renderer/src/queries).
+ */
+export type AppState = CampaignDraftSlice & ApprovalsSlice & RememberedFiltersSlice;
 
 /** A slice sees the whole state but creates only its own part. */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;
-
 export type AppStore = StoreApi<AppState>;
 
 /**
  * A fresh store: the app makes one at start-up and each test its own, so no
  * state leaks between tests (zustand's testing guide resets stores the same way).
  */
-export function createAppStore(backend: SpectraBackend, initial: Partial<AppState> = {}): AppStore {
+export function createAppStore(initial: Partial<AppState> = {}): AppStore {
   return createStore<AppState>()((...parts) => ({
-    ...createCampaignsSlice(backend)(...parts),
-    ...createThreatsSlice(backend)(...parts),
-    ...createOperationsSlice(backend)(...parts),
-    ...createApprovalsSlice(backend)(...parts),
-    ...createSchedulesSlice(backend)(...parts),
+    ...createCampaignDraftSlice(...parts),
+    ...createApprovalsSlice(...parts),
+    ...createRememberedFiltersSlice(...parts),
     ...initial,
   }));
 }

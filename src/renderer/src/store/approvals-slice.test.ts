@@ -4,20 +4,26 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ApprovalOutcome } from '../../../shared/approval';
 import { ApprovalBanner, ApprovalNavCount } from '../features/approvals/ApprovalBanner';
 import { desktopBridge, pageAttended } from '../backend/desktop-bridge';
+import { MutationObserver, QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import type { SpectraBackend } from '../backend/spectra-backend';
+import {
+  approvalKeys,
+  approvalListQuery,
+  decideApprovalMutation,
+} from '../queries/approval-queries';
+import { BackendProvider } from '../queries/backend-context';
+import { createQueryClient } from '../queries/query-client';
+import { fakeBackend } from '../queries/test-backend';
 import { createAppStore, StoreProvider, type AppStore } from './app-store';
 import {
   approvalNotification,
   approvalTimeLeft,
   checkDecisionDraft,
   newlyAppeared,
-  sameApprovals,
-  selectApprovalCount,
-  selectCampaignApproval,
-  selectMostUrgentApproval,
+  mostUrgentApproval,
   withoutDecided,
   type PendingApproval,
 } from './approvals-slice';
-import { fakeBackend } from './test-backend';
 
 const approval = (id: string, expiresAt: string, campaignId = 'c-1'): PendingApproval => ({
   id,
@@ -36,12 +42,6 @@ const approved = (id: string): ApprovalOutcome => ({
   by: 'alice',
   note: 'go',
 });
-
-function render(store: AppStore, element: Parameters<typeof createElement>[0]): string {
-  return renderToStaticMarkup(
-    createElement(StoreProvider, { store, children: createElement(element) }),
-  );
-}
 
 describe('approval helpers', () => {
   it('requires a note to reject, not to approve', () => {
@@ -89,13 +89,6 @@ describe('approval helpers', () => {
     expect(kept.map((item) => item.id)).toEqual(['a-2']);
   });
 
-  it('compares lists by id and deadline', () => {
-    const a = [approval('a-1', '2099-01-01T00:00:00Z')];
-    expect(sameApprovals(a, [approval('a-1', '2099-01-01T00:00:00Z')])).toBe(true);
-    expect(sameApprovals(a, [approval('a-1', '2099-01-02T00:00:00Z')])).toBe(false);
-    expect(sameApprovals(a, [])).toBe(false);
-  });
-
   it('builds a notification within the shell limits', () => {
     const long = { ...approval('a-1', '2099-01-01T00:00:00Z'), name: 'n'.repeat(300) };
     const notification = approvalNotification(long);
@@ -104,17 +97,13 @@ describe('approval helpers', () => {
     expect(notification.body).toContain('c-1');
   });
 
-  it('selects the most urgent approval and one campaign’s approval', () => {
-    const state = {
-      approvals: [
-        approval('a-2', '2099-01-01T00:10:00.000Z', 'c-2'),
-        approval('a-1', '2099-01-01T00:05:00.000Z', 'c-1'),
-      ],
-    };
-    expect(selectApprovalCount(state)).toBe(2);
-    expect(selectMostUrgentApproval(state)?.id).toBe('a-1');
-    expect(selectCampaignApproval('c-2')(state)?.id).toBe('a-2');
-    expect(selectCampaignApproval('c-9')(state)).toBeUndefined();
+  it('selects the most urgent approval', () => {
+    const approvals = [
+      approval('a-2', '2099-01-01T00:10:00.000Z', 'c-2'),
+      approval('a-1', '2099-01-01T00:05:00.000Z', 'c-1'),
+    ];
+    expect(mostUrgentApproval(approvals)?.id).toBe('a-1');
+    expect(mostUrgentApproval([])).toBeUndefined();
   });
 
   it('finds the desktop bridge only in Electron and knows when nobody looks', () => {
@@ -127,68 +116,117 @@ describe('approval helpers', () => {
   });
 });
 
-describe('approvals slice', () => {
-  it('is empty until a poll fills it: no banner, zero in navigation', () => {
-    const store = createAppStore(fakeBackend());
-    expect(render(store, ApprovalBanner)).toBe('');
-    expect(render(store, ApprovalNavCount)).not.toContain('approvals-count');
+/** Renders with the app's providers; the query cache is seeded instead of polled. */
+function renderWith(
+  approvals: PendingApproval[] | undefined,
+  element: Parameters<typeof createElement>[0],
+  store: AppStore = createAppStore(),
+): string {
+  const client = createQueryClient();
+  if (approvals) client.setQueryData(approvalKeys.list(), approvals);
+  return renderToStaticMarkup(
+    createElement(BackendProvider, {
+      backend: fakeBackend({ listApprovals: async () => approvals ?? [] }),
+      children: createElement(QueryClientProvider, {
+        client,
+        children: createElement(StoreProvider, { store, children: createElement(element) }),
+      }),
+    }),
+  );
+}
+
+function decide(client: QueryClient, store: AppStore, backend: SpectraBackend, id: string) {
+  return new MutationObserver(
+    client,
+    decideApprovalMutation(backend, client, store.getState().recordDecision, id),
+  );
+}
+
+describe('approvals: query cache and session state', () => {
+  it('shows nothing until a poll answers: no banner, zero in navigation', () => {
+    expect(renderWith(undefined, ApprovalBanner)).toBe('');
+    expect(renderWith(undefined, ApprovalNavCount)).not.toContain('approvals-count');
   });
 
-  it('fills from Approvals.list, reports new ids once, and shows banner and count', async () => {
+  it('reports new ids once, and shows banner and count from the cached list', async () => {
     const listed = [
       approval('a-2', '2099-01-01T00:10:00.000Z', 'c-2'),
       approval('a-1', '2099-01-01T00:05:00.000Z'),
     ];
-    const store = createAppStore(fakeBackend({ listApprovals: async () => listed }));
-    expect((await store.getState().loadApprovals()).map((item) => item.id)).toEqual(['a-2', 'a-1']);
-    const first = store.getState().approvals;
-    expect(await store.getState().loadApprovals()).toEqual([]);
-    // An unchanged list keeps the same array, so nothing re-renders.
-    expect(store.getState().approvals).toBe(first);
-    // Server rendering reads a store's initial state: render one that starts where this one is.
-    const rendered = createAppStore(fakeBackend(), { approvals: first });
-    const banner = render(rendered, ApprovalBanner);
+    const client = createQueryClient();
+    const fetched = await client.fetchQuery(
+      approvalListQuery(fakeBackend({ listApprovals: async () => listed }), () => false),
+    );
+    const store = createAppStore();
+    expect(
+      store
+        .getState()
+        .noteApprovals(fetched)
+        .map((item) => item.id),
+    ).toEqual(['a-2', 'a-1']);
+    expect(store.getState().noteApprovals(fetched)).toEqual([]);
+    expect(store.getState().approvalNames['a-2']).toEqual({ name: 'Lab sweep', campaignId: 'c-2' });
+    const banner = renderWith(fetched, ApprovalBanner);
     expect(banner).toContain('data-approval-id="a-1"');
     expect(banner).toContain('1 of 2');
     expect(banner).toContain('approval required by the request');
     expect(banner).toContain('href="#/campaigns/c-1"');
-    expect(render(rendered, ApprovalNavCount)).toContain('>2</span>');
+    expect(renderWith(fetched, ApprovalNavCount)).toContain('>2</span>');
+    expect(mostUrgentApproval(fetched)?.id).toBe('a-1');
   });
 
-  it('keeps malformed approvals out of the store', async () => {
-    const store = createAppStore(
+  it('polls less often while the page is hidden', () => {
+    let hidden = false;
+    const options = approvalListQuery(fakeBackend(), () => hidden);
+    const interval = options.refetchInterval as () => number;
+    expect(interval()).toBe(2000);
+    hidden = true;
+    expect(interval()).toBe(10_000);
+  });
+
+  it('keeps malformed approvals out of the cache', async () => {
+    const client = createQueryClient();
+    const options = approvalListQuery(
       fakeBackend({ listApprovals: async () => [{ id: 'a-1', campaignId: 'c-1' }] }),
+      () => false,
     );
-    await expect(store.getState().loadApprovals()).rejects.toThrow(/unexpected approval list/);
-    expect(store.getState().approvals).toEqual([]);
-    expect(store.getState().approvalsStatus.status).toBe('error');
+    await expect(client.fetchQuery(options)).rejects.toThrow(/unexpected approval list/);
+    expect(client.getQueryData(options.queryKey)).toBeUndefined();
   });
 
   it('sends a decision, removes the approval and remembers the name', async () => {
     const decideApproval = vi.fn(async () => approved('a-1'));
-    const store = createAppStore(fakeBackend({ decideApproval }));
-    store.getState().setApprovals([approval('a-1', '2099-01-01T00:05:00.000Z')]);
-    const outcome = await store
-      .getState()
-      .decideApproval('a-1', { verdict: 'approve', note: ' go ', by: ' alice ' });
-    expect(outcome?.outcome).toBe('approved');
+    const client = createQueryClient();
+    const store = createAppStore();
+    client.setQueryData(approvalKeys.list(), [approval('a-1', '2099-01-01T00:05:00.000Z')]);
+    const outcome = await decide(client, store, fakeBackend({ decideApproval }), 'a-1').mutate({
+      verdict: 'approve',
+      note: ' go ',
+      by: ' alice ',
+    });
+    expect(outcome.outcome).toBe('approved');
     expect(decideApproval).toHaveBeenCalledWith({
       id: 'a-1',
       verdict: 'approve',
       note: 'go',
       by: 'alice',
     });
-    expect(store.getState().approvals).toEqual([]);
+    expect(client.getQueryData(approvalKeys.list())).toEqual([]);
     expect(store.getState().approverName).toBe('alice');
     expect(store.getState().approvalDecisions['a-1']).toMatchObject({ status: 'decided' });
   });
 
   it('refuses a reject without a note before calling the backend', async () => {
     const decideApproval = vi.fn();
-    const store = createAppStore(fakeBackend({ decideApproval }));
-    expect(
-      await store.getState().decideApproval('a-1', { verdict: 'reject', note: '', by: '' }),
-    ).toBeUndefined();
+    const client = createQueryClient();
+    const store = createAppStore();
+    await expect(
+      decide(client, store, fakeBackend({ decideApproval }), 'a-1').mutate({
+        verdict: 'reject',
+        note: '',
+        by: '',
+      }),
+    ).rejects.toThrow(/note is required/);
     expect(decideApproval).not.toHaveBeenCalled();
     expect(store.getState().approvalDecisions['a-1']).toMatchObject({
       status: 'error',
@@ -197,19 +235,21 @@ describe('approvals slice', () => {
   });
 
   it('keeps the server’s refusal (already decided, timed out) to show inline', async () => {
-    const store = createAppStore(
-      fakeBackend({
-        decideApproval: () =>
-          Promise.reject(new Error('approval ap-1 (campaign c-1) was already approved by bob')),
-      }),
-    );
-    store.getState().setApprovals([approval('a-1', '2099-01-01T00:05:00.000Z')]);
-    await store.getState().decideApproval('a-1', { verdict: 'reject', note: 'no', by: '' });
+    const client = createQueryClient();
+    const store = createAppStore();
+    client.setQueryData(approvalKeys.list(), [approval('a-1', '2099-01-01T00:05:00.000Z')]);
+    const backend = fakeBackend({
+      decideApproval: () =>
+        Promise.reject(new Error('approval ap-1 (campaign c-1) was already approved by bob')),
+    });
+    await expect(
+      decide(client, store, backend, 'a-1').mutate({ verdict: 'reject', note: 'no', by: '' }),
+    ).rejects.toThrow(/already approved/);
     expect(store.getState().approvalDecisions['a-1']).toEqual({
       status: 'error',
       verdict: 'reject',
       error: 'approval ap-1 (campaign c-1) was already approved by bob',
     });
-    expect(store.getState().approvals).toHaveLength(1);
+    expect(client.getQueryData(approvalKeys.list())).toHaveLength(1);
   });
 });

@@ -1,11 +1,7 @@
-import { z } from 'zod';
-import { ApprovalOutcome, PendingApproval, type ApprovalVerdict } from '../../../shared/approval';
+import type { ApprovalOutcome, PendingApproval, ApprovalVerdict } from '../../../shared/approval';
 import type { NotificationRequest } from '../../../shared/shell-contract';
-import type { SpectraBackend } from '../backend/spectra-backend';
 import { formatDuration } from '../lib/format';
 import type { SliceCreator } from './app-store';
-import type { LoadStatus } from './load-state';
-import { errorMessage, parseBackend } from './parse-backend';
 
 export type { PendingApproval } from '../../../shared/approval';
 
@@ -22,10 +18,12 @@ export type DecisionState =
   | { status: 'decided'; outcome: ApprovalOutcome }
   | { status: 'error'; verdict: ApprovalVerdict; error: string };
 
+/**
+ * What only this session knows about approvals (the list itself is server
+ * state, in the query cache): its decisions, the names of decided approvals,
+ * which ids it has already announced, and the approver name last used.
+ */
 export interface ApprovalsSlice {
-  /** Pending approvals, the one expiring first first (validated, never raw backend data). */
-  approvals: PendingApproval[];
-  approvalsStatus: { status: LoadStatus; error?: string; loadedAt?: number };
   approvalDecisions: Record<string, DecisionState>;
   /** Campaign names by approval id, so a decided approval can still be named. */
   approvalNames: Record<string, { name: string; campaignId: string }>;
@@ -33,14 +31,9 @@ export interface ApprovalsSlice {
   seenApprovalIds: Record<string, true>;
   /** The "by" name last used, offered again for the next decision. */
   approverName: string;
-  setApprovals(approvals: PendingApproval[]): void;
-  /** Polls `Approvals.list()`; returns the approvals that appeared for the first time. */
-  loadApprovals(): Promise<PendingApproval[]>;
-  /**
-   * Records a decision. A refused one (already decided, timed out, unknown)
-   * is kept with the server's words; returns the outcome when accepted.
-   */
-  decideApproval(id: string, draft: DecisionDraft): Promise<ApprovalOutcome | undefined>;
+  /** Remembers a polled list; returns the approvals that appeared for the first time. */
+  noteApprovals(approvals: readonly PendingApproval[]): PendingApproval[];
+  recordDecision(id: string, decision: DecisionState, by?: string): void;
 }
 
 /** Why a draft cannot be sent yet, or undefined when it can. */
@@ -71,20 +64,6 @@ export function withoutDecided(
   return approvals.filter((approval) => decisions[approval.id]?.status !== 'decided');
 }
 
-/** Whether two lists hold the same approvals in the same order (to skip a re-render). */
-export function sameApprovals(
-  left: readonly PendingApproval[],
-  right: readonly PendingApproval[],
-): boolean {
-  return (
-    left.length === right.length &&
-    left.every(
-      (approval, index) =>
-        approval.id === right[index]?.id && approval.expiresAt === right[index]?.expiresAt,
-    )
-  );
-}
-
 export interface TimeLeft {
   ms: number;
   label: string;
@@ -113,111 +92,44 @@ export function approvalNotification(approval: PendingApproval): NotificationReq
   };
 }
 
-export const createApprovalsSlice =
-  (backend: SpectraBackend): SliceCreator<ApprovalsSlice> =>
-  (set, get) => ({
-    approvals: [],
-    approvalsStatus: { status: 'idle' },
-    approvalDecisions: {},
-    approvalNames: {},
-    seenApprovalIds: {},
-    approverName: '',
+export const createApprovalsSlice: SliceCreator<ApprovalsSlice> = (set, get) => ({
+  approvalDecisions: {},
+  approvalNames: {},
+  seenApprovalIds: {},
+  approverName: '',
 
-    setApprovals(approvals) {
-      set({ approvals });
-    },
+  noteApprovals(approvals) {
+    const appeared = newlyAppeared(get().seenApprovalIds, approvals);
+    if (appeared.length === 0) return appeared;
+    set((state) => ({
+      seenApprovalIds: {
+        ...state.seenApprovalIds,
+        ...Object.fromEntries(appeared.map((approval) => [approval.id, true as const])),
+      },
+      approvalNames: {
+        ...state.approvalNames,
+        ...Object.fromEntries(
+          appeared.map((approval) => [
+            approval.id,
+            { name: approval.name, campaignId: approval.campaignId },
+          ]),
+        ),
+      },
+    }));
+    return appeared;
+  },
 
-    async loadApprovals() {
-      try {
-        const listed = parseBackend(
-          z.array(PendingApproval),
-          await backend.listApprovals(),
-          'approval list',
-        );
-        const state = get();
-        const appeared = newlyAppeared(state.seenApprovalIds, listed);
-        const approvals = withoutDecided(listed, state.approvalDecisions);
-        set({
-          approvals: sameApprovals(state.approvals, approvals) ? state.approvals : approvals,
-          approvalsStatus: { status: 'ready', loadedAt: Date.now() },
-          ...(appeared.length > 0
-            ? {
-                seenApprovalIds: {
-                  ...state.seenApprovalIds,
-                  ...Object.fromEntries(appeared.map((approval) => [approval.id, true as const])),
-                },
-                approvalNames: {
-                  ...state.approvalNames,
-                  ...Object.fromEntries(
-                    appeared.map((approval) => [
-                      approval.id,
-                      { name: approval.name, campaignId: approval.campaignId },
-                    ]),
-                  ),
-                },
-              }
-            : {}),
-        });
-        return appeared;
-      } catch (error) {
-        set((state) => ({
-          approvalsStatus: {
-            ...state.approvalsStatus,
-            status: 'error',
-            error: errorMessage(error),
-          },
-        }));
-        throw error;
-      }
-    },
-
-    async decideApproval(id, draft) {
-      const refusal = checkDecisionDraft(draft);
-      const setDecision = (decision: DecisionState) =>
-        set((state) => ({ approvalDecisions: { ...state.approvalDecisions, [id]: decision } }));
-      if (refusal) {
-        setDecision({ status: 'error', verdict: draft.verdict, error: refusal });
-        return undefined;
-      }
-      if (get().approvalDecisions[id]?.status === 'deciding') return undefined;
-      setDecision({ status: 'deciding', verdict: draft.verdict });
-      const note = draft.note.trim();
-      const by = draft.by.trim();
-      try {
-        const outcome = parseBackend(
-          ApprovalOutcome,
-          await backend.decideApproval({
-            id,
-            verdict: draft.verdict,
-            ...(note ? { note } : {}),
-            ...(by ? { by } : {}),
-          }),
-          'approval outcome',
-        );
-        set((state) => ({
-          approvalDecisions: { ...state.approvalDecisions, [id]: { status: 'decided', outcome } },
-          approvals: state.approvals.filter((approval) => approval.id !== id),
-          approverName: by || state.approverName,
-        }));
-        return outcome;
-      } catch (error) {
-        setDecision({ status: 'error', verdict: draft.verdict, error: errorMessage(error) });
-        return undefined;
-      }
-    },
-  });
-
-export const selectApprovalCount = (state: { approvals: PendingApproval[] }) =>
-  state.approvals.length;
+  recordDecision(id, decision, by) {
+    set((state) => ({
+      approvalDecisions: { ...state.approvalDecisions, [id]: decision },
+      approverName: by || state.approverName,
+    }));
+  },
+});
 
 /** The approval to show first: the one that times out soonest. */
-export const selectMostUrgentApproval = (state: { approvals: PendingApproval[] }) =>
-  state.approvals.reduce<PendingApproval | undefined>(
+export const mostUrgentApproval = (approvals: readonly PendingApproval[]) =>
+  approvals.reduce<PendingApproval | undefined>(
     (urgent, approval) => (!urgent || approval.expiresAt < urgent.expiresAt ? approval : urgent),
     undefined,
   );
-
-/** The pending approval of one campaign, if it has one. */
-export const selectCampaignApproval =
-  (campaignId: string) => (state: { approvals: PendingApproval[] }) =>
-    state.approvals.find((approval) => approval.campaignId === campaignId);

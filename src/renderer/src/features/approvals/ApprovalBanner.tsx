@@ -1,41 +1,31 @@
-import { useCallback } from 'react';
+import { useEffect } from 'react';
 import { desktopBridge, pageAttended } from '../../backend/desktop-bridge';
-import { usePolling } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
+import { useApprovalList, usePendingApprovals } from '../../queries/approval-queries';
 import { useAppStore } from '../../store/app-store';
-import {
-  approvalNotification,
-  selectApprovalCount,
-  selectMostUrgentApproval,
-} from '../../store/approvals-slice';
+import { approvalNotification, mostUrgentApproval } from '../../store/approvals-slice';
+import { ApprovalContextLine } from './ApprovalContext';
 import { ApprovalCountdown, ApprovalDecisionForm, ApprovalReasons } from './ApprovalDecision';
 
-export const APPROVALS_POLL_MS = 2000;
-/** Hidden pages poll less often, but often enough that a desktop notification is timely. */
-export const APPROVALS_HIDDEN_POLL_MS = 10_000;
-
 /**
- * Keeps the approvals slice fresh for the whole app, and raises one native
+ * Keeps the approval list polled for the whole app, and raises one native
  * notification per new approval when the analyst is not looking at the
  * window (Electron only: browser mode has no bridge).
  */
 export function useApprovalsWatcher(): void {
-  const loadApprovals = useAppStore((state) => state.loadApprovals);
-  usePolling(
-    useCallback(async () => {
-      const appeared = await loadApprovals();
-      const bridge = desktopBridge(window);
-      if (bridge && appeared.length > 0 && !pageAttended(document)) {
-        for (const approval of appeared) {
-          // A failed notification must not stop polling; the banner still shows it.
-          void bridge.notify(approvalNotification(approval)).catch(() => undefined);
-        }
+  const { data } = useApprovalList();
+  const noteApprovals = useAppStore((state) => state.noteApprovals);
+  useEffect(() => {
+    if (!data) return;
+    const appeared = noteApprovals(data);
+    const bridge = desktopBridge(window);
+    if (bridge && appeared.length > 0 && !pageAttended(document)) {
+      for (const approval of appeared) {
+        // A failed notification must not stop anything; the banner still shows it.
+        void bridge.notify(approvalNotification(approval)).catch(() => undefined);
       }
-      return true;
-    }, [loadApprovals]),
-    'approvals',
-    { intervalMs: APPROVALS_POLL_MS, hiddenIntervalMs: APPROVALS_HIDDEN_POLL_MS },
-  );
+    }
+  }, [data, noteApprovals]);
 }
 
 /**
@@ -44,8 +34,9 @@ export function useApprovalsWatcher(): void {
  * and approve/reject with a note.
  */
 export function ApprovalBanner() {
-  const approval = useAppStore(selectMostUrgentApproval);
-  const count = useAppStore(selectApprovalCount);
+  const approvals = usePendingApprovals().data ?? [];
+  const approval = mostUrgentApproval(approvals);
+  const count = approvals.length;
   if (!approval) return null;
   return (
     <section
@@ -72,6 +63,7 @@ export function ApprovalBanner() {
         ) : null}
       </div>
       <ApprovalReasons reasons={approval.reasons} inline />
+      <ApprovalContextLine campaignId={approval.campaignId} />
       <ApprovalDecisionForm key={approval.id} approvalId={approval.id} compact />
     </section>
   );
@@ -79,7 +71,7 @@ export function ApprovalBanner() {
 
 /** The navigation's count badge while approvals wait. */
 export function ApprovalNavCount() {
-  const count = useAppStore(selectApprovalCount);
+  const count = usePendingApprovals().data?.length ?? 0;
   return count > 0 ? (
     <span className="nav-count" data-testid="approvals-count" aria-label={`${count} pending`}>
       {count}

@@ -1,8 +1,11 @@
 import { useId, useState } from 'react';
 import type { ApprovalReason, ApprovalVerdict } from '../../../../shared/approval';
 import { useNow } from '../../lib/hooks';
+import { useDecideApproval } from '../../queries/approval-queries';
+import { REASON_EXPLANATION } from '../campaigns/campaign-request-model';
 import { useAppStore } from '../../store/app-store';
 import { approvalTimeLeft, checkDecisionDraft } from '../../store/approvals-slice';
+import { useActionsAllowed } from '../connection/connection-context';
 
 /** Live time left before the approval times out (and the campaign is rejected). */
 export function ApprovalCountdown(props: { expiresAt: string }) {
@@ -31,6 +34,9 @@ export function ApprovalReasons(props: { reasons: readonly ApprovalReason[]; inl
       {props.reasons.map((reason, index) => (
         <li key={`${reason.code}-${index}`} data-code={reason.code}>
           {reason.message}
+          {props.inline ? null : (
+            <span className="reason-explanation"> — {REASON_EXPLANATION[reason.code]}</span>
+          )}
         </li>
       ))}
     </ul>
@@ -46,7 +52,9 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
   const { approvalId } = props;
   const decision = useAppStore((state) => state.approvalDecisions[approvalId]);
   const approverName = useAppStore((state) => state.approverName);
-  const decideApproval = useAppStore((state) => state.decideApproval);
+  const decideApproval = useDecideApproval(approvalId);
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const [note, setNote] = useState('');
   const [by, setBy] = useState<string>();
   const [invalid, setInvalid] = useState<string>();
@@ -62,7 +70,8 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
       document.getElementById(`${ids}-note`)?.focus();
       return;
     }
-    const outcome = await decideApproval(approvalId, draft);
+    if (decideApproval.isPending) return;
+    const outcome = await decideApproval.mutateAsync(draft).catch(() => undefined);
     if (outcome) setNote('');
   };
 
@@ -98,7 +107,7 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
       <button
         type="button"
         className="primary"
-        disabled={deciding}
+        disabled={deciding || !actionsAllowed}
         onClick={() => void decide('approve')}
         data-testid="approval-approve"
       >
@@ -107,7 +116,7 @@ export function ApprovalDecisionForm(props: { approvalId: string; compact?: bool
       <button
         type="button"
         className="danger"
-        disabled={deciding}
+        disabled={deciding || !actionsAllowed}
         onClick={() => void decide('reject')}
         data-testid="approval-reject"
       >

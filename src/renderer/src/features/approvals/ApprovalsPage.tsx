@@ -1,6 +1,10 @@
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
+import { usePageTitle } from '../../lib/hooks';
+import { usePendingApprovals } from '../../queries/approval-queries';
+import { errorMessage } from '../../queries/parse-backend';
 import { useAppStore } from '../../store/app-store';
+import { ApprovalContext } from './ApprovalContext';
 import { ApprovalCountdown, ApprovalDecisionForm, ApprovalReasons } from './ApprovalDecision';
 
 const OUTCOME_LABEL = {
@@ -12,8 +16,9 @@ const OUTCOME_LABEL = {
 
 /** Every pending approval with its decision form, then what this session decided. */
 export function ApprovalsPage() {
-  const approvals = useAppStore((state) => state.approvals);
-  const status = useAppStore((state) => state.approvalsStatus);
+  const list = usePendingApprovals();
+  const approvals = list.data ?? [];
+  usePageTitle('Approvals');
   const decisions = useAppStore((state) => state.approvalDecisions);
   const names = useAppStore((state) => state.approvalNames);
   const pendingIds = new Set(approvals.map((approval) => approval.id));
@@ -27,12 +32,12 @@ export function ApprovalsPage() {
         <h1 id="approvals-title">Approvals</h1>
         <span className="muted">{approvals.length} pending</span>
       </div>
-      {status.status === 'error' ? (
+      {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load approvals: {status.error}
+          Could not load approvals: {errorMessage(list.error)}
         </p>
       ) : null}
-      {approvals.length === 0 && status.status === 'ready' ? (
+      {approvals.length === 0 && list.isSuccess ? (
         <p className="empty card" data-testid="approvals-empty">
           Nothing waits for a decision. Campaigns that need approval appear here and in the banner.
         </p>
@@ -65,6 +70,8 @@ export function ApprovalsPage() {
               <ApprovalReasons reasons={approval.reasons} />
             </dd>
           </dl>
+          <h3>What it asks for</h3>
+          <ApprovalContext campaignId={approval.campaignId} />
           <ApprovalDecisionForm approvalId={approval.id} />
         </article>
       ))}

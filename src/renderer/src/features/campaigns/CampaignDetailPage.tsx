@@ -1,6 +1,13 @@
-import { useCallback, useState } from 'react';
-import type { BatchSummary, CampaignProgress, CampaignReport } from '../../../../shared/campaign';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import type {
+  BatchSummary,
+  CampaignProgress,
+  CampaignReport,
+  ParsedCampaignRequest,
+} from '../../../../shared/campaign';
 import { BarChart } from '../../components/BarChart';
+import { HostLink } from '../../components/HostLink';
 import {
   CampaignStateBadge,
   ProgressBar,
@@ -8,66 +15,55 @@ import {
   SeverityCountChips,
 } from '../../components/badges';
 import { elapsedMs, estimateRemainingMs, formatDateTime, formatDuration } from '../../lib/format';
-import { useNow, usePolling } from '../../lib/hooks';
+import { usePageTitle } from '../../lib/hooks';
+import { useLiveNow } from '../connection/connection-context';
 import { routeHref } from '../../lib/route';
+import {
+  campaignKeys,
+  isFinished,
+  useCampaignProgress,
+  useCampaignReport,
+  useCancelCampaign,
+  useSubmitCampaign,
+} from '../../queries/campaign-queries';
 import { useAppStore } from '../../store/app-store';
-import { isFinished } from '../../store/campaigns-slice';
+import { fromCampaignRequest, randomKey } from './campaign-form-model';
+import { errorMessage } from '../../queries/parse-backend';
 import {
   ApprovalCountdown,
   ApprovalDecisionForm,
   ApprovalReasons,
 } from '../approvals/ApprovalDecision';
 import { openPortsByService, severityBars } from './campaign-report-model';
+import { RequestSummary } from './RequestSummary';
 import { Stat } from '../../components/Stat';
 import { ComparedWith } from '../interop/ComparedWith';
 import { ExportButtons } from '../interop/ExportButtons';
-
-const PROGRESS_POLL_MS = 1000;
-/** The report (hosts, audit) is heavier to assemble: refreshed less often while running. */
-const REPORT_POLL_MS = 4000;
+import { useActionsAllowed } from '../connection/connection-context';
 
 export function CampaignDetailPage(props: { campaignId: string }) {
   const { campaignId } = props;
-  const progressEntry = useAppStore((state) => state.campaignProgress[campaignId]);
-  const reportEntry = useAppStore((state) => state.campaignReports[campaignId]);
-  const refreshProgress = useAppStore((state) => state.refreshProgress);
-  const loadReport = useAppStore((state) => state.loadReport);
-  const progress = progressEntry?.value ?? null;
-  const report = reportEntry?.value ?? null;
+  // Live progress: the workflow's shared handler, polled until the campaign
+  // ends; a reload starts here again and so picks up wherever it is. The
+  // report is polled beside it and read a last time once the campaign ends.
+  const progressQuery = useCampaignProgress(campaignId);
+  const reportQuery = useCampaignReport(campaignId);
+  const progress = progressQuery.data ?? null;
+  const report = reportQuery.data ?? null;
   const finished =
     isFinished(progress) || (progress === null && report !== null && isFinished(report));
-
-  // Live progress: polls the workflow's shared handler until the campaign
-  // ends; a reload starts here again and so picks up wherever it is.
-  usePolling(
-    useCallback(async () => {
-      const latest = await refreshProgress(campaignId);
-      if (latest === null) {
-        // No workflow state: not started yet, or past retention. The report knows which.
-        const stored = await loadReport(campaignId);
-        return !(stored && isFinished(stored));
-      }
-      if (isFinished(latest)) {
-        await loadReport(campaignId);
-        return false;
-      }
-      return true;
-    }, [campaignId, refreshProgress, loadReport]),
-    `progress:${campaignId}`,
-    { intervalMs: PROGRESS_POLL_MS },
-  );
-  usePolling(
-    useCallback(async () => {
-      await loadReport(campaignId);
-      return true;
-    }, [campaignId, loadReport]),
-    `report:${campaignId}`,
-    { intervalMs: REPORT_POLL_MS },
-    !finished,
-  );
+  const client = useQueryClient();
+  useEffect(() => {
+    // The progress poll saw the end first: read the final report now, not in 4 s.
+    if (isFinished(progress) && !isFinished(report))
+      void client.invalidateQueries({ queryKey: campaignKeys.report(campaignId) });
+  }, [client, campaignId, progress, report]);
+  const unknown =
+    progressQuery.isSuccess && reportQuery.isSuccess && progress === null && report === null;
 
   const name = progress?.name ?? report?.name ?? campaignId;
   const state = progress?.state ?? report?.state;
+  usePageTitle(unknown ? 'Campaign not found' : `Campaign ${name}`);
   return (
     <section
       className="page"
@@ -86,11 +82,11 @@ export function CampaignDetailPage(props: { campaignId: string }) {
         {state ? <CampaignStateBadge state={state} /> : null}
         <span className="spacer" />
         {progress && !finished ? <CancelButton campaignId={campaignId} /> : null}
-        {finished && report ? <ExportButtons campaignId={campaignId} /> : null}
+        {report ? <RunAgainButtons request={report.request} /> : null}
       </div>
-      {progressEntry?.status === 'error' ? (
+      {progressQuery.isError ? (
         <p className="notice error" role="alert">
-          Progress is not updating: {progressEntry.error}
+          Progress is not updating: {errorMessage(progressQuery.error)}
         </p>
       ) : null}
       {progress ? <CampaignGate progress={progress} /> : null}
@@ -99,22 +95,109 @@ export function CampaignDetailPage(props: { campaignId: string }) {
         <LiveProgress progress={progress} />
       ) : report ? (
         <ReportTotals report={report} />
+      ) : unknown ? (
+        <UnknownCampaign campaignId={campaignId} />
       ) : (
         <p className="notice" data-testid="campaign-starting">
           Waiting for the campaign to start…
         </p>
       )}
       {finished && report ? <ComparedWith campaignId={campaignId} /> : null}
+      {report ? (
+        <details className="card" data-testid="campaign-request" open={!finished}>
+          <summary>
+            <h2 style={{ display: 'inline', margin: 0 }}>Request</h2>
+          </summary>
+          <RequestSummary request={report.request} engineUsed={report.engine ?? progress?.engine} />
+        </details>
+      ) : null}
       {report ? <CampaignReportView report={report} finished={finished} /> : null}
     </section>
   );
 }
 
+/**
+ * Neither the workflow nor the results know this id. A campaign that was just
+ * submitted has a workflow at once, so after a short grace period this is an
+ * unknown (mistyped or expired) id, not a slow start.
+ */
+function UnknownCampaign(props: { campaignId: string }) {
+  const [graceOver, setGraceOver] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setGraceOver(true), UNKNOWN_GRACE_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  if (!graceOver)
+    return (
+      <p className="notice" data-testid="campaign-starting">
+        Waiting for the campaign to start…
+      </p>
+    );
+  return (
+    <p className="notice error" role="alert" data-testid="campaign-not-found">
+      No campaign <span className="mono">{props.campaignId}</span> is known to this host.{' '}
+      <a href={routeHref({ screen: 'campaigns' })}>Back to the campaign list</a>.
+    </p>
+  );
+}
+
+/** How long a campaign with neither progress nor report counts as "starting". */
+const UNKNOWN_GRACE_MS = 5000;
+
+/**
+ * "Re-run" starts the same request again at once (a new campaign, a new key);
+ * "Clone…" opens it in the form to change something first.
+ */
+function RunAgainButtons(props: { request: ParsedCampaignRequest }) {
+  const submission = useSubmitCampaign();
+  const setDraft = useAppStore((state) => state.setCampaignDraft);
+  const actionsAllowed = useActionsAllowed();
+  const key = useRef(randomKey());
+  return (
+    <>
+      <button
+        type="button"
+        data-testid="campaign-rerun"
+        disabled={submission.isPending || !actionsAllowed}
+        onClick={() =>
+          void submission
+            .mutateAsync({ request: props.request, idempotencyKey: key.current })
+            .then((campaign) => {
+              window.location.hash = routeHref({
+                screen: 'campaign',
+                campaignId: campaign.campaignId,
+              });
+            })
+            .catch(() => undefined)
+        }
+      >
+        Re-run
+      </button>
+      <button
+        type="button"
+        data-testid="campaign-clone"
+        onClick={() => {
+          setDraft(fromCampaignRequest(props.request));
+          window.location.hash = routeHref({ screen: 'new-campaign' });
+        }}
+      >
+        Clone…
+      </button>
+      {submission.isError ? (
+        <span className="notice error" role="alert">
+          Not started: {errorMessage(submission.error)}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
 function CancelButton(props: { campaignId: string }) {
-  const cancellation = useAppStore((state) => state.cancellations[props.campaignId] ?? 'idle');
-  const cancelCampaign = useAppStore((state) => state.cancelCampaign);
+  const cancel = useCancelCampaign(props.campaignId);
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const [confirming, setConfirming] = useState(false);
-  if (cancellation === 'accepted') return <span className="muted">Cancelling…</span>;
+  if (cancel.data?.accepted) return <span className="muted">Cancelling…</span>;
   if (confirming)
     return (
       <span className="form-actions">
@@ -123,8 +206,8 @@ function CancelButton(props: { campaignId: string }) {
           type="button"
           className="danger"
           data-testid="cancel-confirm"
-          disabled={cancellation === 'cancelling'}
-          onClick={() => void cancelCampaign(props.campaignId, 'cancelled by the analyst')}
+          disabled={cancel.isPending || !actionsAllowed}
+          onClick={() => cancel.mutate('cancelled by the analyst')}
         >
           Cancel campaign
         </button>
@@ -135,7 +218,7 @@ function CancelButton(props: { campaignId: string }) {
     );
   return (
     <>
-      {cancellation === 'error' ? (
+      {cancel.isError || cancel.data?.accepted === false ? (
         <span className="notice error">Cancel failed; try again.</span>
       ) : null}
       <button
@@ -272,9 +355,22 @@ function RejectedFromReport(props: { report: CampaignReport }) {
   );
 }
 
+/**
+ * What a screen reader hears while the campaign runs: the state and every
+ * tenth percent, not each one-second poll (which would talk without pause).
+ */
+function ProgressAnnouncement(props: { state: string; percent: number }) {
+  const step = props.percent === 100 ? 100 : Math.floor(props.percent / 10) * 10;
+  return (
+    <p className="visually-hidden" role="status" aria-live="polite" data-testid="progress-live">
+      Campaign {props.state.replace(/-/g, ' ')}, {step}% of hosts done
+    </p>
+  );
+}
+
 function LiveProgress(props: { progress: CampaignProgress }) {
   const { progress } = props;
-  const now = useNow(1000);
+  const now = useLiveNow(1000);
   const { totals } = progress;
   const elapsed = elapsedMs(progress.startedAt, progress.finishedAt, now);
   const remaining = progress.finishedAt
@@ -299,6 +395,7 @@ function LiveProgress(props: { progress: CampaignProgress }) {
         large
         label="Campaign progress"
       />
+      <ProgressAnnouncement state={progress.state} percent={percent} />
       <div className="stats" style={{ marginTop: 14 }}>
         <Stat label="Elapsed" value={formatDuration(elapsed)} testId="elapsed" />
         <Stat
@@ -424,9 +521,19 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
           <span className="muted">
             {report.hosts.length} hosts with open ports · {report.threats.length} CVEs
           </span>
+          <span className="spacer" />
+          <div className="report-actions" data-testid="report-actions">
+            {props.finished ? <ExportButtons campaignId={report.campaignId} /> : null}
+          </div>
         </div>
         <div className="grid-2">
-          <div className="table-wrap" style={{ maxHeight: 420 }}>
+          <div
+            className="table-wrap"
+            style={{ maxHeight: 420 }}
+            tabIndex={0}
+            role="region"
+            aria-label="Hosts and ports"
+          >
             <h3>Hosts and ports</h3>
             <table data-testid="report-hosts">
               <thead>
@@ -441,7 +548,7 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
                 {report.hosts.flatMap((host) =>
                   host.ports.map((port, index) => (
                     <tr key={`${host.host}:${port.port}`}>
-                      <td className="mono">{index === 0 ? host.host : ''}</td>
+                      <td>{index === 0 ? <HostLink address={host.host} /> : ''}</td>
                       <td className="num mono">{port.port}</td>
                       <td>
                         {[port.product ?? port.service, port.version].filter(Boolean).join(' ') ||
@@ -454,7 +561,13 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
               </tbody>
             </table>
           </div>
-          <div className="table-wrap" style={{ maxHeight: 420 }}>
+          <div
+            className="table-wrap"
+            style={{ maxHeight: 420 }}
+            tabIndex={0}
+            role="region"
+            aria-label="CVEs"
+          >
             <h3>CVEs</h3>
             <table data-testid="report-threats">
               <thead>
@@ -475,10 +588,13 @@ function CampaignReportView(props: { report: CampaignReport; finished: boolean }
                       <SeverityBadge severity={threat.severity} score={threat.cvssScore} />
                     </td>
                     <td>{threat.product}</td>
-                    <td className="mono">
-                      {threat.affected
-                        .map((affected) => `${affected.host}:${affected.port}`)
-                        .join(', ')}
+                    <td>
+                      {threat.affected.map((affected, index) => (
+                        <span key={`${affected.host}:${affected.port}`}>
+                          {index > 0 ? ', ' : ''}
+                          <HostLink address={affected.host} port={affected.port} />
+                        </span>
+                      ))}
                     </td>
                   </tr>
                 ))}

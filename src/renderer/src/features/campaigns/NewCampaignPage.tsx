@@ -1,19 +1,16 @@
-import {
-  useDeferredValue,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type FormEvent,
-  type ReactNode,
-} from 'react';
+import { useDeferredValue, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { LineNumberedTextarea } from '../../components/LineNumberedTextarea';
 import { describeCadence } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
+import { usePageTitle } from '../../lib/hooks';
+import { useEngineAvailability, useSubmitCampaign } from '../../queries/campaign-queries';
+import { errorMessage } from '../../queries/parse-backend';
+import { useCreateSchedule } from '../../queries/schedule-queries';
 import { useAppStore } from '../../store/app-store';
 import {
   checkCampaignForm,
+  defaultCampaignName,
   EMPTY_CAMPAIGN_FORM,
   issuesFor,
   offendingLines,
@@ -25,6 +22,7 @@ import {
   type FormIssue,
   type ScheduleKind,
 } from './campaign-form-model';
+import { useActionsAllowed } from '../connection/connection-context';
 
 const SCHEDULE_LABEL: Record<ScheduleKind, string> = {
   now: 'Run now',
@@ -74,19 +72,18 @@ function Field(props: {
 }
 
 export function NewCampaignPage() {
-  const [values, setValues] = useState<CampaignFormValues>(EMPTY_CAMPAIGN_FORM);
+  // The draft lives in the UI store, so leaving the form and coming back keeps it.
+  const values = useAppStore((state) => state.campaignDraft);
+  const setDraft = useAppStore((state) => state.setCampaignDraft);
   const [touched, setTouched] = useState(false);
   const [fileNote, setFileNote] = useState<string>();
   const keys = useRef(new SubmissionKeys(randomKey));
-  const submission = useAppStore((state) => state.submission);
-  const submitCampaign = useAppStore((state) => state.submitCampaign);
-  const resetSubmission = useAppStore((state) => state.resetSubmission);
-  const scheduleCreation = useAppStore((state) => state.scheduleCreation);
-  const createSchedule = useAppStore((state) => state.createSchedule);
-  const resetScheduleCreation = useAppStore((state) => state.resetScheduleCreation);
-
-  useEffect(() => resetSubmission, [resetSubmission]);
-  useEffect(() => resetScheduleCreation, [resetScheduleCreation]);
+  const resetDraft = () => setDraft(EMPTY_CAMPAIGN_FORM);
+  const submission = useSubmitCampaign();
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
+  const scheduleCreation = useCreateSchedule();
+  usePageTitle('New campaign');
 
   // Parsing a large paste runs at low priority so typing stays responsive.
   const deferred = useDeferredValue(values);
@@ -96,7 +93,7 @@ export function NewCampaignPage() {
   const update = (patch: Partial<CampaignFormValues>) => {
     keys.current.reset();
     setTouched(true);
-    setValues((current) => ({ ...current, ...patch }));
+    setDraft(patch);
   };
 
   const loadFile = async (file: File | undefined) => {
@@ -112,7 +109,9 @@ export function NewCampaignPage() {
     );
   };
 
-  const submitting = submission.status === 'submitting' || scheduleCreation.status === 'creating';
+  // A second click while the first is in flight is ignored; a retried key is
+  // answered by the server with the same campaign or schedule.
+  const submitting = submission.isPending || scheduleCreation.isPending;
   const scheduling = values.schedule !== 'now';
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -125,19 +124,25 @@ export function NewCampaignPage() {
     }
     if (current.cadence) {
       // A schedule instead of a campaign: the same key rule, so a double click makes one.
-      const schedule = await createSchedule(
-        { request: toCampaignRequest(values), cadence: current.cadence },
-        keys.current.current(),
-      );
+      const schedule = await scheduleCreation
+        .mutateAsync({
+          input: { request: toCampaignRequest(values), cadence: current.cadence },
+          idempotencyKey: keys.current.current(),
+        })
+        .catch(() => undefined);
       if (schedule) {
         keys.current.reset();
+        resetDraft();
         window.location.hash = routeHref({ screen: 'schedules' });
       }
       return;
     }
-    const campaign = await submitCampaign(toCampaignRequest(values), keys.current.current());
+    const campaign = await submission
+      .mutateAsync({ request: toCampaignRequest(values), idempotencyKey: keys.current.current() })
+      .catch(() => undefined);
     if (campaign) {
       keys.current.reset();
+      resetDraft();
       window.location.hash = routeHref({ screen: 'campaign', campaignId: campaign.campaignId });
     }
   };
@@ -155,7 +160,12 @@ export function NewCampaignPage() {
       </div>
       <form className="form-grid" onSubmit={onSubmit} noValidate data-testid="campaign-form">
         <div className="card" style={{ display: 'flex', flexDirection: 'column', gap: 14 }}>
-          <Field field="name" label="Name" issues={shownIssues('name')}>
+          <Field
+            field="name"
+            label="Name"
+            hint="optional; defaults to the first target, as spectra scan does"
+            issues={shownIssues('name')}
+          >
             {({ id, describedBy, invalid }) => (
               <input
                 id={id}
@@ -164,6 +174,7 @@ export function NewCampaignPage() {
                 aria-describedby={describedBy}
                 aria-invalid={invalid}
                 data-testid="campaign-name"
+                placeholder={defaultCampaignName(values.targets)}
                 onChange={(event) => update({ name: event.target.value })}
               />
             )}
@@ -357,6 +368,46 @@ export function NewCampaignPage() {
                   />
                 )}
               </Field>
+              <Field
+                field="ratePerSecond"
+                label="Rate"
+                hint="probes per second, built-in"
+                issues={shownIssues('ratePerSecond')}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    inputMode="numeric"
+                    placeholder="no limit"
+                    value={values.ratePerSecond}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    data-testid="campaign-rate"
+                    onChange={(event) => update({ ratePerSecond: event.target.value })}
+                  />
+                )}
+              </Field>
+            </div>
+            <div className="field">
+              <label className="checkbox-label">
+                <input
+                  type="checkbox"
+                  checked={values.serviceDetection}
+                  data-testid="campaign-service-detection"
+                  aria-describedby="service-detection-warning"
+                  onChange={(event) => update({ serviceDetection: event.target.checked })}
+                />{' '}
+                Service detection (nmap -sV)
+              </label>
+              <p
+                id="service-detection-warning"
+                className={values.serviceDetection ? 'notice warning' : 'field-hint'}
+                data-testid="service-detection-warning"
+              >
+                Intrusive: talks to every open service with protocol probes to name its product and
+                version. Services may log it or react to it; the policy asks for approval first.
+                Slower than a port scan.
+              </p>
             </div>
             <div className="form-row">
               <Field
@@ -453,7 +504,7 @@ export function NewCampaignPage() {
           </div>
 
           <div className="card" aria-live="polite" data-testid="campaign-plan">
-            <h3>Dry run</h3>
+            <h2>Dry run</h2>
             {plan ? (
               <dl className="facts">
                 <dt>Targets</dt>
@@ -469,6 +520,11 @@ export function NewCampaignPage() {
                 <dt>Batches</dt>
                 <dd>
                   {plan.batchCount} of up to {plan.batchSize}
+                </dd>
+                <dt>Engine</dt>
+                <dd data-testid="plan-engine">
+                  <ResolvedEngine choice={values.engine} />
+                  {values.serviceDetection ? ' with service detection' : ''}
                 </dd>
                 <dt>Approval</dt>
                 <dd data-testid="plan-approval">
@@ -496,21 +552,21 @@ export function NewCampaignPage() {
             )}
           </div>
 
-          {submission.status === 'error' ? (
+          {submission.isError ? (
             <p className="notice error" role="alert" data-testid="submit-error">
-              The campaign was not started: {submission.error}
+              The campaign was not started: {errorMessage(submission.error)}
             </p>
           ) : null}
-          {scheduleCreation.status === 'error' ? (
+          {scheduleCreation.isError ? (
             <p className="notice error" role="alert" data-testid="schedule-error">
-              The schedule was not created: {scheduleCreation.error}
+              The schedule was not created: {errorMessage(scheduleCreation.error)}
             </p>
           ) : null}
           <div className="form-actions">
             <button
               type="submit"
               className="primary"
-              disabled={submitting}
+              disabled={submitting || !actionsAllowed}
               data-testid="campaign-submit"
             >
               {scheduling
@@ -528,5 +584,19 @@ export function NewCampaignPage() {
         </div>
       </form>
     </section>
+  );
+}
+
+/** The engine `auto` resolves to on this host (nmap when installed, else built-in). */
+function ResolvedEngine(props: { choice: CampaignFormValues['engine'] }) {
+  const engines = useEngineAvailability();
+  if (props.choice === 'builtin') return <>built-in TCP connect</>;
+  if (!engines.data) return <>{props.choice === 'nmap' ? 'nmap' : 'auto (checking the host…)'}</>;
+  if (props.choice === 'nmap')
+    return engines.data.nmap ? <>nmap</> : <>nmap — not installed on the host: refused</>;
+  return (
+    <>
+      auto → {engines.data.nmap ? 'nmap (installed on the host)' : 'built-in (no nmap on the host)'}
+    </>
   );
 }

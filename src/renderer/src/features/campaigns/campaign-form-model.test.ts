@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  fromCampaignRequest,
   approvalTimeoutMs,
   checkCampaignForm,
   EMPTY_CAMPAIGN_FORM,
@@ -48,16 +49,33 @@ describe('checkCampaignForm', () => {
     );
   });
 
-  it('requires a name and whole numbers', () => {
+  it('names an unnamed campaign after its first target, like the CLI, and wants whole numbers', () => {
     const check = checkCampaignForm({
       ...valid,
       name: ' ',
       batchesInFlight: '99',
       batchSize: '2.5',
+      ratePerSecond: 'fast',
     });
-    expect(issuesFor(check, 'name')).toHaveLength(1);
+    expect(issuesFor(check, 'name')).toHaveLength(0);
+    expect(
+      toCampaignRequest({ ...valid, name: ' ', targets: '# lab\n127.10.0.1-30, 127.10.0.40' }).name,
+    ).toBe('127.10.0.1-30');
+    expect(issuesFor(check, 'ratePerSecond')[0]?.message).toMatch(/1 to 1000000/);
     expect(issuesFor(check, 'batchesInFlight')[0]?.message).toMatch(/1 to 32/);
     expect(issuesFor(check, 'batchSize').length).toBeGreaterThan(0);
+  });
+
+  it('sends service detection and rate, and service detection asks for approval', () => {
+    const request = toCampaignRequest({ ...valid, serviceDetection: true, ratePerSecond: '200' });
+    expect(request).toMatchObject({ serviceDetection: true, ratePerSecond: 200 });
+    const check = checkCampaignForm({ ...valid, serviceDetection: true });
+    expect(check.approval?.kind).toBe('ask');
+    expect(fromCampaignRequest(request)).toMatchObject({
+      serviceDetection: true,
+      ratePerSecond: '200',
+      targets: valid.targets,
+    });
   });
 
   it('uses the preset name as the port list', () => {

@@ -34,6 +34,10 @@ export interface CampaignFormValues {
   batchSize: string;
   batchesInFlight: string;
   connectTimeoutMs: string;
+  /** Probes per second (built-in engine); empty: no limit. */
+  ratePerSecond: string;
+  /** nmap -sV: identify products and versions by talking to each service (intrusive). */
+  serviceDetection: boolean;
   approval: ApprovalMode;
   /** Duration text (`30m`, `2h`, `1d`); empty: the service's default (24 h). */
   approvalTimeout: string;
@@ -69,6 +73,8 @@ export const EMPTY_CAMPAIGN_FORM: CampaignFormValues = {
   batchSize: '',
   batchesInFlight: '',
   connectTimeoutMs: '',
+  ratePerSecond: '',
+  serviceDetection: false,
   approval: 'auto',
   approvalTimeout: '',
   schedule: 'now',
@@ -82,6 +88,7 @@ export type FormField =
   | 'name'
   | 'batchesInFlight'
   | 'connectTimeoutMs'
+  | 'ratePerSecond'
   | 'approval'
   | 'approvalTimeout'
   | 'schedule';
@@ -128,6 +135,47 @@ function optionalWholeNumber(
   return value;
 }
 
+/** A stored request back in the form (clone / re-run with changes). */
+export function fromCampaignRequest(request: CampaignRequest): CampaignFormValues {
+  const preset = (PORTS_PRESETS as readonly string[]).includes(request.ports)
+    ? (request.ports as PortsPreset)
+    : 'custom';
+  const text = (value: number | undefined) => (value === undefined ? '' : String(value));
+  return {
+    ...EMPTY_CAMPAIGN_FORM,
+    name: request.name,
+    targets: request.targets,
+    exclusions: request.exclusions ?? '',
+    portsPreset: preset,
+    customPorts: preset === 'custom' ? request.ports : '',
+    scope:
+      typeof request.scope === 'string'
+        ? request.scope
+        : request.scope
+            .map((entry) => `${entry.network}${entry.sensitive ? ' sensitive' : ''}`)
+            .join('\n'),
+    engine: request.engine ?? 'auto',
+    batchSize: text(request.batchSize) || EMPTY_CAMPAIGN_FORM.batchSize,
+    batchesInFlight: text(request.batchesInFlight),
+    connectTimeoutMs: text(request.connectTimeoutMs),
+    ratePerSecond: text(request.ratePerSecond),
+    serviceDetection: request.serviceDetection ?? false,
+    approval: request.approval ?? 'auto',
+    approvalTimeout: request.approvalTimeoutMs
+      ? `${Math.round(request.approvalTimeoutMs / 60_000)}m`
+      : '',
+  };
+}
+
+/** The name `spectra scan` gives a campaign without --name: its first target. */
+export function defaultCampaignName(targets: string): string {
+  const first = targets
+    .split(/[\n,]/)
+    .map((part) => part.replace(/#.*$/, '').trim())
+    .find(Boolean);
+  return (first ?? 'campaign').slice(0, 120);
+}
+
 /** The approval timeout in ms; undefined for the default, NaN when the text is not a duration. */
 export function approvalTimeoutMs(text: string): number | undefined {
   const trimmed = text.trim();
@@ -162,9 +210,16 @@ export function toCampaignRequest(
     CAMPAIGN_LIMITS.connectTimeoutMs.max,
     ignored,
   );
+  const ratePerSecond = optionalWholeNumber(
+    values.ratePerSecond,
+    'ratePerSecond',
+    CAMPAIGN_LIMITS.ratePerSecond.min,
+    CAMPAIGN_LIMITS.ratePerSecond.max,
+    ignored,
+  );
   const timeout = approvalTimeoutMs(values.approvalTimeout);
   return {
-    name: values.name.trim(),
+    name: values.name.trim() || defaultCampaignName(values.targets),
     targets: values.targets,
     exclusions: values.exclusions.trim() === '' ? undefined : values.exclusions,
     ports: portsText(values),
@@ -173,6 +228,8 @@ export function toCampaignRequest(
     ...(batchSize === undefined ? {} : { batchSize }),
     ...(batchesInFlight === undefined ? {} : { batchesInFlight }),
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
+    ...(values.serviceDetection ? { serviceDetection: true } : {}),
     ...(values.approval === 'auto' ? {} : { approval: values.approval }),
     ...(timeout !== undefined && Number.isFinite(timeout) ? { approvalTimeoutMs: timeout } : {}),
   };
@@ -220,8 +277,8 @@ export function toScheduleCadence(
  */
 export function checkCampaignForm(values: CampaignFormValues, now = Date.now()): FormCheck {
   const issues: FormIssue[] = [];
-  if (values.name.trim() === '') issues.push({ field: 'name', line: 0, message: 'required' });
-  else if (values.name.trim().length > CAMPAIGN_LIMITS.nameLength)
+  // An empty name is named after the first target, as `spectra scan` does.
+  if (values.name.trim().length > CAMPAIGN_LIMITS.nameLength)
     issues.push({
       field: 'name',
       line: 0,
@@ -229,20 +286,14 @@ export function checkCampaignForm(values: CampaignFormValues, now = Date.now()):
     });
   if (values.batchSize.trim() !== '' && !/^\d+$/.test(values.batchSize.trim()))
     issues.push({ field: 'batchSize', line: 0, message: 'must be a whole number' });
-  optionalWholeNumber(
-    values.batchesInFlight,
-    'batchesInFlight',
-    CAMPAIGN_LIMITS.batchesInFlight.min,
-    CAMPAIGN_LIMITS.batchesInFlight.max,
-    issues,
-  );
-  optionalWholeNumber(
-    values.connectTimeoutMs,
-    'connectTimeoutMs',
-    CAMPAIGN_LIMITS.connectTimeoutMs.min,
-    CAMPAIGN_LIMITS.connectTimeoutMs.max,
-    issues,
-  );
+  for (const field of ['batchesInFlight', 'connectTimeoutMs', 'ratePerSecond'] as const)
+    optionalWholeNumber(
+      values[field],
+      field,
+      CAMPAIGN_LIMITS[field].min,
+      CAMPAIGN_LIMITS[field].max,
+      issues,
+    );
   const timeout = approvalTimeoutMs(values.approvalTimeout);
   if (timeout !== undefined && !Number.isFinite(timeout))
     issues.push({

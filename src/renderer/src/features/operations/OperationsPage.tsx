@@ -1,4 +1,3 @@
-import { useCallback } from 'react';
 import { BarChart } from '../../components/BarChart';
 import {
   formatBytes,
@@ -7,11 +6,11 @@ import {
   formatDuration,
   formatPercent,
 } from '../../lib/format';
-import { usePolling } from '../../lib/hooks';
-import { useAppStore } from '../../store/app-store';
+import { usePageTitle } from '../../lib/hooks';
+import { useConnection } from '../connection/connection-context';
+import { useOperations } from '../../queries/operations-queries';
+import { errorMessage } from '../../queries/parse-backend';
 import { Stat } from '../../components/Stat';
-
-const OPERATIONS_POLL_MS = 3000;
 
 function milliseconds(value: number | null): string {
   if (value === null) return '—';
@@ -19,17 +18,13 @@ function milliseconds(value: number | null): string {
 }
 
 export function OperationsPage() {
-  const entry = useAppStore((state) => state.operations);
-  const loadOperations = useAppStore((state) => state.loadOperations);
-  usePolling(
-    useCallback(async () => {
-      await loadOperations();
-      return true;
-    }, [loadOperations]),
-    'operations',
-    { intervalMs: OPERATIONS_POLL_MS },
-  );
-  const snapshot = entry.value;
+  const entry = useOperations();
+  const snapshot = entry.data ?? null;
+  usePageTitle('Operations');
+  // The last snapshot's "ready" is not true of a host that stopped answering since.
+  const connection = useConnection();
+  const serverState =
+    connection.status === 'offline' ? 'unreachable' : (snapshot?.serverState ?? 'unknown');
 
   return (
     <section className="page" data-testid="operations-page" aria-labelledby="operations-title">
@@ -41,9 +36,9 @@ export function OperationsPage() {
           <span className="muted">Updated {formatDateTime(snapshot.collectedAt)}</span>
         ) : null}
       </div>
-      {entry.status === 'error' ? (
+      {entry.isError ? (
         <p className="notice error" role="alert">
-          Could not read operations: {entry.error}
+          Could not read operations: {errorMessage(entry.error)}
         </p>
       ) : null}
       {snapshot && !snapshot.queryable ? (
@@ -58,15 +53,11 @@ export function OperationsPage() {
           <div className="stats" data-testid="operations-stats">
             <div className="stat">
               <div className="stat-label">Server</div>
-              <div
-                className="stat-value"
-                data-testid="server-state"
-                data-state={snapshot.serverState}
-              >
+              <div className="stat-value" data-testid="server-state" data-state={serverState}>
                 <span
-                  className={`badge ${snapshot.serverState === 'ready' ? 'state-completed' : 'state-failed'}`}
+                  className={`badge ${serverState === 'ready' ? 'state-completed' : 'state-failed'}`}
                 >
-                  {snapshot.serverState}
+                  {serverState}
                 </span>
               </div>
             </div>
@@ -147,7 +138,7 @@ export function OperationsPage() {
               </p>
             </div>
           </div>
-          <div className="card table-wrap">
+          <div className="card table-wrap" tabIndex={0} role="region" aria-label="Handlers">
             <h2>Handlers</h2>
             <table data-testid="ops-handlers">
               <thead>
@@ -185,7 +176,7 @@ export function OperationsPage() {
               </tbody>
             </table>
           </div>
-          <div className="card table-wrap">
+          <div className="card table-wrap" tabIndex={0} role="region" aria-label="Retrying now">
             <h2>Retrying now</h2>
             {snapshot.retrying.length === 0 ? (
               <p className="muted" data-testid="ops-retrying-empty">

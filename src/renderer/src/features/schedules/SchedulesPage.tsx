@@ -1,31 +1,24 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { describeCadence, type ScheduleEntry } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
-import { usePolling } from '../../lib/hooks';
+import { usePageTitle } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
-import { useAppStore } from '../../store/app-store';
+import { errorMessage } from '../../queries/parse-backend';
+import { useRemoveSchedule, useScheduleList } from '../../queries/schedule-queries';
 import { cadenceLabel, lastRunSummary } from './schedule-view-model';
-
-const SCHEDULES_POLL_MS = 5000;
+import { useActionsAllowed } from '../connection/connection-context';
 
 /** Every schedule: what it runs, when next, what its last runs started; remove one. */
 export function SchedulesPage() {
-  const list = useAppStore((state) => state.scheduleList);
-  const loadSchedules = useAppStore((state) => state.loadSchedules);
-  usePolling(
-    useCallback(async () => {
-      await loadSchedules();
-      return true;
-    }, [loadSchedules]),
-    'schedule-list',
-    { intervalMs: SCHEDULES_POLL_MS },
-  );
+  const list = useScheduleList();
+  const entries = list.data ?? [];
+  usePageTitle('Schedules');
 
   return (
     <section className="page" data-testid="schedules-page" aria-labelledby="schedules-title">
       <div className="page-header">
         <h1 id="schedules-title">Schedules</h1>
-        <span className="muted">{list.value.length} total</span>
+        <span className="muted">{entries.length} total</span>
         <span className="spacer" />
         <a
           className="button primary"
@@ -35,12 +28,12 @@ export function SchedulesPage() {
           New campaign or schedule
         </a>
       </div>
-      {list.status === 'error' ? (
+      {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load schedules: {list.error}
+          Could not load schedules: {errorMessage(list.error)}
         </p>
       ) : null}
-      <div className="card table-wrap">
+      <div className="card table-wrap" tabIndex={0} role="region" aria-label="Schedule list">
         <table data-testid="schedule-table">
           <thead>
             <tr>
@@ -50,16 +43,18 @@ export function SchedulesPage() {
               <th>Next run</th>
               <th className="num">Runs</th>
               <th>Last run</th>
-              <th aria-label="Actions" />
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {list.value.map((entry) => (
+            {entries.map((entry) => (
               <ScheduleRow key={entry.scheduleId} entry={entry} />
             ))}
           </tbody>
         </table>
-        {list.value.length === 0 && list.status !== 'loading' && list.status !== 'idle' ? (
+        {entries.length === 0 && list.isSuccess ? (
           <p className="empty" data-testid="schedules-empty">
             No schedules. Pick a schedule in the{' '}
             <a href={routeHref({ screen: 'new-campaign' })}>new campaign</a> form to create one.
@@ -72,8 +67,9 @@ export function SchedulesPage() {
 
 function ScheduleRow(props: { entry: ScheduleEntry }) {
   const { entry } = props;
-  const removal = useAppStore((state) => state.scheduleRemovals[entry.scheduleId]);
-  const removeSchedule = useAppStore((state) => state.removeSchedule);
+  const removal = useRemoveSchedule(entry.scheduleId);
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const [confirming, setConfirming] = useState(false);
   const last = lastRunSummary(entry);
   return (
@@ -113,9 +109,9 @@ function ScheduleRow(props: { entry: ScheduleEntry }) {
             <button
               type="button"
               className="danger"
-              disabled={removal?.status === 'removing'}
+              disabled={removal.isPending || !actionsAllowed}
               data-testid="schedule-remove-confirm"
-              onClick={() => void removeSchedule(entry.scheduleId)}
+              onClick={() => removal.mutate()}
             >
               Remove
             </button>
@@ -133,9 +129,9 @@ function ScheduleRow(props: { entry: ScheduleEntry }) {
             Remove…
           </button>
         )}
-        {removal?.status === 'error' ? (
+        {removal.isError ? (
           <div className="notice error" role="alert">
-            {removal.error}
+            {errorMessage(removal.error)}
           </div>
         ) : null}
       </td>

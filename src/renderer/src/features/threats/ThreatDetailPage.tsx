@@ -1,20 +1,24 @@
 import { useEffect, useState } from 'react';
 import { TriageState, type ThreatRecord } from '../../../../shared/threat';
+import { HostLink } from '../../components/HostLink';
 import { SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
-import { useAppStore } from '../../store/app-store';
+import { usePageTitle } from '../../lib/hooks';
+import { errorMessage } from '../../queries/parse-backend';
+import { parseDuration } from '../../../../shared/approval';
+import { useRecheckThreat, useThreatRecord, useTriageThreat } from '../../queries/threat-queries';
+import { useActionsAllowed } from '../connection/connection-context';
 
 /** Sightings listed in the history, newest first; the record keeps up to a thousand. */
 const SIGHTINGS_SHOWN = 200;
 
 export function ThreatDetailPage(props: { cve: string }) {
-  const entry = useAppStore((state) => state.threatRecords[props.cve]);
-  const loadThreat = useAppStore((state) => state.loadThreat);
-  useEffect(() => {
-    void loadThreat(props.cve);
-  }, [props.cve, loadThreat]);
-  const record = entry?.value ?? null;
+  // Polled while shown: a re-check elsewhere (CLI, schedule) that reopens or
+  // remediates the record shows here without a reload.
+  const entry = useThreatRecord(props.cve);
+  const record = entry.data ?? null;
+  usePageTitle(props.cve);
 
   return (
     <section
@@ -34,15 +38,17 @@ export function ThreatDetailPage(props: { cve: string }) {
         </div>
         {record ? <SeverityBadge severity={record.severity} score={record.cvssScore} /> : null}
         {record ? <TriageBadge state={record.triage.state} /> : null}
+        <span className="spacer" />
+        {record ? <RecheckButton record={record} /> : null}
       </div>
-      {entry?.status === 'error' ? (
+      {entry.isError ? (
         <p className="notice error" role="alert">
-          Could not load {props.cve}: {entry.error}
+          Could not load {props.cve}: {errorMessage(entry.error)}
         </p>
       ) : null}
       {record ? (
         <ThreatRecordView record={record} />
-      ) : entry?.status === 'ready' ? (
+      ) : entry.isSuccess ? (
         <p className="empty">No campaign has seen {props.cve}.</p>
       ) : (
         <p className="muted">Loading…</p>
@@ -77,7 +83,7 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
         </div>
         <TriagePanel record={record} />
       </div>
-      <div className="card table-wrap">
+      <div className="card table-wrap" tabIndex={0} role="region" aria-label="Affected hosts">
         <h2>Affected hosts and ports ({record.affected.length})</h2>
         <table data-testid="threat-affected">
           <thead>
@@ -94,7 +100,9 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
           <tbody>
             {record.affected.map((affected) => (
               <tr key={`${affected.host}:${affected.port}`}>
-                <td className="mono">{affected.host}</td>
+                <td>
+                  <HostLink address={affected.host} />
+                </td>
                 <td className="num mono">{affected.port}</td>
                 <td>{affected.product}</td>
                 <td className="mono">{affected.version}</td>
@@ -169,13 +177,15 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
 
 function TriagePanel(props: { record: ThreatRecord }) {
   const { record } = props;
-  const status = useAppStore((state) => state.triageStatus[record.cve]);
-  const triageThreat = useAppStore((state) => state.triageThreat);
+  const triage = useTriageThreat(record.cve);
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
   const [state, setState] = useState<TriageState>(record.triage.state);
   const [note, setNote] = useState('');
   const [actor, setActor] = useState('');
+  const [recheckAfter, setRecheckAfter] = useState('7d');
   useEffect(() => setState(record.triage.state), [record.triage.state]);
-  const saving = status?.status === 'saving';
+  const saving = triage.isPending;
   const unchanged = state === record.triage.state && note.trim() === '';
   return (
     <form
@@ -184,11 +194,16 @@ function TriagePanel(props: { record: ThreatRecord }) {
       style={{ display: 'flex', flexDirection: 'column', gap: 12 }}
       onSubmit={async (event) => {
         event.preventDefault();
-        const saved = await triageThreat(record.cve, {
-          state,
-          note: note.trim() || undefined,
-          actor: actor.trim() || undefined,
-        });
+        const saved = await triage
+          .mutateAsync({
+            state,
+            note: note.trim() || undefined,
+            actor: actor.trim() || undefined,
+            ...(state === 'remediated' && parseDuration(recheckAfter) !== undefined
+              ? { recheckAfterMs: parseDuration(recheckAfter) }
+              : {}),
+          })
+          .catch(() => undefined);
         if (saved) setNote('');
       }}
     >
@@ -198,6 +213,16 @@ function TriagePanel(props: { record: ThreatRecord }) {
         role="radiogroup"
         aria-label="Triage state"
         data-testid="triage-states"
+        onKeyDown={(event) => {
+          // Radio groups move with the arrow keys (WAI-ARIA radio group pattern).
+          const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+          if (!step) return;
+          event.preventDefault();
+          const options = TriageState.options;
+          const next = options[(options.indexOf(state) + step + options.length) % options.length]!;
+          setState(next);
+          event.currentTarget.querySelector<HTMLElement>(`[data-value="${next}"]`)?.focus();
+        }}
       >
         {TriageState.options.map((option) => (
           <button
@@ -205,7 +230,7 @@ function TriagePanel(props: { record: ThreatRecord }) {
             type="button"
             role="radio"
             aria-checked={state === option}
-            aria-pressed={state === option}
+            tabIndex={state === option ? 0 : -1}
             className="toggle"
             data-value={option}
             onClick={() => setState(option)}
@@ -214,6 +239,25 @@ function TriagePanel(props: { record: ThreatRecord }) {
           </button>
         ))}
       </div>
+      {state === 'remediated' ? (
+        <div className="field">
+          <label htmlFor="triage-recheck-after">Re-check after</label>
+          <select
+            id="triage-recheck-after"
+            value={recheckAfter}
+            data-testid="triage-recheck-after"
+            onChange={(event) => setRecheckAfter(event.target.value)}
+          >
+            <option value="1h">1 hour</option>
+            <option value="1d">1 day</option>
+            <option value="7d">7 days</option>
+            <option value="30d">30 days</option>
+          </select>
+          <span className="field-hint">
+            The affected services are probed again then; the threat reopens if still vulnerable.
+          </span>
+        </div>
+      ) : null}
       <div className="field">
         <label htmlFor="triage-note">Note</label>
         <textarea
@@ -240,22 +284,64 @@ function TriagePanel(props: { record: ThreatRecord }) {
         <button
           type="submit"
           className="primary"
-          disabled={saving || unchanged}
+          disabled={saving || unchanged || !actionsAllowed}
           data-testid="triage-save"
         >
           {saving ? 'Saving…' : 'Save triage'}
         </button>
-        {status?.status === 'saved' ? (
+        {triage.isSuccess ? (
           <span className="muted" data-testid="triage-saved" role="status">
             Saved.
           </span>
         ) : null}
-        {status?.status === 'error' ? (
+        {triage.isError ? (
           <span className="notice error" role="alert">
-            {status.error}
+            {errorMessage(triage.error)}
           </span>
         ) : null}
       </div>
     </form>
+  );
+}
+
+/** Probes the affected services now and says what it found; the record refreshes by itself. */
+function RecheckButton(props: { record: ThreatRecord }) {
+  const recheck = useRecheckThreat(props.record.cve);
+  const actionsAllowed = useActionsAllowed();
+  const result = recheck.data;
+  const pending = props.record.recheck;
+  return (
+    <span className="form-actions">
+      {pending ? (
+        <span className="muted" data-testid="recheck-due">
+          re-check due{' '}
+          {formatDateTime(
+            new Date(Date.parse(pending.requestedAt) + pending.afterMs).toISOString(),
+          )}
+        </span>
+      ) : null}
+      <button
+        type="button"
+        data-testid="recheck-now"
+        disabled={recheck.isPending || !actionsAllowed}
+        onClick={() => recheck.mutate()}
+      >
+        {recheck.isPending ? 'Re-checking…' : 'Re-check now'}
+      </button>
+      <span role="status" data-testid="recheck-result">
+        {result
+          ? result.status === 'applied'
+            ? `${result.verdict === 'verified' ? 'Verified fixed' : 'Still vulnerable'}${result.reopened ? ' (reopened)' : ''}`
+            : result.status === 'stale'
+              ? 'The triage changed meanwhile; run it again.'
+              : 'No record.'
+          : ''}
+      </span>
+      {recheck.isError ? (
+        <span className="notice error" role="alert">
+          {errorMessage(recheck.error)}
+        </span>
+      ) : null}
+    </span>
   );
 }

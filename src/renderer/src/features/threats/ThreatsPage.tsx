@@ -1,24 +1,32 @@
-import { useCallback, useDeferredValue, useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
+import type { ThreatSummary } from '../../../../shared/threat';
 import { TriageState } from '../../../../shared/threat';
 import { SEVERITY_ORDER } from '../../../../shared/vulnerability';
 import { BarChart } from '../../components/BarChart';
 import { SEVERITY_LABEL, SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
 import { VirtualRows } from '../../components/VirtualRows';
 import { formatDateTime } from '../../lib/format';
-import { usePolling } from '../../lib/hooks';
+import { cvesOnHostsMatching, namesHosts } from '../../../../shared/host-search';
+import { usePageTitle, useUrlFilters } from '../../lib/hooks';
+import { useHostList } from '../../queries/host-queries';
 import { routeHref } from '../../lib/route';
+import { errorMessage } from '../../queries/parse-backend';
+import { useThreatList } from '../../queries/threat-queries';
 import { useAppStore } from '../../store/app-store';
 import { severityBars } from '../campaigns/campaign-report-model';
 import {
   countBySeverity,
   filterAndSortThreats,
+  threatQueryFromSearch,
+  threatSearchPatch,
   toggleSort,
   type ThreatQuery,
   type ThreatSortColumn,
 } from './threat-table-model';
+import { useActionsAllowed } from '../connection/connection-context';
 
 const ROW_HEIGHT = 36;
-const THREATS_POLL_MS = 10_000;
+const EMPTY: ThreatSummary[] = [];
 
 const COLUMNS: Array<{ column: ThreatSortColumn; label: string }> = [
   { column: 'cve', label: 'CVE' },
@@ -35,24 +43,33 @@ function toggled<T>(list: readonly T[], item: T): T[] {
 }
 
 export function ThreatsPage() {
-  const list = useAppStore((state) => state.threatList);
-  const query = useAppStore((state) => state.threatQuery);
-  const setThreatQuery = useAppStore((state) => state.setThreatQuery);
-  const loadThreats = useAppStore((state) => state.loadThreats);
-  usePolling(
-    useCallback(async () => {
-      await loadThreats();
-      return true;
-    }, [loadThreats]),
-    'threat-list',
-    { intervalMs: THREATS_POLL_MS },
+  const list = useThreatList();
+  // Off while the host is unreachable (the connection banner says why).
+  const actionsAllowed = useActionsAllowed();
+  const all = list.data ?? EMPTY;
+  // Filters live in the URL (a reload or a shared link shows the same rows).
+  const remembered = useAppStore((state) => state.rememberedFilters.threats ?? '');
+  const rememberFilters = useAppStore((state) => state.rememberFilters);
+  const [search, updateSearch] = useUrlFilters(remembered, (text) =>
+    rememberFilters('threats', text),
   );
+  const query = useMemo(() => threatQueryFromSearch(search), [search.toString()]);
+  const setThreatQuery = (patch: Partial<ThreatQuery>) => updateSearch(threatSearchPatch(patch));
+  // A search naming hosts (address, network, port) needs the inventory to find their CVEs.
+  const hostQuery = namesHosts(query.text);
+  const hosts = useHostList(hostQuery).data;
+  usePageTitle('Threats');
 
   // Filtering 10,000 rows per keystroke is cheap, but deferring it keeps typing crisp.
   const deferredQuery = useDeferredValue(query);
   const rows = useMemo(
-    () => filterAndSortThreats(list.value, deferredQuery),
-    [list.value, deferredQuery],
+    () =>
+      filterAndSortThreats(
+        all,
+        deferredQuery,
+        hostQuery ? cvesOnHostsMatching(hosts ?? [], deferredQuery.text) : undefined,
+      ),
+    [all, deferredQuery, hostQuery, hosts],
   );
   const bySeverity = useMemo(() => countBySeverity(rows), [rows]);
   const setSort = (column: ThreatSortColumn) =>
@@ -63,21 +80,21 @@ export function ThreatsPage() {
       <div className="page-header">
         <h1 id="threats-title">Threats</h1>
         <span className="muted" data-testid="threat-count">
-          {rows.length.toLocaleString('en-US')} of {list.value.length.toLocaleString('en-US')}{' '}
-          records
+          {rows.length.toLocaleString('en-US')} of {all.length.toLocaleString('en-US')} records
         </span>
         <span className="spacer" />
         <button
           type="button"
-          onClick={() => void loadThreats()}
-          disabled={list.status === 'loading'}
+          data-testid="threats-refresh"
+          onClick={() => void list.refetch()}
+          disabled={list.isFetching || !actionsAllowed}
         >
           Refresh
         </button>
       </div>
-      {list.status === 'error' ? (
+      {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load threats: {list.error}
+          Could not load threats: {errorMessage(list.error)}
         </p>
       ) : null}
       <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 1.6fr) minmax(0, 1fr)' }}>
@@ -87,7 +104,7 @@ export function ThreatsPage() {
             <input
               id="threat-search"
               type="search"
-              placeholder="CVE, product or summary"
+              placeholder="CVE, product, summary, or a host: address, network, port"
               value={query.text}
               data-testid="threat-search"
               onChange={(event) => setThreatQuery({ text: event.target.value })}
@@ -149,8 +166,8 @@ export function ThreatsPage() {
         </div>
         {rows.length === 0 ? (
           <p className="empty">
-            {list.value.length === 0
-              ? list.status === 'ready'
+            {all.length === 0
+              ? list.isSuccess
                 ? 'No threats recorded yet: run a campaign.'
                 : 'Loading…'
               : 'No record matches the filters.'}
@@ -164,19 +181,30 @@ export function ThreatsPage() {
             renderRow={(index, style) => {
               const row = rows[index]!;
               return (
-                <a
+                // A row is not a link (ARIA rows cannot be); its CVE cell holds
+                // the link, and a click anywhere on the row follows it.
+                <div
                   key={row.cve}
                   className="vtable-row"
                   role="row"
                   aria-rowindex={index + 1}
-                  href={routeHref({ screen: 'threat', cve: row.cve })}
                   style={style}
                   data-index={index}
                   data-cve={row.cve}
                   data-testid="threat-row"
+                  // Arrow keys move focus from row to row (VirtualRows); Enter opens one.
+                  tabIndex={-1}
+                  onClick={(event) => {
+                    if ((event.target as HTMLElement).closest('a')) return;
+                    window.location.hash = routeHref({ screen: 'threat', cve: row.cve });
+                  }}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Enter' && event.target === event.currentTarget)
+                      window.location.hash = routeHref({ screen: 'threat', cve: row.cve });
+                  }}
                 >
                   <span role="cell" className="mono">
-                    {row.cve}
+                    <a href={routeHref({ screen: 'threat', cve: row.cve })}>{row.cve}</a>
                   </span>
                   <span role="cell">
                     <SeverityBadge severity={row.severity} score={row.cvssScore} />
@@ -196,7 +224,7 @@ export function ThreatsPage() {
                   <span role="cell">
                     <TriageBadge state={row.triageState} />
                   </span>
-                </a>
+                </div>
               );
             }}
           />

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ThreatSummary } from '../../../../shared/threat';
 import {
+  threatQueryFromSearch,
+  threatSearchPatch,
   compareCve,
   DEFAULT_THREAT_QUERY,
   filterAndSortThreats,
@@ -100,5 +102,36 @@ describe('toggleSort', () => {
     expect(toggleSort({ column: 'severity', direction: 'descending' }, 'product').direction).toBe(
       'ascending',
     );
+  });
+
+  it('keeps the query in URL filters and reads it back', () => {
+    const patch = threatSearchPatch({
+      text: 'exim',
+      severities: ['critical', 'high'],
+      triageStates: ['new'],
+      sort: { column: 'cve', direction: 'ascending' },
+    });
+    const search = new URLSearchParams(patch as Record<string, string>);
+    expect(threatQueryFromSearch(search)).toEqual({
+      text: 'exim',
+      severities: ['critical', 'high'],
+      triageStates: ['new'],
+      sort: { column: 'cve', direction: 'ascending' },
+    });
+    expect(threatSearchPatch({ sort: DEFAULT_THREAT_QUERY.sort }).sort).toBeUndefined();
+    // Unknown values in a hand-edited URL are dropped, not errors.
+    expect(
+      threatQueryFromSearch(new URLSearchParams('severity=bogus,low&sort=nope:up')),
+    ).toMatchObject({ severities: ['low'], sort: DEFAULT_THREAT_QUERY.sort });
+  });
+
+  it('lists the CVEs of the hosts a search names instead of matching text', () => {
+    const rows = [row('CVE-2021-0001'), row('CVE-2021-0002')];
+    const onHost = new Set(['CVE-2021-0002']);
+    expect(
+      filterAndSortThreats(rows, { ...DEFAULT_THREAT_QUERY, text: '127.0.0.5' }, onHost).map(
+        (entry) => entry.cve,
+      ),
+    ).toEqual(['CVE-2021-0002']);
   });
 });

@@ -64,10 +64,13 @@ export function matchesThreatQuery(
   row: ThreatSummary,
   query: ThreatQuery,
   needle: string,
+  cvesOnMatchingHosts?: ReadonlySet<string>,
 ): boolean {
   if (query.severities.length > 0 && !query.severities.includes(row.severity)) return false;
   if (query.triageStates.length > 0 && !query.triageStates.includes(row.triageState)) return false;
   if (needle === '') return true;
+  // A search that names hosts (an address, a network, a port) lists their CVEs.
+  if (cvesOnMatchingHosts) return cvesOnMatchingHosts.has(row.cve);
   return (
     row.cve.toLowerCase().includes(needle) ||
     row.product.toLowerCase().includes(needle) ||
@@ -79,11 +82,12 @@ export function matchesThreatQuery(
 export function filterAndSortThreats(
   rows: readonly ThreatSummary[],
   query: ThreatQuery,
+  cvesOnMatchingHosts?: ReadonlySet<string>,
 ): ThreatSummary[] {
   const needle = query.text.trim().toLowerCase();
   const direction = query.sort.direction === 'ascending' ? 1 : -1;
   return rows
-    .filter((row) => matchesThreatQuery(row, query, needle))
+    .filter((row) => matchesThreatQuery(row, query, needle, cvesOnMatchingHosts))
     .sort(
       (left, right) =>
         direction * compare(query.sort.column, left, right) || compareCve(left.cve, right.cve),
@@ -113,4 +117,53 @@ export function toggleSort(
     'firstSeen',
   ];
   return { column, direction: descendingFirst.includes(column) ? 'descending' : 'ascending' };
+}
+
+const SORT_COLUMNS: readonly ThreatSortColumn[] = [
+  'cve',
+  'severity',
+  'product',
+  'affectedHosts',
+  'firstSeen',
+  'lastSeen',
+  'triageState',
+];
+
+/** The table's query from the URL's filters; unknown values are ignored, not errors. */
+export function threatQueryFromSearch(search: URLSearchParams): ThreatQuery {
+  const list = (name: string) =>
+    (search.get(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const [column, direction] = (search.get('sort') ?? '').split(':');
+  return {
+    text: search.get('q') ?? '',
+    severities: list('severity').filter((item): item is Severity =>
+      SEVERITY_ORDER.includes(item as Severity),
+    ),
+    triageStates: list('triage').filter((item): item is TriageState =>
+      TRIAGE_ORDER.includes(item as TriageState),
+    ),
+    sort:
+      SORT_COLUMNS.includes(column as ThreatSortColumn) &&
+      (direction === 'ascending' || direction === 'descending')
+        ? { column: column as ThreatSortColumn, direction }
+        : DEFAULT_THREAT_QUERY.sort,
+  };
+}
+
+/** The URL filters of a query change (empty values drop out of the URL). */
+export function threatSearchPatch(patch: Partial<ThreatQuery>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (patch.text !== undefined) out.q = patch.text;
+  if (patch.severities !== undefined) out.severity = patch.severities.join(',');
+  if (patch.triageStates !== undefined) out.triage = patch.triageStates.join(',');
+  if (patch.sort !== undefined) {
+    const isDefault =
+      patch.sort.column === DEFAULT_THREAT_QUERY.sort.column &&
+      patch.sort.direction === DEFAULT_THREAT_QUERY.sort.direction;
+    out.sort = isDefault ? undefined : `${patch.sort.column}:${patch.sort.direction}`;
+  }
+  return out;
 }

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { Observation } from '../../shared/observation.js';
-import { findProjectResourcesDir, loadBundledRules } from './knowledge-base.js';
-import { LAB_ALL_EXPECTED_CVES, LAB_EXPECTED_CVES, LAB_SERVICES } from './lab-expectations.js';
-import { matchObservation, matchObservations } from './vulnerability-matcher.js';
+import type { Observation } from '../../../src/shared/observation.js';
+import {
+  findProjectResourcesDir,
+  loadBundledRules,
+} from '../../../src/services/vulnerabilities/knowledge-base.js';
+import {
+  LAB_ALL_EXPECTED_CVES,
+  LAB_EXPECTED_CVES,
+  LAB_SERVICES,
+} from '../../lab/lab-expectations.js';
+import {
+  matchObservation,
+  matchObservations,
+} from '../../../src/services/vulnerabilities/vulnerability-matcher.js';
 
 function observationOf(service: (typeof LAB_SERVICES)[number]): Observation {
   return {
@@ -50,7 +60,7 @@ describe('loopback lab expectations', async () => {
 
 describe('lab expectations and the loopback lab', () => {
   it('describe exactly the services the standard lab runs', async () => {
-    const { STANDARD_LAB } = await import('../lab/loopback-lab.js');
+    const { STANDARD_LAB } = await import('../../lab/loopback-lab.js');
     const lab = STANDARD_LAB.services.map(
       (service) =>
         `${service.host}:${service.port} ${service.expected.product} ${service.expected.version ?? '-'}`,

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ProductId } from '../../shared/products.js';
-import { formatIpv4, parseIpv4 } from '../../shared/address-intervals.js';
+import type { ProductId } from '../../src/shared/products.js';
+import { formatIpv4, parseIpv4 } from '../../src/shared/address-intervals.js';
 import { serveConnection, type LabProtocol } from './lab-services.js';
 
 /** What a correct scanner must report for a lab service; other tests derive expected CVEs from it. */

@@ -18,6 +18,12 @@ export function fakeBackend(overrides: Partial<SpectraBackend> = {}): SpectraBac
     listSchedules: missing('listSchedules'),
     createSchedule: missing('createSchedule'),
     removeSchedule: missing('removeSchedule'),
+    health: missing('health'),
+    engines: missing('engines'),
+    recheckThreat: missing('recheckThreat'),
+    listHosts: missing('listHosts'),
+    triageHostCve: missing('triageHostCve'),
+    host: missing('host'),
     ...overrides,
   };
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PRODUCT_IDS } from '../../shared/products.js';
+import { PRODUCT_IDS } from '../../../src/shared/products.js';
 import {
   assertLoopbackIpv4,
   generateLab,
   isLoopbackIpv4,
   startLoopbackLab,
   STANDARD_LAB,
-} from './loopback-lab.js';
+} from '../../lab/loopback-lab.js';
 
 describe('STANDARD_LAB', () => {
   it('holds exactly the vulnerable lab services with their expectations', () => {

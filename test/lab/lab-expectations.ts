@@ -1,4 +1,4 @@
-import type { ProductId } from '../../shared/products.js';
+import type { ProductId } from '../../src/shared/products.js';
 
 /** One service of the loopback test lab, as the scanner should identify it. */
 export interface LabService {

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identifyService } from '../engines/banner-identification.js';
+import { identifyService } from '../../src/services/engines/banner-identification.js';
 import { generateLab, startLoopbackLab, STANDARD_LAB, type LoopbackLab } from './loopback-lab.js';
 
 /** Opens a loopback connection, sends `request` (if any) and collects what arrives until `until` matches or the peer closes. */

@@ -1,0 +1,121 @@
+import { SERVICE_NAMES } from '../../shared/service-contracts.js';
+import * as restate from '@restatedev/restate-sdk';
+import { z } from 'zod';
+import {
+  compareAddresses,
+  HostCveTriageRequest,
+  hostCves,
+  HostSightings,
+  mergeHostSighting,
+  type HostRecord,
+} from '../../shared/host-inventory.js';
+import type { BatchResult } from '../../shared/campaign.js';
+import { readStateEntries } from '../state-entries.js';
+
+const ENTRY_PREFIX = 'host:';
+
+/**
+ * Every host any campaign saw, across campaigns: one state entry per address
+ * under one key (like ThreatIndex), so recording a batch rewrites only the
+ * hosts it saw. Fed by the Scanner with one one-way call per stored batch.
+ */
+export const hostInventoryObject = restate.object({
+  name: SERVICE_NAMES.hostInventory,
+  handlers: {
+    record: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(HostSightings), ingressPrivate: true },
+      async (context: restate.ObjectContext, sightings: HostSightings) => {
+        for (const sighting of sightings.hosts) {
+          const key = ENTRY_PREFIX + sighting.address;
+          const existing = (await context.get<HostRecord>(key)) ?? undefined;
+          context.set(
+            key,
+            mergeHostSighting(existing, sighting, sightings.campaignId, sightings.at),
+          );
+        }
+      },
+    ),
+
+    /** A per-host verdict on one of the host's CVEs (false positive here, confirmed there). */
+    triage: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(HostCveTriageRequest) },
+      async (
+        context: restate.ObjectContext,
+        request: HostCveTriageRequest,
+      ): Promise<HostRecord> => {
+        const key = ENTRY_PREFIX + request.address;
+        const host = await context.get<HostRecord>(key);
+        if (!host)
+          throw new restate.TerminalError(`no campaign has seen ${request.address}`, {
+            errorCode: 404,
+          });
+        if (!hostCves(host).some((cve) => cve.cve === request.cve))
+          throw new restate.TerminalError(`${request.cve} was not found on ${request.address}`, {
+            errorCode: 400,
+          });
+        const updated: HostRecord = {
+          ...host,
+          cveTriage: {
+            ...host.cveTriage,
+            [request.cve]: {
+              state: request.state,
+              ...(request.note ? { note: request.note } : {}),
+              ...(request.actor ? { actor: request.actor } : {}),
+              at: await context.date.toJSON(),
+            },
+          },
+        };
+        context.set(key, updated);
+        return updated;
+      },
+    ),
+
+    /** Every host, in address order. */
+    list: restate.handlers.object.shared(
+      async (context: restate.ObjectSharedContext): Promise<HostRecord[]> =>
+        (await readStateEntries<HostRecord>(context, ENTRY_PREFIX)).sort((left, right) =>
+          compareAddresses(left.address, right.address),
+        ),
+    ),
+
+    /** One host, or null when no campaign saw it. */
+    get: restate.handlers.object.shared(
+      { input: restate.serde.schema(z.string().min(1).max(64)) },
+      async (context: restate.ObjectSharedContext, address: string): Promise<HostRecord | null> =>
+        (await context.get<HostRecord>(ENTRY_PREFIX + address)) ?? null,
+    ),
+  },
+});
+export type HostInventoryObject = typeof hostInventoryObject;
+
+/**
+ * What a stored batch tells the inventory: each reachable host with its open
+ * ports (service, product, version, banner) and the CVEs matched on them.
+ */
+export function hostSightingsOf(campaignId: string, batch: BatchResult): HostSightings {
+  const reachable = batch.hosts.filter((host) => host.reachable || host.open > 0);
+  return {
+    campaignId,
+    at: batch.finishedAt,
+    hosts: reachable.map((host) => ({
+      address: host.host,
+      ...(host.hostname ? { hostname: host.hostname } : {}),
+      ports: batch.observations
+        .filter((observation) => observation.host === host.host && observation.state === 'open')
+        .map((observation) => ({
+          port: observation.port,
+          ...(observation.service ? { service: observation.service } : {}),
+          ...(observation.product ? { product: observation.product } : {}),
+          ...(observation.version ? { version: observation.version } : {}),
+          ...(observation.banner ? { banner: observation.banner } : {}),
+          cves: batch.findings
+            .filter((finding) => finding.host === host.host && finding.port === observation.port)
+            .map((finding) => ({
+              cve: finding.cve,
+              severity: finding.severity,
+              cvssScore: finding.cvssScore,
+            })),
+        })),
+    })),
+  };
+}

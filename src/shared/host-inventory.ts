@@ -1,0 +1,173 @@
+import { INDEX_KEY, SERVICE_NAMES } from './service-contracts.js';
+import { z } from 'zod';
+import { TriageState } from './threat.js';
+import { Severity } from './vulnerability.js';
+
+/** The key of the one HostInventory object (every host in one place, one state entry per host). */
+export const HOST_INVENTORY_KEY = INDEX_KEY;
+/** A host keeps the newest campaigns that saw it, not all of them forever. */
+export const MAX_CAMPAIGNS_PER_HOST = 50;
+
+export const HostCve = z.object({
+  cve: z.string(),
+  severity: Severity,
+  cvssScore: z.number(),
+});
+export type HostCve = z.infer<typeof HostCve>;
+
+/** One open port of a host, as last observed. */
+export const HostPort = z.object({
+  port: z.number().int().min(1).max(65535),
+  service: z.string().optional(),
+  product: z.string().optional(),
+  version: z.string().optional(),
+  banner: z.string().optional(),
+  cves: z.array(HostCve),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+});
+export type HostPort = z.infer<typeof HostPort>;
+
+/**
+ * An analyst's verdict on one CVE on one host (Greenbone's "override"): a CVE
+ * can be a false positive here and confirmed there. The threat's own triage
+ * stays the verdict for every other host.
+ */
+export const HostCveTriage = z.object({
+  state: TriageState,
+  note: z.string().max(4000).optional(),
+  actor: z.string().max(200).optional(),
+  at: z.string(),
+});
+export type HostCveTriage = z.infer<typeof HostCveTriage>;
+
+export const HostCveTriageRequest = z.object({
+  address: z.string().min(1).max(64),
+  cve: z.string().regex(/^CVE-\d{4}-\d{4,}$/, 'a CVE id like CVE-2021-41773'),
+  state: TriageState,
+  note: z.string().trim().max(4000).optional(),
+  actor: z.string().trim().max(200).optional(),
+});
+export type HostCveTriageRequest = z.infer<typeof HostCveTriageRequest>;
+
+/** Everything known about one address across campaigns. */
+export const HostRecord = z.object({
+  address: z.string(),
+  hostnames: z.array(z.string()),
+  ports: z.array(HostPort),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  /** Newest first, at most MAX_CAMPAIGNS_PER_HOST. */
+  campaigns: z.array(z.object({ campaignId: z.string(), lastSeen: z.string() })),
+  /** Per-host verdicts by CVE id (absent on records that never had one). */
+  cveTriage: z.record(z.string(), HostCveTriage).optional(),
+});
+export type HostRecord = z.infer<typeof HostRecord>;
+
+/** What one batch saw of one reachable host (the scanner sends these, one call per batch). */
+export const HostSighting = z.object({
+  address: z.string().min(1),
+  hostname: z.string().optional(),
+  ports: z.array(HostPort.omit({ firstSeen: true, lastSeen: true })),
+});
+export type HostSighting = z.infer<typeof HostSighting>;
+
+export const HostSightings = z.object({
+  campaignId: z.string().min(1),
+  at: z.string(),
+  hosts: z.array(HostSighting),
+});
+export type HostSightings = z.infer<typeof HostSightings>;
+
+/**
+ * Folds one sighting into a host's record. Ports seen now are replaced (their
+ * service, version and CVEs are the latest word); ports not probed this time
+ * are kept with their own last-seen time, since a campaign may scan other ports.
+ */
+export function mergeHostSighting(
+  existing: HostRecord | undefined,
+  sighting: HostSighting,
+  campaignId: string,
+  at: string,
+): HostRecord {
+  const ports = new Map((existing?.ports ?? []).map((port) => [port.port, port]));
+  for (const port of sighting.ports) {
+    const previous = ports.get(port.port);
+    ports.set(port.port, {
+      ...port,
+      firstSeen: previous && previous.firstSeen < at ? previous.firstSeen : at,
+      lastSeen: previous && previous.lastSeen > at ? previous.lastSeen : at,
+    });
+  }
+  const hostnames = new Set(existing?.hostnames ?? []);
+  if (sighting.hostname) hostnames.add(sighting.hostname);
+  const campaigns = [
+    { campaignId, lastSeen: at },
+    ...(existing?.campaigns ?? []).filter((campaign) => campaign.campaignId !== campaignId),
+  ]
+    .sort((left, right) => (left.lastSeen < right.lastSeen ? 1 : -1))
+    .slice(0, MAX_CAMPAIGNS_PER_HOST);
+  return {
+    ...(existing?.cveTriage ? { cveTriage: existing.cveTriage } : {}),
+    address: sighting.address,
+    hostnames: [...hostnames].sort(),
+    ports: [...ports.values()].sort((left, right) => left.port - right.port),
+    firstSeen: existing && existing.firstSeen < at ? existing.firstSeen : at,
+    lastSeen: existing && existing.lastSeen > at ? existing.lastSeen : at,
+    campaigns,
+  };
+}
+
+/** Every distinct CVE of a host, most severe first. */
+export function hostCves(host: Pick<HostRecord, 'ports'>): HostCve[] {
+  const byId = new Map<string, HostCve>();
+  for (const port of host.ports) for (const cve of port.cves) byId.set(cve.cve, cve);
+  return [...byId.values()].sort(
+    (left, right) =>
+      Severity.options.indexOf(left.severity) - Severity.options.indexOf(right.severity) ||
+      right.cvssScore - left.cvssScore ||
+      left.cve.localeCompare(right.cve),
+  );
+}
+
+/** Addresses in numeric order (IPv4 before IPv6; 127.0.0.9 before 127.0.0.10). */
+export function compareAddresses(left: string, right: string): number {
+  const leftValue = addressValue(left);
+  const rightValue = addressValue(right);
+  if (leftValue && rightValue) {
+    if (leftValue.family !== rightValue.family) return leftValue.family === 4 ? -1 : 1;
+    return leftValue.value < rightValue.value ? -1 : leftValue.value > rightValue.value ? 1 : 0;
+  }
+  return left.localeCompare(right);
+}
+
+/** An address literal as a number, or undefined when the text is not one. */
+export function addressValue(text: string): { family: 4 | 6; value: bigint } | undefined {
+  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (ipv4) {
+    const octets = ipv4.slice(1).map(Number);
+    if (octets.some((octet) => octet > 255)) return undefined;
+    return { family: 4, value: octets.reduce((sum, octet) => sum * 256n + BigInt(octet), 0n) };
+  }
+  if (!text.includes(':') || !/^[0-9a-f:]+$/i.test(text)) return undefined;
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
+  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
+  if (groups.some((group) => !/^[0-9a-f]{1,4}$/i.test(group))) return undefined;
+  return {
+    family: 6,
+    value: groups.reduce((sum, group) => sum * 65536n + BigInt(parseInt(group, 16)), 0n),
+  };
+}
+
+/** The HostInventory object as clients call it (keyed {@link HOST_INVENTORY_KEY}). */
+export const HOST_INVENTORY_SERVICE = SERVICE_NAMES.hostInventory;
+export interface HostInventoryApi {
+  list(context: unknown): Promise<HostRecord[]>;
+  get(context: unknown, address: string): Promise<HostRecord | null>;
+  triage(context: unknown, request: HostCveTriageRequest): Promise<HostRecord>;
+}
