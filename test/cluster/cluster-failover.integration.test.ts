@@ -10,11 +10,7 @@ import { urlTransport } from '../../src/main/host/ingress-transport.js';
 import { dataDirLayout } from '../../src/main/host/data-dir.js';
 import { pickFreeLoopbackPort } from '../../src/main/host/loopback-ports.js';
 import { startLocalCluster, type LocalCluster } from '../../src/main/cluster/local-cluster.js';
-import {
-  generateLab,
-  startLoopbackLab,
-  type LoopbackLab,
-} from '../../src/services/lab/loopback-lab.js';
+import { generateLab, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
 import { runCampaign } from '../support/campaign-client.js';
 import { startTemporaryAppHost, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 import { startRoundRobinBalancer, type RoundRobinBalancer } from './round-robin-balancer.js';

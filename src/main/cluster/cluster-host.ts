@@ -89,6 +89,7 @@ export async function startClusterHost(
   let closing: Promise<void> | undefined;
   return Object.assign(new EventEmitter(), {
     dataDir: options.dataDir,
+    appVersion: options.appVersion,
     layout,
     ports: { endpoint: endpoint.port },
     ingress: transports.ingress,
