@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { PRIVATE_DIRECTORY_MODE, writePrivateFile } from '../host/data-dir.js';
 import { loadOrCreateRequestIdentity } from '../host/request-identity.js';
 import { resolveRestateServerBinary } from '../host/restate-server-binary.js';
 import { urlTransport } from '../host/ingress-transport.js';
@@ -74,7 +75,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const prefix = options.addressPrefix ?? DEFAULT_CLUSTER_ADDRESS_PREFIX;
   const layout = localClusterLayout(options.dataDir);
   const progress = options.onProgress ?? (() => {});
-  mkdirSync(options.dataDir, { recursive: true });
+  // Owner-only, like a host's data dir: it holds the request identity's private key.
+  mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
   const identity = loadOrCreateRequestIdentity(layout.requestIdentityKeyFile);
 
   // A restarted cluster must keep its addresses: the nodes stored each other's in their metadata.
@@ -96,8 +98,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     });
   }
   for (const node of nodes) {
-    mkdirSync(node.baseDir, { recursive: true });
-    writeFileSync(
+    mkdirSync(node.baseDir, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
+    writePrivateFile(
       layout.nodeConfigFile(node.id),
       renderLocalClusterNodeConfig({
         clusterName: 'spectra-red-local',
@@ -108,7 +110,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       }),
     );
   }
-  writeFileSync(layout.clusterFile, JSON.stringify({ nodes, partitions }, null, 2) + '\n');
+  writePrivateFile(layout.clusterFile, JSON.stringify({ nodes, partitions }, null, 2) + '\n');
 
   const binary = resolveRestateServerBinary();
   const children = new Map<number, ResultPromise>();
