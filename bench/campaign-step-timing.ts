@@ -15,6 +15,7 @@
  */
 import { readRunningHostInfo } from '../src/main/host/data-dir.js';
 import { RestateAdminClient } from '../src/main/host/restate-admin-client.js';
+import { restateTransports } from '../src/main/host/ingress-transport.js';
 import { parseArgs } from 'node:util';
 
 interface InvocationRow {
@@ -58,7 +59,7 @@ async function main() {
   }
   const info = readRunningHostInfo(dataDir);
   if (!info) throw new Error(`no host is running on ${dataDir}`);
-  const admin = new RestateAdminClient(info.adminSocket);
+  const admin = new RestateAdminClient(restateTransports(info).admin);
   const query = <Row>(sql: string): Promise<Row[]> => admin.query<Row>(sql);
 
   const [workflow] = await query<InvocationRow>(

@@ -1,3 +1,4 @@
+import { SiteName } from '../shared/site.js';
 import { readFileSync } from 'node:fs';
 import { CAMPAIGN_LIMITS } from '../shared/campaign-limits.js';
 import {
@@ -26,6 +27,7 @@ export const CAMPAIGN_REQUEST_OPTIONS: Command['options'] = {
   rate: { type: 'string' },
   approval: { type: 'string' },
   'approval-timeout': { type: 'string' },
+  site: { type: 'string' },
 };
 
 export const CAMPAIGN_REQUEST_USAGE = `  --targets LIST        IPs, CIDRs, ranges (10.0.0.1-20), hostnames; comma or newline separated
@@ -41,7 +43,8 @@ export const CAMPAIGN_REQUEST_USAGE = `  --targets LIST        IPs, CIDRs, range
   --timeout MS          built-in engine connect timeout
   --rate N              built-in engine: new connections per second
   --approval MODE       auto (ask when the policy flags the campaign), required or never (default auto)
-  --approval-timeout D  how long to wait for a decision: 90s, 30m, 24h, 2d (default 24h)`;
+  --approval-timeout D  how long to wait for a decision: 90s, 30m, 24h, 2d (default 24h)
+  --site NAME           cluster mode: only the workers of this site scan the campaign`;
 
 /** Builds the campaign request from the flags; a missing or malformed flag is a one-line usage error. */
 export function campaignRequestFrom(parsed: ParsedCommand, command: string): CampaignRequest {
@@ -86,7 +89,18 @@ export function campaignRequestFrom(parsed: ParsedCommand, command: string): Cam
     batchesInFlight: integerOption(parsed, 'in-flight', CAMPAIGN_LIMITS.batchesInFlight),
     connectTimeoutMs: integerOption(parsed, 'timeout', CAMPAIGN_LIMITS.connectTimeoutMs),
     ratePerSecond: integerOption(parsed, 'rate', CAMPAIGN_LIMITS.ratePerSecond),
+    site: siteOption(parsed),
   };
+}
+
+function siteOption(parsed: ParsedCommand): string | undefined {
+  const site = stringOption(parsed, 'site');
+  if (site !== undefined && !SiteName.safeParse(site).success)
+    throw new CliError(
+      `--site "${site.slice(0, 40)}": lower-case letters, digits and "-", at most 32`,
+      2,
+    );
+  return site;
 }
 
 function approvalOptions(

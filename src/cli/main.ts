@@ -19,6 +19,8 @@ import {
   unscheduleCommand,
 } from './commands/schedule-commands.js';
 import { APP_VERSION } from './app-version.js';
+import { clusterCommand } from './commands/cluster-command.js';
+import { workerCommand } from './commands/worker-command.js';
 import { forTerminal } from './terminal-text.js';
 import { stopWhenLauncherExits } from './launcher/launcher-watch.js';
 import { diskFaultOf } from '../main/host/disk-fault.js';
@@ -48,6 +50,8 @@ const COMMANDS: Command[] = [
   importCommand,
   diffCommand,
   doctorCommand,
+  workerCommand,
+  clusterCommand,
 ];
 
 function overview(): string {

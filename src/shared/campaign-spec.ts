@@ -10,6 +10,7 @@ import type { CampaignPlan } from './campaign-plan.js';
 import { CampaignTuning } from './campaign-tuning.js';
 import type { ParsedCampaignRequest, SkippedTarget } from './campaign.js';
 import { ScanEngineName } from './observation.js';
+import { SiteName } from './site.js';
 import { parseScope, isAddressInScope, isAddressSensitive, type Scope } from './scope.js';
 import {
   formatTargets,
@@ -61,6 +62,8 @@ export const CampaignSpec = z.object({
   /** Included scope networks: what the campaign locks. */
   lockNetworks: z.array(z.string()),
   engine: ScanEngineName,
+  /** The site whose workers scan the batches (src/shared/site.ts); none: the host's Scanner. */
+  site: SiteName.optional(),
   tuning: CampaignTuning,
   probe: z.object({
     serviceDetection: z.boolean().optional(),
@@ -155,6 +158,7 @@ export function buildCampaignSpec(
       ),
     ],
     engine,
+    site: request.site,
     tuning: plan.tuning,
     probe: {
       serviceDetection: request.serviceDetection,

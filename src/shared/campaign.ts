@@ -1,3 +1,4 @@
+import { SiteName } from './site.js';
 import { z } from 'zod';
 import {
   ApprovalMode,
@@ -57,6 +58,8 @@ export const CampaignRequest = CampaignPlanInputShape.extend({
   approvalTimeoutMs: ApprovalTimeoutMs.optional(),
   /** Overrides of the default approval thresholds for this campaign. */
   approvalPolicy: ApprovalPolicy.partial().optional(),
+  /** The site (worker pool) that scans this campaign; see src/shared/site.ts. */
+  site: SiteName.optional(),
 }).superRefine((request, context) => {
   // Only `never` can be refused here; every other mode is decided by the workflow.
   if (request.approval !== 'never') return;

@@ -7,6 +7,7 @@ import { integerOption, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { servicesForDataDir } from '../../main/app-services.js';
 import { join } from 'node:path';
+import { CLUSTER_MODE_OPTIONS, clusterModeSettings } from '../cluster-mode-options.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -16,18 +17,27 @@ export const serveCommand: Command = {
 Starts restate-server (ingress and admin on Unix sockets in the data dir),
 the services endpoint (127.0.0.1, signed requests only) and, unless
 --no-ui, the analyst UI on http://127.0.0.1:PORT with a per-session token.
-Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
+Prints the addresses and runs until Ctrl-C, then stops everything cleanly.
+
+Cluster mode (--cluster-ingress URL --cluster-admin URL --advertise URL
+--identity-key publickeyv1_... [--listen ADDRESS:PORT], or DATA_DIR/cluster.json):
+no restate-server is started; the workflow and objects are served on --listen
+and registered with the cluster as --advertise; scanner workers (spectra
+worker) serve the Scanner.`,
   options: {
     'ui-port': { type: 'string' },
     'no-ui': { type: 'boolean' },
     'renderer-dir': { type: 'string' },
+    ...CLUSTER_MODE_OPTIONS,
   },
   async run(parsed) {
     const dataDir = resolveDataDir(parsed);
+    const cluster = clusterModeSettings(parsed, dataDir);
     const host = await startHost({
       dataDir,
       appVersion: APP_VERSION,
       services: servicesForDataDir(dataDir),
+      cluster,
     });
     const ui = parsed.values['no-ui']
       ? undefined
@@ -46,8 +56,8 @@ Prints the addresses and runs until Ctrl-C, then stops everything cleanly.`,
       [
         `Spectra-Red ${APP_VERSION} is running (data in ${dataDir})`,
         ui ? `  UI:      ${ui.urlWithToken}` : '  UI:      disabled (--no-ui)',
-        `  ingress: ${host.ingressSocket} (Unix socket, owner only)`,
-        `  admin:   ${host.adminSocket} (Unix socket, owner only)`,
+        `  ingress: ${host.ingressAddress}`,
+        `  admin:   ${host.adminAddress}`,
         'Press Ctrl-C to stop.',
         '',
       ].join('\n'),

@@ -58,15 +58,19 @@ export const HostPorts = z.object({
 export type HostPorts = z.infer<typeof HostPorts>;
 
 /** What a running host advertises in its data dir so the CLI can find and use it. */
-export const HostInfo = z.object({
+const HostInfoBase = z.object({
   pid: z.number().int(),
   appVersion: z.string(),
-  /** restate-server's ingress and admin API, as Unix sockets (see ingress-transport.ts). */
-  ingressSocket: z.string(),
-  adminSocket: z.string(),
   uiUrl: z.string().optional(),
   startedAt: z.string(),
 });
+/** Where restate-server is (a RestateLocation, see ingress-transport.ts): exactly one kind. */
+export const HostInfo = z.union([
+  /** Local mode: the host's own restate-server, ingress and admin API on Unix sockets. */
+  HostInfoBase.extend({ ingressSocket: z.string(), adminSocket: z.string() }),
+  /** Cluster mode: an external Restate cluster, reached at URLs. */
+  HostInfoBase.extend({ ingressUrl: z.string().url(), adminUrl: z.string().url() }),
+]);
 export type HostInfo = z.infer<typeof HostInfo>;
 
 export function ensureDataDir(layout: DataDirLayout): void {

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { dirname, join } from 'node:path';
+import { startClusterHost } from '../cluster/cluster-host.js';
+import { readClusterSettingsFile, type ClusterHostSettings } from '../cluster/cluster-settings.js';
 import { resolveRestateServerBinary } from './restate-server-binary.js';
 import { renderRestateServerConfig } from './restate-server-config.js';
 import {
@@ -15,11 +17,7 @@ import {
   type DataDirLayout,
   type HostInfo,
 } from './data-dir.js';
-import {
-  ingressTransport,
-  unixSocketTransport,
-  type IngressTransport,
-} from './ingress-transport.js';
+import { restateTransports, type IngressTransport } from './ingress-transport.js';
 import {
   DiskFaultMonitor,
   isServerWritesDisabledLine,
@@ -58,6 +56,8 @@ export interface HostOptions {
   restartPolicy?: RestartPolicy;
   /** Written into host.json so `spectra` commands can print where the UI is. */
   uiUrl?: string;
+  /** Cluster mode: use this existing Restate cluster instead of starting restate-server. */
+  cluster?: ClusterHostSettings;
 }
 
 /** The data dir cannot take writes: the host refuses to start, in one line. */
@@ -73,7 +73,7 @@ const DISK_PROBE_INTERVAL_MS = 5_000;
 export class HostAlreadyRunning extends Error {
   constructor(readonly info: HostInfo) {
     super(
-      `another Spectra-Red host (pid ${info.pid}) is already running on this data dir (ingress ${info.ingressSocket})`,
+      `another Spectra-Red host (pid ${info.pid}) is already running on this data dir (ingress ${restateTransports(info).ingressAddress})`,
     );
   }
 }
@@ -92,11 +92,15 @@ export interface Host extends EventEmitter {
   readonly appVersion: string;
   readonly layout: DataDirLayout;
   readonly ports: HostPorts;
-  /** restate-server's ingress over its Unix socket: `clients.connect(host.ingress)`. */
+  /**
+   * restate-server's ingress: `clients.connect(host.ingress)`. Over its Unix
+   * socket in local mode, at the cluster's URL in cluster mode.
+   */
   readonly ingress: IngressTransport;
-  readonly ingressSocket: string;
-  readonly adminSocket: string;
   readonly admin: RestateAdminClient;
+  /** Printable addresses of the ingress and the admin API (socket paths or cluster URLs). */
+  readonly ingressAddress: string;
+  readonly adminAddress: string;
   readonly logger: StructuredLogger;
   serverState(): RestateServerState;
   /** Why the data dir does not take writes right now ("data dir read-only: ..."), if it does not. */
@@ -138,6 +142,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
   dataDirsInUse.add(options.dataDir);
   try {
+    // Cluster mode: from the caller, else from the data dir's cluster.json (the app, doctor, CLI).
+    const cluster = options.cluster ?? readClusterSettingsFile(options.dataDir);
+    if (cluster) {
+      return await startClusterHost(options, layout, cluster, () =>
+        dataDirsInUse.delete(options.dataDir),
+      );
+    }
     return await startHostOnDataDir(options, layout);
   } catch (error) {
     dataDirsInUse.delete(options.dataDir);
@@ -160,7 +171,8 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   ).child({ component: 'host' });
   const ports = await choosePorts(layout, options.ports);
   const { ingressSocket, adminSocket } = layout;
-  const ingress = ingressTransport(layout);
+  const transports = restateTransports({ ingressSocket, adminSocket });
+  const { ingress } = transports;
   const identity = loadOrCreateRequestIdentity(layout.requestIdentityKeyFile);
 
   writePrivateFile(
@@ -191,7 +203,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     },
     pidFile: layout.restatePidFile,
     ingress,
-    admin: unixSocketTransport(adminSocket),
+    admin: transports.admin,
     log: serverLog,
     logger: logger.child({ component: 'restate-server' }),
     restartPolicy: options.restartPolicy,
@@ -204,7 +216,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
   });
 
   let endpoint: ServicesEndpoint | undefined;
-  const admin = new RestateAdminClient(adminSocket);
+  const admin = new RestateAdminClient(transports.admin, adminSocket);
   const hostInfo: HostInfo = {
     pid: process.pid,
     appVersion: options.appVersion,
@@ -261,9 +273,9 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     layout,
     ports,
     ingress,
-    ingressSocket,
-    adminSocket,
     admin,
+    ingressAddress: transports.ingressAddress,
+    adminAddress: transports.adminAddress,
     logger,
     serverState: () => server.state,
     diskFault: () => disk.current,

@@ -2,31 +2,70 @@ import { Agent, fetch as undiciFetch } from 'undici';
 
 /**
  * How to reach restate-server's ingress (or admin API): a base URL plus a
- * `fetch` that carries every request over the server's Unix socket. The
+ * `fetch`. For the host's own server, `fetch` carries every request over its
+ * Unix socket; for a cluster (src/main/cluster) it is the global fetch. The
  * server listens on no TCP port (`listen-mode = "unix"`), so no web page and
  * no other local user can reach it; only processes that may open the socket
  * file in the 0700 data dir can.
  *
  * Exactly the options `@restatedev/restate-sdk-clients`' `connect` takes:
  *
- *     clients.connect(ingressTransport(host))          // or { ...ingressTransport(info), headers }
+ *     clients.connect(host.ingress)          // or { ...ingressTransport(info), headers }
  *     await ingressTransport(info).fetch(`${url}/restate/health`)
  */
 export interface IngressTransport {
-  /** Base URL; its host is only a label, the connection always goes to the socket. */
+  /** Base URL; for a socket transport its host is only a label, the connection goes to the socket. */
   url: string;
   fetch: typeof globalThis.fetch;
 }
 
-/** Where the sockets are: a running `Host`, or the `host.json` (HostInfo) it advertises. */
-export interface RestateSockets {
-  ingressSocket: string;
-  adminSocket?: string;
+/**
+ * Where a host's restate-server is: the Unix sockets of the host's own server
+ * (local mode), or the URLs of an external Restate cluster (cluster mode,
+ * src/main/cluster). A running `Host` and its `host.json` (HostInfo) both are one.
+ */
+export type RestateLocation =
+  | { ingressSocket: string; adminSocket: string }
+  | { ingressUrl: string; adminUrl: string };
+
+/** The ingress and the admin API of a location, each with its printable address. */
+export interface RestateTransports {
+  ingress: IngressTransport;
+  admin: IngressTransport;
+  ingressAddress: string;
+  adminAddress: string;
 }
 
-/** The ingress of the host described by `sockets`. */
-export function ingressTransport(sockets: Pick<RestateSockets, 'ingressSocket'>): IngressTransport {
-  return unixSocketTransport(sockets.ingressSocket);
+/** The one way to turn a location into transports: sockets for a local server, URLs for a cluster. */
+export function restateTransports(location: RestateLocation): RestateTransports {
+  if ('ingressSocket' in location) {
+    return {
+      ingress: unixSocketTransport(location.ingressSocket),
+      admin: unixSocketTransport(location.adminSocket),
+      ingressAddress: `${location.ingressSocket} (Unix socket, owner only)`,
+      adminAddress: `${location.adminSocket} (Unix socket, owner only)`,
+    };
+  }
+  return {
+    ingress: urlTransport(location.ingressUrl),
+    admin: urlTransport(location.adminUrl),
+    ingressAddress: `${trimSlashes(location.ingressUrl)} (cluster)`,
+    adminAddress: `${trimSlashes(location.adminUrl)} (cluster)`,
+  };
+}
+
+/** The ingress of the host at `location`. */
+export function ingressTransport(location: RestateLocation): IngressTransport {
+  return restateTransports(location).ingress;
+}
+
+/** A transport for a server reached over TCP (a cluster's ingress or admin API). */
+export function urlTransport(url: string): IngressTransport {
+  return { url: trimSlashes(url), fetch: globalThis.fetch };
+}
+
+function trimSlashes(url: string): string {
+  return url.replace(/\/+$/, '');
 }
 
 /** Base URL used for socket connections: never resolved, never leaves the machine. */

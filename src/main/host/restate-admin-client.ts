@@ -1,9 +1,10 @@
-import { unixSocketTransport, type IngressTransport } from './ingress-transport.js';
+import type { IngressTransport } from './ingress-transport.js';
 
 /**
  * The few admin API calls the host needs. The admin API answers SQL over all
- * state and must never be exposed to the renderer: it listens only on a Unix
- * socket in the owner-only data dir, and only the main process / CLI use this.
+ * state and must never be exposed to the renderer: the host's own server
+ * listens only on a Unix socket in the owner-only data dir (a cluster's on its
+ * private network), and only the main process / CLI / workers use this.
  */
 export interface DeploymentSummary {
   id: string;
@@ -12,11 +13,11 @@ export interface DeploymentSummary {
 }
 
 export class RestateAdminClient {
-  private readonly transport: IngressTransport;
-
-  constructor(readonly adminSocket: string) {
-    this.transport = unixSocketTransport(adminSocket);
-  }
+  /** `address` is what error messages name (the socket path or the cluster's admin URL). */
+  constructor(
+    private readonly transport: IngressTransport,
+    readonly address: string = transport.url,
+  ) {}
 
   async listDeployments(): Promise<DeploymentSummary[]> {
     const body = (await this.request('GET', '/deployments')) as {

@@ -17,7 +17,10 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
  * object. Stateless on purpose: the object is never blocked while sockets
  * are open, and reads the record through its shared `get`.
  */
-export function createRecheckService(loadKnowledge: () => Promise<KnowledgeBase>) {
+export function createRecheckService(
+  loadKnowledge: () => Promise<KnowledgeBase>,
+  placement: { refuseAddress?: (address: string) => string | undefined } = {},
+) {
   return restate.service({
     name: 'Rechecks',
     handlers: {
@@ -46,6 +49,10 @@ export function createRecheckService(loadKnowledge: () => Promise<KnowledgeBase>
 
           const targets = recheckTargets(record);
           const observations: Observation[] = [];
+          const refusal = targets
+            .map((target) => placement.refuseAddress?.(target.host))
+            .find((reason) => reason !== undefined);
+          if (refusal) throw new restate.TerminalError(refusal, { errorCode: 403 });
           for (const step of planProbeSteps(targets)) {
             const result = await context.run(
               step.name,

@@ -10,7 +10,7 @@ import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { threatIntelObject } from '../threats/threat-intel-object.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
-import { PROBE_RETRY_POLICY, runEngine } from './batch-scan.js';
+import { chooseEngine, PROBE_RETRY_POLICY, runEngine } from './batch-scan.js';
 import { boundEngineResult, boundFindings, type Bounded } from './batch-bounds.js';
 import { HOST_INVENTORY_KEY } from '../../shared/host-inventory.js';
 import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
@@ -22,9 +22,12 @@ import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-ob
  * Stateless; each side effect is its own named journal step, so a crash
  * replays finished steps and re-runs only the one in flight.
  */
-export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>) {
+export function createScannerService(
+  loadKnowledge: () => Promise<KnowledgeBase>,
+  placement: ScannerPlacement = {},
+) {
   return restate.service({
-    name: 'Scanner',
+    name: placement.serviceName ?? 'Scanner',
     handlers: {
       scanBatch: restate.handlers.handler(
         { input: restate.serde.schema(BatchJob), ingressPrivate: true },
@@ -44,9 +47,21 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
             addresses.length === 0
               ? `batch ${job.index}`
               : `${addresses[0]}${addresses.length > 1 ? ` … ${addresses[addresses.length - 1]}` : ''}`;
+          const refusal = addresses
+            .map((address) => placement.refuseAddress?.(address))
+            .find((reason) => reason !== undefined);
+          if (refusal) throw new restate.TerminalError(refusal, { errorCode: 403 });
+          const engine = placement.chooseEngineHere
+            ? await context.run(
+                'choose engine on this worker',
+                () => chooseEngine(job.engine),
+                // nmap chosen where it is not installed: the batch fails, with why.
+                { maxRetryAttempts: 1 },
+              )
+            : job.engine;
           const base = {
             index: job.index,
-            engine: job.engine,
+            engine,
             targets: window.targets,
             skipped: window.skipped,
           };
@@ -55,12 +70,12 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
           let probed: Bounded<EngineResult>;
           try {
             probed = await context.run(
-              `probe ${label} (${addresses.length} hosts x ${ports.value.length} ports, ${job.engine})`,
+              `probe ${label} (${addresses.length} hosts x ${ports.value.length} ports, ${engine})`,
               async () =>
                 // Bounded inside the step: the journal entry itself never exceeds the cap.
                 boundEngineResult(
                   await runEngine({
-                    engine: job.engine,
+                    engine,
                     addresses,
                     ports: ports.value,
                     hostnames: window.hostnames,
@@ -135,6 +150,16 @@ export function createScannerService(loadKnowledge: () => Promise<KnowledgeBase>
   });
 }
 export type ScannerService = ReturnType<typeof createScannerService>;
+
+/** Where a Scanner runs: the local host (defaults) or a worker of a site (src/main/cluster). */
+export interface ScannerPlacement {
+  /** A site's workers serve the Scanner under the site's own name (see siteScannerName). */
+  serviceName?: string;
+  /** Why a worker must not probe `address` (outside its site's networks), or undefined. */
+  refuseAddress?: (address: string) => string | undefined;
+  /** Detect nmap on the machine that probes instead of trusting the workflow's choice. */
+  chooseEngineHere?: boolean;
+}
 
 function groupByCve(
   campaignId: string,

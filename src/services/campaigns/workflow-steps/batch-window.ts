@@ -1,11 +1,15 @@
 import * as restate from '@restatedev/restate-sdk';
 import type { BatchSummary } from '../../../shared/campaign.js';
 import { batchDescriptors } from '../../../shared/target-spec.js';
+import { siteScannerName } from '../../../shared/site.js';
 import type { ScannerService } from '../../scanner/scanner-service.js';
 import type { CampaignRun, Ending } from './campaign-run.js';
 import { pendingBatch } from './progress-publisher.js';
 
-const SCANNER: ScannerService = { name: 'Scanner' } as ScannerService;
+/** The host's Scanner, or the one a campaign's site serves under its own name. */
+export function scannerFor(site: string | undefined): ScannerService {
+  return { name: siteScannerName(site) } as ScannerService;
+}
 
 /**
  * Step 5: the sliding window of batches. Each batch is a sub-invocation of the
@@ -32,7 +36,7 @@ export async function batchWindowStep(run: CampaignRun): Promise<Ending> {
       inFlight.set(
         index,
         context
-          .serviceClient(SCANNER)
+          .serviceClient(scannerFor(spec.site))
           .scanBatch({ campaignId, index, offset, count, engine: spec.engine })
           .map(
             (summary, failure): BatchSummary =>
