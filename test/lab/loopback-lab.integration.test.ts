@@ -73,10 +73,13 @@ describe('standard loopback lab', () => {
         (text) => text.includes('\n') || text.length > 40,
       );
       const identity = identifyService(Buffer.from(reply, 'latin1'), service.port);
-      expect({ ...identity, banner: undefined }).toEqual({
+      expect({ ...identity, banner: undefined, cpe: undefined }).toEqual({
         ...service.expected,
         banner: undefined,
+        cpe: undefined,
       });
+      // Every product the built-in engine names carries its CPE (cpe:2.3:a:vendor:product:...).
+      expect(identity?.cpe).toMatch(/^cpe:2\.3:a:[^:]+:[^:]+:/);
     }
   });
 
