@@ -122,9 +122,10 @@ describe('Spectra-Red in browser mode', () => {
     for (const cve of EXPECTED_CVES) await app.campaign.reportThreat(cve).waitFor();
     await app.testId('audit-trail').getByText('completed').first().waitFor();
     await app.screenshot('03-campaign-report');
-    // A finished campaign still shows its whole request, ports included.
+    // A finished campaign still shows its whole request, ports included (in the
+    // canonical form the campaign spec keeps: adjacent ports joined into ranges).
     expect(await app.testId('campaign-request').getByTestId('request-ports').textContent()).toBe(
-      '21,22,25,80,3306,6379',
+      '21-22,25,80,3306,6379',
     );
 
     // The double click started exactly one campaign.
@@ -340,7 +341,10 @@ describe('Spectra-Red in browser mode', () => {
     await app.open(`#/campaigns/${campaignId}`);
     await app.testId('campaign-clone').click();
     await app.testId('new-campaign-page').waitFor();
-    expect(await app.newCampaign.field('campaign-targets').inputValue()).toBe(`${LAB_PREFIX}.1-30`);
+    // The clone carries the canonical targets of the spec (the same 30 addresses).
+    expect(await app.newCampaign.field('campaign-targets').inputValue()).toBe(
+      `${LAB_PREFIX}.1-${LAB_PREFIX}.30`,
+    );
     expect(await app.newCampaign.field('campaign-name').inputValue()).toBe('Loopback lab sweep');
   });
 
@@ -404,14 +408,14 @@ describe('Spectra-Red in browser mode', () => {
     await line.waitFor();
     expect(await line.textContent()).toMatch(
       new RegExp(
-        `11 hosts × 3 ports · targets ${LAB_PREFIX}\\.10-20 · ports 21,22,80 · engine builtin`,
+        `11 hosts × 3 ports · targets ${LAB_PREFIX}\\.10-${LAB_PREFIX}\\.20 · ports 21-22,80 · engine builtin`,
       ),
     );
     await app.navigate('approvals');
     await app.testId('approval-card').first().waitFor();
     const context = app.testId('approval-card').first().getByTestId('approval-context');
     await context.waitFor();
-    expect(await context.getByTestId('request-ports').textContent()).toBe('21,22,80');
+    expect(await context.getByTestId('request-ports').textContent()).toBe('21-22,80');
     expect(await context.getByTestId('request-scope').textContent()).toBe(`${LAB_PREFIX}.0/24`);
     expect(await context.getByTestId('request-size').textContent()).toMatch(
       /^11 hosts × 3 ports = 33 probes/,
