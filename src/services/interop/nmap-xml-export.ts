@@ -2,7 +2,7 @@ import type { CampaignReport, ReportHost } from '../../shared/campaign.js';
 import type { CampaignExportContext } from '../../shared/interop.js';
 import type { HostSummary } from '../../shared/observation.js';
 import { formatPorts, parsePorts } from '../../shared/port-spec.js';
-import type { ProductId } from '../../shared/products.js';
+import { PRODUCT_CPE, type ProductId } from '../../shared/products.js';
 import { compareAddresses } from '../campaigns/campaign-report.js';
 import { cpeOf } from './finding-rows.js';
 import { escapeXml, xmlAttributes } from './xml-text.js';
@@ -40,32 +40,6 @@ const NMAP_PRODUCT_NAMES: Record<ProductId, string> = {
   elasticsearch: 'Elasticsearch REST API',
 };
 
-/** CPE 2.2 vendor:product as nmap's `-sV` names them, when the port carries no CPE itself. */
-const CPE_NAMES: Record<ProductId, string> = {
-  openssh: 'openbsd:openssh',
-  dropbear: 'matt_johnston:dropbear_ssh_server',
-  apache_httpd: 'apache:http_server',
-  nginx: 'igor_sysoev:nginx',
-  lighttpd: 'lighttpd:lighttpd',
-  microsoft_iis: 'microsoft:internet_information_services',
-  apache_tomcat: 'apache:tomcat',
-  vsftpd: 'vsftpd:vsftpd',
-  proftpd: 'proftpd:proftpd',
-  pure_ftpd: 'pureftpd:pure-ftpd',
-  exim: 'exim:exim',
-  postfix: 'postfix:postfix',
-  sendmail: 'sendmail:sendmail',
-  redis: 'redislabs:redis',
-  mysql: 'mysql:mysql',
-  mariadb: 'mariadb:mariadb',
-  postgresql: 'postgresql:postgresql',
-  samba: 'samba:samba',
-  openssl: 'openssl:openssl',
-  memcached: 'memcached:memcached',
-  mongodb: 'mongodb:mongodb',
-  elasticsearch: 'elasticsearch:elasticsearch',
-};
-
 export function nmapProductName(product: string | undefined): string | undefined {
   if (!product) return undefined;
   return NMAP_PRODUCT_NAMES[product as ProductId] ?? product;
@@ -74,7 +48,7 @@ export function nmapProductName(product: string | undefined): string | undefined
 function cpeFor(port: ReportHost['ports'][number]): string | undefined {
   const named = cpeOf(port);
   if (named) return named;
-  const name = port.product ? CPE_NAMES[port.product as ProductId] : undefined;
+  const name = port.product ? PRODUCT_CPE[port.product as ProductId] : undefined;
   if (!name) return undefined;
   return `cpe:/a:${name}${port.version ? `:${port.version.toLowerCase().replace(/\s+/g, '_')}` : ''}`;
 }
