@@ -1,3 +1,4 @@
+import { CHROMIUM_LAUNCH_OPTIONS } from '../../e2e/support/browser.js';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -167,18 +168,7 @@ describe('foreign pages in Chromium', () => {
     const attackFile = join(scratch.dataDir, 'attack.html');
     writeFileSync(attackFile, `<!doctype html><title>attacker</title><script>${script}</script>`);
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
     const attackerOrigins = [
       `http://127.0.0.1:${(attackSite.address() as { port: number }).port}/`,
       `file://${attackFile}`,

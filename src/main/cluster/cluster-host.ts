@@ -12,7 +12,8 @@ import { RestateAdminClient, type DeploymentSummary } from '../host/restate-admi
 import { deploymentPath } from '../host/services-endpoint.js';
 import { createStructuredLogger } from '../host/structured-logger.js';
 import { parseListenAddress, type ClusterHostSettings } from './cluster-settings.js';
-import { startNetworkEndpoint } from './network-endpoint.js';
+import { startServicesEndpoint } from '../host/services-endpoint.js';
+import { SPECTRA_SERVICE_DEFAULTS } from './service-defaults.js';
 
 /** The services only scanner workers serve once the host runs against a cluster. */
 export const WORKER_ONLY_SERVICES = new Set(['Scanner', 'Rechecks']);
@@ -48,7 +49,8 @@ export async function startClusterHost(
   const adminUrl = cluster.clusterAdmin.replace(/\/+$/, '');
   const transports = restateTransports({ ingressUrl, adminUrl });
   const admin = new RestateAdminClient(transports.admin);
-  const endpoint = await startNetworkEndpoint({
+  const endpoint = await startServicesEndpoint({
+    defaultServiceOptions: SPECTRA_SERVICE_DEFAULTS,
     services,
     host: listen.host,
     port: listen.port,

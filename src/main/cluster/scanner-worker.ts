@@ -9,7 +9,8 @@ import { urlTransport } from '../host/ingress-transport.js';
 import { RestateAdminClient } from '../host/restate-admin-client.js';
 import type { StructuredLogger } from '../host/structured-logger.js';
 import { registerWithCluster } from './cluster-host.js';
-import { startNetworkEndpoint, type NetworkEndpoint } from './network-endpoint.js';
+import { startServicesEndpoint, type ServicesEndpoint } from '../host/services-endpoint.js';
+import { SPECTRA_SERVICE_DEFAULTS } from './service-defaults.js';
 
 export interface ScannerWorkerOptions {
   host: string;
@@ -32,7 +33,7 @@ export interface ScannerWorkerOptions {
 }
 
 export interface ScannerWorker {
-  endpoint: NetworkEndpoint;
+  endpoint: ServicesEndpoint;
   serviceNames: string[];
   close(): Promise<void>;
 }
@@ -85,7 +86,8 @@ export async function startScannerWorker(options: ScannerWorkerOptions): Promise
     knowledgeDir: options.knowledgeDir ?? '/nonexistent-knowledge-dir',
     resourcesDir: options.resourcesDir ?? findProjectResourcesDir(),
   });
-  const endpoint = await startNetworkEndpoint({
+  const endpoint = await startServicesEndpoint({
+    defaultServiceOptions: SPECTRA_SERVICE_DEFAULTS,
     services,
     host: options.host,
     port: options.port,

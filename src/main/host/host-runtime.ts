@@ -239,7 +239,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     endpoint = await startServicesEndpoint({
       services: options.services,
       port: ports.endpoint,
-      identityPublicKey: identity.publicKey,
+      identityKeys: [identity.publicKey],
       logger,
     });
     await registerEndpoint(

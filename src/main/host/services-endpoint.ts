@@ -8,25 +8,35 @@ import type { StructuredLogger } from './structured-logger.js';
 export type ServiceDefinitionList = restate.EndpointOptions['services'];
 
 export interface ServicesEndpoint {
+  host: string;
   port: number;
   close(): Promise<void>;
 }
 
 /**
- * Serves the Restate services over HTTP/2 (bidirectional streaming) on
- * loopback. Only requests signed with this installation's request identity are
- * accepted, so no other local process can invoke handlers directly.
+ * Serves the Restate services over HTTP/2 (bidirectional streaming), on
+ * loopback unless told otherwise (a worker, or a host in cluster mode). Only
+ * requests signed with one of `identityKeys` (request identity) are accepted,
+ * so no other process can invoke handlers directly; unsigned calls get 401.
  */
 export async function startServicesEndpoint(options: {
   services: ServiceDefinitionList;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port (the bound one is returned). */
   port: number;
-  identityPublicKey: string;
+  /** Public keys (`publickeyv1_...`); several while a key rotates. */
+  identityKeys: string[];
+  /** Per-service defaults in the manifest (cluster mode: no Spectra-specific server config). */
+  defaultServiceOptions?: restate.EndpointOptions['defaultServiceOptions'];
   logger: StructuredLogger;
 }): Promise<ServicesEndpoint> {
+  const host = options.host ?? LOOPBACK_HOST;
   const handlerLogger = options.logger.child({ component: 'services' });
   const handler = restate.createEndpointHandler({
     services: options.services,
-    identityKeys: [options.identityPublicKey],
+    identityKeys: options.identityKeys,
+    ...(options.defaultServiceOptions && { defaultServiceOptions: options.defaultServiceOptions }),
     logger: (meta, message, ...rest) => {
       // Replayed log lines were already written the first time round.
       if (meta.replaying) return;
@@ -56,10 +66,12 @@ export async function startServicesEndpoint(options: {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, LOOPBACK_HOST, () => resolve());
+    server.listen(options.port, host, () => resolve());
   });
+  const bound = server.address();
   return {
-    port: options.port,
+    host,
+    port: typeof bound === 'object' && bound ? bound.port : options.port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

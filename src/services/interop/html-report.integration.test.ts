@@ -1,3 +1,4 @@
+import { CHROMIUM_LAUNCH_OPTIONS } from '../../../e2e/support/browser.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,17 +15,8 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 async function openOffline(file: string) {
   const profile = mkdtempSync(join(tmpdir(), 'spectra-html-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
+    ...CHROMIUM_LAUNCH_OPTIONS,
     javaScriptEnabled: false,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
   });
   const foreign: string[] = [];
   const page = await context.newPage();
