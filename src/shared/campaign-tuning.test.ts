@@ -18,11 +18,16 @@ describe('chooseTuning', () => {
 
   it('cuts a large campaign into batches of about two seconds, one in flight per core for nmap', () => {
     const nmap = chooseTuning({ hostCount: 4096, portCount: 100, engine: 'nmap', cores: 4 });
-    expect(nmap.batchSize * 100).toBeLessThanOrEqual(30_000);
+    expect(nmap.batchSize * 100).toBeLessThanOrEqual(MAX_PROBES_PER_BATCH);
+    expect(nmap.batchCount).toBe(13);
     expect(nmap.batchesInFlight).toBe(4);
     const builtin = chooseTuning({ hostCount: 4096, portCount: 100, engine: 'builtin', cores: 1 });
-    expect(builtin.batchSize * 100).toBeLessThanOrEqual(8000);
+    expect(builtin.batchSize * 100).toBeLessThanOrEqual(MAX_PROBES_PER_BATCH);
     expect(builtin.batchesInFlight).toBe(2);
+    // A small campaign is one batch: its fixed cost is paid once.
+    expect(
+      chooseTuning({ hostCount: 256, portCount: 100, engine: 'nmap', cores: 2 }),
+    ).toMatchObject({ batchCount: 1, batchSize: 256 });
   });
 
   it('keeps within the batch count, batch size and probes-per-batch caps', () => {
