@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import * as restate from '@restatedev/restate-sdk';
 import * as clients from '@restatedev/restate-sdk-clients';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spectraClients } from '../../src/clients/service-clients.js';
 import { servicesForDataDir } from '../../src/main/app-services.js';
 import type { Host } from '../../src/main/host/host-runtime.js';
+import { campaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
 import type { CampaignRequest } from '../../src/shared/campaign.js';
+import type { CampaignSpec } from '../../src/shared/campaign-spec.js';
 import { startTemporaryHost, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 
 /**
@@ -13,7 +17,9 @@ import { startTemporaryHost, temporaryDataDir, waitFor } from '../support/tempor
  * new host must stop it at start-up: the campaign ends `failed` with an audit
  * line naming both versions, its scope lock and scan marks are released, and
  * a new overlapping campaign runs. Addresses 127.66.x have no listeners:
- * probes are refused at once and `ratePerSecond` paces the scan.
+ * probes are refused at once and `ratePerSecond` paces the scan. Without the
+ * start-up stop, the old run retries forever with `[570 Journal mismatch]`
+ * (checked by disabling it: this test then times out with 570s in host.log).
  */
 const SLOW: CampaignRequest = {
   name: 'started before the upgrade',
@@ -32,6 +38,35 @@ afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/**
+ * The previous version's services: the same, except that its workflow
+ * journals one more step before the current code's first one. Replayed by the
+ * current code, that journal no longer matches (`[570 Journal mismatch]`), as
+ * after a real upgrade that changed the workflow's steps.
+ */
+function previousVersionServices(dataDir: string) {
+  const current = (
+    campaignWorkflow as unknown as {
+      workflow: Record<string, unknown> & {
+        run: (context: restate.WorkflowContext, spec: CampaignSpec) => Promise<unknown>;
+      };
+    }
+  ).workflow;
+  const previousWorkflow = restate.workflow({
+    name: campaignWorkflow.name,
+    handlers: {
+      ...current,
+      run: async (context: restate.WorkflowContext, spec: CampaignSpec) => {
+        await context.run('a step the new version no longer has', () => 'done');
+        return current.run(context, spec);
+      },
+    },
+  });
+  return servicesForDataDir(dataDir).map((service) =>
+    service.name === campaignWorkflow.name ? previousWorkflow : service,
+  );
+}
+
 function api(host: Host) {
   return spectraClients(clients.connect(host.ingress));
 }
@@ -47,7 +82,7 @@ describe('upgrading with a campaign in flight', () => {
       const before = await startTemporaryHost({
         dataDir,
         appVersion: '1.0.0',
-        services: servicesForDataDir(dataDir),
+        services: previousVersionServices(dataDir),
       });
       cleanups.push(() => before.close());
       const { campaignId } = await api(before)
@@ -101,6 +136,11 @@ describe('upgrading with a campaign in flight', () => {
       expect(listing?.finishedAt).toBeDefined();
       expect(await client.scopeLocks().status()).toEqual({ holders: [], queue: [] });
       expect(await client.scanMarks().list()).toEqual([]);
+
+      // The host said what it stopped and why, in its log.
+      const hostLog = readFileSync(after.layout.hostLogFile, 'utf8');
+      expect(hostLog).toContain('stopping an invocation of a previous app version');
+      expect(hostLog).toContain('campaign stopped on upgrade');
 
       // No invocation of the old deployment is left running or retrying.
       const current = await after.admin.listDeployments();
