@@ -88,6 +88,24 @@ describe('upgrading with a campaign in flight', () => {
       const { campaignId } = await api(before)
         .campaigns()
         .submit(SLOW, clients.rpc.opts({ idempotencyKey: `upgrade-${Date.now()}` }));
+      // A second one waits for an analyst's approval when the host closes.
+      const { campaignId: waiting } = await api(before)
+        .campaigns()
+        .submit(
+          {
+            ...SLOW,
+            name: 'waits for approval across the upgrade',
+            targets: '127.66.1.1',
+            scope: '127.66.1.0/24',
+            approval: 'required',
+            approvalTimeoutMs: 10 * 60_000,
+          },
+          clients.rpc.opts({ idempotencyKey: `upgrade-waiting-${Date.now()}` }),
+        );
+      await waitFor(
+        'the approval request',
+        async () => (await api(before).campaignWorkflow(waiting).status()) === 'awaiting-approval',
+      );
       await waitFor(
         'a batch done',
         async () =>
@@ -136,6 +154,14 @@ describe('upgrading with a campaign in flight', () => {
       expect(listing?.finishedAt).toBeDefined();
       expect(await client.scopeLocks().status()).toEqual({ holders: [], queue: [] });
       expect(await client.scanMarks().list()).toEqual([]);
+      // The campaign waiting for approval is stopped too, its request withdrawn.
+      await waitFor(
+        'the waiting campaign failed',
+        async () => (await client.campaignResults(waiting).report())?.state === 'failed',
+        10_000,
+      );
+      expect(await client.campaignWorkflow(waiting).status()).toBe('failed');
+      expect(await client.approvals().list()).toEqual([]);
 
       // The host said what it stopped and why, in its log.
       const hostLog = readFileSync(after.layout.hostLogFile, 'utf8');

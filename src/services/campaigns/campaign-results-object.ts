@@ -10,6 +10,7 @@ import {
 } from '../../shared/campaign.js';
 import { assembleReport, type CampaignMetadata } from './campaign-report.js';
 import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from './campaign-index-object.js';
+import { approvalsObject, APPROVALS_KEY } from '../approvals/approvals-object.js';
 import { scopeLocksObject, SCOPE_LOCKS_KEY } from '../scope-locks/scope-locks-object.js';
 import { scanMarksObject, SCAN_MARKS_KEY } from '../scope-locks/scan-marks-object.js';
 import { UpgradeStop, upgradeStopReason } from '../../shared/upgrade-stop.js';
@@ -70,7 +71,8 @@ export const campaignResultsObject = restate.object({
     /**
      * The host killed this campaign's workflow because a previous app version
      * started it (its journal no longer matches the code): the saga's
-     * compensations run here instead (scope locks, scan marks), then the
+     * compensations run here instead (scan marks, scope locks, a pending
+     * approval), then the
      * campaign is recorded as failed with the reason. Idempotent; a campaign
      * already final is left alone.
      */
@@ -78,8 +80,12 @@ export const campaignResultsObject = restate.object({
       { input: restate.serde.schema(UpgradeStop) },
       async (context: restate.ObjectContext, stop: UpgradeStop): Promise<boolean> => {
         const campaignId = context.key;
-        await context.objectClient(scopeLocksObject, SCOPE_LOCKS_KEY).release(campaignId);
+        // The saga's compensations, in its reverse order; each is a no-op when its step never ran.
         await context.objectClient(scanMarksObject, SCAN_MARKS_KEY).clear(campaignId);
+        await context.objectClient(scopeLocksObject, SCOPE_LOCKS_KEY).release(campaignId);
+        await context
+          .objectClient(approvalsObject, APPROVALS_KEY)
+          .close({ campaignId, outcome: 'withdrawn' });
         const metadata = await context.get<CampaignMetadata>(METADATA);
         if (!metadata || FINISHED_CAMPAIGN_STATES.includes(metadata.state)) return false;
         const finishedAt = await context.date.toJSON();
