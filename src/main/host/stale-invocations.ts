@@ -39,16 +39,18 @@ export async function findStaleInvocations(
   const deployments = new Map(
     (await admin.listDeployments()).map((deployment) => [deployment.id, deployment.uri]),
   );
-  const rows = await admin.query<{
-    id: string;
-    target_service_name: string;
-    target_handler_name: string;
-    target_service_key: string | null;
-    pinned_deployment_id: string | null;
-  }>(
-    'SELECT id, target_service_name, target_handler_name, target_service_key, pinned_deployment_id ' +
-      "FROM sys_invocation WHERE status != 'completed' AND pinned_deployment_id IS NOT NULL " +
-      `AND pinned_deployment_id != '${currentDeploymentId.replace(/'/g, "''")}'`,
+  const rows = await queryWithRetry(() =>
+    admin.query<{
+      id: string;
+      target_service_name: string;
+      target_handler_name: string;
+      target_service_key: string | null;
+      pinned_deployment_id: string | null;
+    }>(
+      'SELECT id, target_service_name, target_handler_name, target_service_key, pinned_deployment_id ' +
+        "FROM sys_invocation WHERE status != 'completed' AND pinned_deployment_id IS NOT NULL " +
+        `AND pinned_deployment_id != '${currentDeploymentId.replace(/'/g, "''")}'`,
+    ),
   );
   return rows.map((row) => ({
     id: row.id,
@@ -57,6 +59,26 @@ export async function findStaleInvocations(
     key: row.target_service_key,
     fromVersion: versionOfDeploymentUri(deployments.get(row.pinned_deployment_id!)),
   }));
+}
+
+/** How long the start retries the query (see resumePausedInvocations in host-runtime.ts). */
+const QUERY_RETRY_MS = 15_000;
+
+/**
+ * Right after a restart on an existing data dir the query engine can briefly
+ * route to the previous server generation although the server answered
+ * readiness: retry for a moment before giving up.
+ */
+async function queryWithRetry<T>(query: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + QUERY_RETRY_MS;
+  for (;;) {
+    try {
+      return await query();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 /** Kills the stale invocations, then records each stopped campaign; returns the campaign ids. */
