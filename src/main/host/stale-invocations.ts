@@ -13,7 +13,8 @@ import type { StructuredLogger } from './structured-logger.js';
  * unfinished invocation pinned to a deployment other than the one just
  * registered is killed; for each campaign workflow among them the saga's
  * compensations run through `CampaignResults.stopOnUpgrade` (locks released,
- * scan marks cleared) and the campaign is recorded as failed with the reason.
+ * scan marks cleared, approval withdrawn) and the campaign is recorded as
+ * failed with the reason.
  */
 export interface StaleInvocation {
   id: string;
@@ -91,6 +92,8 @@ export async function stopStaleInvocations(options: {
 }): Promise<string[]> {
   const { admin, logger } = options;
   const stale = await findStaleInvocations(admin, options.currentDeploymentId);
+  // Killed first, recorded second: a run still making progress on the old code
+  // (same journal) must not overwrite the failed state recorded below.
   for (const invocation of stale) {
     logger.warn('stopping an invocation of a previous app version', {
       invocationId: invocation.id,

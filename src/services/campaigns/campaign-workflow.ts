@@ -183,7 +183,10 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
       stopOnUpgrade: restate.handlers.workflow.shared(
         { input: restate.serde.schema(UpgradeStop) },
         async (context: restate.WorkflowSharedContext, stop: UpgradeStop): Promise<void> => {
-          await context.promise<StoppedOnUpgrade>(STOPPED_ON_UPGRADE_PROMISE).resolve({
+          const stopped = context.promise<StoppedOnUpgrade>(STOPPED_ON_UPGRADE_PROMISE);
+          // A host that died half-way through the stop does it again on its next start.
+          if (await stopped.peek()) return;
+          await stopped.resolve({
             at: await context.date.toJSON(),
             reason: upgradeStopReason(stop),
           });
