@@ -24,33 +24,23 @@ let app: SpectraApp;
 const consoleErrors: string[] = [];
 const offOriginRequests: string[] = [];
 
-/** What the index lists, asked from Node straight at the ingress (not through the UI). */
-async function listedCampaigns(): Promise<CampaignListing[]> {
-  const ingress = clients.connect(serve.ingress);
-  return (await ingress
-    .objectClient<{
-      list(context: unknown): Promise<CampaignListing[]>;
-    }>({ name: 'CampaignIndex' }, 'all')
-    .list()) as CampaignListing[];
+/** The typed service clients, asked from Node straight at the ingress (not through the UI). */
+function services() {
+  return spectraClients(clients.connect(serve.ingress));
 }
 
-/** A campaign's report, read from Node straight at the ingress. */
+/** What the index lists. */
+async function listedCampaigns(): Promise<CampaignListing[]> {
+  return services().campaignIndex().list();
+}
+
+/** A campaign's report. */
 async function reportOf(campaignId: string): Promise<CampaignReport | null> {
-  const ingress = clients.connect(serve.ingress);
-  return (await ingress
-    .objectClient<{
-      report(context: unknown): Promise<CampaignReport | null>;
-    }>({ name: 'CampaignResults' }, campaignId)
-    .report()) as CampaignReport | null;
+  return services().campaignResults(campaignId).report();
 }
 
 async function listedSchedules(): Promise<ScheduleEntry[]> {
-  const ingress = clients.connect(serve.ingress);
-  return (await ingress
-    .objectClient<{
-      list(context: unknown): Promise<ScheduleEntry[]>;
-    }>({ name: 'Schedules' }, 'all')
-    .list()) as ScheduleEntry[];
+  return services().schedules().list();
 }
 
 /** Lab connections accepted since `since` (ms), from any campaign. */

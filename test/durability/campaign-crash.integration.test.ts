@@ -3,8 +3,6 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
-import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
-import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
 import { generateLab, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
 import { isAlive, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 import { startServeProcess } from '../support/serve-process.js';
@@ -125,9 +123,8 @@ describe('a campaign of 2,040 targets survives SIGKILL', () => {
 });
 
 async function submit(transport: IngressTransport, name: string) {
-  return clients
-    .connect(transport)
-    .serviceClient<CampaignsService>({ name: 'Campaigns' })
+  return spectraClients(clients.connect(transport))
+    .campaigns()
     .submit(
       { ...CAMPAIGN, name },
       clients.rpc.opts({ idempotencyKey: `crash-${name}-${Date.now()}` }),
@@ -135,9 +132,8 @@ async function submit(transport: IngressTransport, name: string) {
 }
 
 async function progressOf(transport: IngressTransport, campaignId: string) {
-  const progress = await clients
-    .connect(transport)
-    .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, campaignId)
+  const progress = await spectraClients(clients.connect(transport))
+    .campaignWorkflow(campaignId)
     .progress();
   if (!progress) throw new Error('no progress yet');
   return progress;

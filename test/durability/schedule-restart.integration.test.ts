@@ -1,7 +1,6 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import { spectraClients } from '../../src/clients/service-clients.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SchedulesObject } from '../../src/services/schedules/schedules-object.js';
 import { ScheduleCreateRequest } from '../../src/shared/schedule.js';
 import { isAlive, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 import { startServeProcess } from '../support/serve-process.js';
@@ -24,9 +23,8 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
     const first = await startServeProcess(dataDir);
     cleanups.push(() => first.stop());
     const at = new Date(Date.now() + 4_000).toISOString();
-    const created = await clients
-      .connect(first.ingress)
-      .objectClient<SchedulesObject>({ name: 'Schedules' }, 'all')
+    const created = await spectraClients(clients.connect(first.ingress))
+      .schedules()
       .create(
         ScheduleCreateRequest.parse({
           request: {

@@ -1,11 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { execa, execaSync } from 'execa';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { servicesForDataDir } from '../../src/main/app-services.js';
-import type { CampaignIndexObject } from '../../src/services/campaigns/campaign-index-object.js';
-import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
 import { runCampaign } from '../support/campaign-client.js';
 import { startTemporaryHost, temporaryDataDir, waitFor } from '../support/temporary-host.js';
 
@@ -139,10 +138,7 @@ describe.skipIf(skipReason)('disk faults', () => {
     await waitFor('the fault to clear', () => host.diskFault() === undefined, 15_000);
     expect(faults.at(-1)).toBeUndefined();
     // The host still serves requests.
-    const listed = await clients
-      .connect(host.ingress)
-      .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
-      .list();
+    const listed = await spectraClients(clients.connect(host.ingress)).campaignIndex().list();
     expect(Array.isArray(listed)).toBe(true);
   });
 
@@ -171,9 +167,7 @@ describe.skipIf(skipReason)('disk faults', () => {
     await execa('dd', ['if=/dev/zero', `of=${join(dataDir, 'filler')}`, 'bs=1M'], {
       reject: false,
     });
-    const campaigns = clients
-      .connect(host.ingress)
-      .serviceClient<CampaignsService>({ name: 'Campaigns' });
+    const campaigns = spectraClients(clients.connect(host.ingress)).campaigns();
     const refused = await Promise.resolve(
       campaigns.submit(campaign('on a full disk'), clients.rpc.opts({ timeout: 4_000 })),
     ).then(
@@ -194,10 +188,7 @@ describe.skipIf(skipReason)('disk faults', () => {
     await waitFor('restate-server ready', () => host.serverState() === 'ready', 60_000);
     expect(states).toContain('stopping'); // restarted: it re-enables writes only on restart
     const after = await runCampaign(host.ingress, campaign('after space is back'));
-    const listed = await clients
-      .connect(host.ingress)
-      .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
-      .list();
+    const listed = await spectraClients(clients.connect(host.ingress)).campaignIndex().list();
     expect(listed.map((listing) => listing.campaignId)).toEqual(
       expect.arrayContaining([before.campaignId, after.campaignId]),
     );

@@ -3,14 +3,11 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { spectraClients } from '../../src/clients/service-clients.js';
 import { execa } from 'execa';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDirLayout } from '../../src/main/host/data-dir.js';
-import type { ApprovalsObject } from '../../src/services/approvals/approvals-object.js';
-import type { CampaignIndexObject } from '../../src/services/campaigns/campaign-index-object.js';
-import type { CampaignsService } from '../../src/services/campaigns/campaign-submission-service.js';
-import type { CampaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { temporaryDataDir, waitFor } from '../support/temporary-host.js';
 
@@ -128,7 +125,7 @@ describe('restate-server off TCP', () => {
 describe('foreign pages in Chromium', () => {
   it('cannot list threats, submit, approve or query from a loopback origin or file://', async () => {
     const ingress = clients.connect(serve.ingress);
-    const campaigns = ingress.serviceClient<CampaignsService>({ name: 'Campaigns' });
+    const campaigns = spectraClients(ingress).campaigns();
     const waiting = await campaigns.submit(
       {
         name: 'waits for the analyst',
@@ -140,17 +137,12 @@ describe('foreign pages in Chromium', () => {
       },
       clients.rpc.opts({ idempotencyKey: 'exposure-waiting' }),
     );
-    const workflow = ingress.workflowClient<CampaignWorkflow>(
-      { name: 'CampaignWorkflow' },
-      waiting.campaignId,
-    );
+    const workflow = spectraClients(ingress).campaignWorkflow(waiting.campaignId);
     await waitFor(
       'the campaign to wait for approval',
       async () => (await workflow.progress())?.state === 'awaiting-approval',
     );
-    const before = await ingress
-      .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
-      .list();
+    const before = await spectraClients(ingress).campaignIndex().list();
 
     // Every TCP port the host's processes listen on is a target: the UI and the endpoint.
     const pids = new Set([serve.info.pid, serve.serverPid()]);
@@ -186,16 +178,12 @@ describe('foreign pages in Chromium', () => {
     }
 
     // Server side: nothing was submitted and the campaign still waits for the analyst.
-    const after = await ingress
-      .objectClient<CampaignIndexObject>({ name: 'CampaignIndex' }, 'all')
-      .list();
+    const after = await spectraClients(ingress).campaignIndex().list();
     expect(after.map((listing) => listing.campaignId)).toEqual(
       before.map((listing) => listing.campaignId),
     );
     expect((await workflow.progress())?.state).toBe('awaiting-approval');
-    const pending = await ingress
-      .objectClient<ApprovalsObject>({ name: 'Approvals' }, 'all')
-      .list();
+    const pending = await spectraClients(ingress).approvals().list();
     expect(pending.map((approval) => approval.campaignId)).toContain(waiting.campaignId);
   });
 });

@@ -36,6 +36,7 @@ import {
   type ServiceDefinitionList,
   type ServicesEndpoint,
 } from './services-endpoint.js';
+import { stopStaleInvocations } from './stale-invocations.js';
 import { createStructuredLogger, type StructuredLogger } from './structured-logger.js';
 import type { RestateServerFailed } from './supervised-restate-server.js';
 import {
@@ -242,11 +243,20 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
       identityKeys: [identity.publicKey],
       logger,
     });
-    await registerEndpoint(
+    const deploymentId = await registerEndpoint(
       admin,
       ports.endpoint,
       await deploymentPath(options.appVersion, options.services),
       logger,
+    );
+    await stopStaleInvocations({
+      admin,
+      ingress,
+      currentDeploymentId: deploymentId,
+      appVersion: options.appVersion,
+      logger,
+    }).catch((error) =>
+      logger.error('could not stop invocations of a previous version', { error }),
     );
     await resumePausedInvocations(admin, logger);
     writeJsonFileAtomically(layout.hostInfoFile, hostInfo);
@@ -384,7 +394,7 @@ async function registerEndpoint(
   endpointPort: number,
   path: string,
   logger: StructuredLogger,
-): Promise<void> {
+): Promise<string> {
   const origin = `http://${LOOPBACK_HOST}:${endpointPort}`;
   for (const deployment of await admin.listDeployments()) {
     if (!deployment.uri) continue;
@@ -404,6 +414,7 @@ async function registerEndpoint(
     uri: origin + path,
     services: registered.services.map((service) => service.name),
   });
+  return registered.id;
 }
 
 /** Invocations that exhausted their retries while the endpoint was away are paused; start them again. */

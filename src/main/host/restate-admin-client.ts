@@ -44,6 +44,11 @@ export class RestateAdminClient {
     await this.request('PATCH', `/invocations/${encodeURIComponent(invocationId)}/cancel`);
   }
 
+  /** Stops an invocation at once, without running its handler again (see stale-invocations.ts). */
+  async killInvocation(invocationId: string): Promise<void> {
+    await this.request('PATCH', `/invocations/${encodeURIComponent(invocationId)}/kill`);
+  }
+
   /** Runs SQL on the admin query engine (sys_invocation, sys_journal, state, ...). */
   async query<Row = Record<string, unknown>>(sql: string): Promise<Row[]> {
     const body = (await this.request('POST', '/query', { query: sql })) as { rows: Row[] };

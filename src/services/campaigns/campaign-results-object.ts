@@ -5,9 +5,15 @@ import {
   AuditEntry,
   BatchResult,
   CampaignState,
+  FINISHED_CAMPAIGN_STATES,
   type CampaignReport,
 } from '../../shared/campaign.js';
 import { assembleReport, type CampaignMetadata } from './campaign-report.js';
+import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from './campaign-index-object.js';
+import { approvalsObject, APPROVALS_KEY } from '../approvals/approvals-object.js';
+import { scopeLocksObject, SCOPE_LOCKS_KEY } from '../scope-locks/scope-locks-object.js';
+import { scanMarksObject, SCAN_MARKS_KEY } from '../scope-locks/scan-marks-object.js';
+import { UpgradeStop, upgradeStopReason } from '../../shared/upgrade-stop.js';
 
 const METADATA = 'metadata';
 const AUDIT = 'audit';
@@ -59,6 +65,58 @@ export const campaignResultsObject = restate.object({
         const audit = (await context.get<AuditEntry[]>(AUDIT)) ?? [];
         audit.push(entry);
         context.set(AUDIT, audit.slice(-MAX_AUDIT_ENTRIES));
+      },
+    ),
+
+    /**
+     * The host killed this campaign's workflow because a previous app version
+     * started it (its journal no longer matches the code): the saga's
+     * compensations run here instead (scan marks, scope locks, a pending
+     * approval), then the
+     * campaign is recorded as failed with the reason. Idempotent; a campaign
+     * already final is left alone.
+     */
+    stopOnUpgrade: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(UpgradeStop) },
+      async (context: restate.ObjectContext, stop: UpgradeStop): Promise<boolean> => {
+        const campaignId = context.key;
+        // The saga's compensations, in its reverse order; each is a no-op when its step never ran.
+        await context.objectClient(scanMarksObject, SCAN_MARKS_KEY).clear(campaignId);
+        await context.objectClient(scopeLocksObject, SCOPE_LOCKS_KEY).release(campaignId);
+        await context
+          .objectClient(approvalsObject, APPROVALS_KEY)
+          .close({ campaignId, outcome: 'withdrawn' });
+        const metadata = await context.get<CampaignMetadata>(METADATA);
+        if (!metadata || FINISHED_CAMPAIGN_STATES.includes(metadata.state)) return false;
+        const finishedAt = await context.date.toJSON();
+        const failed: CampaignMetadata = { ...metadata, state: 'failed', finishedAt };
+        context.set(METADATA, failed);
+        const audit = (await context.get<AuditEntry[]>(AUDIT)) ?? [];
+        audit.push({
+          at: finishedAt,
+          event: 'failed',
+          detail: upgradeStopReason(stop),
+        });
+        context.set(AUDIT, audit.slice(-MAX_AUDIT_ENTRIES));
+        const batches = await readStateEntries<BatchResult>(context, BATCH_PREFIX);
+        const report = assembleReport(failed, batches, []);
+        context.objectSendClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert({
+          campaignId,
+          name: metadata.name,
+          scope:
+            typeof metadata.request.scope === 'string'
+              ? metadata.request.scope
+              : metadata.request.scope
+                  .filter((entry) => !entry.network.startsWith('!'))
+                  .map((entry) => entry.network)
+                  .join(', '),
+          state: 'failed',
+          engine: metadata.engine,
+          createdAt: metadata.startedAt ?? finishedAt,
+          finishedAt,
+          totals: report.totals,
+        });
+        return true;
       },
     ),
 

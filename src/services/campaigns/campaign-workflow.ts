@@ -14,6 +14,7 @@ import {
   type CampaignSpec,
   type HostnameResolution,
 } from '../../shared/campaign-spec.js';
+import { UpgradeStop, upgradeStopReason } from '../../shared/upgrade-stop.js';
 import { scopeLocksObject, SCOPE_LOCKS_KEY } from '../scope-locks/scope-locks-object.js';
 import { readStateEntries } from '../state-entries.js';
 import { approvalGate } from './workflow-steps/approval-gate.js';
@@ -28,6 +29,34 @@ import {
 } from './workflow-steps/progress-publisher.js';
 import { scanMarksStep } from './workflow-steps/scan-marks-step.js';
 import { scopeLockStep } from './workflow-steps/scope-lock-step.js';
+
+/**
+ * Resolved by `stopOnUpgrade` when the host killed this run because a previous
+ * app version started it: the run cannot write its own state any more, so the
+ * shared handlers read the ending from here.
+ */
+const STOPPED_ON_UPGRADE_PROMISE = 'stopped-on-upgrade';
+interface StoppedOnUpgrade {
+  at: string;
+  reason: string;
+}
+
+/** The stored progress, or its failed ending when the host stopped the run on an upgrade. */
+async function withUpgradeStop(
+  context: restate.WorkflowSharedContext,
+  progress: CampaignProgress,
+): Promise<CampaignProgress> {
+  if (FINISHED_CAMPAIGN_STATES.includes(progress.state)) return progress;
+  const stopped = await context.promise<StoppedOnUpgrade>(STOPPED_ON_UPGRADE_PROMISE).peek();
+  if (!stopped) return progress;
+  return {
+    ...progress,
+    state: 'failed',
+    error: stopped.reason,
+    updatedAt: stopped.at,
+    finishedAt: stopped.at,
+  };
+}
 
 /** Workflow state: the campaign spec, written once, read by the Scanner through `batchWindow`. */
 const SPEC = 'spec';
@@ -113,8 +142,9 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
       progress: async (
         context: restate.WorkflowSharedContext,
       ): Promise<CampaignProgress | null> => {
-        const progress = await context.get<CampaignProgress>(PROGRESS);
-        if (!progress) return null;
+        const stored = await context.get<CampaignProgress>(PROGRESS);
+        if (!stored) return null;
+        const progress = await withUpgradeStop(context, stored);
         // Batches not started yet have no entry: they are pending.
         const started = new Map(
           (await readStateEntries<BatchSummary>(context, BATCH_PREFIX)).map((batch) => [
@@ -139,8 +169,29 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
       },
 
       /** Just the state, for callers that only need to know where the campaign is. */
-      status: async (context: restate.WorkflowSharedContext): Promise<CampaignState | null> =>
-        (await context.get<CampaignProgress>(PROGRESS))?.state ?? null,
+      status: async (context: restate.WorkflowSharedContext): Promise<CampaignState | null> => {
+        const progress = await context.get<CampaignProgress>(PROGRESS);
+        return progress ? (await withUpgradeStop(context, progress)).state : null;
+      },
+
+      /**
+       * The host killed this run at start-up because a previous app version
+       * started it (see src/main/host/stale-invocations.ts); from now on the
+       * progress reads failed with the reason. CampaignResults.stopOnUpgrade
+       * runs the compensations and records it in the report and the index.
+       */
+      stopOnUpgrade: restate.handlers.workflow.shared(
+        { input: restate.serde.schema(UpgradeStop) },
+        async (context: restate.WorkflowSharedContext, stop: UpgradeStop): Promise<void> => {
+          const stopped = context.promise<StoppedOnUpgrade>(STOPPED_ON_UPGRADE_PROMISE);
+          // A host that died half-way through the stop does it again on its next start.
+          if (await stopped.peek()) return;
+          await stopped.resolve({
+            at: await context.date.toJSON(),
+            reason: upgradeStopReason(stop),
+          });
+        },
+      ),
 
       /** Stops the campaign: no new batches start; results so far are kept. */
       cancel: async (
