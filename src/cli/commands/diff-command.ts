@@ -1,3 +1,4 @@
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 import {
   diffCampaigns,
   formatDiffText,
@@ -35,10 +36,11 @@ export const diffCommand: Command = {
       const diff = diffCampaigns(before, after);
       process.stdout.write(
         parsed.values.json
-          ? JSON.stringify(diff, null, 2) + '\n'
+          ? jsonForTerminal(diff) + '\n'
           : parsed.values.xml
             ? formatDiffXml(diff)
-            : formatDiffText(diff),
+            : // Service names and versions came from the scanned hosts.
+              formatDiffText(diff).split('\n').map(forTerminal).join('\n'),
       );
       return diff.same ? 0 : 1;
     } catch (error) {

@@ -5,7 +5,7 @@ import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { withHost } from '../host-connection.js';
-import { forTerminal } from '../terminal-text.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 import type { HostConnection } from '../host-connection.js';
 
 function inventory(connection: HostConnection) {
@@ -67,7 +67,7 @@ services, products, versions, banners and CVE ids (exim, "openssh 7.2").`,
     );
     const shown = searchHosts(hosts, stringOption(parsed, 'search') ?? '');
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(shown) + '\n');
       return;
     }
     if (shown.length === 0)
@@ -93,7 +93,7 @@ export const hostCommand: Command = {
     );
     if (!host) throw new CliError(`host: no campaign has seen ${address}`);
     process.stdout.write(
-      parsed.values.json ? JSON.stringify(host, null, 2) + '\n' : formatHost(host) + '\n',
+      parsed.values.json ? jsonForTerminal(host) + '\n' : formatHost(host) + '\n',
     );
   },
 };

@@ -1,3 +1,4 @@
+import { jsonForTerminal } from '../terminal-text.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MAX_IMPORT_BYTES, type NmapImportResult } from '../../shared/interop.js';
@@ -70,7 +71,7 @@ twice adds nothing. Imports scan nothing, so they need no scope or approval.`,
       }),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(result) + '\n');
       return;
     }
     process.stdout.write(

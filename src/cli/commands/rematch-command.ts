@@ -1,3 +1,4 @@
+import { jsonForTerminal } from '../terminal-text.js';
 import type { RematchService } from '../../services/rematch/rematch-service.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -27,7 +28,7 @@ already recorded for a campaign is not counted twice.`,
       }),
     );
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      process.stdout.write(jsonForTerminal(result) + '\n');
       return;
     }
     process.stdout.write(
