@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import {
-  ensureDataDir,
   removeFile,
   writeJsonFileAtomically,
   type DataDirLayout,
@@ -32,7 +31,6 @@ export async function startClusterHost(
   cluster: ClusterHostSettings,
   releaseDataDir: () => void,
 ): Promise<Host> {
-  ensureDataDir(layout);
   const logger = (
     options.logger ??
     createStructuredLogger({

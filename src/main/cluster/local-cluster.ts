@@ -1,3 +1,4 @@
+import { delay, environmentWithoutRestateOverrides } from '../host/supervised-restate-server.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -308,17 +309,4 @@ async function freePorts(address: string, count: number): Promise<number[]> {
   });
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return ports;
-}
-
-/** RESTATE_* variables in the developer's shell would silently override the written config. */
-function environmentWithoutRestateOverrides(): NodeJS.ProcessEnv {
-  const environment: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('RESTATE_')) environment[name] = value;
-  }
-  return environment;
-}
-
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

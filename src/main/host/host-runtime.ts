@@ -20,6 +20,7 @@ import {
 import { restateTransports, type IngressTransport } from './ingress-transport.js';
 import {
   DiskFaultMonitor,
+  diskFaultOf,
   isServerWritesDisabledLine,
   probeWritable,
   type DiskFault,
@@ -36,7 +37,7 @@ import {
   type ServiceDefinitionList,
   type ServicesEndpoint,
 } from './services-endpoint.js';
-import { stopStaleInvocations } from './stale-invocations.js';
+import { queryWithRetry, stopStaleInvocations } from './stale-invocations.js';
 import { createStructuredLogger, type StructuredLogger } from './structured-logger.js';
 import type { RestateServerFailed } from './supervised-restate-server.js';
 import {
@@ -131,8 +132,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   try {
     ensureDataDir(layout);
   } catch (error) {
-    const fault = new DiskFaultMonitor(options.dataDir);
-    if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
+    const fault = diskFaultOf(error, options.dataDir);
+    if (fault) throw new DataDirUnwritable(fault);
     throw error;
   }
   const fault = probeDataDir(layout);
@@ -153,8 +154,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return await startHostOnDataDir(options, layout);
   } catch (error) {
     dataDirsInUse.delete(options.dataDir);
-    const fault = new DiskFaultMonitor(options.dataDir);
-    if (fault.reportWriteFailure(error)) throw new DataDirUnwritable(fault.current!);
+    const fault = diskFaultOf(error, options.dataDir);
+    if (fault) throw new DataDirUnwritable(fault);
     throw error;
   }
 }
@@ -418,33 +419,17 @@ async function registerEndpoint(
 }
 
 /** Invocations that exhausted their retries while the endpoint was away are paused; start them again. */
-/** How long the start retries listing paused invocations (see resumePausedInvocations). */
-const PAUSED_QUERY_RETRY_MS = 15_000;
-
 async function resumePausedInvocations(
   admin: RestateAdminClient,
   logger: StructuredLogger,
 ): Promise<void> {
-  // Right after a restart on an existing data dir, the query engine can
-  // still route to the previous server generation ("node N1:2 was shut down")
-  // for a moment although it already answered readiness: retry briefly, and
-  // never fail the start over it (paused invocations can be resumed later).
-  let paused: Array<{ id: string }> = [];
-  const deadline = Date.now() + PAUSED_QUERY_RETRY_MS;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      paused = await admin.query<{ id: string }>(
-        "SELECT id FROM sys_invocation WHERE status = 'paused'",
-      );
-      break;
-    } catch (error) {
-      if (Date.now() >= deadline) {
-        logger.warn('could not list paused invocations', { error, attempts: attempt });
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const paused = await queryWithRetry(() =>
+    admin.query<{ id: string }>("SELECT id FROM sys_invocation WHERE status = 'paused'"),
+  ).catch((error: unknown) => {
+    // Never fail the start over it: paused invocations can be resumed later.
+    logger.warn('could not list paused invocations', { error });
+    return [];
+  });
   for (const { id } of paused) {
     logger.info('resuming paused invocation', { invocationId: id });
     await admin

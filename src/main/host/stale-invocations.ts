@@ -62,7 +62,7 @@ export async function findStaleInvocations(
   }));
 }
 
-/** How long the start retries the query (see resumePausedInvocations in host-runtime.ts). */
+/** How long start-up queries are retried (stale and paused invocations). */
 const QUERY_RETRY_MS = 15_000;
 
 /**
@@ -70,7 +70,7 @@ const QUERY_RETRY_MS = 15_000;
  * route to the previous server generation although the server answered
  * readiness: retry for a moment before giving up.
  */
-async function queryWithRetry<T>(query: () => Promise<T>): Promise<T> {
+export async function queryWithRetry<T>(query: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + QUERY_RETRY_MS;
   for (;;) {
     try {

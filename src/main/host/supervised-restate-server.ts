@@ -273,7 +273,7 @@ function writeServerPidFile(pidFile: string, pid: number, logger: StructuredLogg
 }
 
 /** RESTATE_* variables in the analyst's shell would silently override our config. */
-function environmentWithoutRestateOverrides(): NodeJS.ProcessEnv {
+export function environmentWithoutRestateOverrides(): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('RESTATE_')) environment[name] = value;
