@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScanEngineName } from './observation.js';
-import { CvssVersion, EpssScore, KevEntry, Severity } from './vulnerability.js';
+import { CvssVersion, EpssScore, KevEntry, Severity, type Finding } from './vulnerability.js';
 
 export const TriageState = z.enum(['new', 'confirmed', 'false-positive', 'remediated']);
 export type TriageState = z.infer<typeof TriageState>;
@@ -40,6 +40,21 @@ export const ThreatSighting = z.object({
   observedAt: z.string(),
 });
 export type ThreatSighting = z.infer<typeof ThreatSighting>;
+
+/** A campaign's findings as sightings, one group per CVE (one ThreatIntel call each). */
+export function groupSightingsByCve(
+  campaignId: string,
+  findings: readonly Finding[],
+): Map<string, ThreatSighting[]> {
+  const groups = new Map<string, ThreatSighting[]>();
+  for (const finding of findings) {
+    const sighting: ThreatSighting = { campaignId, ...finding };
+    const group = groups.get(finding.cve);
+    if (group) group.push(sighting);
+    else groups.set(finding.cve, [sighting]);
+  }
+  return groups;
+}
 
 export const AffectedService = z.object({
   host: z.string(),

@@ -4,7 +4,7 @@ import * as restate from '@restatedev/restate-sdk';
 import type { BatchResult, CampaignListing, ParsedCampaignRequest } from '../../shared/campaign.js';
 import { NmapImportRequest, type NmapImportResult } from '../../shared/interop.js';
 import { formatPorts } from '../../shared/port-spec.js';
-import type { ThreatSighting } from '../../shared/threat.js';
+import { groupSightingsByCve } from '../../shared/threat.js';
 import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { type CampaignMetadata } from '../campaigns/campaign-report.js';
@@ -181,13 +181,7 @@ export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>
 
           // Same grouping and idempotency keys as a scan's batch: a replay re-sends nothing new.
           for (const batch of batches) {
-            const groups = new Map<string, ThreatSighting[]>();
-            for (const finding of batch.findings) {
-              const group = groups.get(finding.cve) ?? [];
-              group.push({ campaignId, ...finding });
-              groups.set(finding.cve, group);
-            }
-            for (const [cve, sightings] of groups)
+            for (const [cve, sightings] of groupSightingsByCve(campaignId, batch.findings))
               context
                 .objectSendClient(threatIntelObject, cve)
                 .record(

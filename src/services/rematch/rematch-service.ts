@@ -1,7 +1,7 @@
 import * as restate from '@restatedev/restate-sdk';
 import { RematchRequest, type RematchResult } from '../../shared/rematch.js';
 import type { Observation } from '../../shared/observation.js';
-import type { ThreatSighting } from '../../shared/threat.js';
+import { groupSightingsByCve } from '../../shared/threat.js';
 import { CAMPAIGN_INDEX_KEY, campaignIndexObject } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { threatIntelObject } from '../threats/threat-intel-object.js';
@@ -52,12 +52,7 @@ export function createRematchService(loadKnowledge: () => Promise<KnowledgeBase>
               async () => matchObservations(observations, (await loadKnowledge()).index),
             );
             findingCount += findings.length;
-            const byCve = new Map<string, ThreatSighting[]>();
-            for (const finding of findings) {
-              const sighting: ThreatSighting = { campaignId, ...finding };
-              byCve.set(finding.cve, [...(byCve.get(finding.cve) ?? []), sighting]);
-            }
-            for (const [cve, sightings] of byCve) {
+            for (const [cve, sightings] of groupSightingsByCve(campaignId, findings)) {
               cves.add(cve);
               context.objectSendClient(threatIntelObject, cve).record(sightings);
             }

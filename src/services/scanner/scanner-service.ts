@@ -3,9 +3,8 @@ import { BatchJob, type BatchResult, type BatchSummary } from '../../shared/camp
 import { summarizeBatch } from '../../shared/campaign-totals.js';
 import type { EngineResult } from '../../shared/observation.js';
 import { parsePorts } from '../../shared/port-spec.js';
-import type { ThreatSighting } from '../../shared/threat.js';
+import { groupSightingsByCve } from '../../shared/threat.js';
 import type { CampaignWorkflow } from '../campaigns/campaign-workflow.js';
-import type { Finding } from '../../shared/vulnerability.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { threatIntelObject } from '../threats/threat-intel-object.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
@@ -135,7 +134,7 @@ export function createScannerService(
             );
 
           // One call per CVE per batch; the idempotency key makes a re-sent batch a no-op.
-          for (const [cve, sightings] of groupByCve(job.campaignId, findings)) {
+          for (const [cve, sightings] of groupSightingsByCve(job.campaignId, findings)) {
             context
               .objectSendClient(threatIntelObject, cve)
               .record(
@@ -159,18 +158,4 @@ export interface ScannerPlacement {
   refuseAddress?: (address: string) => string | undefined;
   /** Detect nmap on the machine that probes instead of trusting the workflow's choice. */
   chooseEngineHere?: boolean;
-}
-
-function groupByCve(
-  campaignId: string,
-  findings: readonly Finding[],
-): Map<string, ThreatSighting[]> {
-  const groups = new Map<string, ThreatSighting[]>();
-  for (const finding of findings) {
-    const sighting: ThreatSighting = { campaignId, ...finding };
-    const group = groups.get(finding.cve);
-    if (group) group.push(sighting);
-    else groups.set(finding.cve, [sighting]);
-  }
-  return groups;
 }
