@@ -7,6 +7,7 @@ import type { CampaignWorkflow } from '../services/campaigns/campaign-workflow.j
 import type { DiagnosticsService } from '../services/diagnostics/diagnostics-service.js';
 import type { HostInventoryObject } from '../services/hosts/host-inventory-object.js';
 import type { ImportsService } from '../services/interop/imports-service.js';
+import type { RematchService } from '../services/rematch/rematch-service.js';
 import type { RecheckService } from '../services/rechecks/recheck-service.js';
 import type { SchedulesObject } from '../services/schedules/schedules-object.js';
 import type { ScanMarksObject } from '../services/scope-locks/scan-marks-object.js';
@@ -48,6 +49,7 @@ const DEFINITIONS = {
   diagnostics: named<DiagnosticsService>(SERVICE_NAMES.diagnostics),
   hostInventory: named<HostInventoryObject>(SERVICE_NAMES.hostInventory),
   imports: named<ImportsService>(SERVICE_NAMES.imports),
+  rematch: named<RematchService>(SERVICE_NAMES.rematch),
 };
 
 /** Typed clients over one ingress connection. */
@@ -70,6 +72,7 @@ export function spectraClients(ingress: clients.Ingress) {
     diagnostics: () => ingress.serviceClient(DEFINITIONS.diagnostics),
     hostInventory: () => ingress.objectClient(DEFINITIONS.hostInventory, INDEX_KEY),
     imports: () => ingress.serviceClient(DEFINITIONS.imports),
+    rematch: () => ingress.serviceClient(DEFINITIONS.rematch),
   };
 }
 export type SpectraClients = ReturnType<typeof spectraClients>;

@@ -85,6 +85,7 @@ export const SERVICE_NAMES = {
   diagnostics: 'Diagnostics',
   hostInventory: 'HostInventory',
   imports: 'Imports',
+  rematch: 'Rematch',
 } as const;
 
 /** The key of every singleton object (indexes, approvals, schedules, locks, marks): defined here only. */

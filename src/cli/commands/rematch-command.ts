@@ -1,5 +1,5 @@
-import { jsonForTerminal } from '../terminal-text.js';
-import type { RematchService } from '../../services/rematch/rematch-service.js';
+import { forTerminal, jsonForTerminal } from '../terminal-text.js';
+import { spectraClients } from '../../clients/service-clients.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -17,11 +17,12 @@ already recorded for a campaign is not counted twice.`,
   positionals: ['CAMPAIGN-ID'],
   async run(parsed) {
     const [campaignId, extra] = parsed.positionals;
-    if (extra !== undefined) throw new CliError(`rematch: unexpected argument "${extra}"`, 2);
+    if (extra !== undefined)
+      throw new CliError(`rematch: unexpected argument "${forTerminal(extra)}"`, 2);
     const result = await withHost(resolveDataDir(parsed), ({ ingress }) =>
       Promise.resolve(
-        ingress
-          .serviceClient<RematchService>({ name: 'Rematch' })
+        spectraClients(ingress)
+          .rematch()
           .run(campaignId ? { campaignId } : {}),
       ).catch((error: unknown) => {
         throw new CliError(`rematch: ${describeIngressError(error)}`);

@@ -1,3 +1,4 @@
+import { totalsOfResults } from '../../shared/campaign-totals.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
@@ -99,7 +100,6 @@ export const campaignResultsObject = restate.object({
         });
         context.set(AUDIT, audit.slice(-MAX_AUDIT_ENTRIES));
         const batches = await readStateEntries<BatchResult>(context, BATCH_PREFIX);
-        const report = assembleReport(failed, batches, []);
         context.objectSendClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert({
           campaignId,
           name: metadata.name,
@@ -114,7 +114,7 @@ export const campaignResultsObject = restate.object({
           engine: metadata.engine,
           createdAt: metadata.startedAt ?? finishedAt,
           finishedAt,
-          totals: report.totals,
+          totals: totalsOfResults(metadata.targets, batches),
         });
         return true;
       },

@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { RematchRequest, type RematchResult } from '../../shared/rematch.js';
 import type { Observation } from '../../shared/observation.js';
@@ -18,7 +19,7 @@ import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
  */
 export function createRematchService(loadKnowledge: () => Promise<KnowledgeBase>) {
   return restate.service({
-    name: 'Rematch',
+    name: SERVICE_NAMES.rematch,
     handlers: {
       run: restate.handlers.handler(
         { input: restate.serde.schema(RematchRequest) },

@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { BatchJob, type BatchResult, type BatchSummary } from '../../shared/campaign.js';
 import { summarizeBatch } from '../../shared/campaign-totals.js';
@@ -33,7 +34,10 @@ export function createScannerService(
         async (context: restate.Context, job: BatchJob): Promise<BatchSummary> => {
           // The window is read from the spec the workflow keeps (written once), never the request.
           const window = await context
-            .workflowClient<CampaignWorkflow>({ name: 'CampaignWorkflow' }, job.campaignId)
+            .workflowClient<CampaignWorkflow>(
+              { name: SERVICE_NAMES.campaignWorkflow },
+              job.campaignId,
+            )
             .batchWindow({ offset: job.offset, count: job.count });
           const ports = parsePorts(window.ports);
           if (!ports.ok)

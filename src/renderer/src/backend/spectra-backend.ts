@@ -116,7 +116,8 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
       ingress
         .objectClient<ThreatIntelApi>({ name: SERVICE_NAMES.threatIntel }, cve)
         .triage(request),
-    rematchCampaigns: () => ingress.serviceClient<RematchApi>({ name: 'Rematch' }).run({}),
+    rematchCampaigns: () =>
+      ingress.serviceClient<RematchApi>({ name: SERVICE_NAMES.rematch }).run({}),
     listApprovals: () => approvals().list(),
     decideApproval: (decision) => approvals().decide(decision),
     listSchedules: () => schedules().list(),
