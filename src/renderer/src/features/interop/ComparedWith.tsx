@@ -3,7 +3,8 @@ import type { CampaignListing } from '../../../../shared/campaign';
 import type { CampaignDiff } from '../../../../shared/interop';
 import { describeBackendError } from '../../backend/spectra-backend';
 import { routeHref } from '../../lib/route';
-import { fetchDiff, listCampaigns } from './interop-client';
+import { useCampaignList } from '../../queries/campaign-queries';
+import { fetchDiff } from './interop-client';
 
 /** Earlier finished campaigns of the same scope, newest first: what a campaign is compared with. */
 export function previousCampaigns(
@@ -25,25 +26,12 @@ export function previousCampaigns(
 
 /** "Compared with" the previous campaign of the same scope (or one the analyst picks). */
 export function ComparedWith(props: { campaignId: string }) {
-  const [candidates, setCandidates] = useState<CampaignListing[]>([]);
-  const [chosen, setChosen] = useState<string | undefined>();
+  // The campaign list the app already polls; the newest earlier campaign is the default.
+  const candidates = previousCampaigns(useCampaignList().data ?? [], props.campaignId);
+  const [picked, setChosen] = useState<string | undefined>();
+  const chosen = picked ?? candidates[0]?.campaignId;
   const [diff, setDiff] = useState<CampaignDiff | undefined>();
   const [error, setError] = useState<string | undefined>();
-
-  useEffect(() => {
-    let live = true;
-    listCampaigns()
-      .then((listings) => {
-        if (!live) return;
-        const previous = previousCampaigns(listings, props.campaignId);
-        setCandidates(previous);
-        setChosen(previous[0]?.campaignId);
-      })
-      .catch((failure: unknown) => live && setError(describeBackendError(failure)));
-    return () => {
-      live = false;
-    };
-  }, [props.campaignId]);
 
   useEffect(() => {
     if (!chosen) return;

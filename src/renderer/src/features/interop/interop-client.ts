@@ -1,11 +1,4 @@
 import * as clients from '@restatedev/restate-sdk-clients';
-import { z } from 'zod';
-import { CampaignListing } from '../../../../shared/campaign';
-import {
-  INDEX_KEY,
-  SERVICE_NAMES,
-  type CampaignIndexApi,
-} from '../../../../shared/service-contracts';
 import {
   CampaignDiff,
   EXPORT_FILE_TYPES,
@@ -66,13 +59,6 @@ export async function fetchDiff(before: string, after: string): Promise<Campaign
 function ingress() {
   const { ingressUrl, headers } = shellConfig();
   return clients.connect({ url: ingressUrl, headers });
-}
-
-export async function listCampaigns(): Promise<CampaignListing[]> {
-  const listings = await ingress()
-    .objectClient<CampaignIndexApi>({ name: SERVICE_NAMES.campaignIndex }, INDEX_KEY)
-    .list();
-  return z.array(CampaignListing).parse(listings);
 }
 
 export async function importNmapFile(file: File, name?: string): Promise<NmapImportResult> {
