@@ -17,7 +17,7 @@ const ENTRY_PREFIX = 'host:';
 /**
  * Every host any campaign saw, across campaigns: one state entry per address
  * under one key (like ThreatIndex), so recording a batch rewrites only the
- * hosts it saw. Fed by the Scanner with one one-way call per stored batch.
+ * hosts it saw. Fed by recordBatchSightings for every stored batch, scanned or imported.
  */
 export const hostInventoryObject = restate.object({
   name: SERVICE_NAMES.hostInventory,

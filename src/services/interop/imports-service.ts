@@ -4,12 +4,11 @@ import * as restate from '@restatedev/restate-sdk';
 import type { BatchResult, CampaignListing, ParsedCampaignRequest } from '../../shared/campaign.js';
 import { NmapImportRequest, type NmapImportResult } from '../../shared/interop.js';
 import { formatPorts } from '../../shared/port-spec.js';
-import { groupSightingsByCve } from '../../shared/threat.js';
 import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { type CampaignMetadata } from '../campaigns/campaign-report.js';
 import { totalsOfResults } from '../../shared/campaign-totals.js';
-import { threatIntelObject } from '../threats/threat-intel-object.js';
+import { recordBatchSightings } from '../threats/record-sightings.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import { NmapImportError, parseNmapXmlForImport, type ImportedScan } from './nmap-xml-import.js';
@@ -179,16 +178,8 @@ export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>
           };
           await context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(listing);
 
-          // Same grouping and idempotency keys as a scan's batch: a replay re-sends nothing new.
-          for (const batch of batches) {
-            for (const [cve, sightings] of groupSightingsByCve(campaignId, batch.findings))
-              context
-                .objectSendClient(threatIntelObject, cve)
-                .record(
-                  sightings,
-                  restate.rpc.sendOpts({ idempotencyKey: `${campaignId}/${batch.index}/${cve}` }),
-                );
-          }
+          // Same recording and idempotency keys as a scan's batch: a replay records nothing twice.
+          for (const batch of batches) await recordBatchSightings(context, campaignId, batch);
           return summary(false, findings.length);
         },
       ),

@@ -2,10 +2,9 @@ import { SERVICE_NAMES } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { RematchRequest, type RematchResult } from '../../shared/rematch.js';
 import type { Observation } from '../../shared/observation.js';
-import { groupSightingsByCve } from '../../shared/threat.js';
 import { CAMPAIGN_INDEX_KEY, campaignIndexObject } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
-import { threatIntelObject } from '../threats/threat-intel-object.js';
+import { recordThreatSightings } from '../threats/record-sightings.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 
@@ -53,10 +52,8 @@ export function createRematchService(loadKnowledge: () => Promise<KnowledgeBase>
               async () => matchObservations(observations, (await loadKnowledge()).index),
             );
             findingCount += findings.length;
-            for (const [cve, sightings] of groupSightingsByCve(campaignId, findings)) {
+            for (const cve of await recordThreatSightings(context, campaignId, findings))
               cves.add(cve);
-              context.objectSendClient(threatIntelObject, cve).record(sightings);
-            }
           }
           return {
             campaigns: campaignIds.length,

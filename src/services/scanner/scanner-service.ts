@@ -4,16 +4,13 @@ import { BatchJob, type BatchResult, type BatchSummary } from '../../shared/camp
 import { summarizeBatch } from '../../shared/campaign-totals.js';
 import type { EngineResult } from '../../shared/observation.js';
 import { parsePorts } from '../../shared/port-spec.js';
-import { groupSightingsByCve } from '../../shared/threat.js';
 import type { CampaignWorkflow } from '../campaigns/campaign-workflow.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
-import { threatIntelObject } from '../threats/threat-intel-object.js';
+import { recordBatchSightings } from '../threats/record-sightings.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import { chooseEngine, PROBE_RETRY_POLICY, runEngine } from './batch-scan.js';
 import { boundEngineResult, boundFindings, type Bounded } from './batch-bounds.js';
-import { HOST_INVENTORY_KEY } from '../../shared/host-inventory.js';
-import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
 
 /**
  * Scans one batch of a campaign: read its window of the campaign spec, probe
@@ -129,23 +126,8 @@ export function createScannerService(
             ...(cuts.length > 0 && { error: cuts.join('; ') }),
           };
           await results.storeBatch(result);
-          // The host inventory (Hosts page, `spectra hosts`) learns what this batch saw.
-          context
-            .objectSendClient(hostInventoryObject, HOST_INVENTORY_KEY)
-            .record(
-              hostSightingsOf(job.campaignId, result),
-              restate.rpc.sendOpts({ idempotencyKey: `${job.campaignId}/${job.index}/hosts` }),
-            );
-
-          // One call per CVE per batch; the idempotency key makes a re-sent batch a no-op.
-          for (const [cve, sightings] of groupSightingsByCve(job.campaignId, findings)) {
-            context
-              .objectSendClient(threatIntelObject, cve)
-              .record(
-                sightings,
-                restate.rpc.sendOpts({ idempotencyKey: `${job.campaignId}/${job.index}/${cve}` }),
-              );
-          }
+          // The Hosts page and the threats table have the batch before it counts as done.
+          await recordBatchSightings(context, job.campaignId, result);
           return summarizeBatch(result);
         },
       ),

@@ -45,9 +45,7 @@ export const threatIntelObject = restate.object({
         // A re-match can refresh the scoring (KEV, EPSS) of a record without a new sighting.
         if (record && record !== existing) {
           context.set(RECORD, record);
-          context
-            .objectSendClient(threatIndexObject, THREAT_INDEX_KEY)
-            .upsert(summarizeThreat(record, await context.date.toJSON()));
+          await updateThreatsTable(context, record, await context.date.toJSON());
         }
         return { counted };
       },
@@ -83,9 +81,7 @@ export const threatIntelObject = restate.object({
           throw error;
         }
         context.set(RECORD, next);
-        context
-          .objectSendClient(threatIndexObject, THREAT_INDEX_KEY)
-          .upsert(summarizeThreat(next, at));
+        await updateThreatsTable(context, next, at);
         const recheck = recheckToSchedule(record, next);
         if (recheck) {
           context.serviceSendClient<RecheckService>({ name: 'Rechecks' }).run(
@@ -120,9 +116,7 @@ export const threatIntelObject = restate.object({
           throw error;
         }
         context.set(RECORD, applied.record);
-        context
-          .objectSendClient(threatIndexObject, THREAT_INDEX_KEY)
-          .upsert(summarizeThreat(applied.record, outcome.checkedAt));
+        await updateThreatsTable(context, applied.record, outcome.checkedAt);
         return {
           cve: context.key,
           status: 'applied',
@@ -137,3 +131,18 @@ export const threatIntelObject = restate.object({
   },
 });
 export type ThreatIntelObject = typeof threatIntelObject;
+
+/**
+ * Writes the record's row of the threats table. A call, not a message: this
+ * CVE's object is exclusive, so its rows arrive in order, and whoever waits
+ * for ThreatIntel (a batch, a triage) finds the table already current.
+ */
+async function updateThreatsTable(
+  context: restate.ObjectContext,
+  record: ThreatRecord,
+  at: string,
+): Promise<void> {
+  await context
+    .objectClient(threatIndexObject, THREAT_INDEX_KEY)
+    .upsert(summarizeThreat(record, at));
+}

@@ -1,0 +1,56 @@
+import * as restate from '@restatedev/restate-sdk';
+import type { BatchResult } from '../../shared/campaign.js';
+import { HOST_INVENTORY_KEY } from '../../shared/host-inventory.js';
+import { groupSightingsByCve } from '../../shared/threat.js';
+import type { Finding } from '../../shared/vulnerability.js';
+import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
+import { threatIntelObject } from './threat-intel-object.js';
+
+/**
+ * Records findings in the threat records, one ThreatIntel call per CVE, all in
+ * parallel, and returns once every record (and the threats table it updates)
+ * has them. Awaited, not sent: when a campaign, an import or a re-match says
+ * it is done, `spectra threats` and the Threats page already list its CVEs.
+ * `idempotencyScope` ("campaign/batch") makes a re-sent batch a no-op.
+ */
+export async function recordThreatSightings(
+  context: restate.Context,
+  campaignId: string,
+  findings: readonly Finding[],
+  idempotencyScope?: string,
+): Promise<string[]> {
+  const groups = [...groupSightingsByCve(campaignId, findings)];
+  if (groups.length === 0) return [];
+  await restate.RestatePromise.all(
+    groups.map(([cve, sightings]) => {
+      const threat = context.objectClient(threatIntelObject, cve);
+      return idempotencyScope
+        ? threat.record(
+            sightings,
+            restate.rpc.opts({ idempotencyKey: `${idempotencyScope}/${cve}` }),
+          )
+        : threat.record(sightings);
+    }),
+  );
+  return groups.map(([cve]) => cve);
+}
+
+/**
+ * What one stored batch (scanned or imported) teaches the host inventory and
+ * the threat records; returns when both have it, for the same reason as above.
+ */
+export async function recordBatchSightings(
+  context: restate.Context,
+  campaignId: string,
+  batch: BatchResult,
+): Promise<void> {
+  const scope = `${campaignId}/${batch.index}`;
+  const hosts = context
+    .objectClient(hostInventoryObject, HOST_INVENTORY_KEY)
+    .record(
+      hostSightingsOf(campaignId, batch),
+      restate.rpc.opts({ idempotencyKey: `${scope}/hosts` }),
+    );
+  await recordThreatSightings(context, campaignId, batch.findings, scope);
+  await hosts;
+}
