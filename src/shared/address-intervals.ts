@@ -132,6 +132,17 @@ export function parseAddress(text: string): { family: AddressFamily; value: bigi
   return 'value' in parsed ? { family: 4, value: BigInt(parsed.value) } : undefined;
 }
 
+/** Addresses in numeric order (IPv4 before IPv6; 127.0.0.9 before 127.0.0.10); text order for anything else. */
+export function compareAddresses(left: string, right: string): number {
+  const leftValue = parseAddress(left);
+  const rightValue = parseAddress(right);
+  if (leftValue && rightValue) {
+    if (leftValue.family !== rightValue.family) return leftValue.family - rightValue.family;
+    return leftValue.value < rightValue.value ? -1 : leftValue.value > rightValue.value ? 1 : 0;
+  }
+  return left.localeCompare(right);
+}
+
 export function formatAddress(family: AddressFamily, value: bigint): string {
   return family === 4 ? formatIpv4(Number(value)) : formatIpv6(value);
 }

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addressValue,
-  compareAddresses,
-  hostCves,
-  mergeHostSighting,
-  type HostRecord,
-} from './host-inventory.js';
+import { compareAddresses, parseAddress } from './address-intervals.js';
+import { hostCves, mergeHostSighting, type HostRecord } from './host-inventory.js';
 import { cvesOnHostsMatching, namesHosts, parseHostSearch, searchHosts } from './host-search.js';
 
 const exim = {
@@ -86,9 +81,9 @@ describe('host inventory', () => {
       '127.0.0.10',
       '::1',
     ]);
-    expect(addressValue('256.0.0.1')).toBeUndefined();
-    expect(addressValue('fe80::1')?.family).toBe(6);
-    expect(addressValue('exim')).toBeUndefined();
+    expect(parseAddress('256.0.0.1')).toBeUndefined();
+    expect(parseAddress('fe80::1')?.family).toBe(6);
+    expect(parseAddress('exim')).toBeUndefined();
   });
 });
 

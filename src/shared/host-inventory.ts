@@ -130,40 +130,6 @@ export function hostCves(host: Pick<HostRecord, 'ports'>): HostCve[] {
   );
 }
 
-/** Addresses in numeric order (IPv4 before IPv6; 127.0.0.9 before 127.0.0.10). */
-export function compareAddresses(left: string, right: string): number {
-  const leftValue = addressValue(left);
-  const rightValue = addressValue(right);
-  if (leftValue && rightValue) {
-    if (leftValue.family !== rightValue.family) return leftValue.family === 4 ? -1 : 1;
-    return leftValue.value < rightValue.value ? -1 : leftValue.value > rightValue.value ? 1 : 0;
-  }
-  return left.localeCompare(right);
-}
-
-/** An address literal as a number, or undefined when the text is not one. */
-export function addressValue(text: string): { family: 4 | 6; value: bigint } | undefined {
-  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (ipv4) {
-    const octets = ipv4.slice(1).map(Number);
-    if (octets.some((octet) => octet > 255)) return undefined;
-    return { family: 4, value: octets.reduce((sum, octet) => sum * 256n + BigInt(octet), 0n) };
-  }
-  if (!text.includes(':') || !/^[0-9a-f:]+$/i.test(text)) return undefined;
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
-  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
-  if (groups.some((group) => !/^[0-9a-f]{1,4}$/i.test(group))) return undefined;
-  return {
-    family: 6,
-    value: groups.reduce((sum, group) => sum * 65536n + BigInt(parseInt(group, 16)), 0n),
-  };
-}
-
 /** The HostInventory object as clients call it (keyed {@link HOST_INVENTORY_KEY}). */
 export const HOST_INVENTORY_SERVICE = SERVICE_NAMES.hostInventory;
 export interface HostInventoryApi {

@@ -1,4 +1,5 @@
-import { addressValue, hostCves, type HostRecord } from './host-inventory.js';
+import { parseAddress } from './address-intervals.js';
+import { hostCves, type HostRecord } from './host-inventory.js';
 
 /**
  * One term of a host search. Terms are separated by spaces and must all match:
@@ -23,7 +24,7 @@ export function parseHostSearch(query: string): HostSearchTerm[] {
         return { kind: 'port', port: Number(port[1]) };
       const slash = token.indexOf('/');
       if (slash > 0) {
-        const base = addressValue(token.slice(0, slash));
+        const base = parseAddress(token.slice(0, slash));
         const prefix = Number(token.slice(slash + 1));
         const bits = base?.family === 4 ? 32 : 128;
         if (base && Number.isInteger(prefix) && prefix >= 0 && prefix <= bits) {
@@ -32,7 +33,7 @@ export function parseHostSearch(query: string): HostSearchTerm[] {
           return { kind: 'network', family: base.family, first, last: first + size - 1n };
         }
       }
-      const address = addressValue(token);
+      const address = parseAddress(token);
       if (address) return { kind: 'address', ...address };
       return { kind: 'text', text: token.toLowerCase() };
     });
@@ -41,11 +42,11 @@ export function parseHostSearch(query: string): HostSearchTerm[] {
 function matchesTerm(host: HostRecord, term: HostSearchTerm): boolean {
   switch (term.kind) {
     case 'address': {
-      const value = addressValue(host.address);
+      const value = parseAddress(host.address);
       return value?.family === term.family && value.value === term.value;
     }
     case 'network': {
-      const value = addressValue(host.address);
+      const value = parseAddress(host.address);
       return value?.family === term.family && value.value >= term.first && value.value <= term.last;
     }
     case 'port':

@@ -6,7 +6,8 @@ import {
 } from '../../shared/campaign-totals.js';
 import { describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../shared/campaign.js';
-import { assembleReport, compareAddresses, type CampaignMetadata } from './campaign-report.js';
+import { compareAddresses } from '../../shared/address-intervals.js';
+import { assembleReport, type CampaignMetadata } from './campaign-report.js';
 
 const METADATA: CampaignMetadata = {
   campaignId: 'c-1',

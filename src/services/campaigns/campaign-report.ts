@@ -1,3 +1,4 @@
+import { compareAddresses } from '../../shared/address-intervals.js';
 import { totalsOfResults } from '../../shared/campaign-totals.js';
 import type { CampaignTuning } from '../../shared/campaign-tuning.js';
 import {
@@ -100,22 +101,4 @@ export function assembleReport(
     audit: [...audit],
     complete: metadata.state === 'completed' && sorted.every((batch) => batch.state === 'done'),
   };
-}
-
-/** Numeric order for IPv4 ("127.10.0.9" before "127.10.0.10"), text order otherwise. */
-export function compareAddresses(left: string, right: string): number {
-  const leftParts = left.split('.').map(Number);
-  const rightParts = right.split('.').map(Number);
-  if (
-    leftParts.length === 4 &&
-    rightParts.length === 4 &&
-    [...leftParts, ...rightParts].every(Number.isFinite)
-  ) {
-    for (let index = 0; index < 4; index++) {
-      const difference = leftParts[index]! - rightParts[index]!;
-      if (difference !== 0) return difference;
-    }
-    return 0;
-  }
-  return left.localeCompare(right);
 }

@@ -2,13 +2,13 @@ import { SERVICE_NAMES } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
 import {
-  compareAddresses,
   HostCveTriageRequest,
   hostCves,
   HostSightings,
   mergeHostSighting,
   type HostRecord,
 } from '../../shared/host-inventory.js';
+import { compareAddresses } from '../../shared/address-intervals.js';
 import type { BatchResult } from '../../shared/campaign.js';
 import { readStateEntries } from '../state-entries.js';
 

@@ -6,7 +6,7 @@ import {
   type PortChange,
 } from '../../shared/interop.js';
 import type { HostSummary } from '../../shared/observation.js';
-import { compareAddresses } from '../campaigns/campaign-report.js';
+import { compareAddresses } from '../../shared/address-intervals.js';
 import { escapeXml, xmlAttributes } from './xml-text.js';
 
 /**

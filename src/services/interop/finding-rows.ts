@@ -2,7 +2,7 @@ import type { CampaignReport } from '../../shared/campaign.js';
 import type { FindingRow } from '../../shared/interop.js';
 import type { ThreatRecord } from '../../shared/threat.js';
 import { compareThreatRank } from '../../shared/vulnerability.js';
-import { compareAddresses } from '../campaigns/campaign-report.js';
+import { compareAddresses } from '../../shared/address-intervals.js';
 
 /**
  * The finding rows of a campaign report or of the threat list, enriched from

@@ -3,7 +3,7 @@ import type { CampaignExportContext } from '../../shared/interop.js';
 import type { HostSummary } from '../../shared/observation.js';
 import { formatPorts, parsePorts } from '../../shared/port-spec.js';
 import { PRODUCT_CPE, type ProductId } from '../../shared/products.js';
-import { compareAddresses } from '../campaigns/campaign-report.js';
+import { compareAddresses } from '../../shared/address-intervals.js';
 import { cpeOf } from './finding-rows.js';
 import { escapeXml, xmlAttributes } from './xml-text.js';
 
