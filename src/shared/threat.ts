@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ScanEngineName } from './observation.js';
-import { CvssVersion, EpssScore, KevEntry, Severity, type Finding } from './vulnerability.js';
+import { CvssVersion, EpssScore, Finding, KevEntry, Severity } from './vulnerability.js';
 
 export const TriageState = z.enum(['new', 'confirmed', 'false-positive', 'remediated']);
 export type TriageState = z.infer<typeof TriageState>;
@@ -16,29 +15,8 @@ export const DEFAULT_RECHECK_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 export const MIN_RECHECK_AFTER_MS = 1_000;
 export const MAX_RECHECK_AFTER_MS = 366 * 24 * 60 * 60 * 1000;
 
-/** One sighting of a CVE on one host and port, by one campaign. */
-export const ThreatSighting = z.object({
-  campaignId: z.string().min(1),
-  cve: z.string().regex(/^CVE-\d{4}-\d{4,}$/),
-  severity: Severity,
-  cvssScore: z.number().min(0).max(10),
-  cvssVector: z.string(),
-  /** Version of the CVSS metric the score comes from (absent on sightings older than CVSS v4 support: v3). */
-  cvssVersion: CvssVersion.optional(),
-  cvssSource: z.string().optional(),
-  summary: z.string(),
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535),
-  /** CPE `vendor:product` of the rule that matched. */
-  product: z.string(),
-  version: z.string(),
-  /** CPE 2.3 name the engine observed. */
-  cpe: z.string().optional(),
-  kev: KevEntry.optional(),
-  epss: EpssScore.optional(),
-  engine: ScanEngineName,
-  observedAt: z.string(),
-});
+/** One sighting of a CVE on one host and port, by one campaign: a finding and who found it. */
+export const ThreatSighting = Finding.extend({ campaignId: z.string().min(1) });
 export type ThreatSighting = z.infer<typeof ThreatSighting>;
 
 /** A campaign's findings as sightings, one group per CVE (one ThreatIntel call each). */

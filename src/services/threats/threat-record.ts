@@ -114,14 +114,7 @@ function addSighting(
   );
 
   // Knowledge can be updated by a feed import: the newest sighting's scoring wins.
-  record.severity = sighting.severity;
-  record.cvssScore = sighting.cvssScore;
-  record.cvssVector = sighting.cvssVector;
-  delete record.cvssVersion;
-  delete record.cvssSource;
-  delete record.kev;
-  delete record.epss;
-  Object.assign(record, exploitationOf(sighting));
+  applyScoring(record, sighting);
   record.summary = sighting.summary;
   record.firstSeen = earlier(record.firstSeen, sighting.observedAt);
   record.lastSeen = later(record.lastSeen, sighting.observedAt);
@@ -157,17 +150,20 @@ function scoringDiffers(record: ThreatRecord, sighting: ThreatSighting): boolean
 /** A copy of the record with the sighting's scoring and exploitation, counts untouched. */
 function withScoring(record: ThreatRecord, sighting: ThreatSighting): ThreatRecord {
   const next: ThreatRecord = { ...record };
-  delete next.cvssVersion;
-  delete next.cvssSource;
-  delete next.kev;
-  delete next.epss;
-  return {
-    ...next,
-    severity: sighting.severity,
-    cvssScore: sighting.cvssScore,
-    cvssVector: sighting.cvssVector,
-    ...exploitationOf(sighting),
-  };
+  applyScoring(next, sighting);
+  return next;
+}
+
+/** Replaces the record's scoring and exploitation with the sighting's (absent fields are removed). */
+function applyScoring(record: ThreatRecord, sighting: ThreatSighting): void {
+  record.severity = sighting.severity;
+  record.cvssScore = sighting.cvssScore;
+  record.cvssVector = sighting.cvssVector;
+  delete record.cvssVersion;
+  delete record.cvssSource;
+  delete record.kev;
+  delete record.epss;
+  Object.assign(record, exploitationOf(sighting));
 }
 
 /** The scoring and exploitation fields a sighting carries, present ones only. */
