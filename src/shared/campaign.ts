@@ -18,7 +18,7 @@ import {
 import { CAMPAIGN_LIMITS } from './campaign-limits.js';
 import { CampaignTuning } from './campaign-tuning.js';
 import { HostSummary, Observation, ScanEngineName } from './observation.js';
-import { Finding, Severity } from './vulnerability.js';
+import { EpssScore, Finding, KevEntry, Severity } from './vulnerability.js';
 
 export { MAX_BATCHES_PER_CAMPAIGN } from './campaign-tuning.js';
 
@@ -282,6 +282,8 @@ export const ReportPort = z.object({
   product: z.string().optional(),
   version: z.string().optional(),
   banner: z.string().optional(),
+  /** CPE 2.3 name the engine observed (nmap -sV, or a built-in rule that names one). */
+  cpe: z.string().optional(),
   cves: z.array(z.string()),
 });
 export const ReportHost = z.object({
@@ -295,6 +297,10 @@ export const ReportThreat = z.object({
   cve: z.string(),
   severity: Severity,
   cvssScore: z.number(),
+  cvssVector: z.string().optional(),
+  /** CISA KEV entry and FIRST EPSS score, when their feeds were loaded at match time. */
+  kev: KevEntry.optional(),
+  epss: EpssScore.optional(),
   summary: z.string(),
   product: z.string(),
   affected: z.array(z.object({ host: z.string(), port: z.number().int(), version: z.string() })),

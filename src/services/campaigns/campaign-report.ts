@@ -53,6 +53,9 @@ export function assembleReport(
         cve: finding.cve,
         severity: finding.severity,
         cvssScore: finding.cvssScore,
+        ...(finding.cvssVector && { cvssVector: finding.cvssVector }),
+        ...(finding.kev && { kev: finding.kev }),
+        ...(finding.epss && { epss: finding.epss }),
         summary: finding.summary,
         product: finding.product,
         affected: [],
@@ -74,6 +77,7 @@ export function assembleReport(
         product: observation.product,
         version: observation.version,
         banner: observation.banner,
+        ...(observation.cpe && { cpe: observation.cpe }),
         cves: cvesByService.get(`${observation.host}:${observation.port}`) ?? [],
       });
       hosts.set(observation.host, entry);

@@ -35,6 +35,7 @@ export function sampleReport(): CampaignReport {
             product: 'openssh',
             version: '7.2p2',
             banner: 'SSH-2.0-OpenSSH_7.2p2',
+            cpe: 'cpe:2.3:a:openbsd:openssh:7.2:p2:*:*:*:*:*:*',
             cves: ['CVE-2016-6210'],
           },
           {

@@ -35,7 +35,12 @@ describe('finding rows', () => {
       triageState: 'confirmed',
       firstSeen: '2026-11-01T00:00:00.000Z',
     });
-    expect(rows[1]).toMatchObject({ cve: 'CVE-2016-6210', cvssVersion: '2.0' });
+    expect(rows[1]).toMatchObject({
+      cve: 'CVE-2016-6210',
+      cvssVersion: '2.0',
+      cpe: 'cpe:2.3:a:openbsd:openssh:7.2:p2:*:*:*:*:*:*',
+    });
+    expect(rows[0]!.cpe).toBeUndefined();
     expect(rows[1]!.epss).toBeUndefined();
     expect(rows[1]!.kev).toBeUndefined();
   });
@@ -168,6 +173,8 @@ describe('xml export, checked by xmllint against nmap.dtd', () => {
     expect(xml).toContain(
       '<service name="http" product="Apache httpd" version="2.4.49" method="probed" conf="10"><cpe>cpe:/a:apache:http_server:2.4.49</cpe></service>',
     );
+    // The CPE the engine observed, bound back to the 2.2 URI nmap writes.
+    expect(xml).toContain('<cpe>cpe:/a:openbsd:openssh:7.2:p2</cpe>');
     expect(xml).toContain('<hostname name="web.lab.test" type="user"/>');
   });
 

@@ -1,14 +1,14 @@
 import type { CampaignReport } from '../../shared/campaign.js';
 import type { FindingRow } from '../../shared/interop.js';
 import type { ThreatRecord } from '../../shared/threat.js';
-import { compareThreatRank } from '../../shared/vulnerability.js';
+import { compareThreatRank, type EpssScore, type KevEntry } from '../../shared/vulnerability.js';
 import { compareAddresses } from '../../shared/address-intervals.js';
 
 /**
  * The finding rows of a campaign report or of the threat list, enriched from
- * the threat records (CVSS vector, triage, first/last seen). EPSS, KEV and
- * CPE are read where the records or the report carry them (fields the
- * knowledge base adds when its feeds are loaded) and left empty otherwise.
+ * the threat records (CVSS vector, triage, first/last seen). EPSS and KEV
+ * come from the feeds loaded at match time (the report's, else the record's),
+ * CPE from the engine's observation; each is left empty when unknown.
  */
 
 /** `CVSS:3.1/...` gives 3.1, `CVSS:4.0/...` 4.0, a bare v2 vector (`AV:N/AC:L/...`) 2.0. */
@@ -19,51 +19,13 @@ export function cvssVersionOf(vector: string | undefined): string | undefined {
   return /^AV:[LAN]\//.test(vector) ? '2.0' : undefined;
 }
 
-function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null
-    ? (value as Record<string, unknown>)[name]
-    : undefined;
-}
-
-/** EPSS as a number (0-1), from `epss: 0.97` or `epss: { score: 0.97 }`. */
-export function epssOf(...sources: unknown[]): number | undefined {
-  for (const source of sources) {
-    const value = field(source, 'epss');
-    const score = typeof value === 'number' ? value : field(value, 'score');
-    if (typeof score === 'number' && Number.isFinite(score) && score >= 0 && score <= 1)
-      return score;
-  }
-  return undefined;
-}
-
-/** KEV listing, from `kev: true` or `kev: { dateAdded: ... }`. */
-export function kevOf(...sources: unknown[]): boolean | undefined {
-  for (const source of sources) {
-    const value = field(source, 'kev');
-    if (typeof value === 'boolean') return value;
-    if (typeof value === 'object' && value !== null) return true;
-  }
-  return undefined;
-}
-
-/** The first CPE a port or finding names (`cpe: "cpe:/a:..."` or `cpe: [..]` or `cpes: [..]`). */
-export function cpeOf(...sources: unknown[]): string | undefined {
-  for (const source of sources) {
-    for (const name of ['cpe', 'cpes']) {
-      const value = field(source, name);
-      const first = Array.isArray(value) ? value[0] : value;
-      if (typeof first === 'string' && first.startsWith('cpe:')) return first;
-    }
-  }
-  return undefined;
-}
-
-function vectorOf(...sources: unknown[]): string | undefined {
-  for (const source of sources) {
-    const value = field(source, 'cvssVector');
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return undefined;
+/** What a finding row says of exploitation: the EPSS score alone, and KEV as a yes when listed. */
+function exploitationOf(
+  ...sources: ({ epss?: EpssScore; kev?: KevEntry } | undefined)[]
+): Pick<FindingRow, 'epss' | 'kev'> {
+  const epss = sources.find((source) => source?.epss)?.epss;
+  const kev = sources.some((source) => source?.kev);
+  return { ...(epss && { epss: epss.score }), ...(kev && { kev: true }) };
 }
 
 /** A row as the shared threat ranking reads it (EPSS as NVD's `{ score }`). */
@@ -95,7 +57,7 @@ export function campaignFindingRows(
       const service = record?.affected.find(
         (entry) => entry.host === affected.host && entry.port === affected.port,
       );
-      const vector = vectorOf(threat, record);
+      const vector = threat.cvssVector || record?.cvssVector || undefined;
       rows.push({
         host: affected.host,
         ...(host?.hostname && { hostname: host.hostname }),
@@ -104,15 +66,14 @@ export function campaignFindingRows(
         ...(port?.service && { service: port.service }),
         product: port?.product ?? threat.product,
         version: affected.version || port?.version,
-        ...optional('cpe', cpeOf(port, threat, record)),
+        ...optional('cpe', port?.cpe),
         cve: threat.cve,
         summary: threat.summary,
         ...optional('cvssVersion', cvssVersionOf(vector)),
         ...optional('cvssVector', vector),
         cvssScore: threat.cvssScore,
         severity: threat.severity,
-        ...optional('epss', epssOf(threat, record)),
-        ...optional('kev', kevOf(threat, record)),
+        ...exploitationOf(threat, record),
         ...optional('triageState', record?.triage.state),
         ...optional('firstSeen', service?.firstSeen),
         ...optional('lastSeen', service?.lastSeen),
@@ -134,15 +95,13 @@ export function threatFindingRows(records: readonly ThreatRecord[]): FindingRow[
         protocol: 'tcp',
         product: service.product,
         version: service.version,
-        ...optional('cpe', cpeOf(service, record)),
         cve: record.cve,
         summary: record.summary,
         ...optional('cvssVersion', cvssVersionOf(record.cvssVector)),
         ...optional('cvssVector', record.cvssVector || undefined),
         cvssScore: record.cvssScore,
         severity: record.severity,
-        ...optional('epss', epssOf(record)),
-        ...optional('kev', kevOf(record)),
+        ...exploitationOf(record),
         triageState: record.triage.state,
         firstSeen: service.firstSeen,
         lastSeen: service.lastSeen,

@@ -4,7 +4,7 @@ import type { HostSummary } from '../../shared/observation.js';
 import { formatPorts, parsePorts } from '../../shared/port-spec.js';
 import { PRODUCT_CPE, type ProductId } from '../../shared/products.js';
 import { compareAddresses } from '../../shared/address-intervals.js';
-import { cpeOf } from './finding-rows.js';
+import { formatCpeUri, parseCpe23 } from '../vulnerabilities/cpe.js';
 import { escapeXml, xmlAttributes } from './xml-text.js';
 
 /**
@@ -46,8 +46,8 @@ export function nmapProductName(product: string | undefined): string | undefined
 }
 
 function cpeFor(port: ReportHost['ports'][number]): string | undefined {
-  const named = cpeOf(port);
-  if (named) return named;
+  const observed = port.cpe ? parseCpe23(port.cpe) : undefined;
+  if (observed) return formatCpeUri(observed);
   const name = port.product ? PRODUCT_CPE[port.product as ProductId] : undefined;
   if (!name) return undefined;
   return `cpe:/a:${name}${port.version ? `:${port.version.toLowerCase().replace(/\s+/g, '_')}` : ''}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../shared/observation.js';
 import type { VulnerabilityRule } from '../../shared/vulnerability.js';
-import { cpeVersionString, formatCpe23, parseCpe23, parseCpeUri } from './cpe.js';
+import { cpeVersionString, formatCpe23, formatCpeUri, parseCpe23, parseCpeUri } from './cpe.js';
 import { equivalentProducts } from './cpe-aliases.js';
 import { matchObservation, VulnerabilityRuleIndex } from './vulnerability-matcher.js';
 import { compareVersions, parseVersion } from './version-compare.js';
@@ -76,6 +76,15 @@ describe('CPE 2.3 formatted strings', () => {
     const bound = formatCpe23(sendmail);
     expect(bound).toBe('cpe:2.3:a:sendmail:sendmail:8.14.4\\/8.14.4:*:*:*:*:*:*:*');
     expect(parseCpe23(bound)).toEqual(sendmail);
+  });
+
+  it('bind to the 2.2 URI nmap writes: ANY left out, NA kept, specials percent-encoded', () => {
+    const openssh = parseCpe23('cpe:2.3:a:openbsd:openssh:7.2:p2:*:*:*:*:*:*')!;
+    expect(formatCpeUri(openssh)).toBe('cpe:/a:openbsd:openssh:7.2:p2');
+    const sendmail = parseCpeUri('cpe:/a:sendmail:sendmail:8.14.4%2F8.14.4')!;
+    expect(formatCpeUri(sendmail)).toBe('cpe:/a:sendmail:sendmail:8.14.4%2F8.14.4');
+    expect(formatCpeUri(parseCpeUri('cpe:/a:vendor:product:-')!)).toBe('cpe:/a:vendor:product:-');
+    expect(parseCpeUri(formatCpeUri(openssh))).toEqual(openssh);
   });
 
   it('join version and update the way NVD splits them', () => {

@@ -114,6 +114,29 @@ export function formatCpe23(name: CpeName): string {
 }
 
 /**
+ * Binds a name to a CPE 2.2 URI (NISTIR 7695 section 6.1.2), the form nmap
+ * writes in `<cpe>`: ANY is an empty component (trailing ones left out), NA
+ * is `-`, other characters than letters, digits, `_`, `-` and `.` are
+ * percent-encoded.
+ */
+export function formatCpeUri(name: CpeName): string {
+  const components = [name.part, name.vendor, name.product, name.version, name.update].map(
+    (value) =>
+      value === ANY
+        ? ''
+        : value === NOT_APPLICABLE
+          ? value
+          : value.replace(
+              /[^A-Za-z0-9_.-]/g,
+              (character) =>
+                '%' + character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'),
+            ),
+  );
+  while (components.length > 1 && components[components.length - 1] === '') components.pop();
+  return `cpe:/${components.join(':')}`;
+}
+
+/**
  * The version string a CPE's version and update stand for, in the form the
  * version comparison reads: NVD splits OpenSSH `7.2p2` into version `7.2`
  * and update `p2`, ProFTPD `1.3.6rc2` into `1.3.6` + `rc2`, and Jetty
