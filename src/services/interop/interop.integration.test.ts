@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignListing, CampaignReport } from '../../shared/campaign.js';
+import { HostRecord } from '../../shared/host-inventory.js';
 import { CampaignDiff, NmapImportResult } from '../../shared/interop.js';
 import type { ThreatRecord } from '../../shared/threat.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
@@ -225,17 +226,30 @@ describe.skipIf(nmapPath === undefined)('import of a real nmap -sV file', () => 
       (await listCampaigns()).find((entry) => entry.campaignId === imported.campaignId),
     ).toMatchObject({ source: 'import' });
 
-    // vsftpd 2.3.4's backdoor: the same ThreatIntel record a scan writes, with the import's sighting.
-    const vsftpd = await waitForRecord('CVE-2011-2523', (record) =>
-      record.updates.some((update) => update.campaignId === imported.campaignId),
+    // vsftpd 2.3.4's backdoor: the same ThreatIntel record a scan writes, with the import's
+    // sighting, there as soon as the import returns (no waiting).
+    const vsftpd = (await threat('CVE-2011-2523'))!;
+    const importedSighting = vsftpd.updates.find(
+      (update) => update.campaignId === imported.campaignId,
     );
+    expect(importedSighting).toBeDefined();
+
+    // The host inventory (Hosts page, `spectra host`) learned the imported host as a scan's.
+    const shown = await spectra(['host', importedSighting!.host, '--json']);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    const inventory = HostRecord.parse(JSON.parse(shown.stdout));
+    expect(inventory.campaigns.map((entry) => entry.campaignId)).toContain(imported.campaignId);
+    expect(
+      inventory.ports
+        .find((port) => port.port === importedSighting!.port)
+        ?.cves.map((cve) => cve.cve),
+    ).toContain('CVE-2011-2523');
     const sightings = vsftpd.totalSightings;
     expect(sightings).toBe((before?.totalSightings ?? 0) + 1);
 
     const again = await spectra(['import', 'nmap', '-'], readFileSync(file, 'utf8'));
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toContain(`${imported.campaignId}: already imported`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await threat('CVE-2011-2523'))!.totalSightings).toBe(sightings);
     expect(
       (await listCampaigns()).filter((entry) => entry.campaignId === imported.campaignId),
@@ -337,16 +351,3 @@ describe('diff of two real campaigns', () => {
     expect(unknown.stderr).toBe('spectra: no campaign "no-such-campaign" (see spectra campaigns)');
   });
 });
-
-async function waitForRecord(
-  cve: string,
-  condition: (record: ThreatRecord) => boolean,
-): Promise<ThreatRecord> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const record = await threat(cve);
-    if (record && condition(record)) return record;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${cve}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
