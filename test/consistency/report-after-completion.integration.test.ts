@@ -2,8 +2,25 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spectraClients, type SpectraClients } from '../../src/clients/service-clients.js';
 import type { Host } from '../../src/main/host/host-runtime.js';
+import type { HostInventoryObject } from '../../src/services/hosts/host-inventory-object.js';
+import type { ThreatIntelObject } from '../../src/services/threats/threat-intel-object.js';
 import type { CampaignRequest } from '../../src/shared/campaign.js';
+import { INDEX_KEY, SERVICE_NAMES } from '../../src/shared/service-contracts.js';
+import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../support/temporary-host.js';
+
+/**
+ * The standard lab's vulnerable services moved to 127.67.200.x, so this suite
+ * never waits for another suite's lab.
+ */
+const LAB_PREFIX = '127.67.200';
+const VULNERABLE_LAB = {
+  name: 'consistency',
+  services: STANDARD_LAB.services.map((service) => ({
+    ...service,
+    host: service.host.replace(/^127\.10\.0\./, `${LAB_PREFIX}.`),
+  })),
+};
 
 /**
  * Issue 16 item 14: a report read right after the campaign's progress first
@@ -17,13 +34,33 @@ const CAMPAIGNS = 8;
 
 let host: Host & { dispose: () => Promise<void> };
 let services: SpectraClients;
+let lab: LoopbackLab;
 beforeAll(async () => {
+  lab = await startLoopbackLab(VULNERABLE_LAB);
   host = await startTemporaryAppHost();
   services = spectraClients(clients.connect(host.ingress));
 }, 60_000);
 afterAll(async () => {
   await host?.dispose();
+  await lab?.close();
 });
+
+/** Submits a campaign and returns its progress the moment it first says completed. */
+async function runUntilCompleted(request: CampaignRequest, key: string) {
+  const { campaignId } = await services
+    .campaigns()
+    .submit(request, clients.rpc.opts({ idempotencyKey: `${key}-${Date.now()}` }));
+  // Poll progress without pause, and read the rest the moment it says completed.
+  const progress = await waitFor(
+    `${campaignId} completed`,
+    async () => {
+      const current = await services.campaignWorkflow(campaignId).progress();
+      return current?.state === 'completed' ? current : undefined;
+    },
+    60_000,
+  );
+  return { campaignId, progress };
+}
 
 describe('a report read as soon as the campaign completes', () => {
   it('is final: state completed and complete: true', { timeout: 120_000 }, async () => {
@@ -37,18 +74,7 @@ describe('a report read as soon as the campaign completes', () => {
         connectTimeoutMs: 500,
         batchSize: 2,
       };
-      const { campaignId } = await services
-        .campaigns()
-        .submit(request, clients.rpc.opts({ idempotencyKey: `consistency-${run}-${Date.now()}` }));
-      // Poll progress without pause, and read the report the moment it says completed.
-      const progress = await waitFor(
-        `${campaignId} completed`,
-        async () => {
-          const current = await services.campaignWorkflow(campaignId).progress();
-          return current?.state === 'completed' ? current : undefined;
-        },
-        60_000,
-      );
+      const { campaignId, progress } = await runUntilCompleted(request, `consistency-${run}`);
       const report = await services.campaignResults(campaignId).report();
       expect(report, `report of ${campaignId}`).not.toBeNull();
       expect({ state: report!.state, complete: report!.complete }).toEqual({
@@ -62,4 +88,81 @@ describe('a report read as soon as the campaign completes', () => {
       expect(listing?.state).toBe('completed');
     }
   });
+});
+
+const QUEUED_AHEAD = 1000;
+
+async function queueRefusedWork(
+  count: number,
+  on: { threat: boolean; inventory: boolean },
+): Promise<void> {
+  const vsftpdBackdoor = services.ingress.objectSendClient<ThreatIntelObject>(
+    { name: SERVICE_NAMES.threatIntel },
+    'CVE-2011-2523',
+  );
+  const inventory = services.ingress.objectSendClient<HostInventoryObject>(
+    { name: SERVICE_NAMES.hostInventory },
+    INDEX_KEY,
+  );
+  // Sent in bursts, so the queue grows faster than the objects drain it.
+  for (let sent = 0; sent < count; sent += 100) {
+    await Promise.all(
+      Array.from({ length: 100 }, () => [
+        on.threat && vsftpdBackdoor.triage({ state: 'not-a-state' } as never),
+        on.inventory && inventory.triage({ address: '', cve: 'not-a-cve' } as never),
+      ]).flat(),
+    );
+  }
+}
+
+describe('the threats table and the host inventory as soon as a campaign completes', () => {
+  it(
+    'list every CVE and every host of its report (a batch is done only when both have it)',
+    { timeout: 120_000 },
+    async () => {
+      for (let run = 0; run < 3; run++) {
+        // Queue work ahead of the campaign on one threat record and on the inventory (exclusive
+        // handlers, in order; each refused as invalid): a recording that did not wait for them
+        // would land after the campaign says completed, and this test would see it missing.
+        // One at a time, then both: awaiting one must not hide that the other was not awaited.
+        await queueRefusedWork(QUEUED_AHEAD, { threat: run !== 1, inventory: run !== 0 });
+        const { campaignId } = await runUntilCompleted(
+          {
+            name: `threats consistency ${run}`,
+            targets: `${LAB_PREFIX}.10-${LAB_PREFIX}.30`,
+            ports: '21,22,25,80,3306,6379',
+            scope: `${LAB_PREFIX}.0/24`,
+            engine: 'builtin',
+            connectTimeoutMs: 500,
+            batchSize: 3,
+          },
+          `threats-consistency-${run}`,
+        );
+        const [report, threats, hosts] = await Promise.all([
+          services.campaignResults(campaignId).report(),
+          services.threatIndex().list({}),
+          services.hostInventory().list(),
+        ]);
+        expect(report!.threats.length).toBeGreaterThan(10);
+        const rows = new Map(threats.map((row) => [row.cve, row]));
+        for (const threat of report!.threats) {
+          expect(rows.get(threat.cve), `${threat.cve} in the threats table`).toBeDefined();
+          expect(rows.get(threat.cve)!.affectedServices).toBeGreaterThanOrEqual(
+            threat.affected.length,
+          );
+          // This campaign's sighting, not an earlier campaign's, made the row.
+          expect(
+            rows.get(threat.cve)!.lastSeen >= report!.startedAt!,
+            `${threat.cve} last seen by ${campaignId}`,
+          ).toBe(true);
+        }
+        const inventory = new Map(hosts.map((record) => [record.address, record]));
+        for (const reported of report!.hosts.filter((entry) => entry.ports.length > 0)) {
+          const record = inventory.get(reported.host);
+          expect(record, `${reported.host} in the host inventory`).toBeDefined();
+          expect(record!.campaigns.map((entry) => entry.campaignId)).toContain(campaignId);
+        }
+      }
+    },
+  );
 });
