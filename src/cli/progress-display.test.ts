@@ -129,6 +129,14 @@ describe('terminal progress bar', () => {
     expect(writes.at(-1)).toBe('\n');
   });
 
+  it('counts elapsed time on its own clock while the batch runs (the stored time moves per batch)', () => {
+    const { writes, stream } = terminal();
+    const now = Date.parse('2026-01-01T00:00:42.000Z');
+    const display = new ProgressDisplay(stream as never, () => now);
+    display.update(oneBatchScan(100));
+    expect(writes[0]).toContain('(42s)');
+  });
+
   it('stays per batch when no live count is known (a scanner on a cluster worker)', () => {
     const { writes, stream } = terminal();
     const display = new ProgressDisplay(stream as never);

@@ -69,7 +69,11 @@ export class ProgressDisplay {
   update(progress: CampaignProgress): void {
     const { totals } = progress;
     const hosts = hostProgressOf(progress);
-    const elapsed = Date.parse(progress.updatedAt) - Date.parse(progress.startedAt);
+    // The stored `updatedAt` moves per batch; a running campaign's clock is this one.
+    const endedAt = FINISHED_CAMPAIGN_STATES.includes(progress.state)
+      ? Date.parse(progress.finishedAt ?? progress.updatedAt)
+      : this.now();
+    const elapsed = endedAt - Date.parse(progress.startedAt);
     const body = `${progress.state}${stateDetail(progress)} ${hosts.done}/${hosts.total} targets, ${totals.openPorts} open ports, findings: ${formatSeverityCounts(totals.findings)} (${formatDuration(elapsed)})`;
     if (this.stream.isTTY) {
       const width = 24;
