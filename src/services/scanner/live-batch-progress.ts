@@ -5,12 +5,13 @@ import type { BatchSummary, LiveCampaignProgress } from '../../shared/campaign.j
  * best-effort and in this process's memory only.
  *
  * Why not in Restate: a batch's probing is one journaled `ctx.run` step (no
- * context call may happen inside it), and the durable totals move per batch on
- * purpose. The Restate-native ways to move them per host cost the scan itself:
- * a `ctx.run` per host (or per handful of hosts) grows the journal with the
- * target list and drains the engine's connection pipeline at every step; an
- * ingress call to an object from inside the step is an invocation journaled per
- * update. A live count needs neither durability nor ordering, so the engine
+ * context call may happen inside it), the workflow's state can only be written
+ * by its `run` handler (which waits on the batch meanwhile), and the durable
+ * totals move per batch on purpose. The Restate-native ways to move them per
+ * host cost the scan itself: a `ctx.run` per host (or per handful of hosts)
+ * grows the journal with the target list and drains the engine's connection
+ * pipeline at every step; an ingress call to an object from inside the step is
+ * an invocation journaled per update. A live count needs neither durability nor ordering, so the engine
  * reports to this registry and the workflow's `progress` shared handler (served
  * by the same process in local mode) adds it to what it returns, kept apart
  * from the durable totals (`live`). The workflow's `run` handler never reads it.
