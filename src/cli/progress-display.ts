@@ -3,6 +3,7 @@ import { FINISHED_CAMPAIGN_STATES } from '../shared/campaign.js';
 import { SEVERITY_ORDER } from '../shared/vulnerability.js';
 import { formatDuration as formatExactDuration } from '../shared/approval.js';
 import { forTerminal } from './terminal-text.js';
+import { hostProgressOf } from '../shared/campaign-host-progress.js';
 
 /** Whole seconds are enough for a progress line: `5s`, `1m5s`. */
 function formatDuration(milliseconds: number): string {
@@ -17,32 +18,45 @@ export function formatSeverityCounts(counts: SeverityCounts): string {
 
 /** While a campaign waits (approval, scope lock), an unchanged state is repeated at most this often. */
 export const WAITING_REMINDER_MS = 60_000;
+/**
+ * Piped output prints changed counts at most this often (hosts finish many
+ * times a second); a new state prints at once.
+ */
+export const PIPED_COUNTS_INTERVAL_MS = 5_000;
+
+/** What makes a progress line news at once: the state and the place in line. */
+function stateKey(progress: CampaignProgress): string {
+  return JSON.stringify([progress.state, progress.approval?.id, progress.queue?.position]);
+}
 
 /**
- * What makes a progress line news: the state, the counts and the place in
- * line, not the clock (elapsed time and countdowns change every poll).
+ * What makes a progress line news: the state, the counts (live hosts
+ * included) and the place in line, not the clock (elapsed time and countdowns
+ * change every poll).
  */
 export function progressKey(progress: CampaignProgress): string {
   const { totals } = progress;
   return JSON.stringify([
-    progress.state,
+    stateKey(progress),
+    hostProgressOf(progress).done,
     totals.targetsDone,
     totals.targets,
     totals.hostsUp,
     totals.openPorts,
     totals.findings,
-    progress.approval?.id,
-    progress.queue?.position,
   ]);
 }
 
 /**
- * Shows a campaign's progress: a bar redrawn in place on a terminal; when
- * output goes to a file or a pipe, one line per change only (a campaign that
- * waits a day for approval prints a reminder a minute, not a line a second).
+ * Shows a campaign's progress, per host (hosts finished in running batches
+ * included, see campaign-host-progress.ts): a bar redrawn in place on a
+ * terminal; when output goes to a file or a pipe, a line per change only, new
+ * counts at most every {@link PIPED_COUNTS_INTERVAL_MS} (a campaign that waits
+ * a day for approval prints a reminder a minute, not a line a second).
  */
 export class ProgressDisplay {
   private lastKey = '';
+  private lastStateKey = '';
   private lastPrintedAt = 0;
   constructor(
     private readonly stream: Pick<
@@ -54,23 +68,34 @@ export class ProgressDisplay {
 
   update(progress: CampaignProgress): void {
     const { totals } = progress;
-    const fraction = totals.targets ? totals.targetsDone / totals.targets : 0;
-    const elapsed = Date.parse(progress.updatedAt) - Date.parse(progress.startedAt);
-    const body = `${progress.state}${stateDetail(progress)} ${totals.targetsDone}/${totals.targets} targets, ${totals.openPorts} open ports, findings: ${formatSeverityCounts(totals.findings)} (${formatDuration(elapsed)})`;
+    const hosts = hostProgressOf(progress);
+    // The stored `updatedAt` moves per batch; a running campaign's clock is this one.
+    const endedAt = FINISHED_CAMPAIGN_STATES.includes(progress.state)
+      ? Date.parse(progress.finishedAt ?? progress.updatedAt)
+      : this.now();
+    const elapsed = endedAt - Date.parse(progress.startedAt);
+    const body = `${progress.state}${stateDetail(progress)} ${hosts.done}/${hosts.total} targets, ${totals.openPorts} open ports, findings: ${formatSeverityCounts(totals.findings)} (${formatDuration(elapsed)})`;
     if (this.stream.isTTY) {
       const width = 24;
-      const filled = Math.round(fraction * width);
-      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}% ${body}`;
+      const filled = Math.floor((hosts.percent / 100) * width);
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${hosts.percent}% ${body}`;
       this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\u001b[K`);
       if (FINISHED_CAMPAIGN_STATES.includes(progress.state)) this.stream.write('\n');
       return;
     }
     const key = progressKey(progress);
+    const state = stateKey(progress);
     const waiting = progress.state === 'awaiting-approval' || progress.state === 'queued';
     const now = this.now();
-    if (key !== this.lastKey || (waiting && now - this.lastPrintedAt >= WAITING_REMINDER_MS)) {
+    const sincePrinted = now - this.lastPrintedAt;
+    if (
+      state !== this.lastStateKey ||
+      (key !== this.lastKey && sincePrinted >= PIPED_COUNTS_INTERVAL_MS) ||
+      (waiting && sincePrinted >= WAITING_REMINDER_MS)
+    ) {
       this.stream.write(`progress: ${body}\n`);
       this.lastKey = key;
+      this.lastStateKey = state;
       this.lastPrintedAt = now;
     }
   }

@@ -235,6 +235,18 @@ export const CampaignQueueView = z.object({
 });
 export type CampaignQueueView = z.infer<typeof CampaignQueueView>;
 
+/**
+ * What the running batches have done so far, beside the durable (per-batch)
+ * totals: live and best effort, never journaled, absent when unknown (a scanner
+ * on a cluster worker, a batch resumed after a restart). See
+ * src/services/scanner/live-batch-progress.ts.
+ */
+export const LiveCampaignProgress = z.object({
+  /** Hosts whose every probe has finished, in batches still running (not yet in `totals`). */
+  hostsScanned: z.number().int().min(0),
+});
+export type LiveCampaignProgress = z.infer<typeof LiveCampaignProgress>;
+
 /** Live view of a running campaign: the workflow's `progress` shared handler. */
 export const CampaignProgress = z.object({
   campaignId: z.string(),
@@ -254,6 +266,8 @@ export const CampaignProgress = z.object({
   approval: CampaignApprovalView.optional(),
   /** Set while the campaign waits for a scope lock (state `queued`). */
   queue: CampaignQueueView.optional(),
+  /** Hosts finished inside running batches, when this process knows them. */
+  live: LiveCampaignProgress.optional(),
 });
 export type CampaignProgress = z.infer<typeof CampaignProgress>;
 

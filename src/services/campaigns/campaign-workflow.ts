@@ -17,6 +17,7 @@ import {
 import { UpgradeStop, upgradeStopReason } from '../../shared/upgrade-stop.js';
 import { scopeLocksObject, SCOPE_LOCKS_KEY } from '../scope-locks/scope-locks-object.js';
 import { readStateEntries } from '../state-entries.js';
+import { liveBatchProgress } from '../scanner/live-batch-progress.js';
 import { approvalGate } from './workflow-steps/approval-gate.js';
 import { batchWindowStep } from './workflow-steps/batch-window.js';
 import { CampaignRun, CANCEL_PROMISE, type Ending } from './workflow-steps/campaign-run.js';
@@ -165,6 +166,13 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
             .standing(context.key);
           if (standing) progress.queue = standing;
         }
+        // Read last, after every context call, and never by `run`: a live value
+        // beside the durable totals, not part of any journaled decision.
+        const live =
+          progress.state === 'scanning'
+            ? liveBatchProgress.liveProgress(context.key, progress.batches)
+            : undefined;
+        if (live) progress.live = live;
         return progress;
       },
 

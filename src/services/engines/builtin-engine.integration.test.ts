@@ -68,7 +68,7 @@ describe('built-in engine on the standard lab', () => {
     // One connection per open port: the engine never probes a port twice.
     expect([...lab.connectionCounts().byService.values()].every((count) => count === 1)).toBe(true);
     expect(lab.connectionLog).toHaveLength(STANDARD_LAB.services.length);
-    expect(progress.at(-1)).toEqual({ completed: 88, total: 88, open: 12 });
+    expect(progress.at(-1)).toEqual({ completed: 88, total: 88, open: 12, hostsDone: 11 });
   });
 
   it('holds the rate limit', async () => {

@@ -163,6 +163,8 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
   const openCounts = new Uint32Array(hosts.length);
   const closedCounts = new Uint32Array(hosts.length);
   const filteredCounts = new Uint32Array(hosts.length);
+  // Probes still to finish per host: a host is done when its count reaches 0 (per-host progress).
+  const probesLeft = new Uint32Array(hosts.length).fill(ports.length);
   const found: Array<{ hostIndex: number; observation: Observation }> = [];
 
   return new Promise<EngineResult>((resolve, reject) => {
@@ -172,6 +174,7 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
     }
     let nextProbe = 0;
     let completed = 0;
+    let hostsDone = 0;
     let activeWorkers = 0;
     let stopped = false;
     let lastProgressAt = 0;
@@ -182,7 +185,7 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
       const now = performance.now();
       if (!force && now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
       lastProgressAt = now;
-      onProgress({ completed, total, open: found.length });
+      onProgress({ completed, total, open: found.length, hostsDone });
     };
 
     // One sweep times out every worker's pending connect; resolution is a quarter of the timeout.
@@ -267,7 +270,11 @@ export function scanWithBuiltinEngine(options: BuiltinScanOptions): Promise<Engi
           },
         });
       }
-      if ((completed & 63) === 0) reportProgress(false);
+      probesLeft[hostIndex]! -= 1;
+      if (probesLeft[hostIndex] === 0) {
+        hostsDone += 1;
+        reportProgress(false);
+      } else if ((completed & 63) === 0) reportProgress(false);
     };
 
     /** Hands the worker its next probe once the rate limit allows; the last idle worker ends the scan. */

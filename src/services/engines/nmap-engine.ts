@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import type { EngineResult, HostSummary, Observation } from '../../shared/observation.js';
 import { parseNmapXml, type NmapReport } from './nmap-xml.js';
+import { NMAP_STATS_INTERVAL, NmapProgressReader } from './nmap-progress.js';
 import { formatPorts } from '../../shared/port-spec.js';
 import { abortReason, assertScanInput, type ScanRequest } from './scan-engine.js';
 
@@ -64,7 +65,10 @@ export async function isNmapAvailable(): Promise<boolean> {
  * and no target list can overflow argv.
  */
 export function buildNmapArguments(
-  options: Pick<NmapScanOptions, 'ports' | 'serviceDetection' | 'versionIntensity' | 'timing'>,
+  options: Pick<
+    NmapScanOptions,
+    'ports' | 'serviceDetection' | 'versionIntensity' | 'timing' | 'onProgress'
+  >,
   ipv6 = false,
 ): string[] {
   const timing = options.timing ?? 4;
@@ -83,6 +87,8 @@ export function buildNmapArguments(
       argumentsList.push('--version-intensity', String(intensity));
     }
   }
+  // Progress within a host group (nmap prints hosts only when their group ends): see nmap-progress.ts.
+  if (options.onProgress) argumentsList.push('--stats-every', NMAP_STATS_INTERVAL);
   argumentsList.push('-oX', '-', '-p', formatPorts(options.ports), '-iL', '-');
   return argumentsList;
 }
@@ -94,7 +100,7 @@ async function runNmap(
   hosts: readonly string[],
   options: NmapScanOptions,
   ipv6: boolean,
-  onHostDone: () => void,
+  onOutput: (chunk: Buffer) => void,
 ): Promise<NmapReport> {
   const subprocess = execa(nmapPath, buildNmapArguments(options, ipv6), {
     input: `${hosts.join('\n')}\n`,
@@ -105,14 +111,7 @@ async function runNmap(
     ...(options.signal && { cancelSignal: options.signal }),
     env: { LC_ALL: 'C' },
   });
-  subprocess.stdout?.on('data', (chunk: Buffer) => {
-    // Each finished host closes a <host> element; counting them is progress enough.
-    let index = chunk.indexOf('</host>');
-    while (index >= 0) {
-      onHostDone();
-      index = chunk.indexOf('</host>', index + 7);
-    }
-  });
+  subprocess.stdout?.on('data', onOutput);
   const result = await subprocess;
   if (options.signal?.aborted) throw abortReason(options.signal);
   const stderr = String(result.stderr ?? '').slice(-MAX_STDERR_IN_MESSAGE);
@@ -167,16 +166,21 @@ export async function scanWithNmapEngine(options: NmapScanOptions): Promise<Engi
       completed: Math.min(total, completedHosts * ports.length),
       total,
       open: openSoFar,
+      hostsDone: completedHosts,
     });
 
   const byAddress = new Map<string, { summary: HostSummary; observations: Observation[] }>();
   if (ports.length > 0) {
     for (const [familyIndex, familyHosts] of families.entries()) {
       if (familyHosts.length === 0) continue;
-      const report = await runNmap(nmapPath, familyHosts, options, familyIndex === 1, () => {
-        completedHosts += 1;
+      const before = completedHosts;
+      const reader = new NmapProgressReader(familyHosts.length, ports.length, options.timing ?? 4);
+      const report = await runNmap(nmapPath, familyHosts, options, familyIndex === 1, (chunk) => {
+        if (!onProgress || !reader.read(chunk)) return;
+        completedHosts = before + reader.hostsDone();
         reportProgress();
       });
+      completedHosts = before + familyHosts.length;
       for (const host of report.hosts) {
         openSoFar += host.observations.length;
         byAddress.set(host.address, host);

@@ -1,11 +1,13 @@
 import { isIP } from 'node:net';
 import type { EngineResult } from '../../shared/observation.js';
 
-/** Progress in probes (one probe = one host x one port). */
+/** Progress in probes (one probe = one host x one port) and in hosts. */
 export interface ScanProgress {
   completed: number;
   total: number;
   open: number;
+  /** Hosts whose every probe has finished (what a per-host progress bar counts). */
+  hostsDone: number;
 }
 
 /**
@@ -19,7 +21,10 @@ export interface ScanRequest {
   hostnames?: ReadonlyMap<string, string>;
   /** Aborting stops the scan: the engine releases its sockets or process and rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Called at most a few times per second, and once at the end. */
+  /**
+   * Called at most a few times per second (also as hosts finish, within that
+   * limit), and once at the end. Must be cheap: it runs on the probing path.
+   */
   onProgress?: (progress: ScanProgress) => void;
 }
 

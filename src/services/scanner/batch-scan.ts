@@ -2,6 +2,7 @@ import type { EngineResult, Observation, ScanEngineName } from '../../shared/obs
 import { scanWithBuiltinEngine } from '../engines/builtin-engine.js';
 import { isNmapAvailable, scanWithNmapEngine } from '../engines/nmap-engine.js';
 import type { ScanEngineChoice } from '../../shared/campaign-plan.js';
+import type { ScanProgress } from '../engines/scan-engine.js';
 
 /**
  * The plain functions the Scanner service calls inside its journaled steps.
@@ -36,6 +37,8 @@ export interface EngineRunOptions {
   serviceDetection?: boolean;
   connectTimeoutMs?: number;
   ratePerSecond?: number;
+  /** Live progress from the engine (throttled by it); see live-batch-progress.ts. */
+  onProgress?: (progress: ScanProgress) => void;
 }
 
 /**
@@ -56,6 +59,7 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineResult
       hostnames,
       connectTimeoutMs: options.connectTimeoutMs,
       ratePerSecond: options.ratePerSecond,
+      onProgress: options.onProgress,
     });
   }
   const result = await scanWithNmapEngine({
@@ -63,6 +67,7 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineResult
     ports: options.ports,
     hostnames,
     serviceDetection: options.serviceDetection,
+    onProgress: options.onProgress,
   });
   if (options.serviceDetection) return result;
   return {

@@ -11,6 +11,7 @@ import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import { chooseEngine, PROBE_RETRY_POLICY, runEngine } from './batch-scan.js';
 import { boundEngineResult, boundFindings, type Bounded } from './batch-bounds.js';
+import { liveBatchProgress } from './live-batch-progress.js';
 
 /**
  * Scans one batch of a campaign: read its window of the campaign spec, probe
@@ -66,6 +67,9 @@ export function createScannerService(
             skipped: window.skipped,
           };
           const results = context.objectClient(campaignResultsObject, job.campaignId);
+          // Live, not journaled: hosts done while the probe step runs, for the progress bars.
+          const reportHostsDone = (hostsDone: number): void =>
+            liveBatchProgress.report(job.campaignId, job.index, hostsDone, addresses.length);
 
           let probed: Bounded<EngineResult>;
           try {
@@ -80,6 +84,7 @@ export function createScannerService(
                     ports: ports.value,
                     hostnames: window.hostnames,
                     ...window.probe,
+                    onProgress: (progress) => reportHostsDone(progress.hostsDone),
                   }),
                 ),
               PROBE_RETRY_POLICY,
@@ -90,6 +95,7 @@ export function createScannerService(
               error instanceof restate.CancelledError
             )
               throw error;
+            liveBatchProgress.end(job.campaignId, job.index);
             const failed: BatchResult = {
               ...base,
               state: 'failed',
@@ -104,6 +110,8 @@ export function createScannerService(
             return summarizeBatch(failed);
           }
           const engineResult = probed.value;
+          // Also after a replay, when the step's result came from the journal.
+          reportHostsDone(addresses.length);
 
           const matched = await context.run(
             `match vulnerabilities of batch ${job.index}`,
@@ -128,6 +136,7 @@ export function createScannerService(
           await results.storeBatch(result);
           // The Hosts page and the threats table have the batch before it counts as done.
           await recordBatchSightings(context, job.campaignId, result);
+          liveBatchProgress.end(job.campaignId, job.index);
           return summarizeBatch(result);
         },
       ),

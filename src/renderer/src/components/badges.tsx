@@ -63,11 +63,15 @@ export function SeverityCountChips(props: { counts: SeverityCounts }) {
 export function ProgressBar(props: {
   done: number;
   total: number;
+  /** The percentage to show when the caller knows better than done/total (see campaign-host-progress.ts). */
+  percent?: number;
   large?: boolean;
   label: string;
 }) {
-  const ratio = props.total > 0 ? Math.min(1, props.done / props.total) : 0;
-  const percent = Math.round(ratio * 100);
+  const percent =
+    props.percent ??
+    Math.round((props.total > 0 ? Math.min(1, props.done / props.total) : 0) * 100);
+  const ratio = percent / 100;
   return (
     <div
       className={`progress${props.large ? ' large' : ''}${ratio >= 1 ? ' done' : ''}`}

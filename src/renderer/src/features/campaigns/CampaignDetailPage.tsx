@@ -16,6 +16,7 @@ import {
 } from '../../components/badges';
 import { elapsedMs, estimateRemainingMs, formatDateTime, formatDuration } from '../../lib/format';
 import { usePageTitle } from '../../lib/hooks';
+import { hostProgressOf } from '../../../../shared/campaign-host-progress';
 import { useLiveNow } from '../connection/connection-context';
 import { routeHref } from '../../lib/route';
 import {
@@ -372,11 +373,13 @@ function LiveProgress(props: { progress: CampaignProgress }) {
   const { progress } = props;
   const now = useLiveNow(1000);
   const { totals } = progress;
+  // Per host: the durable totals plus hosts finished inside running batches.
+  const hosts = hostProgressOf(progress);
   const elapsed = elapsedMs(progress.startedAt, progress.finishedAt, now);
   const remaining = progress.finishedAt
     ? undefined
-    : estimateRemainingMs(elapsed, totals.targetsDone, totals.targets);
-  const percent = totals.targets > 0 ? Math.round((totals.targetsDone / totals.targets) * 100) : 0;
+    : estimateRemainingMs(elapsed, hosts.done, hosts.total);
+  const { percent } = hosts;
   return (
     <div className="card" data-testid="campaign-progress" data-state={progress.state}>
       <div className="page-header" style={{ marginBottom: 10 }}>
@@ -384,14 +387,14 @@ function LiveProgress(props: { progress: CampaignProgress }) {
         <span className="mono" data-testid="progress-percent">
           {percent}%
         </span>
-        <span className="muted">
-          {totals.targetsDone.toLocaleString('en-US')} of {totals.targets.toLocaleString('en-US')}{' '}
-          hosts
+        <span className="muted" data-testid="progress-hosts" data-live={hosts.live}>
+          {hosts.done.toLocaleString('en-US')} of {hosts.total.toLocaleString('en-US')} hosts
         </span>
       </div>
       <ProgressBar
-        done={totals.targetsDone}
-        total={totals.targets}
+        done={hosts.done}
+        total={hosts.total}
+        percent={percent}
         large
         label="Campaign progress"
       />

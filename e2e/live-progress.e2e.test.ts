@@ -1,0 +1,121 @@
+import * as clients from '@restatedev/restate-sdk-clients';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spectraClients } from '../src/clients/service-clients';
+import { generateLab, startLoopbackLab, type LoopbackLab } from '../test/lab/loopback-lab';
+import { SpectraApp } from './pages/spectra-app';
+import { blocking } from './support/accessibility';
+import { launchBrowser } from './support/browser';
+import { startSpectraServe, type SpectraServe } from './support/spectra-serve';
+
+/**
+ * The campaign page's progress bar moves per host while a single batch runs
+ * (it used to jump from 0 % to 100 %). The campaign's own rate limit makes the
+ * scan slow enough, deterministically: 40 hosts x 3 ports at 15 probes/s is
+ * about 8 s of probing, several of the page's one-second polls.
+ */
+const HOSTS = 40;
+const LAB_PREFIX = '127.94.7';
+const SAMPLE_MS = 200;
+const CAMPAIGN_LIMIT_MS = 90_000;
+
+let serve: SpectraServe;
+let lab: LoopbackLab;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+let app: SpectraApp;
+
+beforeAll(async () => {
+  lab = await startLoopbackLab(
+    generateLab({ hostCount: HOSTS, base: `${LAB_PREFIX}.0`, openPortsPerHost: 2 }),
+    { waitForAddressMs: 10_000 },
+  );
+  serve = await startSpectraServe();
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  app = new SpectraApp(page, serve.uiUrl);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await lab?.close();
+});
+
+interface BarSample {
+  state: string | null;
+  percent: string | null;
+  valueNow: string | null;
+  hosts: string | null;
+  live: string | null;
+}
+
+describe('live progress in the browser', () => {
+  it('moves the campaign bar per host inside one batch, then ends at 100 %', async () => {
+    const submitted = await spectraClients(clients.connect(serve.ingress))
+      .campaigns()
+      .submit(
+        {
+          name: 'Live progress',
+          targets: `${LAB_PREFIX}.1-${LAB_PREFIX}.${HOSTS}`,
+          ports: '22,80,81',
+          scope: `${LAB_PREFIX}.0/24`,
+          engine: 'builtin',
+          batchSize: HOSTS,
+          batchesInFlight: 1,
+          ratePerSecond: 15,
+          connectTimeoutMs: 500,
+        },
+        clients.rpc.opts({ idempotencyKey: `e2e-live-progress-${Date.now()}` }),
+      );
+    await app.open(`#/campaigns/${submitted.campaignId}`);
+    await app.testId('campaign-progress').waitFor();
+
+    const progress = app.testId('campaign-progress');
+    const samples: BarSample[] = [];
+    let photographed = false;
+    const deadline = Date.now() + CAMPAIGN_LIMIT_MS;
+    for (;;) {
+      const sample: BarSample = {
+        state: await progress.getAttribute('data-state'),
+        percent: await app.testId('progress-percent').textContent(),
+        valueNow: await progress.getByRole('progressbar').getAttribute('aria-valuenow'),
+        hosts: await app.testId('progress-hosts').textContent(),
+        live: await app.testId('progress-hosts').getAttribute('data-live'),
+      };
+      samples.push(sample);
+      const percent = Number.parseInt(sample.percent ?? '', 10);
+      if (!photographed && sample.state === 'scanning' && percent > 0 && percent < 100) {
+        photographed = true;
+        await app.screenshot('campaign-live-progress');
+      }
+      if (sample.state === 'completed') break;
+      if (Date.now() > deadline)
+        throw new Error(`the campaign did not complete in ${CAMPAIGN_LIMIT_MS} ms`);
+      await page.waitForTimeout(SAMPLE_MS);
+    }
+
+    const intermediate = samples.filter((sample) => {
+      const percent = Number.parseInt(sample.percent ?? '', 10);
+      return sample.state === 'scanning' && percent > 0 && percent < 100;
+    });
+    // The one batch was running: the bar moved from live host counts, several times.
+    expect(intermediate.length).toBeGreaterThan(0);
+    expect(intermediate.every((sample) => sample.live === 'true')).toBe(true);
+    expect(new Set(intermediate.map((sample) => sample.percent)).size).toBeGreaterThan(1);
+    for (const sample of intermediate) {
+      expect(sample.valueNow).toBe(sample.percent?.replace('%', ''));
+      const done = Number(/^(\d+) of 40 hosts$/.exec(sample.hosts ?? '')?.[1]);
+      expect(done).toBeGreaterThan(0);
+      expect(done).toBeLessThan(HOSTS + 1);
+    }
+    const percents = samples.map((sample) => Number.parseInt(sample.percent ?? '0', 10));
+    expect(percents).toEqual([...percents].sort((left, right) => left - right));
+    const final = samples.at(-1)!;
+    expect(final.percent).toBe('100%');
+    expect(final.hosts).toBe(`${HOSTS} of ${HOSTS} hosts`);
+    expect(final.live).toBe('false');
+    // The page with a moving bar passes axe-core (serious and critical) in both themes.
+    expect(app.accessibilityAudits.flatMap(blocking)).toEqual([]);
+  });
+});
