@@ -146,7 +146,7 @@ function ScheduleRow(props: { entry: ScheduleEntry }) {
             <button
               type="button"
               data-testid="schedule-run-now"
-              aria-label={`Run schedule ${entry.name} now`}
+              aria-label={`Run now: schedule ${entry.name}`}
               disabled={busy || !actionsAllowed}
               onClick={() => controls.runNow.mutate(crypto.randomUUID())}
             >
@@ -366,11 +366,14 @@ function ScheduleEditForm(props: {
         </div>
       </div>
       {tried && check.problems.length > 0 ? (
-        <ul className="field-issues" role="alert" data-testid="schedule-edit-problems">
-          {check.problems.map((problem) => (
-            <li key={problem}>{problem}</li>
-          ))}
-        </ul>
+        // The alert wraps the list: a role on the <ul> itself would hide its items' list semantics.
+        <div role="alert">
+          <ul className="field-issues" data-testid="schedule-edit-problems">
+            {check.problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       {mutation.isError ? (
         <p className="notice error" role="alert" data-testid="schedule-edit-error">
