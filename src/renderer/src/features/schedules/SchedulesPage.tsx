@@ -87,9 +87,10 @@ function ScheduleRow(props: { entry: ScheduleEntry }) {
   );
   const started = controls.runNow.data?.run;
   const closeEditor = () => {
+    // Back to the button that opened the form (before the form and its focused button go),
+    // so a keyboard user keeps their place.
+    editButton.current?.focus();
     setEditing(false);
-    // Back to the button that opened the form, so a keyboard user keeps their place.
-    requestAnimationFrame(() => editButton.current?.focus());
   };
   return (
     <>
