@@ -204,6 +204,26 @@ class SchedulesScreen {
     await this.row(name).getByTestId('schedule-remove').click();
     await this.row(name).getByTestId('schedule-remove-confirm').click();
   }
+  async pause(name: string): Promise<void> {
+    await this.row(name).getByTestId('schedule-pause').click();
+  }
+  async resume(name: string): Promise<void> {
+    await this.row(name).getByTestId('schedule-resume').click();
+  }
+  async runNow(name: string): Promise<void> {
+    await this.row(name).getByTestId('schedule-run-now').click();
+  }
+  /** The started campaign's link after "Run now". */
+  startedCampaign(name: string): Locator {
+    return this.row(name).getByTestId('schedule-started-campaign');
+  }
+  /** Opens the inline edit form of a schedule (the row after it). */
+  async openEditor(name: string): Promise<Locator> {
+    await this.row(name).getByTestId('schedule-edit').click();
+    const form = this.page.getByTestId('schedule-edit-form');
+    await form.waitFor();
+    return form;
+  }
 }
 
 class ThreatsScreen {

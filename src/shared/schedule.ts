@@ -46,10 +46,13 @@ export const ScheduleRun = z.object({
   firedAt: z.string(),
   campaignId: z.string().optional(),
   error: z.string().optional(),
+  /** Started by "run now" rather than by the timer (dueAt is then the time it was asked for). */
+  manual: z.boolean().optional(),
 });
 export type ScheduleRun = z.infer<typeof ScheduleRun>;
 
-export const ScheduleState = z.enum(['active', 'finished']);
+/** A paused schedule keeps its next due time but fires nothing until resumed. */
+export const ScheduleState = z.enum(['active', 'paused', 'finished']);
 export type ScheduleState = z.infer<typeof ScheduleState>;
 
 /** A schedule as the Schedules object stores and lists it (one state entry each). */
@@ -66,8 +69,30 @@ export const ScheduleEntry = z.object({
   nextRunAt: z.string().optional(),
   runCount: z.number().int(),
   lastRuns: z.array(ScheduleRun),
+  /** When it was paused; absent unless state is `paused`. */
+  pausedAt: z.string().optional(),
 });
 export type ScheduleEntry = z.infer<typeof ScheduleEntry>;
+
+/**
+ * What `Schedules.edit` takes: a new campaign request and/or a new cadence,
+ * checked by the same schemas as `create` (and the request by the same
+ * validation as Campaigns.submit).
+ */
+export const ScheduleEditRequest = z
+  .object({
+    scheduleId: z.string().min(1).max(64),
+    request: CampaignRequest.optional(),
+    cadence: ScheduleCadence.optional(),
+  })
+  .refine((edit) => edit.request !== undefined || edit.cadence !== undefined, {
+    message: 'edit: give a new request, a new cadence or both',
+  });
+export type ScheduleEditRequest = z.input<typeof ScheduleEditRequest>;
+
+/** What `Schedules.runNow` answers: the run it recorded (a campaign id, or why none started). */
+export const ScheduleRunNowAnswer = z.object({ entry: ScheduleEntry, run: ScheduleRun });
+export type ScheduleRunNowAnswer = z.infer<typeof ScheduleRunNowAnswer>;
 
 /** The delayed message that makes a schedule fire. */
 export const ScheduleTick = z.object({

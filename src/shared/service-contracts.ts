@@ -8,7 +8,13 @@ import type {
 import type { ThreatFilter, ThreatRecord, ThreatSummary, TriageRequest } from './threat.js';
 import type { ApprovalDecisionInput, ApprovalOutcome, PendingApproval } from './approval.js';
 import type { z } from 'zod';
-import type { ScheduleCreateRequest, ScheduleEntry, ScheduleIdInput } from './schedule.js';
+import type {
+  ScheduleCreateRequest,
+  ScheduleEditRequest,
+  ScheduleEntry,
+  ScheduleIdInput,
+  ScheduleRunNowAnswer,
+} from './schedule.js';
 
 /**
  * The handlers the renderer calls, as the Restate ingress client sees them.
@@ -60,6 +66,9 @@ export interface ApprovalsApi {
  */
 export type ScheduleCreateInput = z.output<typeof ScheduleCreateRequest>;
 
+/** What `Schedules.edit` is typed to take: the parsed form, validated again on arrival. */
+export type ScheduleEditInput = z.output<typeof ScheduleEditRequest>;
+
 /** Campaign schedules (keyed {@link INDEX_KEY}). */
 export interface SchedulesApi {
   create(context: unknown, request: ScheduleCreateInput): Promise<ScheduleEntry>;
@@ -68,6 +77,10 @@ export interface SchedulesApi {
     context: unknown,
     input: ScheduleIdInput,
   ): Promise<{ removed: boolean; entry?: ScheduleEntry }>;
+  edit(context: unknown, input: ScheduleEditInput): Promise<ScheduleEntry>;
+  pause(context: unknown, input: ScheduleIdInput): Promise<ScheduleEntry>;
+  resume(context: unknown, input: ScheduleIdInput): Promise<ScheduleEntry>;
+  runNow(context: unknown, input: ScheduleIdInput): Promise<ScheduleRunNowAnswer>;
 }
 
 export const SERVICE_NAMES = {

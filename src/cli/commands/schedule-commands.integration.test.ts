@@ -89,6 +89,79 @@ describe('schedule commands', () => {
     );
   });
 
+  it('edits, pauses, resumes and runs a schedule now', async () => {
+    const created = await spectra(
+      'schedule',
+      '--every',
+      '30m',
+      '--targets',
+      '127.70.7.2',
+      '--ports',
+      '80',
+      '--scope',
+      '127.70.7.0/24',
+      '--engine',
+      'builtin',
+      '--name',
+      'cli controls',
+      '--json',
+    );
+    const { scheduleId } = JSON.parse(created.stdout) as ScheduleEntry;
+
+    const edited = await spectra(
+      'schedule',
+      'edit',
+      scheduleId,
+      '--every',
+      '2h',
+      '--ports',
+      '22,80',
+    );
+    expect(edited.stderr).toBe('');
+    expect(edited.stdout).toMatch(new RegExp(`^${scheduleId}  every 2h`));
+    const refused = await spectra('schedule', 'edit', scheduleId, '--targets', '10.0.0.1');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/^spectra: schedule edit refused, nothing was changed:/);
+
+    const paused = await spectra('schedule', 'pause', scheduleId);
+    expect(paused.stdout.trim()).toBe(
+      `paused ${scheduleId}; resume with spectra schedule resume ${scheduleId}`,
+    );
+    expect((await spectra('schedules')).stdout).toMatch(
+      new RegExp(`${scheduleId}  every 2h\\s+paused \\(due `),
+    );
+
+    const ran = await spectra('schedule', 'run-now', scheduleId);
+    expect(ran.exitCode).toBe(0);
+    expect(ran.stdout).toMatch(
+      new RegExp(`^${scheduleId}: started campaign c-[0-9a-f]+ \\(spectra attach c-[0-9a-f]+\\)`),
+    );
+
+    const resumed = await spectra('schedule', 'resume', scheduleId, '--json');
+    const entry = JSON.parse(resumed.stdout) as ScheduleEntry;
+    expect(entry).toMatchObject({
+      state: 'active',
+      runCount: 1,
+      cadence: { intervalMs: 7_200_000 },
+      request: { ports: '22,80' },
+    });
+    expect(entry.lastRuns[0]).toMatchObject({ manual: true });
+
+    const unknown = await spectra('schedule', 'pause', 's-000000000000');
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr.trim()).toBe('spectra: schedule pause: no schedule s-000000000000');
+    const wrong = await spectra('schedule', 'stop', scheduleId);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr.trim()).toBe(
+      'spectra: schedule: "stop" is not a subcommand: expected edit, pause, resume, run-now ID, or --at/--every to create one',
+    );
+    const stray = await spectra('schedule', 'pause', scheduleId, '--every', '1h');
+    expect(stray.stderr.trim()).toBe(
+      'spectra: schedule pause: --every only goes with schedule edit or a new schedule',
+    );
+    await spectra('unschedule', scheduleId);
+  });
+
   it('reports a manual re-check of an unknown threat as one line', async () => {
     const result = await spectra('recheck', 'CVE-1999-0001');
     expect(result.exitCode).toBe(1);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CliError } from '../cli-error.js';
 import type { ParsedCommand } from '../command.js';
 import { campaignRequestFrom } from '../campaign-request-flags.js';
-import { cadenceFrom, parseInterval, parseTime } from './schedule-commands.js';
+import { cadenceFrom, parseInterval, parseTime, scheduleEditFrom } from './schedule-commands.js';
+import type { ScheduleEntry } from '../../shared/schedule.js';
 
 function parsed(values: ParsedCommand['values']): ParsedCommand {
   return { values, positionals: [] };
@@ -59,5 +60,63 @@ describe('schedule flags', () => {
     expect(() =>
       campaignRequestFrom(parsed({ targets: '127.70.0.1', ports: '80' }), 'schedule'),
     ).toThrow(/schedule: --scope is required/);
+  });
+});
+
+describe('schedule edit flags', () => {
+  const current = {
+    scheduleId: 's-0123456789ab',
+    name: 'nightly',
+    request: {
+      name: 'nightly',
+      targets: '127.70.0.1',
+      ports: '80',
+      scope: [{ network: '127.70.0.0/24', sensitive: true }],
+      engine: 'builtin',
+      approvalPolicy: { maxHosts: 10 },
+    },
+    cadence: { kind: 'every', intervalMs: 1_800_000 },
+    state: 'active',
+    generation: 1,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    nextRunAt: '2026-11-01T00:30:00.000Z',
+    runCount: 0,
+    lastRuns: [],
+  } as unknown as ScheduleEntry;
+
+  it('lays only the given flags over the stored request, keeping everything else', () => {
+    const edit = scheduleEditFrom(parsed({ ports: '22,80', batch: '4' }), current);
+    expect(edit.cadence).toBeUndefined();
+    expect(edit.request).toMatchObject({
+      name: 'nightly',
+      targets: '127.70.0.1',
+      ports: '22,80',
+      batchSize: 4,
+      engine: 'builtin',
+      scope: [{ network: '127.70.0.0/24', sensitive: true }],
+      approvalPolicy: { maxHosts: 10 },
+    });
+  });
+
+  it('changes the cadence alone, read like a new schedule', () => {
+    expect(scheduleEditFrom(parsed({ every: '2h' }), current)).toEqual({
+      scheduleId: 's-0123456789ab',
+      cadence: { kind: 'every', intervalMs: 7_200_000 },
+    });
+  });
+
+  it('refuses an empty edit and an invalid one in one line per problem', () => {
+    expect(() => scheduleEditFrom(parsed({}), current)).toThrow(
+      /^schedule edit: nothing to change: give --at\/--every and\/or campaign options/,
+    );
+    expect(() => scheduleEditFrom(parsed({ targets: '10.0.0.1' }), current)).toThrow(
+      /^schedule edit refused, nothing was changed:\n {2}.*10\.0\.0\.1.*scope/,
+    );
+    expect(() => scheduleEditFrom(parsed({ every: 'hourly' }), current)).toThrow(
+      /--every "hourly": expected daily, weekly/,
+    );
+    expect(() => scheduleEditFrom(parsed({ engine: 'masscan' }), current)).toThrow(
+      /--engine "masscan": expected auto, builtin or nmap/,
+    );
   });
 });

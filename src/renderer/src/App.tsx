@@ -17,6 +17,8 @@ import { useActionsAllowed } from './features/connection/connection-context';
 import { HostDetailPage } from './features/hosts/HostDetailPage';
 import { HostsPage } from './features/hosts/HostsPage';
 import { useRoute } from './lib/hooks';
+import { useFocusOnScreenChange } from './lib/focus-on-navigation';
+import { useRef } from 'react';
 import { routeHref, sectionOf, type Route, type Section } from './lib/route';
 
 const NAVIGATION: Array<{ section: Section; label: string; route: Route }> = [
@@ -59,6 +61,9 @@ export function App() {
   const section = sectionOf(route);
   useApprovalsWatcher();
   const actionsAllowed = useActionsAllowed();
+  const main = useRef<HTMLElement>(null);
+  // The path without filters names the screen: typing in a search box never moves focus.
+  useFocusOnScreenChange(routeHref(route), main);
   return (
     <div className="app" data-testid="app-ready">
       <a className="skip-link" href="#main">
@@ -95,6 +100,7 @@ export function App() {
         <ApprovalBanner />
         <main
           id="main"
+          ref={main}
           tabIndex={-1}
           style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}
         >

@@ -115,3 +115,87 @@ export function recordRun(
   }
   return next;
 }
+
+/**
+ * The entry after an edit. A new cadence replaces the pending timer (the
+ * generation moves on, so the old tick does nothing) and starts over from its
+ * first occurrence; a new request alone keeps the timer: the next tick reads
+ * the request it finds. A paused schedule stays paused with the new due time.
+ */
+export function editEntry(
+  entry: ScheduleEntry,
+  changes: { request?: ParsedCampaignRequest; cadence?: ScheduleCadence },
+  now: number,
+): ScheduleEntry {
+  const next: ScheduleEntry = { ...entry };
+  if (changes.request) {
+    next.request = changes.request;
+    next.name = changes.request.name;
+  }
+  if (changes.cadence) {
+    next.cadence = changes.cadence;
+    next.generation = entry.generation + 1;
+    next.nextRunAt = new Date(firstOccurrence(changes.cadence, now)).toISOString();
+    // A finished one-off given a new time runs again.
+    if (entry.state === 'finished') next.state = 'active';
+  }
+  return next;
+}
+
+/** A paused entry: its timer is disowned (new generation); pausing twice changes nothing. */
+export function pauseEntry(entry: ScheduleEntry, now: number): ScheduleEntry {
+  if (entry.state === 'paused') return entry;
+  if (entry.state === 'finished')
+    throw new ScheduleRefused(`schedule ${entry.scheduleId} has finished: nothing to pause`);
+  return {
+    ...entry,
+    state: 'paused',
+    generation: entry.generation + 1,
+    pausedAt: new Date(now).toISOString(),
+  };
+}
+
+/**
+ * An active entry again, due at its next occurrence from now: occurrences
+ * missed while paused are skipped, not run in a burst (a one-off whose time
+ * passed runs once, now). Resuming an active schedule changes nothing.
+ */
+export function resumeEntry(entry: ScheduleEntry, now: number): ScheduleEntry {
+  if (entry.state === 'active') return entry;
+  if (entry.state === 'finished')
+    throw new ScheduleRefused(`schedule ${entry.scheduleId} has finished: nothing to resume`);
+  const next: ScheduleEntry = {
+    ...entry,
+    state: 'active',
+    generation: entry.generation + 1,
+    nextRunAt: new Date(resumeOccurrence(entry.cadence, entry.nextRunAt, now)).toISOString(),
+  };
+  delete next.pausedAt;
+  return next;
+}
+
+/** The due time a resumed schedule waits for: the paused one if still ahead, else the next one. */
+export function resumeOccurrence(
+  cadence: ScheduleCadence,
+  pausedDueAt: string | undefined,
+  now: number,
+): number {
+  const dueAt = pausedDueAt === undefined ? undefined : Date.parse(pausedDueAt);
+  if (dueAt !== undefined && dueAt >= now) return dueAt;
+  if (cadence.kind === 'once') return now;
+  return dueAt === undefined ? now + cadence.intervalMs : nextAfter(dueAt, cadence.intervalMs, now);
+}
+
+/** The campaign idempotency key of one "run now": one per invocation, never an occurrence's key. */
+export function manualRunKey(scheduleId: string, token: string): string {
+  return `schedule/${scheduleId}/run-now/${token}`;
+}
+
+/** The entry after a "run now": the run remembered; the next due time and the timer untouched. */
+export function recordManualRun(entry: ScheduleEntry, run: ScheduleRun): ScheduleEntry {
+  return {
+    ...entry,
+    runCount: entry.runCount + 1,
+    lastRuns: [...entry.lastRuns, { ...run, manual: true }].slice(-MAX_SCHEDULE_RUNS),
+  };
+}

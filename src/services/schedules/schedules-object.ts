@@ -4,10 +4,12 @@ import { readStateEntries } from '../state-entries.js';
 import type { z } from 'zod';
 import {
   ScheduleCreateRequest,
+  ScheduleEditRequest,
   ScheduleIdInput,
   ScheduleTick,
   type ScheduleEntry,
   type ScheduleRun,
+  type ScheduleRunNowAnswer,
 } from '../../shared/schedule.js';
 import { campaignsService } from '../campaigns/campaign-submission-service.js';
 import {
@@ -16,9 +18,14 @@ import {
 } from '../campaigns/campaign-validation.js';
 import {
   decideTick,
+  editEntry,
+  manualRunKey,
   newScheduleEntry,
   nextOccurrence,
+  pauseEntry,
+  recordManualRun,
   recordRun,
+  resumeEntry,
   ScheduleRefused,
 } from './schedule-plan.js';
 
@@ -50,16 +57,11 @@ export const schedulesObject = restate.object({
         input: z.output<typeof ScheduleCreateRequest>,
       ): Promise<ScheduleEntry> => {
         const now = await context.date.now();
-        let entry: ScheduleEntry;
-        try {
+        const entry = refusedAsTerminal(() => {
           const { request } = validateCampaignRequest(input.request);
           const scheduleId = 's-' + context.rand.uuidv4().replaceAll('-', '').slice(0, 12);
-          entry = newScheduleEntry(scheduleId, request, input.cadence, now);
-        } catch (error) {
-          if (error instanceof CampaignRequestInvalid || error instanceof ScheduleRefused)
-            throw new restate.TerminalError(error.message, { errorCode: 400 });
-          throw error;
-        }
+          return newScheduleEntry(scheduleId, request, input.cadence, now);
+        });
         context.set(ENTRY_PREFIX + entry.scheduleId, entry);
         armTick(context, entry, now);
         return entry;
@@ -79,6 +81,91 @@ export const schedulesObject = restate.object({
         context.clear(key);
         // The entry as it was removed: its runs are all the runs there will ever be.
         return { removed: true, entry };
+      },
+    ),
+
+    /**
+     * Replaces the campaign request and/or the cadence. The request passes the
+     * same validation as create (a bad edit changes nothing); a new cadence
+     * arms a timer of a new generation, so the old one fires into nothing.
+     */
+    edit: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(ScheduleEditRequest) },
+      async (
+        context: restate.ObjectContext,
+        input: z.output<typeof ScheduleEditRequest>,
+      ): Promise<ScheduleEntry> => {
+        const { entry, key } = await existingEntry(context, input.scheduleId);
+        const now = await context.date.now();
+        const next = refusedAsTerminal(() =>
+          editEntry(
+            entry,
+            {
+              request: input.request ? validateCampaignRequest(input.request).request : undefined,
+              cadence: input.cadence,
+            },
+            now,
+          ),
+        );
+        context.set(key, next);
+        if (next.generation !== entry.generation) armTick(context, next, now);
+        return next;
+      },
+    ),
+
+    /** Stops firing: the pending timer's generation is disowned; the next due time is kept for show. */
+    pause: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(ScheduleIdInput) },
+      async (
+        context: restate.ObjectContext,
+        { scheduleId }: ScheduleIdInput,
+      ): Promise<ScheduleEntry> => {
+        const { entry, key } = await existingEntry(context, scheduleId);
+        const now = await context.date.now();
+        const next = refusedAsTerminal(() => pauseEntry(entry, now));
+        if (next !== entry) context.set(key, next);
+        return next;
+      },
+    ),
+
+    /** Fires again from the next due time after now: runs missed while paused are skipped. */
+    resume: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(ScheduleIdInput) },
+      async (
+        context: restate.ObjectContext,
+        { scheduleId }: ScheduleIdInput,
+      ): Promise<ScheduleEntry> => {
+        const { entry, key } = await existingEntry(context, scheduleId);
+        const now = await context.date.now();
+        const next = refusedAsTerminal(() => resumeEntry(entry, now));
+        if (next === entry) return entry;
+        context.set(key, next);
+        armTick(context, next, now);
+        return next;
+      },
+    ),
+
+    /**
+     * Starts one campaign from the schedule now (paused or not), with a key of
+     * its own per invocation; the timer and the next due time stay as they are.
+     */
+    runNow: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(ScheduleIdInput) },
+      async (
+        context: restate.ObjectContext,
+        { scheduleId }: ScheduleIdInput,
+      ): Promise<ScheduleRunNowAnswer> => {
+        const { entry, key } = await existingEntry(context, scheduleId);
+        const askedAt = await context.date.toJSON();
+        const run = await submitRun(
+          context,
+          entry,
+          manualRunKey(scheduleId, context.rand.uuidv4()),
+          askedAt,
+        );
+        const next = recordManualRun(entry, run);
+        context.set(key, next);
+        return { entry: next, run: next.lastRuns.at(-1) ?? run };
       },
     ),
 
@@ -119,19 +206,7 @@ export const schedulesObject = restate.object({
           context.console.info(decision.fire ? 'tick without entry' : decision.reason);
           return;
         }
-        const firedAt = await context.date.toJSON();
-        let run: ScheduleRun;
-        try {
-          const submitted = await context
-            .serviceClient(campaignsService)
-            .submit(entry.request, restate.rpc.opts({ idempotencyKey: decision.idempotencyKey }));
-          run = { dueAt: tick.dueAt, firedAt, campaignId: submitted.campaignId };
-        } catch (error) {
-          // A request that no longer validates (say, an edited scope file) is recorded, not retried forever.
-          if (!(error instanceof restate.TerminalError) || error instanceof restate.CancelledError)
-            throw error;
-          run = { dueAt: tick.dueAt, firedAt, error: error.message };
-        }
+        const run = await submitRun(context, entry, decision.idempotencyKey, tick.dueAt);
         const now = await context.date.now();
         const next = recordRun(
           entry,
@@ -145,6 +220,52 @@ export const schedulesObject = restate.object({
   },
 });
 export type SchedulesObject = typeof schedulesObject;
+
+/** The stored entry, or a 404 naming the id. */
+async function existingEntry(
+  context: restate.ObjectContext,
+  scheduleId: string,
+): Promise<{ entry: ScheduleEntry; key: string }> {
+  const key = ENTRY_PREFIX + scheduleId;
+  const entry = await context.get<ScheduleEntry>(key);
+  if (!entry) throw new restate.TerminalError(`no schedule ${scheduleId}`, { errorCode: 404 });
+  return { entry, key };
+}
+
+/** A refused request or change is the caller's to fix: a 400, never retried. */
+function refusedAsTerminal<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof CampaignRequestInvalid || error instanceof ScheduleRefused)
+      throw new restate.TerminalError(error.message, { errorCode: 400 });
+    throw error;
+  }
+}
+
+/**
+ * Submits the schedule's campaign through Campaigns.submit (which validates
+ * again) under the given key; a request that no longer validates (say, an
+ * edited scope file) is recorded as the run's error, not retried forever.
+ */
+async function submitRun(
+  context: restate.ObjectContext,
+  entry: ScheduleEntry,
+  idempotencyKey: string,
+  dueAt: string,
+): Promise<ScheduleRun> {
+  const firedAt = await context.date.toJSON();
+  try {
+    const submitted = await context
+      .serviceClient(campaignsService)
+      .submit(entry.request, restate.rpc.opts({ idempotencyKey }));
+    return { dueAt, firedAt, campaignId: submitted.campaignId };
+  } catch (error) {
+    if (!(error instanceof restate.TerminalError) || error instanceof restate.CancelledError)
+      throw error;
+    return { dueAt, firedAt, error: error.message };
+  }
+}
 
 /** Sends the delayed message for the entry's next occurrence, if it has one. */
 function armTick(context: restate.ObjectContext, entry: ScheduleEntry, now: number): void {

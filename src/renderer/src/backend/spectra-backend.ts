@@ -15,6 +15,7 @@ import {
   SERVICE_NAMES,
   type ApprovalsApi,
   type ScheduleCreateInput,
+  type ScheduleEditInput,
   type SchedulesApi,
   type CampaignIndexApi,
   type CampaignResultsApi,
@@ -45,6 +46,10 @@ export interface SpectraBackend {
   listSchedules(): PromiseLike<unknown>;
   createSchedule(input: ScheduleCreateInput, idempotencyKey: string): PromiseLike<unknown>;
   removeSchedule(scheduleId: string): PromiseLike<unknown>;
+  editSchedule(edit: ScheduleEditInput): PromiseLike<unknown>;
+  pauseSchedule(scheduleId: string): PromiseLike<unknown>;
+  resumeSchedule(scheduleId: string): PromiseLike<unknown>;
+  runScheduleNow(scheduleId: string, idempotencyKey: string): PromiseLike<unknown>;
   /** `GET /api/health`; rejects with {@link HostUnreachable} or {@link SessionRejected}. */
   health(): PromiseLike<unknown>;
   /** Re-probes a threat's affected services now (`Rechecks.run`, manual). */
@@ -124,6 +129,11 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
     createSchedule: (input, idempotencyKey) =>
       schedules().create(input, clients.rpc.opts({ idempotencyKey })),
     removeSchedule: (scheduleId) => schedules().remove({ scheduleId }),
+    editSchedule: (edit) => schedules().edit(edit),
+    pauseSchedule: (scheduleId) => schedules().pause({ scheduleId }),
+    resumeSchedule: (scheduleId) => schedules().resume({ scheduleId }),
+    runScheduleNow: (scheduleId, idempotencyKey) =>
+      schedules().runNow({ scheduleId }, clients.rpc.opts({ idempotencyKey })),
     recheckThreat: (cve) =>
       ingress
         .serviceClient<{ run(context: unknown, request: unknown): Promise<unknown> }>({

@@ -1,9 +1,10 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
-import { ScheduleEntry } from '../../../shared/schedule';
-import type { ScheduleCreateInput } from '../../../shared/service-contracts';
+import { ScheduleEntry, ScheduleRunNowAnswer } from '../../../shared/schedule';
+import type { ScheduleCreateInput, ScheduleEditInput } from '../../../shared/service-contracts';
 import type { SpectraBackend } from '../backend/spectra-backend';
 import { useBackend } from './backend-context';
+import { campaignKeys } from './campaign-queries';
 import { parseBackend } from './parse-backend';
 
 const RemoveAnswer = z.object({ removed: z.boolean() });
@@ -79,4 +80,53 @@ export function useRemoveSchedule(scheduleId: string) {
       );
     },
   });
+}
+
+/**
+ * Edit, pause, resume and run now of one schedule. Each answer is the entry as
+ * stored after the change, put in the list at once; "run now" also answers the
+ * run it recorded (the campaign it started, or why none started).
+ */
+export function useScheduleControls(scheduleId: string) {
+  const backend = useBackend();
+  const client = useQueryClient();
+  const store = (schedule: ScheduleEntry) => {
+    client.setQueryData(scheduleKeys.list(), (entries: ScheduleEntry[] | undefined) =>
+      upsertSchedule(entries ?? [], schedule),
+    );
+  };
+  const edit = useMutation({
+    mutationKey: ['schedules', scheduleId, 'edit'],
+    mutationFn: async (input: ScheduleEditInput) =>
+      parseBackend(ScheduleEntry, await backend.editSchedule(input), 'schedule'),
+    onSuccess: store,
+  });
+  const pause = useMutation({
+    mutationKey: ['schedules', scheduleId, 'pause'],
+    mutationFn: async () =>
+      parseBackend(ScheduleEntry, await backend.pauseSchedule(scheduleId), 'schedule'),
+    onSuccess: store,
+  });
+  const resume = useMutation({
+    mutationKey: ['schedules', scheduleId, 'resume'],
+    mutationFn: async () =>
+      parseBackend(ScheduleEntry, await backend.resumeSchedule(scheduleId), 'schedule'),
+    onSuccess: store,
+  });
+  const runNow = useMutation({
+    mutationKey: ['schedules', scheduleId, 'run-now'],
+    // One key per click: a retried request is the same run, a second click another one.
+    mutationFn: async (idempotencyKey: string) =>
+      parseBackend(
+        ScheduleRunNowAnswer,
+        await backend.runScheduleNow(scheduleId, idempotencyKey),
+        'run-now answer',
+      ),
+    onSuccess: (answer) => {
+      store(answer.entry);
+      // The campaign list gains the started campaign.
+      void client.invalidateQueries({ queryKey: campaignKeys.list() });
+    },
+  });
+  return { edit, pause, resume, runNow };
 }

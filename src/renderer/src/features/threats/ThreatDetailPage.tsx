@@ -93,6 +93,12 @@ function ThreatRecordView(props: { record: ThreatRecord }) {
             <dd>{formatDateTime(record.lastSeen)}</dd>
             <dt>Sightings</dt>
             <dd>{record.totalSightings}</dd>
+            <dt>Last re-check</dt>
+            <dd data-testid="threat-verification" data-state={record.verification?.state ?? 'none'}>
+              {record.verification
+                ? `${record.verification.state === 'verified' ? 'Verified fixed' : 'Still vulnerable'} at ${formatDateTime(record.verification.at)} (${record.verification.trigger}): ${record.verification.details}`
+                : 'never re-checked'}
+            </dd>
           </dl>
         </div>
         <TriagePanel record={record} />
