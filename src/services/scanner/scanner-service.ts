@@ -125,9 +125,12 @@ export function createScannerService(
             finishedAt: engineResult.finishedAt,
             ...(cuts.length > 0 && { error: cuts.join('; ') }),
           };
-          await results.storeBatch(result);
-          // The Hosts page and the threats table have the batch before it counts as done.
-          await recordBatchSightings(context, job.campaignId, result);
+          // The report, the Hosts page and the threats table have the batch before it
+          // counts as done; the three are independent, so they are written at once.
+          await Promise.all([
+            results.storeBatch(result),
+            recordBatchSightings(context, job.campaignId, result),
+          ]);
           return summarizeBatch(result);
         },
       ),
