@@ -126,11 +126,12 @@ export function createScannerService(
             ...(cuts.length > 0 && { error: cuts.join('; ') }),
           };
           // The report, the Hosts page and the threats table have the batch before it
-          // counts as done; the three are independent, so they are written at once.
-          await Promise.all([
-            results.storeBatch(result),
-            recordBatchSightings(context, job.campaignId, result),
-          ]);
+          // counts as done. They are independent, so the result is sent first and stored
+          // while the sightings are recorded; it is awaited after them, one await at a
+          // time (two awaits pending at once fail the attempt: "awaitNext already pending").
+          const stored = results.storeBatch(result);
+          await recordBatchSightings(context, job.campaignId, result);
+          await stored;
           return summarizeBatch(result);
         },
       ),
