@@ -16,6 +16,8 @@
 import { readRunningHostInfo } from '../src/main/host/data-dir.js';
 import { RestateAdminClient } from '../src/main/host/restate-admin-client.js';
 import { restateTransports } from '../src/main/host/ingress-transport.js';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 interface InvocationRow {
@@ -54,9 +56,22 @@ async function main() {
   });
   const dataDir = values['data-dir'];
   const campaignId = values.campaign;
-  if (!dataDir || !campaignId || !/^[\w-]+$/.test(campaignId)) {
+  if (!dataDir || !campaignId) {
     throw new Error('usage: campaign-step-timing --data-dir DIR --campaign ID');
   }
+  await printCampaignStepTiming(dataDir, campaignId);
+}
+
+/**
+ * Prints where campaign `campaignId` of the host running on `dataDir` spent its
+ * time (see above). `npm run bench` prints it for a default campaign too.
+ */
+export async function printCampaignStepTiming(
+  dataDir: string,
+  campaignId: string,
+  log: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+): Promise<void> {
+  if (!/^[\w-]+$/.test(campaignId)) throw new Error(`not a campaign id: ${campaignId}`);
   const info = readRunningHostInfo(dataDir);
   if (!info) throw new Error(`no host is running on ${dataDir}`);
   const admin = new RestateAdminClient(restateTransports(info).admin);
@@ -127,22 +142,33 @@ async function main() {
     });
     log(`\n${label} (${invocation.id}):`);
     log(`  ${'at s'.padStart(8)} ${'took s'.padStart(8)}  step`);
+    // Consecutive steps of the same kind (a batch's calls, one per CVE) are one line: count, longest.
+    let previous: { at: string; took: number | undefined; what: string; count: number } | undefined;
+    const flush = () => {
+      if (!previous) return;
+      const took = previous.took === undefined ? '' : previous.took.toFixed(3);
+      const times = previous.count > 1 ? ` x${previous.count} (longest shown)` : '';
+      log(`  ${previous.at.padStart(8)} ${took.padStart(8)}  ${previous.what}${times}`);
+    };
     for (const { entry, lite } of parsed) {
       if (!lite.Command || !entry.appended_at) continue;
       const [kind, command] = Object.entries(lite.Command)[0] ?? ['?', {}];
       const completion = command.result_completion_id ?? command.completion_id;
       const done = completion !== undefined ? completedAt.get(completion) : undefined;
-      const took = done
-        ? ((Date.parse(done) - Date.parse(entry.appended_at)) / 1000).toFixed(3)
-        : '';
+      const took = done ? (Date.parse(done) - Date.parse(entry.appended_at)) / 1000 : undefined;
       const target = Object.values(command.invocation_target ?? {})[0];
-      const what = command.name
-        ? `"${command.name}"`
-        : target
-          ? `${target.name}/${target.handler}`
-          : '';
-      log(`  ${offset(entry.appended_at).padStart(8)} ${took.padStart(8)}  ${kind} ${what}`);
+      const what = `${kind} ${
+        command.name ? `"${command.name}"` : target ? `${target.name}/${target.handler}` : ''
+      }`;
+      if (previous && previous.what === what && kind === 'Call') {
+        previous.count += 1;
+        if (took !== undefined) previous.took = Math.max(previous.took ?? 0, took);
+        continue;
+      }
+      flush();
+      previous = { at: offset(entry.appended_at), took, what, count: 1 };
     }
+    flush();
   };
   await stepsOf(workflow, 'workflow journal');
   const batches = groups.get('Scanner/scanBatch') ?? [];
@@ -150,8 +176,5 @@ async function main() {
   if (batches.length > 2) log(`\n(${batches.length - 2} more batches not listed)`);
 }
 
-function log(line: string) {
-  process.stdout.write(line + '\n');
-}
-
-await main();
+// Run as a script (not when the bench imports it).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -13,6 +13,8 @@
  *   spectra --help        on the system Node (the launcher's fast path)
  *   spectra campaigns     against the warm host
  *   idle RSS              launcher, host and restate-server of `spectra serve`, idle
+ *   where the time goes   the steps of the last default `--engine nmap` campaign
+ *                         (bench/campaign-step-timing.ts)
  *
  * The lab runs in its own process (as a real network would), so the engines
  * measured here do not share an event loop with the services they scan.
@@ -27,6 +29,7 @@ import { execa, type ResultPromise } from 'execa';
 import { scanWithBuiltinEngine } from '../src/services/engines/builtin-engine.js';
 import { findNmap } from '../src/services/engines/nmap-engine.js';
 import { generateLab } from '../test/lab/loopback-lab.js';
+import { printCampaignStepTiming } from './campaign-step-timing.js';
 import { temporaryDataDir, waitFor } from '../test/support/temporary-host.js';
 
 interface LabSize {
@@ -188,11 +191,13 @@ async function main() {
         scope: `${size.base}/16`,
       };
       const engines = nmapPath ? (['nmap', 'builtin'] as const) : (['builtin'] as const);
+      let stepTimingCampaign: string | undefined;
       for (const engine of engines) {
         for (const tuned of [false, true]) {
           const name = `${engine === 'nmap' ? 'Nmap' : 'Builtin'}${tuned ? 'Tuned' : ''}`;
           const campaignRuns: number[] = [];
           let openPorts = 0;
+          let lastCampaignId = '';
           const wall = await timed(size.repetitions, async () => {
             const report = await spectraScan(scratch.dataDir, {
               ...scanRequest,
@@ -201,6 +206,7 @@ async function main() {
             });
             campaignRuns.push(report.campaignSeconds);
             openPorts = report.openPorts;
+            lastCampaignId = report.campaignId;
             return { openPorts };
           });
           figures[`scan${name}EndToEnd`] = wall;
@@ -209,7 +215,14 @@ async function main() {
           log(`spectra scan (${label}):`);
           log(`  end to end (CLI process):     ${describe(wall)}`);
           log(`  campaign (startedAt..finishedAt): ${describe(figures[`campaign${name}`])}`);
+          if (engine === 'nmap' && !tuned) stepTimingCampaign = lastCampaignId;
         }
+      }
+      if (stepTimingCampaign) {
+        log(`\nwhere the time goes (default nmap campaign ${stepTimingCampaign}):`);
+        await printCampaignStepTiming(scratch.dataDir, stepTimingCampaign, (line) =>
+          log(`  ${line}`),
+        );
       }
 
       const ratio = (numerator?: Measurement, denominator?: Measurement) =>
@@ -357,7 +370,7 @@ async function spectraScan(
     batch?: number;
     inFlight?: number;
   },
-): Promise<{ campaignSeconds: number; openPorts: number }> {
+): Promise<{ campaignId: string; campaignSeconds: number; openPorts: number }> {
   const args = [
     ...SPECTRA,
     'scan',
@@ -390,6 +403,7 @@ async function spectraScan(
   const report = JSON.parse(run.stdout) as Record<string, unknown>;
   const times = findTimes(report);
   return {
+    campaignId: String(report.campaignId),
     campaignSeconds: (Date.parse(times.finishedAt) - Date.parse(times.startedAt)) / 1000,
     openPorts: findOpenPorts(report),
   };

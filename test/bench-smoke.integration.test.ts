@@ -30,6 +30,9 @@ describe('npm run bench -- --small', () => {
       );
       expect(stdout).toMatch(/campaign\(built-in\) \/ built-in alone: +\d+\.\d+x/);
       expect(stdout).toMatch(/spectra campaigns \(warm host\): \d+\.\d+ s/);
+      // Where a default campaign's time went, step by step, from restate-server's records.
+      expect(stdout).toMatch(/where the time goes \(default nmap campaign c-\w+\)/);
+      expect(stdout).toMatch(/\d+\.\d{3}\s+\d+\.\d{3}\s+Run "probe /);
       expect(stdout).toMatch(/idle RSS: launcher \d+ MB .*host \d+ MB .*restateServer \d+ MB/);
       const file = /figures written to (.+\.json)/.exec(stdout)?.[1];
       expect(file && existsSync(file)).toBe(true);

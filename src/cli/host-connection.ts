@@ -2,9 +2,8 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import { existsSync } from 'node:fs';
 import { readRunningHostInfo } from '../main/host/data-dir.js';
 import { probeWritable } from '../main/host/disk-fault.js';
-import { startHost, type Host } from '../main/host/host-runtime.js';
+import type { Host } from '../main/host/host-runtime.js';
 import { ingressTransport, type IngressTransport } from '../main/host/ingress-transport.js';
-import { servicesForDataDir } from '../main/app-services.js';
 import { APP_VERSION } from './app-version.js';
 import { CliError } from './cli-error.js';
 
@@ -39,6 +38,12 @@ export async function connectToHost(dataDir: string): Promise<HostConnection> {
     const transport = withRequestTimeout(ingressTransport(running));
     return { ingress: clients.connect(transport), transport, close: async () => {} };
   }
+  // The host and the services load only when this command starts a host: a
+  // command talking to a running host stays small and starts fast.
+  const [{ startHost }, { servicesForDataDir }] = await Promise.all([
+    import('../main/host/host-runtime.js'),
+    import('../main/app-services.js'),
+  ]);
   const host = await startHost({
     dataDir,
     appVersion: APP_VERSION,

@@ -180,6 +180,12 @@ export const ThreatSummary = z.object({
   /** The last re-check's verdict, if any. */
   verification: VerificationState.optional(),
   updatedAt: z.string(),
+  /**
+   * The ThreatIntel record's write count when this row was made (absent on
+   * rows older than it: read as 0). Rows of one CVE can reach the table out of
+   * order (one batch's rows in one write); the table keeps the newest.
+   */
+  revision: z.number().int().min(0).optional(),
 });
 export type ThreatSummary = z.infer<typeof ThreatSummary>;
 

@@ -1,9 +1,4 @@
 import { join } from 'node:path';
-import {
-  DEFAULT_CLUSTER_ADDRESS_PREFIX,
-  DEFAULT_CLUSTER_PARTITIONS,
-  startLocalCluster,
-} from '../../main/cluster/local-cluster.js';
 import { CliError } from '../cli-error.js';
 import { integerOption, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -29,6 +24,9 @@ or SIGTERM. Data lives in DIR/cluster-local and is reopened by the next start.`,
     if (parsed.positionals[0] !== 'local') {
       throw new CliError('cluster: only `spectra cluster local` exists (see --help)', 2);
     }
+    // Loaded with this command only: every other command starts without it.
+    const { DEFAULT_CLUSTER_ADDRESS_PREFIX, DEFAULT_CLUSTER_PARTITIONS, startLocalCluster } =
+      await import('../../main/cluster/local-cluster.js');
     const prefix = stringOption(parsed, 'address-prefix') ?? DEFAULT_CLUSTER_ADDRESS_PREFIX;
     if (!/^127\.\d{1,3}\.\d{1,3}$/.test(prefix) || prefix.split('.').some((part) => +part > 255)) {
       throw new CliError(

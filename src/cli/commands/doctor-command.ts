@@ -3,21 +3,18 @@ import { jsonForTerminal } from '../terminal-text.js';
 import { connectSpectra } from '../../clients/service-clients.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import {
   readRunningHostInfo,
   readJsonFile,
   dataDirLayout,
   HostPorts,
 } from '../../main/host/data-dir.js';
-import { startHost } from '../../main/host/host-runtime.js';
 import { probeWritable } from '../../main/host/disk-fault.js';
 import { ingressTransport, type IngressTransport } from '../../main/host/ingress-transport.js';
 import { withRequestTimeout } from '../host-connection.js';
 import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
 import { resolveRestateServerBinary } from '../../main/host/restate-server-binary.js';
 import { findElectronBinary } from '../../main/host/electron-binary.js';
-import { diagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
 import { APP_VERSION } from '../app-version.js';
 import type { Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -42,6 +39,8 @@ Node.js actually runs the services.`,
   options: { json: { type: 'boolean' } },
   async run(parsed) {
     const dataDir = resolveDataDir(parsed);
+    // Loaded with this command only: every other command starts without them.
+    const { execa } = await import('execa');
     const results: CheckResult[] = [];
     const check = async (
       name: string,
@@ -153,6 +152,10 @@ async function servicesRuntimeCheck(
 ): Promise<Omit<CheckResult, 'name' | 'optional'>> {
   const running = readRunningHostInfo(dataDir);
   if (running) return describeRuntime(ingressTransport(running), 'running host');
+  const [{ startHost }, { diagnosticsService }] = await Promise.all([
+    import('../../main/host/host-runtime.js'),
+    import('../../services/diagnostics/diagnostics-service.js'),
+  ]);
   const scratch = mkdtempSync(join(tmpdir(), 'spectra-doctor-'));
   const host = await startHost({
     dataDir: scratch,

@@ -6,7 +6,6 @@ import {
   ThreatExportFormat,
 } from '../../shared/interop.js';
 import type { ThreatFilter } from '../../shared/threat.js';
-import { exportCampaign, exportThreats } from '../../services/interop/campaign-export.js';
 import {
   readAllThreatRecords,
   readCampaignExportSources,
@@ -70,6 +69,7 @@ export const exportCommand: Command = {
       readCampaignExportSources(ingress, campaignId),
     );
     if (!sources) throw new CliError(`no campaign "${campaignId}" (see spectra campaigns)`);
+    const { exportCampaign } = await loadExporters();
     writeExport(
       parsed,
       exportCampaign(format, sources.report, sources.records, {
@@ -87,5 +87,11 @@ export async function exportThreatList(parsed: ParsedCommand, filter: ThreatFilt
   const records = await withHost(resolveDataDir(parsed), ({ ingress }) =>
     readAllThreatRecords(ingress, filter),
   );
+  const { exportThreats } = await loadExporters();
   writeExport(parsed, exportThreats(format, records, { toolVersion: APP_VERSION }));
+}
+
+/** The exporters (the HTML report brings React): loaded by the commands that export, not by every command. */
+function loadExporters() {
+  return import('../../services/interop/campaign-export.js');
 }

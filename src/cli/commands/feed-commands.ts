@@ -1,13 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dataDirLayout } from '../../main/host/data-dir.js';
 import type { FeedImportSummary } from '../../shared/vulnerability.js';
-import {
-  importFeedFile,
-  KnowledgeBaseError,
-  listImports,
-  removeImport,
-} from '../../services/vulnerabilities/knowledge-base.js';
-import { FeedImportError } from '../../services/vulnerabilities/nvd-feed-import.js';
 import { CliError } from '../cli-error.js';
 import { stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -37,6 +30,12 @@ export const feedsCommand: Command = {
   options: { name: { type: 'string' }, json: { type: 'boolean' } },
   positionals: ['SUBCOMMAND', 'ARG'],
   async run(parsed) {
+    // The feed readers load with this command only, not with every command.
+    const [{ importFeedFile, KnowledgeBaseError, listImports }, { FeedImportError }] =
+      await Promise.all([
+        import('../../services/vulnerabilities/knowledge-base.js'),
+        import('../../services/vulnerabilities/nvd-feed-import.js'),
+      ]);
     const [subcommand, argument] = parsed.positionals;
     if (!subcommand || !(SUBCOMMANDS as readonly string[]).includes(subcommand)) {
       throw new CliError(
@@ -111,6 +110,9 @@ export const feedsCommand: Command = {
 };
 
 async function removeOrExplain(knowledgeDir: string, name: string): Promise<boolean> {
+  const { KnowledgeBaseError, removeImport } = await import(
+    '../../services/vulnerabilities/knowledge-base.js'
+  );
   try {
     return await removeImport(knowledgeDir, name);
   } catch (error) {

@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MAX_IMPORT_BYTES, type NmapImportResult } from '../../shared/interop.js';
 import { spectraClients } from '../../clients/service-clients.js';
-import { NmapImportError, parseNmapXmlForImport } from '../../services/interop/nmap-xml-import.js';
 import { CliError } from '../cli-error.js';
 import { stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -47,6 +46,10 @@ twice adds nothing. Imports scan nothing, so they need no scope or approval.`,
   options: { name: { type: 'string' }, json: { type: 'boolean' } },
   positionals: ['FORMAT', 'FILE'],
   async run(parsed) {
+    // The XML parser loads with this command only, not with every command.
+    const { NmapImportError, parseNmapXmlForImport } = await import(
+      '../../services/interop/nmap-xml-import.js'
+    );
     const [format, path] = parsed.positionals;
     if (format !== 'nmap')
       throw new CliError('import: expected "nmap" (spectra import nmap FILE.xml)', 2);

@@ -16,7 +16,6 @@ import {
   CampaignRequestInvalid,
   validateCampaignRequest,
 } from '../../services/campaigns/campaign-validation.js';
-import { chooseEngine } from '../../services/scanner/batch-scan.js';
 import { followCampaign } from '../campaign-follow.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -63,6 +62,8 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     const approval = campaignApprovalRequirement(validated.request, validated.plan);
     if (parsed.values['dry-run']) {
       // The tuning as the host will choose it: the engine `auto` resolves to, and the cores.
+      // (Loaded here only: the engines are not needed to submit to a host.)
+      const { chooseEngine } = await import('../../services/scanner/batch-scan.js');
       const engine = await chooseEngine(validated.request.engine).catch(() => undefined);
       if (engine)
         validated = validateCampaignRequest(request, { engine, cores: availableParallelism() });

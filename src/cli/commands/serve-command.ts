@@ -1,11 +1,8 @@
-import { startHost } from '../../main/host/host-runtime.js';
 import type { DiskFault } from '../../main/host/disk-fault.js';
-import { startBrowserModeServer } from '../../main/browser-mode/browser-mode-server.js';
 import { chooseUiPort } from '../../main/browser-mode/stable-ui-port.js';
 import { APP_VERSION, PROJECT_ROOT } from '../app-version.js';
 import { integerOption, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
-import { servicesForDataDir } from '../../main/app-services.js';
 import { join } from 'node:path';
 import { CLUSTER_MODE_OPTIONS, clusterModeSettings } from '../cluster-mode-options.js';
 
@@ -31,6 +28,12 @@ worker) serve the Scanner.`,
     ...CLUSTER_MODE_OPTIONS,
   },
   async run(parsed) {
+    // The host, the services and the UI server load with this command only, not with every command.
+    const [{ startHost }, { servicesForDataDir }, { startBrowserModeServer }] = await Promise.all([
+      import('../../main/host/host-runtime.js'),
+      import('../../main/app-services.js'),
+      import('../../main/browser-mode/browser-mode-server.js'),
+    ]);
     const dataDir = resolveDataDir(parsed);
     const cluster = clusterModeSettings(parsed, dataDir);
     const host = await startHost({

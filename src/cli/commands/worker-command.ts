@@ -5,7 +5,6 @@ import {
   parseListenAddress,
   WORKER_SETTINGS,
 } from '../../main/cluster/cluster-settings.js';
-import { startScannerWorker } from '../../main/cluster/scanner-worker.js';
 import { untilStopSignal } from '../../main/cluster/stop-signal.js';
 import { SiteName } from '../../shared/site.js';
 import { APP_VERSION } from '../app-version.js';
@@ -76,6 +75,8 @@ Every flag can come from the environment: ${Object.values(WORKER_SETTINGS)
       throw new CliError('worker: --register-with needs --advertise URL', 2);
     }
     const knowledgeDir = settingValue(parsed, WORKER_SETTINGS.knowledgeDir);
+    // The services load with this command only, not with every command.
+    const { startScannerWorker } = await import('../../main/cluster/scanner-worker.js');
     const logger = createStructuredLogger({ echo: process.stderr });
     let worker;
     try {

@@ -22,6 +22,15 @@ const args = process.argv.slice(2);
 
 const HELP_FLAGS = ['--help', '-h'];
 
+/**
+ * V8 settings of the long-lived host `serve` starts, a desktop daemon idle
+ * most of the time: a young generation capped at 2 MB semi-spaces instead of
+ * growing to 16 MB took ~25 MB off its idle RSS after a campaign (measured:
+ * 150-155 -> 120-132 MB), at the cost of more (cheap) scavenges while a
+ * campaign runs.
+ */
+const HOST_V8_FLAGS = ['--max-semi-space-size=2'];
+
 /** Commands that only print text: they need neither the services nor Node 22. */
 function onlyPrintsHelp(argv: string[]): boolean {
   if (argv.length === 0) return true;
@@ -89,7 +98,12 @@ try {
     const node = nodeForServices(projectRoot);
     process.exitCode = await superviseServe({
       dataDir: launcherDataDir(args.slice(1)),
-      spawnHost: () => spawnWithParentDeath(node.command, [mainScript, ...args], node.environment),
+      spawnHost: () =>
+        spawnWithParentDeath(
+          node.command,
+          [...HOST_V8_FLAGS, mainScript, ...args],
+          node.environment,
+        ),
       report: (line) => process.stderr.write(line + '\n'),
     });
   } else {

@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { unixSocketFetch } from './unix-socket-fetch.js';
 
 /**
  * How to reach restate-server's ingress (or admin API): a base URL plus a
@@ -71,17 +71,14 @@ function trimSlashes(url: string): string {
 /** Base URL used for socket connections: never resolved, never leaves the machine. */
 export const SOCKET_BASE_URL = 'http://localhost';
 
-const agents = new Map<string, Agent>();
+const socketFetches = new Map<string, typeof globalThis.fetch>();
 
 /** A transport for any HTTP server on a Unix socket (the ingress and the admin API alike). */
 export function unixSocketTransport(socketPath: string): IngressTransport {
-  let agent = agents.get(socketPath);
-  if (!agent) {
-    agent = new Agent({ connect: { socketPath } });
-    agents.set(socketPath, agent);
+  let socketFetch = socketFetches.get(socketPath);
+  if (!socketFetch) {
+    socketFetch = unixSocketFetch(socketPath);
+    socketFetches.set(socketPath, socketFetch);
   }
-  const dispatcher = agent;
-  const socketFetch = (input: Parameters<typeof undiciFetch>[0], init?: RequestInit) =>
-    undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
-  return { url: SOCKET_BASE_URL, fetch: socketFetch as unknown as typeof globalThis.fetch };
+  return { url: SOCKET_BASE_URL, fetch: socketFetch };
 }

@@ -2,10 +2,11 @@ import { availableParallelism } from 'node:os';
 import * as restate from '@restatedev/restate-sdk';
 import type { CampaignRequest, SubmittedCampaign } from '../../shared/campaign.js';
 import { buildCampaignSpec } from '../../shared/campaign-spec.js';
+import type { PlanEnvironment } from '../../shared/campaign-plan.js';
 import type { ScanEngineName } from '../../shared/observation.js';
 import { chooseEngine } from '../scanner/batch-scan.js';
 import { campaignWorkflow } from './campaign-workflow.js';
-import { validateCampaignRequestInHandler } from './campaign-validation.js';
+import { CampaignRequestInvalid, validateCampaignRequest } from './campaign-validation.js';
 
 /**
  * The front door for new campaigns, and the one place a request is parsed:
@@ -51,3 +52,17 @@ export const campaignsService = restate.service({
   },
 });
 export type CampaignsService = typeof campaignsService;
+
+/** The checks of campaign-validation.ts inside a handler: an invalid request is a TerminalError (400), never retried. */
+function validateCampaignRequestInHandler(
+  raw: unknown,
+  environment: PlanEnvironment = {},
+): ReturnType<typeof validateCampaignRequest> {
+  try {
+    return validateCampaignRequest(raw, environment);
+  } catch (error) {
+    if (error instanceof CampaignRequestInvalid)
+      throw new restate.TerminalError(error.message, { errorCode: 400 });
+    throw error;
+  }
+}

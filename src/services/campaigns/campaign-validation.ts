@@ -1,4 +1,3 @@
-import * as restate from '@restatedev/restate-sdk';
 import {
   CampaignRequest,
   MAX_BATCHES_PER_CAMPAIGN,
@@ -44,18 +43,4 @@ export function validateCampaignRequest(
     ]);
   }
   return { request, plan: plan.value };
-}
-
-/** The same checks inside a handler: an invalid request is a TerminalError (400), never retried. */
-export function validateCampaignRequestInHandler(
-  raw: unknown,
-  environment: PlanEnvironment = {},
-): ReturnType<typeof validateCampaignRequest> {
-  try {
-    return validateCampaignRequest(raw, environment);
-  } catch (error) {
-    if (error instanceof CampaignRequestInvalid)
-      throw new restate.TerminalError(error.message, { errorCode: 400 });
-    throw error;
-  }
 }

@@ -25,14 +25,21 @@ export const hostInventoryObject = restate.object({
     record: restate.handlers.object.exclusive(
       { input: restate.serde.schema(HostSightings), ingressPrivate: true },
       async (context: restate.ObjectContext, sightings: HostSightings) => {
-        for (const sighting of sightings.hosts) {
+        // All reads at once: a read the server did not send with the call is a round trip each.
+        const existing = await Promise.all(
+          sightings.hosts.map((sighting) =>
+            context.get<HostRecord>(ENTRY_PREFIX + sighting.address),
+          ),
+        );
+        // An address listed twice (an imported file can) merges into what this call already wrote.
+        const written = new Map<string, HostRecord>();
+        sightings.hosts.forEach((sighting, index) => {
           const key = ENTRY_PREFIX + sighting.address;
-          const existing = (await context.get<HostRecord>(key)) ?? undefined;
-          context.set(
-            key,
-            mergeHostSighting(existing, sighting, sightings.campaignId, sightings.at),
-          );
-        }
+          const before = written.get(key) ?? existing[index] ?? undefined;
+          const merged = mergeHostSighting(before, sighting, sightings.campaignId, sightings.at);
+          written.set(key, merged);
+          context.set(key, merged);
+        });
       },
     ),
 
@@ -93,6 +100,12 @@ export type HostInventoryObject = typeof hostInventoryObject;
  * ports (service, product, version, banner) and the CVEs matched on them.
  */
 export function hostSightingsOf(campaignId: string, batch: BatchResult): HostSightings {
+  // Grouped once by host and by service: a batch has hundreds of hosts and observations.
+  const openPortsByHost = groupBy(
+    batch.observations.filter((observation) => observation.state === 'open'),
+    (observation) => observation.host,
+  );
+  const findingsByService = groupBy(batch.findings, (finding) => `${finding.host}:${finding.port}`);
   const reachable = batch.hosts.filter((host) => host.reachable || host.open > 0);
   return {
     campaignId,
@@ -100,22 +113,29 @@ export function hostSightingsOf(campaignId: string, batch: BatchResult): HostSig
     hosts: reachable.map((host) => ({
       address: host.host,
       ...(host.hostname ? { hostname: host.hostname } : {}),
-      ports: batch.observations
-        .filter((observation) => observation.host === host.host && observation.state === 'open')
-        .map((observation) => ({
-          port: observation.port,
-          ...(observation.service ? { service: observation.service } : {}),
-          ...(observation.product ? { product: observation.product } : {}),
-          ...(observation.version ? { version: observation.version } : {}),
-          ...(observation.banner ? { banner: observation.banner } : {}),
-          cves: batch.findings
-            .filter((finding) => finding.host === host.host && finding.port === observation.port)
-            .map((finding) => ({
-              cve: finding.cve,
-              severity: finding.severity,
-              cvssScore: finding.cvssScore,
-            })),
+      ports: (openPortsByHost.get(host.host) ?? []).map((observation) => ({
+        port: observation.port,
+        ...(observation.service ? { service: observation.service } : {}),
+        ...(observation.product ? { product: observation.product } : {}),
+        ...(observation.version ? { version: observation.version } : {}),
+        ...(observation.banner ? { banner: observation.banner } : {}),
+        cves: (findingsByService.get(`${host.host}:${observation.port}`) ?? []).map((finding) => ({
+          cve: finding.cve,
+          severity: finding.severity,
+          cvssScore: finding.cvssScore,
         })),
+      })),
     })),
   };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }

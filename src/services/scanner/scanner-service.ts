@@ -133,9 +133,13 @@ export function createScannerService(
             finishedAt: engineResult.finishedAt,
             ...(cuts.length > 0 && { error: cuts.join('; ') }),
           };
-          await results.storeBatch(result);
-          // The Hosts page and the threats table have the batch before it counts as done.
+          // The report, the Hosts page and the threats table have the batch before it
+          // counts as done. They are independent, so the result is sent first and stored
+          // while the sightings are recorded; it is awaited after them, one await at a
+          // time (two awaits pending at once fail the attempt: "awaitNext already pending").
+          const stored = results.storeBatch(result);
           await recordBatchSightings(context, job.campaignId, result);
+          await stored;
           liveBatchProgress.end(job.campaignId, job.index);
           return summarizeBatch(result);
         },

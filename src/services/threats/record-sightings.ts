@@ -4,14 +4,18 @@ import { HOST_INVENTORY_KEY } from '../../shared/host-inventory.js';
 import { groupSightingsByCve } from '../../shared/threat.js';
 import type { Finding } from '../../shared/vulnerability.js';
 import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
+import { threatIndexObject, THREAT_INDEX_KEY } from './threat-index-object.js';
 import { threatIntelObject } from './threat-intel-object.js';
 
 /**
  * Records findings in the threat records, one ThreatIntel call per CVE, all in
- * parallel, and returns once every record (and the threats table it updates)
- * has them. Awaited, not sent: when a campaign, an import or a re-match says
- * it is done, `spectra threats` and the Threats page already list its CVEs.
- * `idempotencyScope` ("campaign/batch") makes a re-sent batch a no-op.
+ * parallel, then writes the threats-table rows they return in one ThreatIndex
+ * call (one exclusive call per batch instead of one per CVE queued on the
+ * table; the rows' revisions keep the newest when batches race). Returns once
+ * the records and the table have them. Awaited, not sent: when a campaign, an
+ * import or a re-match says it is done, `spectra threats` and the Threats page
+ * already list its CVEs. `idempotencyScope` ("campaign/batch") makes a re-sent
+ * batch a no-op.
  */
 export async function recordThreatSightings(
   context: restate.Context,
@@ -21,7 +25,7 @@ export async function recordThreatSightings(
 ): Promise<string[]> {
   const groups = [...groupSightingsByCve(campaignId, findings)];
   if (groups.length === 0) return [];
-  await restate.RestatePromise.all(
+  const answers = await restate.RestatePromise.all(
     groups.map(([cve, sightings]) => {
       const threat = context.objectClient(threatIntelObject, cve);
       return idempotencyScope
@@ -32,6 +36,9 @@ export async function recordThreatSightings(
         : threat.record(sightings);
     }),
   );
+  const rows = answers.flatMap((answer) => (answer.row ? [answer.row] : []));
+  if (rows.length > 0)
+    await context.objectClient(threatIndexObject, THREAT_INDEX_KEY).upsertMany(rows);
   return groups.map(([cve]) => cve);
 }
 

@@ -3,6 +3,7 @@ import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { compareThreatRank } from '../../shared/vulnerability.js';
 import { ThreatFilter, ThreatSummary, type ThreatSort } from '../../shared/threat.js';
+import { z } from 'zod';
 
 /** The index has one key: every CVE's summary is a separate state entry under it. */
 /** The singleton key, defined once in src/shared/service-contracts.ts. */
@@ -18,8 +19,16 @@ export const threatIndexObject = restate.object({
   handlers: {
     upsert: restate.handlers.object.exclusive(
       { input: restate.serde.schema(ThreatSummary), ingressPrivate: true },
-      async (context: restate.ObjectContext, summary: ThreatSummary) => {
-        context.set(ENTRY_PREFIX + summary.cve, summary);
+      async (context: restate.ObjectContext, row: ThreatSummary) => {
+        await keepNewestRows(context, [row]);
+      },
+    ),
+
+    /** The rows of one batch's CVEs in one call (see recordThreatSightings). */
+    upsertMany: restate.handlers.object.exclusive(
+      { input: restate.serde.schema(z.array(ThreatSummary)), ingressPrivate: true },
+      async (context: restate.ObjectContext, rows: ThreatSummary[]) => {
+        await keepNewestRows(context, rows);
       },
     ),
 
@@ -39,6 +48,24 @@ export const threatIndexObject = restate.object({
   },
 });
 export type ThreatIndexObject = typeof threatIndexObject;
+
+/** Writes each row unless the table already has a later revision of its CVE. */
+async function keepNewestRows(context: restate.ObjectContext, rows: readonly ThreatSummary[]) {
+  const stored = await Promise.all(
+    rows.map((row) => context.get<ThreatSummary>(ENTRY_PREFIX + row.cve)),
+  );
+  rows.forEach((row, index) => {
+    if (isNewerRow(row, stored[index] ?? undefined)) context.set(ENTRY_PREFIX + row.cve, row);
+  });
+}
+
+/**
+ * Whether `row` replaces `stored`: rows of one CVE may arrive out of order
+ * (two batches' writes race), so the record's revision decides, not arrival.
+ */
+export function isNewerRow(row: ThreatSummary, stored: ThreatSummary | undefined): boolean {
+  return !stored || (row.revision ?? 0) >= (stored.revision ?? 0);
+}
 
 export function matchesFilter(row: ThreatSummary, filter: ThreatFilter | undefined): boolean {
   if (!filter) return true;

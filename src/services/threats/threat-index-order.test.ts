@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ThreatSighting, ThreatSummary } from '../../shared/threat.js';
-import { matchesFilter, threatOrder } from './threat-index-object.js';
+import { isNewerRow, matchesFilter, threatOrder } from './threat-index-object.js';
 import { applySightings, summarizeThreat } from './threat-record.js';
 
 const row = (cve: string, overrides: Partial<ThreatSummary> = {}): ThreatSummary => ({
@@ -67,6 +67,18 @@ describe('threat list order and filters', () => {
       rows.filter((entry) => matchesFilter(entry, { minEpss: 0.5 })).map((entry) => entry.cve),
     ).toEqual(['CVE-2020-0002', 'CVE-2020-0004']);
     expect(rows.filter((entry) => matchesFilter(entry, { kev: true, minEpss: 0.8 }))).toEqual([]);
+  });
+});
+
+describe('threats-table rows arriving out of order', () => {
+  it('keep the highest revision of each CVE, whatever the arrival order', () => {
+    const older = row('CVE-2020-0001', { revision: 3, affectedHosts: 1 });
+    const newer = row('CVE-2020-0001', { revision: 4, affectedHosts: 2 });
+    expect(isNewerRow(newer, older)).toBe(true);
+    expect(isNewerRow(older, newer)).toBe(false);
+    expect(isNewerRow(older, undefined)).toBe(true);
+    // Rows written before revisions existed count as revision 0.
+    expect(isNewerRow(older, row('CVE-2020-0001'))).toBe(true);
   });
 });
 

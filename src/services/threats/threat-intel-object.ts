@@ -2,7 +2,7 @@ import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
 import { RecheckOutcome, type RecheckResult } from '../../shared/recheck.js';
 import type { ThreatRecord } from '../../shared/threat.js';
-import { ThreatSighting, TriageRequest } from '../../shared/threat.js';
+import { ThreatSighting, ThreatSummary, TriageRequest } from '../../shared/threat.js';
 import type { RecheckService } from '../rechecks/recheck-service.js';
 import { threatIndexObject, THREAT_INDEX_KEY } from './threat-index-object.js';
 import {
@@ -17,6 +17,8 @@ import {
 } from './threat-record.js';
 
 const RECORD = 'record';
+/** How many times RECORD was written: the `revision` of the threats-table rows made from it. */
+const REVISION = 'revision';
 
 /**
  * One virtual object per CVE id ("CVE-2021-41773"): single writer per CVE,
@@ -26,13 +28,24 @@ const RECORD = 'record';
 export const threatIntelObject = restate.object({
   name: 'ThreatIntel',
   handlers: {
-    /** Adds the sightings of one batch (all for this CVE); returns how many were new. */
+    /**
+     * Adds the sightings of one batch (all for this CVE); returns how many
+     * were new and, when the record changed, its threats-table row: the
+     * caller writes the rows of all its CVEs in one ThreatIndex call
+     * (recordThreatSightings) instead of one call per CVE queued on the index.
+     */
     record: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(z.array(ThreatSighting)), ingressPrivate: true },
+      {
+        input: restate.serde.schema(z.array(ThreatSighting)),
+        output: restate.serde.schema(
+          z.object({ counted: z.number().int(), row: ThreatSummary.optional() }),
+        ),
+        ingressPrivate: true,
+      },
       async (
         context: restate.ObjectContext,
         sightings: ThreatSighting[],
-      ): Promise<{ counted: number }> => {
+      ): Promise<{ counted: number; row?: ThreatSummary }> => {
         for (const sighting of sightings) {
           if (sighting.cve !== context.key) {
             throw new restate.TerminalError(
@@ -43,11 +56,8 @@ export const threatIntelObject = restate.object({
         const existing = (await context.get<ThreatRecord>(RECORD)) ?? undefined;
         const { record, counted } = applySightings(existing, sightings);
         // A re-match can refresh the scoring (KEV, EPSS) of a record without a new sighting.
-        if (record && record !== existing) {
-          context.set(RECORD, record);
-          await updateThreatsTable(context, record, await context.date.toJSON());
-        }
-        return { counted };
+        if (!record || record === existing) return { counted };
+        return { counted, row: await writeRecord(context, record, await context.date.toJSON()) };
       },
     ),
 
@@ -80,8 +90,7 @@ export const threatIntelObject = restate.object({
             throw new restate.TerminalError(error.message, { errorCode: 409 });
           throw error;
         }
-        context.set(RECORD, next);
-        await updateThreatsTable(context, next, at);
+        await updateThreatsTable(context, await writeRecord(context, next, at));
         const recheck = recheckToSchedule(record, next);
         if (recheck) {
           context.serviceSendClient<RecheckService>({ name: 'Rechecks' }).run(
@@ -115,8 +124,10 @@ export const threatIntelObject = restate.object({
           }
           throw error;
         }
-        context.set(RECORD, applied.record);
-        await updateThreatsTable(context, applied.record, outcome.checkedAt);
+        await updateThreatsTable(
+          context,
+          await writeRecord(context, applied.record, outcome.checkedAt),
+        );
         return {
           cve: context.key,
           status: 'applied',
@@ -132,17 +143,22 @@ export const threatIntelObject = restate.object({
 });
 export type ThreatIntelObject = typeof threatIntelObject;
 
-/**
- * Writes the record's row of the threats table. A call, not a message: this
- * CVE's object is exclusive, so its rows arrive in order, and whoever waits
- * for ThreatIntel (a batch, a triage) finds the table already current.
- */
-async function updateThreatsTable(
+/** Stores the record under its next revision; returns its threats-table row. */
+async function writeRecord(
   context: restate.ObjectContext,
   record: ThreatRecord,
   at: string,
-): Promise<void> {
-  await context
-    .objectClient(threatIndexObject, THREAT_INDEX_KEY)
-    .upsert(summarizeThreat(record, at));
+): Promise<ThreatSummary> {
+  const revision = ((await context.get<number>(REVISION)) ?? 0) + 1;
+  context.set(RECORD, record);
+  context.set(REVISION, revision);
+  return { ...summarizeThreat(record, at), revision };
+}
+
+/**
+ * Writes the record's row of the threats table. A call, not a message: whoever
+ * waits for ThreatIntel (a triage, a re-check) finds the table already current.
+ */
+async function updateThreatsTable(context: restate.ObjectContext, row: ThreatSummary) {
+  await context.objectClient(threatIndexObject, THREAT_INDEX_KEY).upsert(row);
 }
