@@ -1,4 +1,4 @@
-import type * as restate from '@restatedev/restate-sdk';
+import * as restate from '@restatedev/restate-sdk';
 
 /**
  * The values of every state entry whose key starts with `prefix`. Objects that
@@ -16,4 +16,19 @@ export async function readStateEntries<T>(
     if (value !== null && value !== undefined) values.push(value);
   }
   return values;
+}
+
+/**
+ * Several state entries read at once, in key order. One combinator, not a
+ * plain Promise.all: two SDK awaits pending at once fail the attempt
+ * ("awaitNext already pending") when the server did not send the state with
+ * the call. `get` is typed as a plain Promise but is a RestatePromise.
+ */
+export function readStateValues<T>(
+  context: Pick<restate.ObjectSharedContext, 'get'>,
+  keys: readonly string[],
+): Promise<(T | null)[]> {
+  return restate.RestatePromise.all(
+    keys.map((key) => context.get<T>(key) as restate.RestatePromise<T | null>),
+  );
 }

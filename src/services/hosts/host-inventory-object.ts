@@ -10,7 +10,7 @@ import {
 } from '../../shared/host-inventory.js';
 import { compareAddresses } from '../../shared/address-intervals.js';
 import type { BatchResult } from '../../shared/campaign.js';
-import { readStateEntries } from '../state-entries.js';
+import { readStateEntries, readStateValues } from '../state-entries.js';
 
 const ENTRY_PREFIX = 'host:';
 
@@ -26,10 +26,9 @@ export const hostInventoryObject = restate.object({
       { input: restate.serde.schema(HostSightings), ingressPrivate: true },
       async (context: restate.ObjectContext, sightings: HostSightings) => {
         // All reads at once: a read the server did not send with the call is a round trip each.
-        const existing = await Promise.all(
-          sightings.hosts.map((sighting) =>
-            context.get<HostRecord>(ENTRY_PREFIX + sighting.address),
-          ),
+        const existing = await readStateValues<HostRecord>(
+          context,
+          sightings.hosts.map((sighting) => ENTRY_PREFIX + sighting.address),
         );
         // An address listed twice (an imported file can) merges into what this call already wrote.
         const written = new Map<string, HostRecord>();

@@ -1,6 +1,6 @@
 import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
-import { readStateEntries } from '../state-entries.js';
+import { readStateEntries, readStateValues } from '../state-entries.js';
 import { compareThreatRank } from '../../shared/vulnerability.js';
 import { ThreatFilter, ThreatSummary, type ThreatSort } from '../../shared/threat.js';
 import { z } from 'zod';
@@ -51,8 +51,9 @@ export type ThreatIndexObject = typeof threatIndexObject;
 
 /** Writes each row unless the table already has a later revision of its CVE. */
 async function keepNewestRows(context: restate.ObjectContext, rows: readonly ThreatSummary[]) {
-  const stored = await Promise.all(
-    rows.map((row) => context.get<ThreatSummary>(ENTRY_PREFIX + row.cve)),
+  const stored = await readStateValues<ThreatSummary>(
+    context,
+    rows.map((row) => ENTRY_PREFIX + row.cve),
   );
   rows.forEach((row, index) => {
     if (isNewerRow(row, stored[index] ?? undefined)) context.set(ENTRY_PREFIX + row.cve, row);
