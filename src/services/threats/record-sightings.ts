@@ -1,6 +1,6 @@
 import * as restate from '@restatedev/restate-sdk';
 import type { BatchResult } from '../../shared/campaign.js';
-import { HOST_INVENTORY_KEY } from '../../shared/host-inventory.js';
+import { INDEX_KEY } from '../../shared/service-contracts.js';
 import { groupSightingsByCve } from '../../shared/threat.js';
 import type { Finding } from '../../shared/vulnerability.js';
 import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
@@ -46,7 +46,7 @@ export async function recordBatchSightings(
 ): Promise<void> {
   const scope = `${campaignId}/${batch.index}`;
   const hosts = context
-    .objectClient(hostInventoryObject, HOST_INVENTORY_KEY)
+    .objectClient(hostInventoryObject, INDEX_KEY)
     .record(
       hostSightingsOf(campaignId, batch),
       restate.rpc.opts({ idempotencyKey: `${scope}/hosts` }),

@@ -1,12 +1,8 @@
-import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { compareThreatRank } from '../../shared/vulnerability.js';
 import { ThreatFilter, ThreatSummary, type ThreatSort } from '../../shared/threat.js';
 
-/** The index has one key: every CVE's summary is a separate state entry under it. */
-/** The singleton key, defined once in src/shared/service-contracts.ts. */
-export const THREAT_INDEX_KEY = INDEX_KEY;
 const ENTRY_PREFIX = 'threat:';
 
 /**

@@ -4,7 +4,8 @@ import { RecheckOutcome, type RecheckResult } from '../../shared/recheck.js';
 import type { ThreatRecord } from '../../shared/threat.js';
 import { ThreatSighting, TriageRequest } from '../../shared/threat.js';
 import type { RecheckService } from '../rechecks/recheck-service.js';
-import { threatIndexObject, THREAT_INDEX_KEY } from './threat-index-object.js';
+import { INDEX_KEY } from '../../shared/service-contracts.js';
+import { threatIndexObject } from './threat-index-object.js';
 import {
   applyRecheckOutcome,
   applySightings,
@@ -142,7 +143,5 @@ async function updateThreatsTable(
   record: ThreatRecord,
   at: string,
 ): Promise<void> {
-  await context
-    .objectClient(threatIndexObject, THREAT_INDEX_KEY)
-    .upsert(summarizeThreat(record, at));
+  await context.objectClient(threatIndexObject, INDEX_KEY).upsert(summarizeThreat(record, at));
 }

@@ -1,8 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { ScheduleEntry } from '../../../shared/schedule';
-import type { ScheduleCreateInput } from '../../../shared/service-contracts';
-import type { SpectraBackend } from '../backend/spectra-backend';
+import type { ScheduleCreateInput, SpectraBackend } from '../backend/spectra-backend';
 import { useBackend } from './backend-context';
 import { parseBackend } from './parse-backend';
 
