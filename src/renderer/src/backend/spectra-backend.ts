@@ -25,10 +25,11 @@ import type { RecheckResult } from '../../../shared/recheck';
 import type { EngineAvailability } from '../../../shared/diagnostics';
 import type { ShellConfig } from './shell-config';
 
-/** What `Schedules.create` takes, as the service declares it (the parsed form, `engine` present). */
-export type ScheduleCreateInput = Parameters<SchedulesClient['create']>[0];
 type SchedulesClient = ReturnType<SpectraClients['schedules']>;
 type CampaignWorkflowClient = ReturnType<SpectraClients['campaignWorkflow']>;
+
+/** What `Schedules.create` takes, as the service declares it (the parsed form, `engine` present). */
+export type ScheduleCreateInput = Parameters<SchedulesClient['create']>[0];
 
 /**
  * Everything the store asks of the backend, implemented with the one typed
