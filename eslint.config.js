@@ -29,8 +29,9 @@ export default tseslint.config(
   {
     // The renderer is a web page: it must never reach Node or Electron, and
     // may name service definitions only in type-only imports (erased from the
-    // bundle), never pull handler code.
-    files: ['src/renderer/**/*.{ts,tsx}'],
+    // bundle), never pull handler code. The typed client (src/clients) is
+    // bundled into the renderer, so the same holds for it.
+    files: ['src/renderer/**/*.{ts,tsx}', 'src/clients/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -38,11 +39,11 @@ export default tseslint.config(
           patterns: [
             {
               group: ['node:*', 'electron', 'fs', 'path', 'child_process', 'net'],
-              message: 'renderer code runs in a browser sandbox',
+              message: 'renderer and client code run in a browser sandbox',
             },
             {
               group: ['**/main/**', '**/services/**', '**/cli/**'],
-              message: 'renderer may only import src/shared and type-only service contracts',
+              message: 'renderer and client code may import services, main and cli only type-only',
               allowTypeImports: true,
             },
           ],

@@ -17,12 +17,15 @@ import type { ThreatIntelObject } from '../services/threats/threat-intel-object.
 import { INDEX_KEY, SERVICE_NAMES } from '../shared/service-contracts.js';
 
 /**
- * The one way Node-side code (CLI, tests, e2e support, bench) calls the
- * services: typed clients of `@restatedev/restate-sdk-clients` built from the
- * services' own `typeof` types (type-only imports: no handler code is loaded),
- * with the service names and the singleton key from src/shared. The renderer
- * uses the same names and key through src/renderer/src/backend/spectra-backend.ts
- * (its tsconfig cannot see the services' types; see service-contracts.ts).
+ * The one way every process calls the services (the renderer's backend, the
+ * CLI, tests, e2e support, bench): typed clients of
+ * `@restatedev/restate-sdk-clients` built from the services' own `typeof`
+ * types, with the service names and the singleton key from src/shared.
+ *
+ * This module runs in the browser too, so it imports the services type-only
+ * (erased from every bundle; lint enforces it). The renderer's tsconfig reads
+ * those types from the Node project's declarations (out/types), so a changed
+ * handler input or answer fails the renderer's typecheck as well.
  */
 
 /** Where the ingress is: a URL, and optionally the transport (e.g. a Unix-socket fetch) and headers. */
@@ -32,7 +35,9 @@ export interface IngressTransport {
   headers?: Record<string, string>;
 }
 
-const named = <T>(name: string) => ({ name }) as T;
+/** A definition by name only; the name must be the one the service registers under. */
+const named = <Definition extends { name: string }>(name: Definition['name']) =>
+  ({ name }) as Definition;
 
 const DEFINITIONS = {
   campaigns: named<CampaignsService>(SERVICE_NAMES.campaigns),

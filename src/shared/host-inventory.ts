@@ -1,10 +1,7 @@
-import { INDEX_KEY, SERVICE_NAMES } from './service-contracts.js';
 import { z } from 'zod';
 import { TriageState } from './threat.js';
 import { Severity } from './vulnerability.js';
 
-/** The key of the one HostInventory object (every host in one place, one state entry per host). */
-export const HOST_INVENTORY_KEY = INDEX_KEY;
 /** A host keeps the newest campaigns that saw it, not all of them forever. */
 export const MAX_CAMPAIGNS_PER_HOST = 50;
 
@@ -128,12 +125,4 @@ export function hostCves(host: Pick<HostRecord, 'ports'>): HostCve[] {
       right.cvssScore - left.cvssScore ||
       left.cve.localeCompare(right.cve),
   );
-}
-
-/** The HostInventory object as clients call it (keyed {@link HOST_INVENTORY_KEY}). */
-export const HOST_INVENTORY_SERVICE = SERVICE_NAMES.hostInventory;
-export interface HostInventoryApi {
-  list(context: unknown): Promise<HostRecord[]>;
-  get(context: unknown, address: string): Promise<HostRecord | null>;
-  triage(context: unknown, request: HostCveTriageRequest): Promise<HostRecord>;
 }

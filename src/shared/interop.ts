@@ -1,4 +1,3 @@
-import { SERVICE_NAMES } from './service-contracts.js';
 import { z } from 'zod';
 import type { HostSummary } from './observation.js';
 import { TriageState } from './threat.js';
@@ -147,9 +146,3 @@ export const NmapImportResult = z.object({
   findings: z.number().int(),
 });
 export type NmapImportResult = z.infer<typeof NmapImportResult>;
-
-/** The Imports service as the renderer's ingress client sees it (see service-contracts.ts for why). */
-export interface ImportsApi {
-  nmapXml(context: unknown, request: NmapImportRequest): Promise<NmapImportResult>;
-}
-export const IMPORTS_SERVICE_NAME = SERVICE_NAMES.imports;

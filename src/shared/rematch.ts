@@ -16,8 +16,3 @@ export const RematchResult = z.object({
   cves: z.array(z.string()),
 });
 export type RematchResult = z.infer<typeof RematchResult>;
-
-/** The Rematch service as its callers see it (type only, so the renderer bundles no handler code). */
-export interface RematchApi {
-  run(context: unknown, request: RematchRequest): Promise<RematchResult>;
-}

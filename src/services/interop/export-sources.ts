@@ -3,10 +3,7 @@ import type { CampaignReport } from '../../shared/campaign.js';
 import { MAX_BATCHES_PER_CAMPAIGN } from '../../shared/campaign.js';
 import type { HostSummary } from '../../shared/observation.js';
 import type { ThreatFilter, ThreatRecord } from '../../shared/threat.js';
-import { INDEX_KEY, SERVICE_NAMES } from '../../shared/service-contracts.js';
-import type { CampaignResultsObject } from '../campaigns/campaign-results-object.js';
-import type { ThreatIndexObject } from '../threats/threat-index-object.js';
-import type { ThreatIntelObject } from '../threats/threat-intel-object.js';
+import { spectraClients } from '../../clients/service-clients.js';
 
 /**
  * What the exports are written from, read through the ingress from the same
@@ -37,9 +34,7 @@ export async function readThreatRecords(
   ingress: clients.Ingress,
   cves: readonly string[],
 ): Promise<ThreatRecord[]> {
-  const records = await inChunks(cves, (cve) =>
-    ingress.objectClient<ThreatIntelObject>({ name: SERVICE_NAMES.threatIntel }, cve).get(),
-  );
+  const records = await inChunks(cves, (cve) => spectraClients(ingress).threatIntel(cve).get());
   return records.filter((record): record is ThreatRecord => record !== null);
 }
 
@@ -48,9 +43,7 @@ export async function readAllThreatRecords(
   ingress: clients.Ingress,
   filter: ThreatFilter = {},
 ): Promise<ThreatRecord[]> {
-  const summaries = await ingress
-    .objectClient<ThreatIndexObject>({ name: SERVICE_NAMES.threatIndex }, INDEX_KEY)
-    .list(filter);
+  const summaries = await spectraClients(ingress).threatIndex().list(filter);
   return readThreatRecords(
     ingress,
     summaries.map((summary) => summary.cve),
@@ -62,10 +55,7 @@ export async function readCampaignExportSources(
   ingress: clients.Ingress,
   campaignId: string,
 ): Promise<CampaignExportSources | undefined> {
-  const results = ingress.objectClient<CampaignResultsObject>(
-    { name: SERVICE_NAMES.campaignResults },
-    campaignId,
-  );
+  const results = spectraClients(ingress).campaignResults(campaignId);
   const report = await results.report();
   if (!report) return undefined;
   // Campaigns from before adaptive tuning used the fixed default of 50 hosts per batch.

@@ -1,10 +1,10 @@
 import * as restate from '@restatedev/restate-sdk';
 import type { BatchResult } from '../../shared/campaign.js';
-import { HOST_INVENTORY_KEY } from '../../shared/host-inventory.js';
+import { INDEX_KEY } from '../../shared/service-contracts.js';
 import { groupSightingsByCve } from '../../shared/threat.js';
 import type { Finding } from '../../shared/vulnerability.js';
 import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
-import { threatIndexObject, THREAT_INDEX_KEY } from './threat-index-object.js';
+import { threatIndexObject } from './threat-index-object.js';
 import { threatIntelObject } from './threat-intel-object.js';
 
 /**
@@ -37,8 +37,7 @@ export async function recordThreatSightings(
     }),
   );
   const rows = answers.flatMap((answer) => (answer.row ? [answer.row] : []));
-  if (rows.length > 0)
-    await context.objectClient(threatIndexObject, THREAT_INDEX_KEY).upsertMany(rows);
+  if (rows.length > 0) await context.objectClient(threatIndexObject, INDEX_KEY).upsertMany(rows);
   return groups.map(([cve]) => cve);
 }
 
@@ -53,7 +52,7 @@ export async function recordBatchSightings(
 ): Promise<void> {
   const scope = `${campaignId}/${batch.index}`;
   const hosts = context
-    .objectClient(hostInventoryObject, HOST_INVENTORY_KEY)
+    .objectClient(hostInventoryObject, INDEX_KEY)
     .record(
       hostSightingsOf(campaignId, batch),
       restate.rpc.opts({ idempotencyKey: `${scope}/hosts` }),

@@ -1,13 +1,9 @@
-import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries, readStateValues } from '../state-entries.js';
 import { compareThreatRank } from '../../shared/vulnerability.js';
 import { ThreatFilter, ThreatSummary, type ThreatSort } from '../../shared/threat.js';
 import { z } from 'zod';
 
-/** The index has one key: every CVE's summary is a separate state entry under it. */
-/** The singleton key, defined once in src/shared/service-contracts.ts. */
-export const THREAT_INDEX_KEY = INDEX_KEY;
 const ENTRY_PREFIX = 'threat:';
 
 /**

@@ -4,7 +4,8 @@ import { RecheckOutcome, type RecheckResult } from '../../shared/recheck.js';
 import type { ThreatRecord } from '../../shared/threat.js';
 import { ThreatSighting, ThreatSummary, TriageRequest } from '../../shared/threat.js';
 import type { RecheckService } from '../rechecks/recheck-service.js';
-import { threatIndexObject, THREAT_INDEX_KEY } from './threat-index-object.js';
+import { INDEX_KEY } from '../../shared/service-contracts.js';
+import { threatIndexObject } from './threat-index-object.js';
 import {
   applyRecheckOutcome,
   applySightings,
@@ -160,5 +161,5 @@ async function writeRecord(
  * waits for ThreatIntel (a triage, a re-check) finds the table already current.
  */
 async function updateThreatsTable(context: restate.ObjectContext, row: ThreatSummary) {
-  await context.objectClient(threatIndexObject, THREAT_INDEX_KEY).upsert(row);
+  await context.objectClient(threatIndexObject, INDEX_KEY).upsert(row);
 }

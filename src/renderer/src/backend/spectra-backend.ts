@@ -1,64 +1,76 @@
 import * as clients from '@restatedev/restate-sdk-clients';
-import type { CampaignRequest } from '../../../shared/campaign';
-import type { ThreatFilter, TriageRequest } from '../../../shared/threat';
-import type { ApprovalDecisionInput } from '../../../shared/approval';
-import {
-  HOST_INVENTORY_KEY,
-  HOST_INVENTORY_SERVICE,
-  type HostCveTriageRequest,
-  type HostInventoryApi,
-} from '../../../shared/host-inventory';
-import type { RematchApi } from '../../../shared/rematch';
+import { connectSpectra, type SpectraClients } from '../../../clients/service-clients';
+import type {
+  CampaignListing,
+  CampaignProgress,
+  CampaignReport,
+  CampaignRequest,
+  SubmittedCampaign,
+} from '../../../shared/campaign';
+import type {
+  ThreatFilter,
+  ThreatRecord,
+  ThreatSummary,
+  TriageRequest,
+} from '../../../shared/threat';
+import type {
+  ApprovalDecisionInput,
+  ApprovalOutcome,
+  PendingApproval,
+} from '../../../shared/approval';
+import type { ScheduleEntry, ScheduleRunNowAnswer } from '../../../shared/schedule';
+import type { HostCveTriageRequest, HostRecord } from '../../../shared/host-inventory';
+import type { RematchResult } from '../../../shared/rematch';
+import type { RecheckResult } from '../../../shared/recheck';
+import type { EngineAvailability } from '../../../shared/diagnostics';
 import type { ShellConfig } from './shell-config';
-import {
-  INDEX_KEY,
-  SERVICE_NAMES,
-  type ApprovalsApi,
-  type ScheduleCreateInput,
-  type ScheduleEditInput,
-  type SchedulesApi,
-  type CampaignIndexApi,
-  type CampaignResultsApi,
-  type CampaignsApi,
-  type CampaignWorkflowApi,
-  type ThreatIndexApi,
-  type ThreatIntelApi,
-} from '../../../shared/service-contracts';
+
+type SchedulesClient = ReturnType<SpectraClients['schedules']>;
+type CampaignWorkflowClient = ReturnType<SpectraClients['campaignWorkflow']>;
+
+/** What `Schedules.create` takes, as the service declares it (the parsed form, `engine` present). */
+export type ScheduleCreateInput = Parameters<SchedulesClient['create']>[0];
+/** What `Schedules.edit` takes, as the service declares it. */
+export type ScheduleEditInput = Parameters<SchedulesClient['edit']>[0];
 
 /**
- * Everything the store asks of the backend. Answers are `unknown` on purpose:
- * the slices parse them with the shared schemas before anything enters the
- * store, so a server of another version can never put a malformed value on screen.
+ * Everything the store asks of the backend, implemented with the one typed
+ * client (src/clients/service-clients.ts), whose handler types come from the
+ * services themselves: a handler whose input or answer no longer fits what is
+ * declared here fails the renderer's typecheck in {@link createSpectraBackend}.
+ * The queries still parse every answer with the shared schemas before anything
+ * enters the cache, since a host of another version can answer differently.
  */
 export interface SpectraBackend {
-  listCampaigns(): PromiseLike<unknown>;
-  submitCampaign(request: CampaignRequest, idempotencyKey: string): PromiseLike<unknown>;
-  campaignProgress(campaignId: string): PromiseLike<unknown>;
-  cancelCampaign(campaignId: string, reason: string): PromiseLike<unknown>;
-  campaignReport(campaignId: string): PromiseLike<unknown>;
-  listThreats(filter: ThreatFilter): PromiseLike<unknown>;
-  threat(cve: string): PromiseLike<unknown>;
-  triageThreat(cve: string, request: TriageRequest): PromiseLike<unknown>;
-  rematchCampaigns(): PromiseLike<unknown>;
+  listCampaigns(): PromiseLike<CampaignListing[]>;
+  submitCampaign(request: CampaignRequest, idempotencyKey: string): PromiseLike<SubmittedCampaign>;
+  campaignProgress(campaignId: string): PromiseLike<CampaignProgress | null>;
+  cancelCampaign(campaignId: string, reason: string): ReturnType<CampaignWorkflowClient['cancel']>;
+  campaignReport(campaignId: string): PromiseLike<CampaignReport | null>;
+  listThreats(filter: ThreatFilter): PromiseLike<ThreatSummary[]>;
+  threat(cve: string): PromiseLike<ThreatRecord | null>;
+  triageThreat(cve: string, request: TriageRequest): PromiseLike<ThreatRecord>;
+  rematchCampaigns(): PromiseLike<RematchResult>;
+  /** `GET /api/operations` (the host API, not a service): parsed by its query. */
   operations(): PromiseLike<unknown>;
-  listApprovals(): PromiseLike<unknown>;
-  decideApproval(decision: ApprovalDecisionInput): PromiseLike<unknown>;
-  listSchedules(): PromiseLike<unknown>;
-  createSchedule(input: ScheduleCreateInput, idempotencyKey: string): PromiseLike<unknown>;
-  removeSchedule(scheduleId: string): PromiseLike<unknown>;
-  editSchedule(edit: ScheduleEditInput): PromiseLike<unknown>;
-  pauseSchedule(scheduleId: string): PromiseLike<unknown>;
-  resumeSchedule(scheduleId: string): PromiseLike<unknown>;
-  runScheduleNow(scheduleId: string, idempotencyKey: string): PromiseLike<unknown>;
+  listApprovals(): PromiseLike<PendingApproval[]>;
+  decideApproval(decision: ApprovalDecisionInput): PromiseLike<ApprovalOutcome>;
+  listSchedules(): PromiseLike<ScheduleEntry[]>;
+  createSchedule(input: ScheduleCreateInput, idempotencyKey: string): PromiseLike<ScheduleEntry>;
+  removeSchedule(scheduleId: string): ReturnType<SchedulesClient['remove']>;
+  editSchedule(edit: ScheduleEditInput): PromiseLike<ScheduleEntry>;
+  pauseSchedule(scheduleId: string): PromiseLike<ScheduleEntry>;
+  resumeSchedule(scheduleId: string): PromiseLike<ScheduleEntry>;
+  runScheduleNow(scheduleId: string, idempotencyKey: string): PromiseLike<ScheduleRunNowAnswer>;
   /** `GET /api/health`; rejects with {@link HostUnreachable} or {@link SessionRejected}. */
   health(): PromiseLike<unknown>;
   /** Re-probes a threat's affected services now (`Rechecks.run`, manual). */
-  recheckThreat(cve: string): PromiseLike<unknown>;
+  recheckThreat(cve: string): PromiseLike<RecheckResult>;
   /** Which engines the host can run (`Diagnostics.engines`). */
-  engines(): PromiseLike<unknown>;
-  listHosts(): PromiseLike<unknown>;
-  triageHostCve(request: HostCveTriageRequest): PromiseLike<unknown>;
-  host(address: string): PromiseLike<unknown>;
+  engines(): PromiseLike<EngineAvailability>;
+  listHosts(): PromiseLike<HostRecord[]>;
+  triageHostCve(request: HostCveTriageRequest): PromiseLike<HostRecord>;
+  host(address: string): PromiseLike<HostRecord | null>;
 }
 
 /** Nothing answered at the page's own origin: the host (or its UI server) is down. */
@@ -82,71 +94,34 @@ export function describeBackendError(error: unknown): string {
 }
 
 export function createSpectraBackend(config: ShellConfig): SpectraBackend {
-  const ingress = clients.connect({ url: config.ingressUrl, headers: config.headers });
-  const approvals = () =>
-    ingress.objectClient<ApprovalsApi>({ name: SERVICE_NAMES.approvals }, INDEX_KEY);
-  const schedules = () =>
-    ingress.objectClient<SchedulesApi>({ name: SERVICE_NAMES.schedules }, INDEX_KEY);
-  const hosts = () =>
-    ingress.objectClient<HostInventoryApi>({ name: HOST_INVENTORY_SERVICE }, HOST_INVENTORY_KEY);
-
+  const services = connectSpectra({ url: config.ingressUrl, headers: config.headers });
   return {
-    listCampaigns: () =>
-      ingress
-        .objectClient<CampaignIndexApi>({ name: SERVICE_NAMES.campaignIndex }, INDEX_KEY)
-        .list(),
+    listCampaigns: () => services.campaignIndex().list(),
     submitCampaign: (request, idempotencyKey) =>
-      ingress
-        .serviceClient<CampaignsApi>({ name: SERVICE_NAMES.campaigns })
-        .submit(request, clients.rpc.opts({ idempotencyKey })),
-    campaignProgress: (campaignId) =>
-      ingress
-        .workflowClient<CampaignWorkflowApi>({ name: SERVICE_NAMES.campaignWorkflow }, campaignId)
-        .progress(),
-    cancelCampaign: (campaignId, reason) =>
-      ingress
-        .workflowClient<CampaignWorkflowApi>({ name: SERVICE_NAMES.campaignWorkflow }, campaignId)
-        .cancel(reason),
-    campaignReport: (campaignId) =>
-      ingress
-        .objectClient<CampaignResultsApi>({ name: SERVICE_NAMES.campaignResults }, campaignId)
-        .report(),
-    listThreats: (filter) =>
-      ingress
-        .objectClient<ThreatIndexApi>({ name: SERVICE_NAMES.threatIndex }, INDEX_KEY)
-        .list(filter),
-    threat: (cve) =>
-      ingress.objectClient<ThreatIntelApi>({ name: SERVICE_NAMES.threatIntel }, cve).get(),
-    triageThreat: (cve, request) =>
-      ingress
-        .objectClient<ThreatIntelApi>({ name: SERVICE_NAMES.threatIntel }, cve)
-        .triage(request),
-    rematchCampaigns: () =>
-      ingress.serviceClient<RematchApi>({ name: SERVICE_NAMES.rematch }).run({}),
-    listApprovals: () => approvals().list(),
-    decideApproval: (decision) => approvals().decide(decision),
-    listSchedules: () => schedules().list(),
+      services.campaigns().submit(request, clients.rpc.opts({ idempotencyKey })),
+    campaignProgress: (campaignId) => services.campaignWorkflow(campaignId).progress(),
+    cancelCampaign: (campaignId, reason) => services.campaignWorkflow(campaignId).cancel(reason),
+    campaignReport: (campaignId) => services.campaignResults(campaignId).report(),
+    listThreats: (filter) => services.threatIndex().list(filter),
+    threat: (cve) => services.threatIntel(cve).get(),
+    triageThreat: (cve, request) => services.threatIntel(cve).triage(request),
+    rematchCampaigns: () => services.rematch().run({}),
+    listApprovals: () => services.approvals().list(),
+    decideApproval: (decision) => services.approvals().decide(decision),
+    listSchedules: () => services.schedules().list(),
     createSchedule: (input, idempotencyKey) =>
-      schedules().create(input, clients.rpc.opts({ idempotencyKey })),
-    removeSchedule: (scheduleId) => schedules().remove({ scheduleId }),
-    editSchedule: (edit) => schedules().edit(edit),
-    pauseSchedule: (scheduleId) => schedules().pause({ scheduleId }),
-    resumeSchedule: (scheduleId) => schedules().resume({ scheduleId }),
+      services.schedules().create(input, clients.rpc.opts({ idempotencyKey })),
+    removeSchedule: (scheduleId) => services.schedules().remove({ scheduleId }),
+    editSchedule: (edit) => services.schedules().edit(edit),
+    pauseSchedule: (scheduleId) => services.schedules().pause({ scheduleId }),
+    resumeSchedule: (scheduleId) => services.schedules().resume({ scheduleId }),
     runScheduleNow: (scheduleId, idempotencyKey) =>
-      schedules().runNow({ scheduleId }, clients.rpc.opts({ idempotencyKey })),
-    recheckThreat: (cve) =>
-      ingress
-        .serviceClient<{ run(context: unknown, request: unknown): Promise<unknown> }>({
-          name: 'Rechecks',
-        })
-        .run({ cve, trigger: 'manual' }),
-    engines: () =>
-      ingress
-        .serviceClient<{ engines(context: unknown): Promise<unknown> }>({ name: 'Diagnostics' })
-        .engines(),
-    listHosts: () => hosts().list(),
-    triageHostCve: (request) => hosts().triage(request),
-    host: (address) => hosts().get(address),
+      services.schedules().runNow({ scheduleId }, clients.rpc.opts({ idempotencyKey })),
+    recheckThreat: (cve) => services.rechecks().run({ cve, trigger: 'manual' }),
+    engines: () => services.diagnostics().engines(),
+    listHosts: () => services.hostInventory().list(),
+    triageHostCve: (request) => services.hostInventory().triage(request),
+    host: (address) => services.hostInventory().get(address),
     health: async () => {
       let response: Response;
       try {

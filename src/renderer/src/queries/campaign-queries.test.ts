@@ -7,7 +7,8 @@ import {
   PROGRESS_POLL_MS,
 } from './campaign-queries';
 import { createQueryClient, retryDelay, MAX_RETRY_DELAY_MS } from './query-client';
-import { fakeBackend } from './test-backend';
+import type { SpectraBackend } from '../backend/spectra-backend';
+import { fakeBackend, malformedAnswer } from './test-backend';
 
 /** What TanStack Query hands a `refetchInterval` function: the query, with its state. */
 function intervalFor(
@@ -40,7 +41,9 @@ describe('campaign queries', () => {
   });
 
   it('keeps malformed lists out of the cache and does not retry them', async () => {
-    const listCampaigns = vi.fn(async () => [{ campaignId: 'c-1' }]);
+    const listCampaigns = vi.fn<SpectraBackend['listCampaigns']>(async () =>
+      malformedAnswer([{ campaignId: 'c-1' }]),
+    );
     const client = createQueryClient();
     const options = campaignListQuery(fakeBackend({ listCampaigns }));
     await expect(

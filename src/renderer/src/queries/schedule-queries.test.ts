@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScheduleEntry } from '../../../shared/schedule';
 import { createQueryClient } from './query-client';
 import { scheduleListQuery, upsertSchedule } from './schedule-queries';
-import { fakeBackend } from './test-backend';
+import { fakeBackend, malformedAnswer } from './test-backend';
 
 const entry = (scheduleId: string, nextRunAt?: string): ScheduleEntry => ({
   scheduleId,
@@ -59,7 +59,9 @@ describe('schedule queries', () => {
   it('keeps a malformed list out', async () => {
     const client = createQueryClient();
     const options = scheduleListQuery(
-      fakeBackend({ listSchedules: async () => [{ scheduleId: 's-1', cadence: { kind: 'x' } }] }),
+      fakeBackend({
+        listSchedules: async () => malformedAnswer([{ scheduleId: 's-1', cadence: { kind: 'x' } }]),
+      }),
     );
     await expect(client.fetchQuery(options)).rejects.toThrow(/unexpected schedule list/);
     expect(client.getQueryData(options.queryKey)).toBeUndefined();

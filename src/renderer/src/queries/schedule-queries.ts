@@ -1,8 +1,11 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { ScheduleEntry, ScheduleRunNowAnswer } from '../../../shared/schedule';
-import type { ScheduleCreateInput, ScheduleEditInput } from '../../../shared/service-contracts';
-import type { SpectraBackend } from '../backend/spectra-backend';
+import type {
+  ScheduleCreateInput,
+  ScheduleEditInput,
+  SpectraBackend,
+} from '../backend/spectra-backend';
 import { useBackend } from './backend-context';
 import { campaignKeys } from './campaign-queries';
 import { parseBackend } from './parse-backend';

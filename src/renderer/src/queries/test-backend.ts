@@ -32,3 +32,12 @@ export function fakeBackend(overrides: Partial<SpectraBackend> = {}): SpectraBac
     ...overrides,
   };
 }
+
+/**
+ * An answer the shared schemas must refuse, as a host of another version might
+ * send it: typed as whatever the backend declares, because the declared type
+ * is what the services promise, not what arrives over the network.
+ */
+export function malformedAnswer<Answer>(value: unknown): Answer {
+  return value as Answer;
+}

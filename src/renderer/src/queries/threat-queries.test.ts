@@ -2,7 +2,8 @@ import { MutationObserver } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import type { ThreatRecord, ThreatSummary } from '../../../shared/threat';
 import { createQueryClient } from './query-client';
-import { fakeBackend } from './test-backend';
+import type { SpectraBackend } from '../backend/spectra-backend';
+import { fakeBackend, malformedAnswer } from './test-backend';
 import { threatKeys, threatListQuery, threatRecordQuery, triageMutation } from './threat-queries';
 
 const summary: ThreatSummary = {
@@ -65,7 +66,9 @@ describe('threat queries', () => {
   });
 
   it('refuses a malformed record without retrying it', async () => {
-    const threat = vi.fn(async () => ({ cve: 'CVE-2000-0001' }));
+    const threat = vi.fn<SpectraBackend['threat']>(async () =>
+      malformedAnswer({ cve: 'CVE-2000-0001' }),
+    );
     const client = createQueryClient();
     await expect(
       client.fetchQuery({

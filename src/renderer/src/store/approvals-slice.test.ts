@@ -13,7 +13,7 @@ import {
 } from '../queries/approval-queries';
 import { BackendProvider } from '../queries/backend-context';
 import { createQueryClient } from '../queries/query-client';
-import { fakeBackend } from '../queries/test-backend';
+import { fakeBackend, malformedAnswer } from '../queries/test-backend';
 import { createAppStore, StoreProvider, type AppStore } from './app-store';
 import {
   approvalNotification,
@@ -187,7 +187,9 @@ describe('approvals: query cache and session state', () => {
   it('keeps malformed approvals out of the cache', async () => {
     const client = createQueryClient();
     const options = approvalListQuery(
-      fakeBackend({ listApprovals: async () => [{ id: 'a-1', campaignId: 'c-1' }] }),
+      fakeBackend({
+        listApprovals: async () => malformedAnswer([{ id: 'a-1', campaignId: 'c-1' }]),
+      }),
       () => false,
     );
     await expect(client.fetchQuery(options)).rejects.toThrow(/unexpected approval list/);

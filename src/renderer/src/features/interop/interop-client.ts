@@ -1,12 +1,10 @@
-import * as clients from '@restatedev/restate-sdk-clients';
+import { connectSpectra } from '../../../../clients/service-clients';
 import {
   CampaignDiff,
   EXPORT_FILE_TYPES,
-  IMPORTS_SERVICE_NAME,
   MAX_IMPORT_BYTES,
   NmapImportResult,
   type CampaignExportFormat,
-  type ImportsApi,
 } from '../../../../shared/interop';
 import { readShellConfig, type ShellConfig } from '../../backend/shell-config';
 
@@ -56,16 +54,16 @@ export async function fetchDiff(before: string, after: string): Promise<Campaign
   return CampaignDiff.parse(await response.json());
 }
 
-function ingress() {
+function services() {
   const { ingressUrl, headers } = shellConfig();
-  return clients.connect({ url: ingressUrl, headers });
+  return connectSpectra({ url: ingressUrl, headers });
 }
 
 export async function importNmapFile(file: File, name?: string): Promise<NmapImportResult> {
   if (file.size > MAX_IMPORT_BYTES) throw new Error(`${file.name}: larger than 24 MiB`);
   const xml = await file.text();
-  const result = await ingress()
-    .serviceClient<ImportsApi>({ name: IMPORTS_SERVICE_NAME })
+  const result = await services()
+    .imports()
     .nmapXml({ xml, sourceName: file.name, ...(name ? { name } : {}) });
   return NmapImportResult.parse(result);
 }

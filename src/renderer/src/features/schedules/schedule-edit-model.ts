@@ -6,7 +6,7 @@ import {
   WEEK_MS,
   type ScheduleEntry,
 } from '../../../../shared/schedule';
-import type { ScheduleEditInput } from '../../../../shared/service-contracts';
+import type { ScheduleEditInput } from '../../backend/spectra-backend';
 import { toScheduleCadence, type ScheduleKind } from '../campaigns/campaign-form-model';
 
 /**
