@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dataDirLayout, defaultCliDataDir } from '../../main/host/data-dir.js';
-import { hostInfoFileOf, launcherDataDir, restatePidFileOf } from './host-info-file.js';
+import { hostInfoFileOf, launcherDataDir } from './host-info-file.js';
 
 describe('the launcher’s zod-free view of the data dir', () => {
   it('names the same files as dataDirLayout', () => {
     const layout = dataDirLayout('/tmp/spectra-data');
     expect(hostInfoFileOf('/tmp/spectra-data')).toBe(layout.hostInfoFile);
-    expect(restatePidFileOf('/tmp/spectra-data')).toBe(layout.restatePidFile);
   });
 
   it('finds --data-dir in both spellings and defaults like the CLI', () => {

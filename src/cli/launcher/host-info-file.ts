@@ -22,10 +22,6 @@ export function hostInfoFileOf(dataDir: string): string {
   return join(dataDir, 'host.json');
 }
 
-export function restatePidFileOf(dataDir: string): string {
-  return join(dataDir, 'restate-server.pid');
-}
-
 /** The fields of host.json the launcher uses; undefined when missing or malformed. */
 export function readHostInfo(dataDir: string): { pid: number; startedAt: string } | undefined {
   try {

@@ -19,14 +19,6 @@ export function routeSearch(hash: string): URLSearchParams {
   return new URLSearchParams(index < 0 ? '' : hash.slice(index + 1));
 }
 
-/** A route's href with filters; empty values are left out so the URL stays short. */
-export function hrefWithSearch(route: Route, search: Record<string, string | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(search)) if (value) params.set(key, value);
-  const query = params.toString();
-  return query ? `${routeHref(route)}?${query}` : routeHref(route);
-}
-
 export function parseRoute(hash: string): Route {
   const parts = hash
     .replace(/^#\/?/, '')
