@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitStatusOf, spawnWithParentDeath } from './child-with-parent-death.js';
 import { isProcessAlive, launcherDataDir, readHostInfo } from './host-info-file.js';
-import { nodeForServices, nodeMajorVersion } from './node-for-services.js';
+import { nodeCanRunServices } from '../../main/host/services-node-version.js';
+import { nodeForServices } from './node-for-services.js';
 import { superviseServe } from './serve-supervisor.js';
 import { isZombie } from './stale-host-info.js';
 
@@ -90,7 +91,7 @@ function runInChild(): Promise<number> {
 try {
   if (
     onlyPrintsHelp(args) ||
-    (args[0] !== 'serve' && nodeMajorVersion() >= 22) ||
+    (args[0] !== 'serve' && nodeCanRunServices()) ||
     (INGRESS_CLIENT_COMMANDS.has(args[0] ?? '') && hostIsRunning(args.slice(1)))
   ) {
     await runHere();

@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  nodeCanRunServices,
+  SERVICES_MIN_NODE_MAJOR,
+} from '../../main/host/services-node-version.js';
 
 /** How to start a Node.js that can run the services (restate-sdk needs >= 22). */
 export interface NodeCommand {
@@ -20,11 +24,11 @@ export function nodeForServices(projectRoot: string): NodeCommand {
   if (process.versions.electron) {
     return { command: process.execPath, environment: { ELECTRON_RUN_AS_NODE: '1' } };
   }
-  if (nodeMajorVersion() >= 22) return { command: process.execPath, environment: {} };
+  if (nodeCanRunServices()) return { command: process.execPath, environment: {} };
   const bundledNode = join(projectRoot, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(bundledNode)) {
     throw new Error(
-      `Node.js ${process.version} is too old (need >= 22) and the bundled Node is missing; run \`npm install\` in ${projectRoot}`,
+      `Node.js ${process.version} is too old (need >= ${SERVICES_MIN_NODE_MAJOR}) and the bundled Node is missing; run \`npm install\` in ${projectRoot}`,
     );
   }
   return { command: bundledNode, environment: {} };
