@@ -15,6 +15,7 @@ import { withRequestTimeout } from '../host-connection.js';
 import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
 import { resolveRestateServerBinary } from '../../main/host/restate-server-binary.js';
 import { findElectronBinary } from '../../main/host/electron-binary.js';
+import { SETPRIV } from '../../main/host/parent-death-signal.js';
 import { APP_VERSION } from '../app-version.js';
 import type { Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -90,7 +91,7 @@ Node.js actually runs the services.`,
       }
     });
     await check('parent-death signal', process.platform !== 'linux', async () =>
-      existsSync('/usr/bin/setpriv')
+      existsSync(SETPRIV)
         ? { ok: true, detail: 'setpriv found: restate-server cannot outlive a crashed host' }
         : { ok: false, detail: 'setpriv not found', fix: 'install util-linux' },
     );

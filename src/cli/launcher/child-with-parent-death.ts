@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withParentDeathSignal } from '../../main/host/parent-death-signal.js';
 
 /** Set in a child's environment: the pid of the launcher it must not outlive. */
 export const LAUNCHER_PID_VARIABLE = 'SPECTRA_LAUNCHER_PID';
-
-const SETPRIV = '/usr/bin/setpriv';
 
 /**
  * Spawns `command` so that it dies with this process, however this process
@@ -20,10 +18,8 @@ export function spawnWithParentDeath(
   args: string[],
   environment: Record<string, string>,
 ): ChildProcess {
-  const useParentDeathSignal = process.platform === 'linux' && existsSync(SETPRIV);
-  const file = useParentDeathSignal ? SETPRIV : command;
-  const fileArgs = useParentDeathSignal ? ['--pdeathsig', 'SIGKILL', '--', command, ...args] : args;
-  return spawn(file, fileArgs, {
+  const [file, ...fileArgs] = withParentDeathSignal([command, ...args]).commandLine;
+  return spawn(file!, fileArgs, {
     stdio: 'inherit',
     env: {
       ...process.env,

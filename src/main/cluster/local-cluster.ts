@@ -9,6 +9,7 @@ import { resolveRestateServerBinary } from '../host/restate-server-binary.js';
 import { urlTransport } from '../host/ingress-transport.js';
 import { RestateAdminClient } from '../host/restate-admin-client.js';
 import { RotatingLogFile } from '../host/rotating-log-file.js';
+import { withParentDeathSignal } from '../host/parent-death-signal.js';
 import { renderLocalClusterNodeConfig, type LocalClusterNode } from './local-cluster-config.js';
 
 export interface LocalClusterOptions {
@@ -121,25 +122,22 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const spawnNode = (node: LocalClusterNode) => {
     const log = logs.get(node.id) ?? new RotatingLogFile(layout.nodeLogFile(node.id));
     logs.set(node.id, log);
-    // setpriv: the kernel kills every node when this process dies, however it dies.
-    const useParentDeathSignal = process.platform === 'linux' && existsSync('/usr/bin/setpriv');
-    const configArguments = ['--config-file', layout.nodeConfigFile(node.id)];
-    const child = execa(
-      useParentDeathSignal ? '/usr/bin/setpriv' : binary,
-      useParentDeathSignal
-        ? ['--pdeathsig', 'SIGKILL', '--', binary, ...configArguments]
-        : configArguments,
-      {
-        env: environmentWithoutRestateOverrides(),
-        extendEnv: false,
-        stdin: 'ignore',
-        stdout: 'pipe',
-        stderr: 'pipe',
-        buffer: false,
-        reject: false,
-        cleanup: true,
-      },
-    );
+    // The kernel kills every node when this process dies, however it dies.
+    const [file, ...fileArgs] = withParentDeathSignal([
+      binary,
+      '--config-file',
+      layout.nodeConfigFile(node.id),
+    ]).commandLine;
+    const child = execa(file!, fileArgs, {
+      env: environmentWithoutRestateOverrides(),
+      extendEnv: false,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cleanup: true,
+    });
     const leadership = new LeadershipLogReader((partition) => leaders.set(partition, node.id));
     child.stdout?.on('data', (chunk: Buffer) => {
       log.write(chunk);

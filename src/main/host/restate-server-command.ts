@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { withParentDeathSignal } from './parent-death-signal.js';
 
 /** How restate-server is started: the command line plus what it guarantees. */
 export interface RestateServerCommand {
@@ -35,7 +36,6 @@ export interface RestateServerCommandInput {
  */
 export function restateServerCommand(input: RestateServerCommandInput): RestateServerCommand {
   const umask = '077';
-  const parentDeathSignal = process.platform === 'linux' && existsSync('/usr/bin/setpriv');
   const offlineResolver = process.platform === 'linux' && canUseMountNamespace();
   // $0 is the binary and "$@" its arguments: no path is ever parsed by the shell.
   const script = offlineResolver
@@ -50,9 +50,7 @@ export function restateServerCommand(input: RestateServerCommandInput): RestateS
   const namespaced = offlineResolver
     ? ['/usr/bin/unshare', '--user', '--map-root-user', '--mount', '--', ...shell]
     : shell;
-  const full = parentDeathSignal
-    ? ['/usr/bin/setpriv', '--pdeathsig', 'SIGKILL', '--', ...namespaced]
-    : namespaced;
+  const { commandLine: full, parentDeathSignal } = withParentDeathSignal(namespaced);
   return { command: full[0]!, args: full.slice(1), parentDeathSignal, offlineResolver };
 }
 
