@@ -7,9 +7,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-
-/** After a failed write, the file is tried again no sooner than this. */
-const RETRY_AFTER_FAILURE_MS = 5_000;
+import { WriteRetryGate } from './write-retry-gate.js';
 
 /**
  * An append-only log file that keeps itself under `maxBytes` by rotating to
@@ -24,7 +22,7 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
 export class RotatingLogFile {
   private descriptor: number | undefined;
   private size = 0;
-  private failedAt: number | undefined;
+  private readonly retryGate = new WriteRetryGate();
   private readonly recent: string[] = [];
   private partialLine = '';
 
@@ -46,8 +44,7 @@ export class RotatingLogFile {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     this.remember(buffer.toString('utf8'));
     if (this.descriptor === undefined) {
-      if (this.failedAt !== undefined && Date.now() - this.failedAt < RETRY_AFTER_FAILURE_MS)
-        return;
+      if (!this.retryGate.mayTry()) return;
       try {
         this.open();
       } catch (error) {
@@ -58,7 +55,7 @@ export class RotatingLogFile {
       if (this.size + buffer.length > this.maxBytes) this.rotate();
       writeSync(this.descriptor!, buffer);
       this.size += buffer.length;
-      this.failedAt = undefined;
+      this.retryGate.succeeded();
     } catch (error) {
       this.fail(error);
     }
@@ -81,7 +78,7 @@ export class RotatingLogFile {
 
   private fail(error: unknown): void {
     this.closeDescriptor();
-    this.failedAt = Date.now();
+    this.retryGate.failed();
     this.onWriteFailure(error);
   }
 

@@ -1,5 +1,6 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { WriteRetryGate } from './write-retry-gate.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -38,26 +39,23 @@ export interface LoggerOptions {
   onWriteFailure?: (error: unknown) => void;
 }
 
-/** After a failed write, the file is tried again no sooner than this. */
-const RETRY_AFTER_FAILURE_MS = 5_000;
-
 export function createStructuredLogger(options: LoggerOptions = {}): StructuredLogger {
   const minimum = LEVEL_ORDER[options.level ?? 'info'];
   const maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
   let fileBytes = 0;
-  let failedAt: number | undefined;
+  const retryGate = new WriteRetryGate();
   if (options.file) {
     try {
       mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
       fileBytes = existsSync(options.file) ? statSync(options.file).size : 0;
       if (fileBytes > 0) chmodSync(options.file, 0o600);
     } catch (error) {
-      failedAt = Date.now();
+      retryGate.failed();
       options.onWriteFailure?.(error);
     }
   }
   const appendToFile = (file: string, line: string) => {
-    if (failedAt !== undefined && Date.now() - failedAt < RETRY_AFTER_FAILURE_MS) return;
+    if (!retryGate.mayTry()) return;
     try {
       if (fileBytes + line.length > maxFileBytes) {
         renameSync(file, `${file}.1`);
@@ -66,9 +64,9 @@ export function createStructuredLogger(options: LoggerOptions = {}): StructuredL
       appendFileSync(file, line, { mode: 0o600 });
       if (fileBytes === 0) chmodSync(file, 0o600);
       fileBytes += line.length;
-      failedAt = undefined;
+      retryGate.succeeded();
     } catch (error) {
-      failedAt = Date.now();
+      retryGate.failed();
       options.onWriteFailure?.(error);
     }
   };
