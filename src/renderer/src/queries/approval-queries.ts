@@ -9,7 +9,7 @@ import {
 import { useCallback } from 'react';
 import { z } from 'zod';
 import { ApprovalOutcome, PendingApproval } from '../../../shared/approval';
-import type { SpectraBackend } from '../backend/spectra-backend';
+import { describeBackendError, type SpectraBackend } from '../backend/spectra-backend';
 import { useAppStore } from '../store/app-store';
 import {
   checkDecisionDraft,
@@ -18,7 +18,7 @@ import {
   type DecisionDraft,
 } from '../store/approvals-slice';
 import { useBackend } from './backend-context';
-import { errorMessage, parseBackend } from './parse-backend';
+import { parseBackend } from './parse-backend';
 
 export const APPROVALS_POLL_MS = 2000;
 /** Hidden pages poll less often, but often enough that a desktop notification is timely. */
@@ -103,6 +103,10 @@ export function decideApprovalMutation(
       void client.invalidateQueries({ queryKey: ['campaigns'] });
     },
     onError: (error, draft) =>
-      recordDecision(id, { status: 'error', verdict: draft.verdict, error: errorMessage(error) }),
+      recordDecision(id, {
+        status: 'error',
+        verdict: draft.verdict,
+        error: describeBackendError(error),
+      }),
   });
 }

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { describeBackendError } from '../backend/spectra-backend';
 
 export class UnexpectedBackendData extends Error {}
 
@@ -18,8 +17,4 @@ export function parseBackend<Schema extends z.ZodType>(
     );
   }
   return parsed.data;
-}
-
-export function errorMessage(error: unknown): string {
-  return describeBackendError(error);
 }

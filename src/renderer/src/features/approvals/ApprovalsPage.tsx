@@ -2,7 +2,7 @@ import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
 import { usePendingApprovals } from '../../queries/approval-queries';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import { useAppStore } from '../../store/app-store';
 import { ApprovalContext } from './ApprovalContext';
 import { ApprovalCountdown, ApprovalDecisionForm, ApprovalReasons } from './ApprovalDecision';
@@ -34,7 +34,7 @@ export function ApprovalsPage() {
       </div>
       {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load approvals: {errorMessage(list.error)}
+          Could not load approvals: {describeBackendError(list.error)}
         </p>
       ) : null}
       {approvals.length === 0 && list.isSuccess ? (

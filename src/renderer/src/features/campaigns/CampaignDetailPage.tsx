@@ -29,7 +29,7 @@ import {
 } from '../../queries/campaign-queries';
 import { useAppStore } from '../../store/app-store';
 import { fromCampaignRequest, randomKey } from './campaign-form-model';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import {
   ApprovalCountdown,
   ApprovalDecisionForm,
@@ -87,7 +87,7 @@ export function CampaignDetailPage(props: { campaignId: string }) {
       </div>
       {progressQuery.isError ? (
         <p className="notice error" role="alert">
-          Progress is not updating: {errorMessage(progressQuery.error)}
+          Progress is not updating: {describeBackendError(progressQuery.error)}
         </p>
       ) : null}
       {progress ? <CampaignGate progress={progress} /> : null}
@@ -186,7 +186,7 @@ function RunAgainButtons(props: { request: ParsedCampaignRequest }) {
       </button>
       {submission.isError ? (
         <span className="notice error" role="alert">
-          Not started: {errorMessage(submission.error)}
+          Not started: {describeBackendError(submission.error)}
         </span>
       ) : null}
     </>

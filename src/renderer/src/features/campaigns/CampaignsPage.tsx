@@ -15,7 +15,7 @@ import { useBackend } from '../../queries/backend-context';
 import { campaignProgressQuery, useCampaignList } from '../../queries/campaign-queries';
 import { useAppStore } from '../../store/app-store';
 import { ImportDialog } from '../interop/ImportDialog';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 
 const EMPTY: CampaignListing[] = [];
 /** Live progress is polled for at most this many running campaigns at once. */
@@ -80,7 +80,7 @@ export function CampaignsPage() {
       </div>
       {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load campaigns: {errorMessage(list.error)}
+          Could not load campaigns: {describeBackendError(list.error)}
         </p>
       ) : null}
       <div className="card filters" role="search" aria-label="Filter campaigns">

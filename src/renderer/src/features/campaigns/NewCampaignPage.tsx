@@ -5,7 +5,7 @@ import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
 import { useEngineAvailability, useSubmitCampaign } from '../../queries/campaign-queries';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import { useCreateSchedule } from '../../queries/schedule-queries';
 import { useAppStore } from '../../store/app-store';
 import {
@@ -554,12 +554,12 @@ export function NewCampaignPage() {
 
           {submission.isError ? (
             <p className="notice error" role="alert" data-testid="submit-error">
-              The campaign was not started: {errorMessage(submission.error)}
+              The campaign was not started: {describeBackendError(submission.error)}
             </p>
           ) : null}
           {scheduleCreation.isError ? (
             <p className="notice error" role="alert" data-testid="schedule-error">
-              The schedule was not created: {errorMessage(scheduleCreation.error)}
+              The schedule was not created: {describeBackendError(scheduleCreation.error)}
             </p>
           ) : null}
           <div className="form-actions">

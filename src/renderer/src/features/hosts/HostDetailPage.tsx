@@ -8,7 +8,7 @@ import { routeHref } from '../../lib/route';
 import { useCampaignList } from '../../queries/campaign-queries';
 import { useHostRecord, useTriageHostCve } from '../../queries/host-queries';
 import { useActionsAllowed } from '../connection/connection-context';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import { describeService } from './host-view-model';
 
 /** One host: its names, open ports with what runs there (banner included), CVEs and campaigns. */
@@ -38,7 +38,7 @@ export function HostDetailPage(props: { address: string }) {
       </div>
       {entry.isError ? (
         <p className="notice error" role="alert">
-          Could not load {props.address}: {errorMessage(entry.error)}
+          Could not load {props.address}: {describeBackendError(entry.error)}
         </p>
       ) : null}
       {!host ? (
@@ -192,7 +192,7 @@ function HostCveTriageControl(props: { address: string; cve: string; current?: H
       </button>
       {triage.isError ? (
         <span className="notice error" role="alert">
-          {errorMessage(triage.error)}
+          {describeBackendError(triage.error)}
         </span>
       ) : null}
     </span>

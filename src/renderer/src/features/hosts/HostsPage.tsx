@@ -6,7 +6,7 @@ import { HostLink } from '../../components/HostLink';
 import { formatDateTime } from '../../lib/format';
 import { usePageTitle, useUrlFilters } from '../../lib/hooks';
 import { useHostList } from '../../queries/host-queries';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import { useAppStore } from '../../store/app-store';
 import { describeService, hostSeverityCounts } from './host-view-model';
 
@@ -36,7 +36,7 @@ export function HostsPage() {
       </div>
       {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load hosts: {errorMessage(list.error)}
+          Could not load hosts: {describeBackendError(list.error)}
         </p>
       ) : null}
       <div className="card filters" role="search" aria-label="Search hosts">

@@ -9,7 +9,7 @@ import {
 import { usePageTitle } from '../../lib/hooks';
 import { useConnection } from '../connection/connection-context';
 import { useOperations } from '../../queries/operations-queries';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import { Stat } from '../../components/Stat';
 
 function milliseconds(value: number | null): string {
@@ -38,7 +38,7 @@ export function OperationsPage() {
       </div>
       {entry.isError ? (
         <p className="notice error" role="alert">
-          Could not read operations: {errorMessage(entry.error)}
+          Could not read operations: {describeBackendError(entry.error)}
         </p>
       ) : null}
       {snapshot && !snapshot.queryable ? (

@@ -3,7 +3,7 @@ import { describeCadence, type ScheduleEntry } from '../../../../shared/schedule
 import { formatDateTime } from '../../lib/format';
 import { usePageTitle } from '../../lib/hooks';
 import { routeHref } from '../../lib/route';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import {
   useRemoveSchedule,
   useScheduleControls,
@@ -35,7 +35,7 @@ export function SchedulesPage() {
       </div>
       {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load schedules: {errorMessage(list.error)}
+          Could not load schedules: {describeBackendError(list.error)}
         </p>
       ) : null}
       <div className="card table-wrap" tabIndex={0} role="region" aria-label="Schedule list">
@@ -217,7 +217,7 @@ function ScheduleRow(props: { entry: ScheduleEntry }) {
           </div>
           {removal.isError || failed ? (
             <div className="notice error" role="alert" data-testid="schedule-action-error">
-              {errorMessage(removal.isError ? removal.error : failed?.error)}
+              {describeBackendError(removal.isError ? removal.error : failed?.error)}
             </div>
           ) : null}
         </td>
@@ -378,7 +378,7 @@ function ScheduleEditForm(props: {
       ) : null}
       {mutation.isError ? (
         <p className="notice error" role="alert" data-testid="schedule-edit-error">
-          Not saved: {errorMessage(mutation.error)}
+          Not saved: {describeBackendError(mutation.error)}
         </p>
       ) : null}
       <div className="form-actions">

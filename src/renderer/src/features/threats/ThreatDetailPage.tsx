@@ -5,7 +5,7 @@ import { SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badge
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import { parseDuration } from '../../../../shared/approval';
 import { useRecheckThreat, useThreatRecord, useTriageThreat } from '../../queries/threat-queries';
 import { useActionsAllowed } from '../connection/connection-context';
@@ -43,7 +43,7 @@ export function ThreatDetailPage(props: { cve: string }) {
       </div>
       {entry.isError ? (
         <p className="notice error" role="alert">
-          Could not load {props.cve}: {errorMessage(entry.error)}
+          Could not load {props.cve}: {describeBackendError(entry.error)}
         </p>
       ) : null}
       {record ? (
@@ -316,7 +316,7 @@ function TriagePanel(props: { record: ThreatRecord }) {
         ) : null}
         {triage.isError ? (
           <span className="notice error" role="alert">
-            {errorMessage(triage.error)}
+            {describeBackendError(triage.error)}
           </span>
         ) : null}
       </div>
@@ -359,7 +359,7 @@ function RecheckButton(props: { record: ThreatRecord }) {
       </span>
       {recheck.isError ? (
         <span className="notice error" role="alert">
-          {errorMessage(recheck.error)}
+          {describeBackendError(recheck.error)}
         </span>
       ) : null}
     </span>

@@ -9,7 +9,7 @@ import { cvesOnHostsMatching, namesHosts } from '../../../../shared/host-search'
 import { usePageTitle, useUrlFilters } from '../../lib/hooks';
 import { useHostList } from '../../queries/host-queries';
 import { routeHref } from '../../lib/route';
-import { errorMessage } from '../../queries/parse-backend';
+import { describeBackendError } from '../../backend/spectra-backend';
 import { useRematchMutation, useThreatList } from '../../queries/threat-queries';
 import { useAppStore } from '../../store/app-store';
 import { severityBars } from '../campaigns/campaign-report-model';
@@ -95,7 +95,7 @@ export function ThreatsPage() {
       </div>
       {list.isError ? (
         <p className="notice error" role="alert">
-          Could not load threats: {errorMessage(list.error)}
+          Could not load threats: {describeBackendError(list.error)}
         </p>
       ) : null}
       <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 1.6fr) minmax(0, 1fr)' }}>
@@ -337,7 +337,7 @@ function RematchButton(): React.JSX.Element {
         {rematch.isSuccess
           ? `Re-matched ${rematch.data.services} services: ${rematch.data.cves.length} CVEs`
           : rematch.isError
-            ? `Re-match failed: ${errorMessage(rematch.error)}`
+            ? `Re-match failed: ${describeBackendError(rematch.error)}`
             : ''}
       </span>
       <button
