@@ -28,7 +28,7 @@ import {
 import { LOOPBACK_HOST, reuseOrPickPort } from './loopback-ports.js';
 import { OFFLINE_HOSTS, OFFLINE_RESOLV_CONF } from './restate-server-command.js';
 import { loadOrCreateRequestIdentity } from './request-identity.js';
-import { RestateAdminClient } from './restate-admin-client.js';
+import { RestateAdminClient, type DeploymentSummary } from './restate-admin-client.js';
 import { RotatingLogFile } from './rotating-log-file.js';
 import { assertNodeCanRunServices } from './services-node-version.js';
 import {
@@ -244,7 +244,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
       identityKeys: [identity.publicKey],
       logger,
     });
-    const deploymentId = await registerEndpoint(
+    const { deploymentId, earlierDeployments } = await registerEndpoint(
       admin,
       ports.endpoint,
       await deploymentPath(options.appVersion, options.services),
@@ -254,6 +254,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
       admin,
       ingress,
       currentDeploymentId: deploymentId,
+      earlierDeployments,
       appVersion: options.appVersion,
       logger,
     }).catch((error) =>
@@ -389,15 +390,18 @@ async function choosePorts(
  * Registers this endpoint. When the endpoint had to move to another port, the
  * deployments registered under the old address are re-pointed first: in-flight
  * invocations are pinned to their deployment and would otherwise never resume.
+ * Returns the deployments found before registering too, listed once for the
+ * whole start (stopStaleInvocations names their versions from them).
  */
 async function registerEndpoint(
   admin: RestateAdminClient,
   endpointPort: number,
   path: string,
   logger: StructuredLogger,
-): Promise<string> {
+): Promise<{ deploymentId: string; earlierDeployments: DeploymentSummary[] }> {
   const origin = `http://${LOOPBACK_HOST}:${endpointPort}`;
-  for (const deployment of await admin.listDeployments()) {
+  const earlierDeployments = await admin.listDeployments();
+  for (const deployment of earlierDeployments) {
     if (!deployment.uri) continue;
     const address = new URL(deployment.uri);
     if (address.hostname === LOOPBACK_HOST && address.origin !== origin) {
@@ -415,7 +419,7 @@ async function registerEndpoint(
     uri: origin + path,
     services: registered.services.map((service) => service.name),
   });
-  return registered.id;
+  return { deploymentId: registered.id, earlierDeployments };
 }
 
 /** Invocations that exhausted their retries while the endpoint was away are paused; start them again. */

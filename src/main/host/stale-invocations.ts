@@ -1,7 +1,7 @@
 import { connectSpectra } from '../../clients/service-clients.js';
 import { SERVICE_NAMES } from '../../shared/service-contracts.js';
 import type { IngressTransport } from './ingress-transport.js';
-import type { RestateAdminClient } from './restate-admin-client.js';
+import type { DeploymentSummary, RestateAdminClient } from './restate-admin-client.js';
 import type { StructuredLogger } from './structured-logger.js';
 
 /**
@@ -33,12 +33,18 @@ export function versionOfDeploymentUri(uri: string | null | undefined): string {
   return match ? match[1]! : path;
 }
 
+/**
+ * `earlierDeployments`: the deployments as listed before this start registered
+ * its own (the host lists them once); a re-pointed one keeps its path, hence
+ * its version.
+ */
 export async function findStaleInvocations(
   admin: RestateAdminClient,
   currentDeploymentId: string,
+  earlierDeployments: DeploymentSummary[],
 ): Promise<StaleInvocation[]> {
   const deployments = new Map(
-    (await admin.listDeployments()).map((deployment) => [deployment.id, deployment.uri]),
+    earlierDeployments.map((deployment) => [deployment.id, deployment.uri]),
   );
   const rows = await queryWithRetry(() =>
     admin.query<{
@@ -87,11 +93,16 @@ export async function stopStaleInvocations(options: {
   admin: RestateAdminClient;
   ingress: IngressTransport;
   currentDeploymentId: string;
+  earlierDeployments: DeploymentSummary[];
   appVersion: string;
   logger: StructuredLogger;
 }): Promise<string[]> {
   const { admin, logger } = options;
-  const stale = await findStaleInvocations(admin, options.currentDeploymentId);
+  const stale = await findStaleInvocations(
+    admin,
+    options.currentDeploymentId,
+    options.earlierDeployments,
+  );
   // Killed first, recorded second: a run still making progress on the old code
   // (same journal) must not overwrite the failed state recorded below.
   for (const invocation of stale) {
