@@ -1,8 +1,8 @@
 import { formatDateTime } from '../../lib/format';
+import { LoadError } from '../../components/LoadError';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
 import { usePendingApprovals } from '../../queries/approval-queries';
-import { describeBackendError } from '../../backend/spectra-backend';
 import { useAppStore } from '../../store/app-store';
 import { ApprovalContext } from './ApprovalContext';
 import { ApprovalCountdown, ApprovalDecisionForm, ApprovalReasons } from './ApprovalDecision';
@@ -32,11 +32,7 @@ export function ApprovalsPage() {
         <h1 id="approvals-title">Approvals</h1>
         <span className="muted">{approvals.length} pending</span>
       </div>
-      {list.isError ? (
-        <p className="notice error" role="alert">
-          Could not load approvals: {describeBackendError(list.error)}
-        </p>
-      ) : null}
+      <LoadError what="approvals" query={list} />
       {approvals.length === 0 && list.isSuccess ? (
         <p className="empty card" data-testid="approvals-empty">
           Nothing waits for a decision. Campaigns that need approval appear here and in the banner.

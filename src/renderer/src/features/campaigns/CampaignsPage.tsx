@@ -1,4 +1,5 @@
 import { CampaignStateBadge, ProgressBar, SeverityCountChips } from '../../components/badges';
+import { LoadError } from '../../components/LoadError';
 import { elapsedMs, formatDateTime, formatDuration } from '../../lib/format';
 import { usePageTitle, useUrlFilters } from '../../lib/hooks';
 import { useLiveNow } from '../connection/connection-context';
@@ -15,7 +16,6 @@ import { useBackend } from '../../queries/backend-context';
 import { campaignProgressQuery, useCampaignList } from '../../queries/campaign-queries';
 import { useAppStore } from '../../store/app-store';
 import { ImportDialog } from '../interop/ImportDialog';
-import { describeBackendError } from '../../backend/spectra-backend';
 
 const EMPTY: CampaignListing[] = [];
 /** Live progress is polled for at most this many running campaigns at once. */
@@ -78,11 +78,7 @@ export function CampaignsPage() {
           New campaign
         </a>
       </div>
-      {list.isError ? (
-        <p className="notice error" role="alert">
-          Could not load campaigns: {describeBackendError(list.error)}
-        </p>
-      ) : null}
+      <LoadError what="campaigns" query={list} />
       <div className="card filters" role="search" aria-label="Filter campaigns">
         <div className="field" style={{ flex: '1 1 220px' }}>
           <label htmlFor="campaign-search">Search</label>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { LoadError } from '../../components/LoadError';
 import { hostCves, type HostCveTriage } from '../../../../shared/host-inventory';
 import { TriageState } from '../../../../shared/threat';
 import { SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
@@ -36,11 +37,7 @@ export function HostDetailPage(props: { address: string }) {
           </h1>
         </div>
       </div>
-      {entry.isError ? (
-        <p className="notice error" role="alert">
-          Could not load {props.address}: {describeBackendError(entry.error)}
-        </p>
-      ) : null}
+      <LoadError what={props.address} query={entry} />
       {!host ? (
         entry.isSuccess ? (
           <p className="empty" data-testid="host-not-found">

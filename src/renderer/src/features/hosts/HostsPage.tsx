@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
+import { LoadError } from '../../components/LoadError';
 import type { HostRecord } from '../../../../shared/host-inventory';
 import { searchHosts } from '../../../../shared/host-search';
 import { SeverityCountChips } from '../../components/badges';
@@ -6,7 +7,6 @@ import { HostLink } from '../../components/HostLink';
 import { formatDateTime } from '../../lib/format';
 import { usePageTitle, useUrlFilters } from '../../lib/hooks';
 import { useHostList } from '../../queries/host-queries';
-import { describeBackendError } from '../../backend/spectra-backend';
 import { useAppStore } from '../../store/app-store';
 import { describeService, hostSeverityCounts } from './host-view-model';
 
@@ -34,11 +34,7 @@ export function HostsPage() {
           {rows.length.toLocaleString('en-US')} of {hosts.length.toLocaleString('en-US')} hosts
         </span>
       </div>
-      {list.isError ? (
-        <p className="notice error" role="alert">
-          Could not load hosts: {describeBackendError(list.error)}
-        </p>
-      ) : null}
+      <LoadError what="hosts" query={list} />
       <div className="card filters" role="search" aria-label="Search hosts">
         <div className="field" style={{ flex: '1 1 320px' }}>
           <label htmlFor="host-search">Search</label>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { LoadError } from '../../components/LoadError';
 import { describeCadence, type ScheduleEntry } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
 import { usePageTitle } from '../../lib/hooks';
@@ -33,11 +34,7 @@ export function SchedulesPage() {
           New campaign or schedule
         </a>
       </div>
-      {list.isError ? (
-        <p className="notice error" role="alert">
-          Could not load schedules: {describeBackendError(list.error)}
-        </p>
-      ) : null}
+      <LoadError what="schedules" query={list} />
       <div className="card table-wrap" tabIndex={0} role="region" aria-label="Schedule list">
         <table data-testid="schedule-table">
           <thead>

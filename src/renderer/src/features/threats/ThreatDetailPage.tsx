@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { LoadError } from '../../components/LoadError';
 import { TriageState, type ThreatRecord } from '../../../../shared/threat';
 import { HostLink } from '../../components/HostLink';
 import { SeverityBadge, TRIAGE_LABEL, TriageBadge } from '../../components/badges';
@@ -41,11 +42,7 @@ export function ThreatDetailPage(props: { cve: string }) {
         <span className="spacer" />
         {record ? <RecheckButton record={record} /> : null}
       </div>
-      {entry.isError ? (
-        <p className="notice error" role="alert">
-          Could not load {props.cve}: {describeBackendError(entry.error)}
-        </p>
-      ) : null}
+      <LoadError what={props.cve} query={entry} />
       {record ? (
         <ThreatRecordView record={record} />
       ) : entry.isSuccess ? (

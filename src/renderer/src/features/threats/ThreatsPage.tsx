@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
+import { LoadError } from '../../components/LoadError';
 import { TriageState, type ThreatSummary } from '../../../../shared/threat';
 import { SEVERITY_ORDER } from '../../../../shared/vulnerability';
 import { BarChart } from '../../components/BarChart';
@@ -93,11 +94,7 @@ export function ThreatsPage() {
           Refresh
         </button>
       </div>
-      {list.isError ? (
-        <p className="notice error" role="alert">
-          Could not load threats: {describeBackendError(list.error)}
-        </p>
-      ) : null}
+      <LoadError what="threats" query={list} />
       <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 1.6fr) minmax(0, 1fr)' }}>
         <div className="card filters" role="search" aria-label="Filter threats">
           <div className="field" style={{ flex: '1 1 220px' }}>
