@@ -2,11 +2,14 @@ import { availableParallelism } from 'node:os';
 import * as restate from '@restatedev/restate-sdk';
 import type { CampaignRequest, SubmittedCampaign } from '../../shared/campaign.js';
 import { buildCampaignSpec } from '../../shared/campaign-spec.js';
-import type { PlanEnvironment } from '../../shared/campaign-plan.js';
 import type { ScanEngineName } from '../../shared/observation.js';
 import { chooseEngine } from '../scanner/batch-scan.js';
 import { campaignWorkflow } from './campaign-workflow.js';
-import { CampaignRequestInvalid, validateCampaignRequest } from './campaign-validation.js';
+import {
+  CampaignRequestInvalid,
+  parseCampaignRequest,
+  planCampaignRequest,
+} from './campaign-validation.js';
 
 /**
  * The front door for new campaigns, and the one place a request is parsed:
@@ -21,13 +24,14 @@ export const campaignsService = restate.service({
   name: 'Campaigns',
   handlers: {
     submit: async (context: restate.Context, raw: CampaignRequest): Promise<SubmittedCampaign> => {
-      const checked = validateCampaignRequestInHandler(raw);
+      // The request's shape first (the engine is part of it); the plan once, with the engine chosen.
+      const request = rejectInvalidRequest(() => parseCampaignRequest(raw));
       const environment = await context.run(
         'choose engine and count cores',
         async (): Promise<{ engine?: ScanEngineName; refusal?: string; cores: number }> => {
           const cores = availableParallelism();
           try {
-            return { engine: await chooseEngine(checked.request.engine), cores };
+            return { engine: await chooseEngine(request.engine), cores };
           } catch (error) {
             return { refusal: (error as Error).message, cores };
           }
@@ -35,10 +39,9 @@ export const campaignsService = restate.service({
       );
       if (!environment.engine)
         throw new restate.TerminalError(`engine: ${environment.refusal}`, { errorCode: 400 });
-      const { request, plan } = validateCampaignRequestInHandler(raw, {
-        engine: environment.engine,
-        cores: environment.cores,
-      });
+      const plan = rejectInvalidRequest(() =>
+        planCampaignRequest(request, { engine: environment.engine, cores: environment.cores }),
+      );
       const spec = buildCampaignSpec(request, plan, environment.engine);
       const campaignId = 'c-' + context.rand.uuidv4().replaceAll('-', '').slice(0, 12);
       context.workflowSendClient(campaignWorkflow, campaignId).run(spec);
@@ -54,12 +57,9 @@ export const campaignsService = restate.service({
 export type CampaignsService = typeof campaignsService;
 
 /** The checks of campaign-validation.ts inside a handler: an invalid request is a TerminalError (400), never retried. */
-function validateCampaignRequestInHandler(
-  raw: unknown,
-  environment: PlanEnvironment = {},
-): ReturnType<typeof validateCampaignRequest> {
+function rejectInvalidRequest<T>(check: () => T): T {
   try {
-    return validateCampaignRequest(raw, environment);
+    return check();
   } catch (error) {
     if (error instanceof CampaignRequestInvalid)
       throw new restate.TerminalError(error.message, { errorCode: 400 });

@@ -27,13 +27,26 @@ export function validateCampaignRequest(
   request: ParsedCampaignRequest;
   plan: CampaignPlan;
 } {
+  const request = parseCampaignRequest(raw);
+  return { request, plan: planCampaignRequest(request, environment) };
+}
+
+/** The first check alone: the request's shape (what choosing the engine needs). */
+export function parseCampaignRequest(raw: unknown): ParsedCampaignRequest {
   const parsed = CampaignRequest.safeParse(raw);
   if (!parsed.success) {
     throw new CampaignRequestInvalid(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`),
     );
   }
-  const request = parsed.data;
+  return parsed.data;
+}
+
+/** The other checks, on a parsed request: targets, ports, scope and the batch count. */
+export function planCampaignRequest(
+  request: ParsedCampaignRequest,
+  environment: PlanEnvironment = {},
+): CampaignPlan {
   const plan = planCampaign(request, environment);
   if (!plan.ok) throw new CampaignRequestInvalid(plan.issues.map((issue) => issue.message));
   if (plan.value.batchCount > MAX_BATCHES_PER_CAMPAIGN) {
@@ -42,5 +55,5 @@ export function validateCampaignRequest(
       `batchSize: ${plan.value.batchSize} makes ${plan.value.batchCount} batches (at most ${MAX_BATCHES_PER_CAMPAIGN}); use ${smallest} or more`,
     ]);
   }
-  return { request, plan: plan.value };
+  return plan.value;
 }
