@@ -30,17 +30,17 @@ export interface HostConnection {
  */
 export async function connectToHost(dataDir: string): Promise<HostConnection> {
   const running = readRunningHostInfo(dataDir);
-  // Said up front, in one line: a host on a data dir that takes no writes cannot make progress.
-  const fault = existsSync(dataDir) ? probeWritable(dataDir) : undefined;
-  if (fault && running) process.stderr.write(`spectra: warning: ${fault.message}\n`);
-  if (fault && !running) throw new CliError(fault.message);
   if (running) {
+    // Said up front, in one line: a host on a data dir that takes no writes cannot make progress.
+    // (Without a running host, startHost probes the data dir itself: one probe per command.)
+    const fault = existsSync(dataDir) ? probeWritable(dataDir) : undefined;
+    if (fault) process.stderr.write(`spectra: warning: ${fault.message}\n`);
     const transport = withRequestTimeout(ingressTransport(running));
     return { ingress: clients.connect(transport), transport, close: async () => {} };
   }
   // The host and the services load only when this command starts a host: a
   // command talking to a running host stays small and starts fast.
-  const [{ startHost }, { servicesForDataDir }] = await Promise.all([
+  const [{ startHost, DataDirUnwritable }, { servicesForDataDir }] = await Promise.all([
     import('../main/host/host-runtime.js'),
     import('../main/app-services.js'),
   ]);
@@ -48,6 +48,8 @@ export async function connectToHost(dataDir: string): Promise<HostConnection> {
     dataDir,
     appVersion: APP_VERSION,
     services: servicesForDataDir(dataDir),
+  }).catch((error: unknown) => {
+    throw error instanceof DataDirUnwritable ? new CliError(error.message) : error;
   });
   const transport = withRequestTimeout(host.ingress);
   return {
