@@ -1,4 +1,8 @@
-import { delay, environmentWithoutRestateOverrides } from '../host/supervised-restate-server.js';
+import {
+  delay,
+  environmentWithoutRestateOverrides,
+  RESTATE_SERVER_SPAWN_OPTIONS,
+} from '../host/supervised-restate-server.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -130,13 +134,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     ]).commandLine;
     const child = execa(file!, fileArgs, {
       env: environmentWithoutRestateOverrides(),
-      extendEnv: false,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      cleanup: true,
+      ...RESTATE_SERVER_SPAWN_OPTIONS,
     });
     const leadership = new LeadershipLogReader((partition) => leaders.set(partition, node.id));
     child.stdout?.on('data', (chunk: Buffer) => {

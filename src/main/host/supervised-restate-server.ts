@@ -116,13 +116,7 @@ export class SupervisedRestateServer extends EventEmitter {
         ...environmentWithoutRestateOverrides(),
         ...restateServerCommandEnvironment(this.options.command),
       },
-      extendEnv: false,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      cleanup: true,
+      ...RESTATE_SERVER_SPAWN_OPTIONS,
     });
     this.child = child;
     const onOutput = (chunk: Buffer) => {
@@ -271,6 +265,21 @@ function writeServerPidFile(pidFile: string, pid: number, logger: StructuredLogg
     logger.warn('could not write restate-server.pid', { error });
   }
 }
+
+/**
+ * How every restate-server process is spawned (the host's and a local
+ * cluster's nodes): only the environment given, output streamed to the log,
+ * never buffered, and killed if this process exits.
+ */
+export const RESTATE_SERVER_SPAWN_OPTIONS = {
+  extendEnv: false,
+  stdin: 'ignore',
+  stdout: 'pipe',
+  stderr: 'pipe',
+  buffer: false,
+  reject: false,
+  cleanup: true,
+} as const;
 
 /** RESTATE_* variables in the analyst's shell would silently override our config. */
 export function environmentWithoutRestateOverrides(): NodeJS.ProcessEnv {
