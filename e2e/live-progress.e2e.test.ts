@@ -76,13 +76,20 @@ describe('live progress in the browser', () => {
     let photographed = false;
     const deadline = Date.now() + CAMPAIGN_LIMIT_MS;
     for (;;) {
-      const sample: BarSample = {
-        state: await progress.getAttribute('data-state'),
-        percent: await app.testId('progress-percent').textContent(),
-        valueNow: await progress.getByRole('progressbar').getAttribute('aria-valuenow'),
-        hosts: await app.testId('progress-hosts').textContent(),
-        live: await app.testId('progress-hosts').getAttribute('data-live'),
-      };
+      // One snapshot of the DOM in one turn of the page's event loop: reading the fields one
+      // call at a time could straddle a re-render and pair one poll's percent with the next's.
+      const sample = await progress.evaluate((element): BarSample => {
+        const part = (testId: string) =>
+          element.ownerDocument.querySelector(`[data-testid="${testId}"]`);
+        return {
+          state: element.getAttribute('data-state'),
+          percent: part('progress-percent')?.textContent ?? null,
+          valueNow:
+            element.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? null,
+          hosts: part('progress-hosts')?.textContent ?? null,
+          live: part('progress-hosts')?.getAttribute('data-live') ?? null,
+        };
+      });
       samples.push(sample);
       const percent = Number.parseInt(sample.percent ?? '', 10);
       if (!photographed && sample.state === 'scanning' && percent > 0 && percent < 100) {
