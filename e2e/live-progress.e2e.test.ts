@@ -50,6 +50,23 @@ interface BarSample {
   live: string | null;
 }
 
+/**
+ * One snapshot of the bar in one turn of the page's event loop: reading the
+ * fields one call at a time could straddle a re-render and pair one poll's
+ * percent with the next's (seen once under load).
+ */
+const SAMPLE_BAR = `(() => {
+  const part = (testId) => document.querySelector('[data-testid="' + testId + '"]');
+  const bar = part('campaign-progress');
+  return {
+    state: bar?.getAttribute('data-state') ?? null,
+    percent: part('progress-percent')?.textContent ?? null,
+    valueNow: bar?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? null,
+    hosts: part('progress-hosts')?.textContent ?? null,
+    live: part('progress-hosts')?.getAttribute('data-live') ?? null,
+  };
+})()`;
+
 describe('live progress in the browser', () => {
   it('moves the campaign bar per host inside one batch, then ends at 100 %', async () => {
     const submitted = await spectraClients(clients.connect(serve.ingress))
@@ -71,25 +88,13 @@ describe('live progress in the browser', () => {
     await app.open(`#/campaigns/${submitted.campaignId}`);
     await app.testId('campaign-progress').waitFor();
 
-    const progress = app.testId('campaign-progress');
     const samples: BarSample[] = [];
     let photographed = false;
     const deadline = Date.now() + CAMPAIGN_LIMIT_MS;
     for (;;) {
       // One snapshot of the DOM in one turn of the page's event loop: reading the fields one
       // call at a time could straddle a re-render and pair one poll's percent with the next's.
-      const sample = await progress.evaluate((element): BarSample => {
-        const part = (testId: string) =>
-          element.ownerDocument.querySelector(`[data-testid="${testId}"]`);
-        return {
-          state: element.getAttribute('data-state'),
-          percent: part('progress-percent')?.textContent ?? null,
-          valueNow:
-            element.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? null,
-          hosts: part('progress-hosts')?.textContent ?? null,
-          live: part('progress-hosts')?.getAttribute('data-live') ?? null,
-        };
-      });
+      const sample = (await page.evaluate(SAMPLE_BAR)) as BarSample;
       samples.push(sample);
       const percent = Number.parseInt(sample.percent ?? '', 10);
       if (!photographed && sample.state === 'scanning' && percent > 0 && percent < 100) {
