@@ -109,7 +109,9 @@ describe('packed findings', () => {
     const broken = { ...packed, services: [{ ...packed.services[0]!, cves: [3] }] };
     const parsed = PackedFindings.safeParse(broken);
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.message).toBe('a service refers to a CVE the list does not have');
+    expect(parsed.error?.issues[0]?.message).toBe(
+      'a service refers to a CVE the list does not have',
+    );
   });
 
   it('reads batches stored before packing (a plain array) and packed ones alike', () => {

@@ -28,10 +28,7 @@ const IMPORT_BATCH_SIZE = 50;
  * hosts each) as a scan's, so reports, exports and diffs read imports and
  * scans alike.
  */
-export function importBatches(
-  scan: ImportedScan,
-  findings: readonly Finding[],
-): BatchResult[] {
+export function importBatches(scan: ImportedScan, findings: readonly Finding[]): BatchResult[] {
   const startedAt = scan.startedAt ?? scan.finishedAt ?? new Date(0).toISOString();
   const finishedAt = scan.finishedAt ?? startedAt;
   const batches: BatchResult[] = [];
