@@ -55,21 +55,21 @@ export type PackedFindings = z.infer<typeof PackedFindings>;
  */
 export function packFindings(findings: readonly Finding[]): PackedFindings {
   const cves: CveFacts[] = [];
-  const cveIndexes = new Map<string, number>();
+  // Per CVE id, the indexes of its facts in `cves` (one unless the facts differ).
+  const cveIndexes = new Map<string, number[]>();
   const services = new Map<string, ServiceFindings>();
   for (const finding of findings) {
     const facts = factsOf(finding);
-    const factsKey = JSON.stringify(facts);
-    let cveIndex = cveIndexes.get(factsKey);
+    const candidates = cveIndexes.get(facts.cve) ?? [];
+    let cveIndex = candidates.find((index) => sameFacts(cves[index]!, facts));
     if (cveIndex === undefined) {
       cveIndex = cves.push(facts) - 1;
-      cveIndexes.set(factsKey, cveIndex);
+      cveIndexes.set(facts.cve, [...candidates, cveIndex]);
     }
-    const site = siteOf(finding);
-    const siteKey = JSON.stringify(site);
+    const siteKey = `${finding.host}|${finding.port}|${finding.product}|${finding.version}|${finding.cpe ?? ''}|${finding.observedAt}|${finding.engine}`;
     const service = services.get(siteKey);
     if (service) service.cves.push(cveIndex);
-    else services.set(siteKey, { ...site, cves: [cveIndex] });
+    else services.set(siteKey, { ...siteOf(finding), cves: [cveIndex] });
   }
   return { cves, services: [...services.values()] };
 }
@@ -90,7 +90,25 @@ export function countPackedFindings(packed: PackedFindings): number {
   return packed.services.reduce((count, service) => count + service.cves.length, 0);
 }
 
-/** The fields in a fixed order, so equal facts give equal keys; absent ones stay absent. */
+/** Field by field; KEV and EPSS (small objects) by their JSON. */
+function sameFacts(left: CveFacts, right: CveFacts): boolean {
+  return (
+    left.severity === right.severity &&
+    left.cvssScore === right.cvssScore &&
+    left.cvssVector === right.cvssVector &&
+    left.cvssVersion === right.cvssVersion &&
+    left.cvssSource === right.cvssSource &&
+    left.summary === right.summary &&
+    sameJson(left.kev, right.kev) &&
+    sameJson(left.epss, right.epss)
+  );
+}
+
+/** Findings of one match share these objects, so the reference check usually decides. */
+const sameJson = (left: unknown, right: unknown) =>
+  left === right || JSON.stringify(left) === JSON.stringify(right);
+
+/** The CVE's fields of a finding; absent ones stay absent. */
 function factsOf(finding: Finding): CveFacts {
   return withoutUndefined({
     cve: finding.cve,
