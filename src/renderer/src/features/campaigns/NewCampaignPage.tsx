@@ -1,11 +1,11 @@
 import { useDeferredValue, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { LineNumberedTextarea } from '../../components/LineNumberedTextarea';
 import { describeCadence } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
 import { useEngineAvailability, useSubmitCampaign } from '../../queries/campaign-queries';
-import { describeBackendError } from '../../backend/spectra-backend';
 import { useCreateSchedule } from '../../queries/schedule-queries';
 import { useAppStore } from '../../store/app-store';
 import {
@@ -552,16 +552,16 @@ export function NewCampaignPage() {
             )}
           </div>
 
-          {submission.isError ? (
-            <p className="notice error" role="alert" data-testid="submit-error">
-              The campaign was not started: {describeBackendError(submission.error)}
-            </p>
-          ) : null}
-          {scheduleCreation.isError ? (
-            <p className="notice error" role="alert" data-testid="schedule-error">
-              The schedule was not created: {describeBackendError(scheduleCreation.error)}
-            </p>
-          ) : null}
+          <ErrorNotice
+            failed="The campaign was not started"
+            outcome={submission}
+            testId="submit-error"
+          />
+          <ErrorNotice
+            failed="The schedule was not created"
+            outcome={scheduleCreation}
+            testId="schedule-error"
+          />
           <div className="form-actions">
             <button
               type="submit"

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadError } from '../../components/LoadError';
 import { describeCadence, type ScheduleEntry } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
@@ -373,11 +374,7 @@ function ScheduleEditForm(props: {
           </ul>
         </div>
       ) : null}
-      {mutation.isError ? (
-        <p className="notice error" role="alert" data-testid="schedule-edit-error">
-          Not saved: {describeBackendError(mutation.error)}
-        </p>
-      ) : null}
+      <ErrorNotice failed="Not saved" outcome={mutation} testId="schedule-edit-error" />
       <div className="form-actions">
         <button
           type="submit"
