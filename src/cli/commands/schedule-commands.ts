@@ -11,10 +11,7 @@ import {
   WEEK_MS,
   type ScheduleEntry,
 } from '../../shared/schedule.js';
-import {
-  CampaignRequestInvalid,
-  validateCampaignRequest,
-} from '../../services/campaigns/campaign-validation.js';
+import { validateCampaignRequest } from '../../services/campaigns/campaign-validation.js';
 import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -22,6 +19,7 @@ import {
   CAMPAIGN_REQUEST_OPTIONS,
   CAMPAIGN_REQUEST_USAGE,
   campaignRequestFrom,
+  refuseInvalidRequest,
 } from '../campaign-request-flags.js';
 import { parseDuration } from '../../shared/approval.js';
 import { describeIngressError, withHost } from '../host-connection.js';
@@ -65,17 +63,9 @@ running fires when one starts again.
     if (parsed.positionals.length > 0) return runScheduleSubcommand(parsed);
     const cadence = cadenceFrom(parsed);
     const request = campaignRequestFrom(parsed, 'schedule');
-    try {
-      validateCampaignRequest(request);
-    } catch (error) {
-      if (error instanceof CampaignRequestInvalid) {
-        throw new CliError(
-          `schedule refused, nothing was scheduled:\n  ${error.problems.join('\n  ')}`,
-          2,
-        );
-      }
-      throw error;
-    }
+    refuseInvalidRequest('schedule refused, nothing was scheduled', () =>
+      validateCampaignRequest(request),
+    );
     const dataDir = resolveDataDir(parsed);
     const hostRunning = Boolean(readRunningHostInfo(dataDir));
     const entry = await withHost(dataDir, ({ ingress }) =>
@@ -266,16 +256,9 @@ export function scheduleEditFrom(
       const field = REQUEST_FIELD_OF_FLAG[flag]!;
       (request as Record<string, unknown>)[field] = fromFlags[field];
     }
-    try {
-      validateCampaignRequest(request);
-    } catch (error) {
-      if (error instanceof CampaignRequestInvalid)
-        throw new CliError(
-          `schedule edit refused, nothing was changed:\n  ${error.problems.join('\n  ')}`,
-          2,
-        );
-      throw error;
-    }
+    refuseInvalidRequest('schedule edit refused, nothing was changed', () =>
+      validateCampaignRequest(request),
+    );
   }
   const edit = ScheduleEditRequest.safeParse({
     scheduleId: current.scheduleId,
