@@ -9,8 +9,10 @@ import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { type CampaignMetadata } from '../campaigns/campaign-report.js';
 import { totalsOfResults } from '../../shared/campaign-totals.js';
 import { recordBatchSightings } from '../threats/record-sightings.js';
-import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
-import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
+import {
+  matchWithCurrentKnowledge,
+  type LoadKnowledge,
+} from '../vulnerabilities/knowledge-matching.js';
 import { NmapImportError, parseNmapXmlForImport, type ImportedScan } from './nmap-xml-import.js';
 
 /** Import campaign ids are derived from the file's bytes: the same file always lands on the same campaign. */
@@ -79,7 +81,7 @@ export function importRequest(name: string, scan: ImportedScan): ParsedCampaignR
  * comes from the file's bytes and sightings are idempotent per (campaign,
  * host, port): importing the same file twice adds nothing.
  */
-export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>) {
+export function createImportsService(loadKnowledge: LoadKnowledge) {
   return restate.service({
     name: SERVICE_NAMES.imports,
     handlers: {
@@ -118,9 +120,11 @@ export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>
               existing.threats.reduce((sum, threat) => sum + threat.affected.length, 0),
             );
 
-          const findings = await context.run(
+          const findings = await matchWithCurrentKnowledge(
+            context,
             `match vulnerabilities of ${scan.observations.length} imported services`,
-            async () => matchObservations(scan.observations, (await loadKnowledge()).index),
+            loadKnowledge,
+            scan.observations,
           );
           const batches = importBatches(scan, findings);
           for (const batch of batches) await results.storeBatch(batch);
