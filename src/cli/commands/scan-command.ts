@@ -15,7 +15,6 @@ import {
   type PlanEnvironment,
   type ScanEngineChoice,
 } from '../../shared/campaign-plan.js';
-import { readRunningHostInfo } from '../../main/host/data-dir.js';
 import {
   parseCampaignRequest,
   planCampaignRequest,
@@ -30,7 +29,7 @@ import {
   campaignRequestFrom,
   refuseInvalidRequest,
 } from '../campaign-request-flags.js';
-import { connectToHost, describeIngressError } from '../host-connection.js';
+import { connectToHost, connectToRunningHost, describeIngressError } from '../host-connection.js';
 import { formatCampaignSummary } from '../progress-display.js';
 
 const SCAN_REFUSED = 'scan refused, nothing was started';
@@ -71,13 +70,15 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     }
 
     const dataDir = resolveDataDir(parsed);
-    if (parsed.values.detach && !readRunningHostInfo(dataDir)) {
+    const connection = parsed.values.detach
+      ? connectToRunningHost(dataDir)
+      : await connectToHost(dataDir);
+    if (!connection) {
       throw new CliError(
         '--detach needs a running host on this data dir (start one with: spectra serve)',
         2,
       );
     }
-    const connection = await connectToHost(dataDir);
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();
     process.on('SIGINT', onSignal);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spectraClients } from '../../clients/service-clients.js';
 import * as clients from '@restatedev/restate-sdk-clients';
-import { readRunningHostInfo } from '../../main/host/data-dir.js';
 import {
   DAY_MS,
   describeCadence,
@@ -67,18 +66,21 @@ running fires when one starts again.
       validateCampaignRequest(request),
     );
     const dataDir = resolveDataDir(parsed);
-    const hostRunning = Boolean(readRunningHostInfo(dataDir));
-    const entry = await withHost(dataDir, ({ ingress }) =>
-      Promise.resolve(
-        spectraClients(ingress)
-          .schedules()
-          .create(
-            // The handler's serde applies the same defaults; parsing here gives the client its type.
-            ScheduleCreateRequest.parse({ request, cadence }),
-            clients.rpc.opts({ idempotencyKey: randomUUID() }),
-          ),
-      ).catch((error: unknown) => {
-        throw new CliError(`schedule refused: ${describeIngressError(error)}`, 2);
+    const { entry, hostStartedHere } = await withHost(
+      dataDir,
+      async ({ ingress, temporaryHost }) => ({
+        entry: await Promise.resolve(
+          spectraClients(ingress)
+            .schedules()
+            .create(
+              // The handler's serde applies the same defaults; parsing here gives the client its type.
+              ScheduleCreateRequest.parse({ request, cadence }),
+              clients.rpc.opts({ idempotencyKey: randomUUID() }),
+            ),
+        ).catch((error: unknown) => {
+          throw new CliError(`schedule refused: ${describeIngressError(error)}`, 2);
+        }),
+        hostStartedHere: temporaryHost !== undefined,
       }),
     );
     if (parsed.values.json) {
@@ -88,7 +90,7 @@ running fires when one starts again.
         `${entry.scheduleId}  ${describeCadence(entry.cadence)}, next run ${entry.nextRunAt}  "${forTerminal(entry.name)}"\n`,
       );
     }
-    if (!hostRunning) {
+    if (hostStartedHere) {
       process.stderr.write(
         'note: no host is running on this data dir; the schedule fires once one runs (spectra serve)\n',
       );

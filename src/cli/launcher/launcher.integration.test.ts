@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dataDirLayout } from '../../main/host/data-dir.js';
 import { temporaryDataDir, waitFor } from '../../../test/support/temporary-host.js';
 import { nodeMajorVersion } from './node-for-services.js';
-import { isZombie } from './stale-host-info.js';
+import { isZombie } from '../../main/host/host-process.js';
 
 /**
  * `spectra serve` as an analyst starts it: the launcher on the system Node

@@ -1,11 +1,11 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitStatusOf, spawnWithParentDeath } from './child-with-parent-death.js';
-import { isProcessAlive, launcherDataDir, readHostInfo } from './host-info-file.js';
+import { isHostProcessRunning } from '../../main/host/host-process.js';
+import { launcherDataDir, readHostInfo, RUNNING_HOST_VARIABLE } from './host-info-file.js';
 import { nodeCanRunServices } from '../../main/host/services-node-version.js';
 import { nodeForServices } from './node-for-services.js';
 import { superviseServe } from './serve-supervisor.js';
-import { isZombie } from './stale-host-info.js';
 
 /**
  * The `spectra` launcher (out/cli/launcher.js, started by bin/spectra.mjs on
@@ -62,9 +62,13 @@ const INGRESS_CLIENT_COMMANDS = new Set([
   'unschedule',
 ]);
 
+/** Whether a host runs on the command's data dir; if so, the command run here is handed it. */
 function hostIsRunning(argv: string[]): boolean {
-  const info = readHostInfo(launcherDataDir(argv));
-  return info !== undefined && isProcessAlive(info.pid) && !isZombie(info.pid);
+  const dataDir = launcherDataDir(argv);
+  const info = readHostInfo(dataDir);
+  if (!info || !isHostProcessRunning(info.pid)) return false;
+  process.env[RUNNING_HOST_VARIABLE] = JSON.stringify({ dataDir: resolve(dataDir), info });
+  return true;
 }
 
 async function runHere(): Promise<void> {
