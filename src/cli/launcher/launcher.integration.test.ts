@@ -92,6 +92,13 @@ describe.skipIf(process.platform !== 'linux')(
         () => second.output().includes('Press Ctrl-C to stop.'),
         60_000,
       );
+      // A command that only talks to the host runs in the launcher's process, on the host it found.
+      const listed = execFileSync(
+        SYSTEM_NODE,
+        ['bin/spectra.mjs', 'campaigns', '--data-dir', scratch.dataDir],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+      expect(listed).toContain('No campaigns yet');
       second.child.kill('SIGINT');
       expect(await second.exited).toBe(0);
       expect(processesOf(scratch.dataDir)).toEqual([]);
