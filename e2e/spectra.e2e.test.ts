@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignListing, CampaignReport } from '../src/shared/campaign';
 import type { ScheduleEntry } from '../src/shared/schedule';
+import { INDEX_KEY, SERVICE_NAMES } from '../src/shared/service-contracts';
 import type { ThreatSummary } from '../src/shared/threat';
 import { SCREENSHOT_DIR, type SpectraApp } from './pages/spectra-app';
 import { blocking, describeAudits } from './support/accessibility';
@@ -10,6 +11,8 @@ import { relocatedStandardLab } from './support/relocated-lab';
 import { startSpectraSession, type SpectraSession } from './support/spectra-session';
 
 const LAB_PREFIX = '127.77.0';
+/** The UI's request for the threats table, answered by the test with 10,000 rows. */
+const THREATS_LIST_ROUTE = `**/ingress/${SERVICE_NAMES.threatIndex}/${INDEX_KEY}/list`;
 const EXPECTED_CVES = ['CVE-2021-41773', 'CVE-2011-2523'];
 
 let session: SpectraSession;
@@ -515,7 +518,7 @@ describe('Spectra-Red in browser mode', () => {
       triageState: 'new',
       updatedAt: '2026-02-01T00:00:00.000Z',
     }));
-    await page.route('**/ingress/ThreatIndex/all/list', (route) =>
+    await page.route(THREATS_LIST_ROUTE, (route) =>
       route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(rows) }),
     );
     await app.open('#/threats');
@@ -533,7 +536,7 @@ describe('Spectra-Red in browser mode', () => {
     await app.screenshot('08-threats-10k');
     await app.threats.search('record 4242');
     await app.threats.row('CVE-2024-14242').waitFor();
-    await page.unroute('**/ingress/ThreatIndex/all/list');
+    await page.unroute(THREATS_LIST_ROUTE);
   });
 
   it('refuses a campaign started from a page on another origin', async () => {

@@ -6,6 +6,7 @@ import { callOptions, connectSpectra } from '../../src/clients/service-clients.j
 import { execa } from 'execa';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INDEX_KEY, SERVICE_NAMES } from '../../src/shared/service-contracts.js';
 import { dataDirLayout } from '../../src/main/host/data-dir.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { temporaryDataDir, waitFor } from '../support/temporary-host.js';
@@ -210,12 +211,12 @@ function attackScript(origins: string[], campaignId: string): string {
     for (const origin of origins) {
       for (const prefix of ['/ingress', '']) {
         const base = origin + prefix;
-        record(base + ' list threats', () => fetch(base + '/ThreatIndex/all/list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
-        record(base + ' list threats (no-cors)', () => fetch(base + '/ThreatIndex/all/list', { method: 'POST', mode: 'no-cors', body: '{}' }));
-        record(base + ' submit', () => fetch(base + '/Campaigns/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(submit)} }));
-        record(base + ' submit (no-cors)', () => fetch(base + '/Campaigns/submit', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(submit)} }));
-        record(base + ' approve', () => fetch(base + '/Approvals/all/decide', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'evil' }, body: ${JSON.stringify(decide)} }));
-        record(base + ' approve (no-cors)', () => fetch(base + '/Approvals/all/decide', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(decide)} }));
+        record(base + ' list threats', () => fetch(base + '/${SERVICE_NAMES.threatIndex}/${INDEX_KEY}/list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+        record(base + ' list threats (no-cors)', () => fetch(base + '/${SERVICE_NAMES.threatIndex}/${INDEX_KEY}/list', { method: 'POST', mode: 'no-cors', body: '{}' }));
+        record(base + ' submit', () => fetch(base + '/${SERVICE_NAMES.campaigns}/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(submit)} }));
+        record(base + ' submit (no-cors)', () => fetch(base + '/${SERVICE_NAMES.campaigns}/submit', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(submit)} }));
+        record(base + ' approve', () => fetch(base + '/${SERVICE_NAMES.approvals}/${INDEX_KEY}/decide', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'evil' }, body: ${JSON.stringify(decide)} }));
+        record(base + ' approve (no-cors)', () => fetch(base + '/${SERVICE_NAMES.approvals}/${INDEX_KEY}/decide', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(decide)} }));
         record(base + ' admin sql (no-cors)', () => fetch(base + '/query', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"query":"SELECT * FROM state"}' }));
         record(base + ' health', () => fetch(base + '/restate/health'));
       }
