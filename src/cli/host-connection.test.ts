@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as clients from '@restatedev/restate-sdk-clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSpectra } from '../clients/service-clients.js';
 import { unixSocketTransport } from '../main/host/ingress-transport.js';
 import { CliError } from './cli-error.js';
 import { connectToRunningHost, withRequestTimeout } from './host-connection.js';
@@ -29,15 +29,11 @@ afterAll(async () => {
 
 describe('CLI requests to the host', () => {
   it('end after the timeout with one line saying what to check', async () => {
-    const ingress = clients.connect(withRequestTimeout(unixSocketTransport(silentSocket), 300));
+    const services = connectSpectra(withRequestTimeout(unixSocketTransport(silentSocket), 300));
     const started = Date.now();
-    const failure = await Promise.resolve(
-      ingress
-        .objectClient<{
-          list(context: unknown): Promise<unknown>;
-        }>({ name: 'CampaignIndex' }, 'all')
-        .list(),
-    ).catch((error: unknown) => error);
+    const failure = await Promise.resolve(services.campaignIndex().list()).catch(
+      (error: unknown) => error,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(failure).toBeInstanceOf(CliError);
     expect((failure as Error).message).toBe(

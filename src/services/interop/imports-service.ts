@@ -1,10 +1,10 @@
-import { SERVICE_NAMES } from '../../shared/service-contracts.js';
+import { SERVICE_NAMES, INDEX_KEY } from '../../shared/service-contracts.js';
 import { createHash } from 'node:crypto';
 import * as restate from '@restatedev/restate-sdk';
 import type { BatchResult, CampaignListing, ParsedCampaignRequest } from '../../shared/campaign.js';
 import { NmapImportRequest, type NmapImportResult } from '../../shared/interop.js';
 import { formatPorts } from '../../shared/port-spec.js';
-import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from '../campaigns/campaign-index-object.js';
+import { campaignIndexObject } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { type CampaignMetadata } from '../campaigns/campaign-report.js';
 import { totalsOfResults } from '../../shared/campaign-totals.js';
@@ -180,7 +180,7 @@ export function createImportsService(loadKnowledge: LoadKnowledge) {
             totals: totalsOfResults(scan.hosts.length, batches),
             source: 'import',
           };
-          await context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(listing);
+          await context.objectClient(campaignIndexObject, INDEX_KEY).upsert(listing);
 
           // Same recording and idempotency keys as a scan's batch: a replay records nothing twice.
           for (const batch of batches) await recordBatchSightings(context, campaignId, batch);

@@ -1,8 +1,8 @@
-import { SERVICE_NAMES } from '../../shared/service-contracts.js';
+import { SERVICE_NAMES, INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { RematchRequest, type RematchResult } from '../../shared/rematch.js';
 import type { Observation } from '../../shared/observation.js';
-import { CAMPAIGN_INDEX_KEY, campaignIndexObject } from '../campaigns/campaign-index-object.js';
+import { campaignIndexObject } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { recordThreatSightings } from '../threats/record-sightings.js';
 import {
@@ -27,7 +27,7 @@ export function createRematchService(loadKnowledge: LoadKnowledge) {
         async (context: restate.Context, request: RematchRequest): Promise<RematchResult> => {
           const campaignIds = request.campaignId
             ? [request.campaignId]
-            : (await context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).list()).map(
+            : (await context.objectClient(campaignIndexObject, INDEX_KEY).list()).map(
                 (listing) => listing.campaignId,
               );
           const cves = new Set<string>();

@@ -1,4 +1,3 @@
-import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import type { z } from 'zod';
@@ -30,8 +29,6 @@ import {
 } from './schedule-plan.js';
 
 /** The registry has one key; each schedule is its own state entry under it. */
-/** The singleton key, defined once in src/shared/service-contracts.ts. */
-export const SCHEDULES_KEY = INDEX_KEY;
 const ENTRY_PREFIX = 'schedule:';
 
 /** Only the tick handler, typed for the object's messages to itself. */

@@ -4,7 +4,7 @@ import { RecheckOutcome, type RecheckResult } from '../../shared/recheck.js';
 import type { ThreatRecord } from '../../shared/threat.js';
 import { ThreatSighting, ThreatSummary, TriageRequest } from '../../shared/threat.js';
 import type { RecheckService } from '../rechecks/recheck-service.js';
-import { INDEX_KEY } from '../../shared/service-contracts.js';
+import { INDEX_KEY, SERVICE_NAMES } from '../../shared/service-contracts.js';
 import { threatIndexObject } from './threat-index-object.js';
 import {
   applyRecheckOutcome,
@@ -94,7 +94,7 @@ export const threatIntelObject = restate.object({
         await updateThreatsTable(context, await writeRecord(context, next, at));
         const recheck = recheckToSchedule(record, next);
         if (recheck) {
-          context.serviceSendClient<RecheckService>({ name: 'Rechecks' }).run(
+          context.serviceSendClient<RecheckService>({ name: SERVICE_NAMES.rechecks }).run(
             { cve: context.key, generation: recheck.generation, trigger: 'scheduled' },
             restate.rpc.sendOpts({
               delay: recheck.afterMs,
