@@ -28,9 +28,11 @@ disable-telemetry = true
 default-num-partitions = ${input.partitions ?? 2}
 # Memory for a desktop, not a cluster node (measured 2026-12 on 1.7.12, idle
 # 5 s after a small campaign; bench/run-benchmarks.ts prints the figures):
-# RSS ~158 MB with 128 MiB here, ~145 MB with the settings below. About 105 MB
-# of it is the binary's own code pages (clean, shared, evictable; how many are
-# mapped depends on the kernel's read-ahead), the rest the heap.
+# RSS 160-161 MB with 128 MiB here, 147-149 MB with the settings below (and
+# MALLOC_CONF, restate-server-command.ts), no change in campaign time. 105 MB
+# of it is the binary's own code pages (clean file pages, shared by every
+# process running the binary and evictable; \`restate-server --version\` alone
+# maps 35 MB), which no setting changes; the rest is heap.
 # rocksdb-total-memory-size is raised to at least 256 MiB by the server, whose
 # memtable budgets (~108 MiB per store) come from it; the budgets set per store
 # below are what bound the memtables, their arenas and bloom filters (idle:
