@@ -15,6 +15,10 @@
  *   idle RSS              launcher, host and restate-server of `spectra serve`, idle
  *   where the time goes   the steps of the last default `--engine nmap` campaign
  *                         (bench/campaign-step-timing.ts)
+ *   CPU                   CPU seconds of nmap alone and of each process of a default
+ *                         campaign (nmap children, host, restate-server, CLI): the work
+ *                         a campaign adds to the scan, less skewed by a busy machine
+ *                         than wall time (bench/process-cpu.ts)
  *
  * The lab runs in its own process (as a real network would), so the engines
  * measured here do not share an event loop with the services they scan.
@@ -30,6 +34,7 @@ import { scanWithBuiltinEngine } from '../src/services/engines/builtin-engine.js
 import { findNmap } from '../src/services/engines/nmap-engine.js';
 import { generateLab } from '../test/lab/loopback-lab.js';
 import { printCampaignStepTiming } from './campaign-step-timing.js';
+import { cpuSpent, processCpu, type ProcessCpu } from './process-cpu.js';
 import { temporaryDataDir, waitFor } from '../test/support/temporary-host.js';
 
 interface LabSize {
@@ -118,6 +123,7 @@ async function main() {
     : FULL_SIZES.filter((size) => !process.argv.includes('--only') || size.label === only);
   const nmapPath = await findNmap();
   const results: Record<string, Record<string, Measurement | undefined>> = {};
+  const cpu: Record<string, Record<string, Record<string, ProcessCpu>>> = {};
   const ratios: Record<string, Record<string, number | null>> = {};
   const targets: Array<{ figure: string; value: number; target: string; met: boolean }> = [];
   const judge = (figure: string, value: number, limit: number, unit = 'x') => {
@@ -150,7 +156,10 @@ async function main() {
     let serve: ServeProcess | undefined;
     try {
       log(`\n== ${size.label}: ${hosts.length} hosts x ${ports.length} ports ==`);
+      const sizeCpu: Record<string, Record<string, ProcessCpu>> = {};
+      cpu[size.label] = sizeCpu;
       if (nmapPath) {
+        const before = { nmap: benchChildrenCpu() };
         figures.nmapAlone = await timed(size.repetitions, async () => {
           const run = await execa(
             nmapPath,
@@ -159,6 +168,10 @@ async function main() {
           );
           return { openPorts: (run.stdout.match(/state="open"/g) ?? []).length };
         });
+        sizeCpu.nmapAlone = perRun(
+          cpuSpent(before, { nmap: benchChildrenCpu() }),
+          size.repetitions,
+        );
         log(`nmap alone:                     ${describe(figures.nmapAlone)}`);
       } else {
         log('nmap alone:                     skipped (nmap not on PATH)');
@@ -200,6 +213,7 @@ async function main() {
           const campaignRuns: number[] = [];
           let openPorts = 0;
           let lastCampaignId = '';
+          const cpuBefore = campaignCpu(serve, scratch.dataDir);
           const wall = await timed(size.repetitions, async () => {
             const report = await spectraScan(scratch.dataDir, {
               ...scanRequest,
@@ -211,6 +225,11 @@ async function main() {
             lastCampaignId = report.campaignId;
             return { openPorts };
           });
+          if (!tuned)
+            sizeCpu[`campaign${name}`] = perRun(
+              cpuSpent(cpuBefore, campaignCpu(serve, scratch.dataDir)),
+              size.repetitions,
+            );
           figures[`scan${name}EndToEnd`] = wall;
           figures[`campaign${name}`] = median(campaignRuns, openPorts);
           const label = `${engine}${tuned ? `, tuned --batch ${size.tunedBatch} --in-flight ${size.tunedInFlight}` : ', defaults'}`;
@@ -220,6 +239,7 @@ async function main() {
           if (engine === 'nmap' && !tuned) stepTimingCampaign = lastCampaignId;
         }
       }
+      logCpu(sizeCpu);
       if (stepTimingCampaign) {
         log(`\nwhere the time goes (default nmap campaign ${stepTimingCampaign}):`);
         await printCampaignStepTiming(scratch.dataDir, stepTimingCampaign, (line) =>
@@ -314,6 +334,7 @@ async function main() {
         sizes,
         results,
         ratios,
+        cpu,
         help,
         campaigns,
         idle,
@@ -463,10 +484,59 @@ async function startLabProcess(size: LabSize) {
   };
 }
 
-function idleMemory(serve: ServeProcess, dataDir: string): Record<string, ProcessMemory> {
+/** The host and restate-server processes of a running `spectra serve`. */
+function servePids(dataDir: string): { hostPid: number; serverPid: number } {
   const hostPid = (JSON.parse(readFileSync(join(dataDir, 'host.json'), 'utf8')) as { pid: number })
     .pid;
-  const serverPid = Number(readFileSync(join(dataDir, 'restate-server.pid'), 'utf8'));
+  return { hostPid, serverPid: Number(readFileSync(join(dataDir, 'restate-server.pid'), 'utf8')) };
+}
+
+/** CPU so far of the processes a campaign runs in; `cli` is this bench's waited-for children. */
+function campaignCpu(serve: ServeProcess | undefined, dataDir: string): Record<string, ProcessCpu> {
+  const { hostPid, serverPid } = servePids(dataDir);
+  const host = processCpu(hostPid);
+  return {
+    // nmap processes of the engine are the host's children.
+    nmap: { ownSeconds: host.childrenSeconds, childrenSeconds: 0 },
+    host: { ownSeconds: host.ownSeconds, childrenSeconds: 0 },
+    restateServer: processCpu(serverPid),
+    cli: benchChildrenCpu(),
+    ...(serve?.launcher.pid !== undefined &&
+      serve.launcher.pid !== hostPid && { launcher: processCpu(serve.launcher.pid) }),
+  };
+}
+
+/** CPU of the processes this bench ran and waited for (nmap alone, the CLI). */
+function benchChildrenCpu(): ProcessCpu {
+  return { ownSeconds: processCpu('self').childrenSeconds, childrenSeconds: 0 };
+}
+
+function perRun(spent: Record<string, ProcessCpu>, runs: number): Record<string, ProcessCpu> {
+  return Object.fromEntries(
+    Object.entries(spent).map(([name, reading]) => [
+      name,
+      {
+        ownSeconds: Math.round((reading.ownSeconds / runs) * 100) / 100,
+        childrenSeconds: Math.round((reading.childrenSeconds / runs) * 100) / 100,
+      },
+    ]),
+  );
+}
+
+function logCpu(sizeCpu: Record<string, Record<string, ProcessCpu>>): void {
+  const nmapAlone = sizeCpu.nmapAlone?.nmap?.ownSeconds;
+  for (const [figure, processes] of Object.entries(sizeCpu)) {
+    const total = Object.values(processes).reduce((sum, reading) => sum + reading.ownSeconds, 0);
+    const parts = Object.entries(processes)
+      .map(([name, reading]) => `${name} ${reading.ownSeconds.toFixed(2)}`)
+      .join(', ');
+    const overNmap = nmapAlone ? ` = ${(total / nmapAlone).toFixed(2)}x nmap alone` : '';
+    log(`CPU s per run, ${figure}: ${total.toFixed(2)} (${parts})${overNmap}`);
+  }
+}
+
+function idleMemory(serve: ServeProcess, dataDir: string): Record<string, ProcessMemory> {
+  const { hostPid, serverPid } = servePids(dataDir);
   const memory = (pid: number): ProcessMemory => {
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     const field = (name: string) =>

@@ -1,4 +1,5 @@
 import {
+  findingsOfBatch,
   emptySeverityCounts,
   type BatchResult,
   type BatchSummary,
@@ -29,7 +30,7 @@ function windowSize(result: BatchResult): number {
 /** What a batch reports to the workflow. */
 export function summarizeBatch(result: BatchResult): BatchSummary {
   const findings = emptySeverityCounts();
-  for (const finding of result.findings) findings[finding.severity] += 1;
+  for (const finding of findingsOfBatch(result)) findings[finding.severity] += 1;
   return {
     index: result.index,
     state: result.state,

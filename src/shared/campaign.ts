@@ -18,6 +18,7 @@ import {
 import { CAMPAIGN_LIMITS } from './campaign-limits.js';
 import { CampaignTuning } from './campaign-tuning.js';
 import { HostSummary, Observation, ScanEngineName } from './observation.js';
+import { PackedFindings, unpackFindings } from './packed-findings.js';
 import { EpssScore, Finding, KevEntry, Severity } from './vulnerability.js';
 
 export { MAX_BATCHES_PER_CAMPAIGN } from './campaign-tuning.js';
@@ -171,13 +172,23 @@ export const BatchResult = z.object({
   engine: ScanEngineName,
   hosts: z.array(HostSummary),
   observations: z.array(Observation),
-  findings: z.array(Finding),
+  /**
+   * Packed (see packed-findings.ts); a plain array in batches stored before
+   * packing, which reports, exports and re-matches still read. Read it with
+   * {@link findingsOfBatch}.
+   */
+  findings: z.union([PackedFindings, z.array(Finding)]),
   skipped: z.array(SkippedTarget),
   startedAt: z.string(),
   finishedAt: z.string(),
   error: z.string().optional(),
 });
 export type BatchResult = z.infer<typeof BatchResult>;
+
+/** A batch's findings, one per (service, CVE), whichever form it was stored in. */
+export function findingsOfBatch(batch: Pick<BatchResult, 'findings'>): Finding[] {
+  return Array.isArray(batch.findings) ? batch.findings : unpackFindings(batch.findings);
+}
 
 export const CampaignTotals = z.object({
   targets: z.number().int(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CvssVersion, EpssScore, Finding, KevEntry, Severity } from './vulnerability.js';
+import { PackedFindings, packFindings, unpackFindings } from './packed-findings.js';
 
 export const TriageState = z.enum(['new', 'confirmed', 'false-positive', 'remediated']);
 export type TriageState = z.infer<typeof TriageState>;
@@ -19,19 +20,35 @@ export const MAX_RECHECK_AFTER_MS = 366 * 24 * 60 * 60 * 1000;
 export const ThreatSighting = Finding.extend({ campaignId: z.string().min(1) });
 export type ThreatSighting = z.infer<typeof ThreatSighting>;
 
-/** A campaign's findings as sightings, one group per CVE (one ThreatIntel call each). */
+/**
+ * What a ThreatIntel record is sent: one campaign's findings of its CVE,
+ * packed (the CVE's facts once; see packed-findings.ts). Records of earlier
+ * versions were sent the plain sightings, which it still accepts.
+ */
+export const CveSightings = z.object({ campaignId: z.string().min(1), findings: PackedFindings });
+export type CveSightings = z.infer<typeof CveSightings>;
+
+/** A campaign's findings, one packed group per CVE (one ThreatIntel call each). */
 export function groupSightingsByCve(
   campaignId: string,
   findings: readonly Finding[],
-): Map<string, ThreatSighting[]> {
-  const groups = new Map<string, ThreatSighting[]>();
+): Map<string, CveSightings> {
+  const byCve = new Map<string, Finding[]>();
   for (const finding of findings) {
-    const sighting: ThreatSighting = { campaignId, ...finding };
-    const group = groups.get(finding.cve);
-    if (group) group.push(sighting);
-    else groups.set(finding.cve, [sighting]);
+    const group = byCve.get(finding.cve);
+    if (group) group.push(finding);
+    else byCve.set(finding.cve, [finding]);
   }
-  return groups;
+  return new Map(
+    [...byCve].map(([cve, group]) => [cve, { campaignId, findings: packFindings(group) }]),
+  );
+}
+
+/** The sightings a ThreatIntel record was sent, in either form. */
+export function unpackSightings(sent: CveSightings | readonly ThreatSighting[]): ThreatSighting[] {
+  if (Array.isArray(sent)) return [...sent];
+  const { campaignId, findings } = sent as CveSightings;
+  return unpackFindings(findings).map((finding) => ({ campaignId, ...finding }));
 }
 
 export const AffectedService = z.object({

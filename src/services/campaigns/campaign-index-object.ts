@@ -12,7 +12,12 @@ export const campaignIndexObject = restate.object({
   name: 'CampaignIndex',
   handlers: {
     upsert: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(CampaignListing), ingressPrivate: true },
+      {
+        input: restate.serde.schema(CampaignListing),
+        ingressPrivate: true,
+        // Writes one entry: the call need not carry every listing (lazy state).
+        enableLazyState: true,
+      },
       async (context: restate.ObjectContext, listing: CampaignListing) => {
         context.set(ENTRY_PREFIX + listing.campaignId, listing);
       },

@@ -2,6 +2,7 @@ import { compareAddresses } from '../../shared/address-intervals.js';
 import { totalsOfResults } from '../../shared/campaign-totals.js';
 import type { CampaignTuning } from '../../shared/campaign-tuning.js';
 import {
+  findingsOfBatch,
   type AuditEntry,
   type BatchResult,
   type CampaignSource,
@@ -44,7 +45,7 @@ export function assembleReport(
   const threats = new Map<string, ReportThreat>();
 
   for (const batch of sorted) {
-    for (const finding of batch.findings) {
+    for (const finding of findingsOfBatch(batch)) {
       const service = `${finding.host}:${finding.port}`;
       const cves = cvesByService.get(service);
       if (cves) cves.push(finding.cve);

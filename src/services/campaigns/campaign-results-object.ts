@@ -28,19 +28,23 @@ const MAX_AUDIT_ENTRIES = 500;
  * batch (so no state value grows with the campaign), its metadata and audit
  * trail. Reports are assembled from it on demand, during the run (results so
  * far) and any time after.
+ *
+ * Handlers that touch a few known entries use lazy state: by default
+ * restate-server sends an object's whole state with every call, which would
+ * make storing a campaign's n-th batch carry the n-1 before it.
  */
 export const campaignResultsObject = restate.object({
   name: 'CampaignResults',
   handlers: {
     storeBatch: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(BatchResult), ingressPrivate: true },
+      { input: restate.serde.schema(BatchResult), ingressPrivate: true, enableLazyState: true },
       async (context: restate.ObjectContext, result: BatchResult) => {
         context.set(BATCH_PREFIX + result.index, result);
       },
     ),
 
     setMetadata: restate.handlers.object.exclusive(
-      { ingressPrivate: true },
+      { ingressPrivate: true, enableLazyState: true },
       async (context: restate.ObjectContext, metadata: CampaignMetadata) => {
         context.set(METADATA, metadata);
       },
@@ -53,6 +57,7 @@ export const campaignResultsObject = restate.object({
           z.object({ state: CampaignState, finishedAt: z.string().optional() }),
         ),
         ingressPrivate: true,
+        enableLazyState: true,
       },
       async (context: restate.ObjectContext, update) => {
         const metadata = await context.get<CampaignMetadata>(METADATA);
@@ -62,7 +67,7 @@ export const campaignResultsObject = restate.object({
     ),
 
     appendAudit: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(AuditEntry), ingressPrivate: true },
+      { input: restate.serde.schema(AuditEntry), ingressPrivate: true, enableLazyState: true },
       async (context: restate.ObjectContext, entry: AuditEntry) => {
         const audit = (await context.get<AuditEntry[]>(AUDIT)) ?? [];
         audit.push(entry);
@@ -131,7 +136,7 @@ export const campaignResultsObject = restate.object({
     ),
 
     batch: restate.handlers.object.shared(
-      { input: restate.serde.schema(z.number().int().min(0)) },
+      { input: restate.serde.schema(z.number().int().min(0)), enableLazyState: true },
       async (context: restate.ObjectSharedContext, index: number): Promise<BatchResult | null> =>
         (await context.get<BatchResult>(BATCH_PREFIX + index)) ?? null,
     ),

@@ -9,7 +9,7 @@ import {
   type HostRecord,
 } from '../../shared/host-inventory.js';
 import { compareAddresses } from '../../shared/address-intervals.js';
-import type { BatchResult } from '../../shared/campaign.js';
+import { findingsOfBatch, type BatchResult } from '../../shared/campaign.js';
 import { readStateEntries, readStateValues } from '../state-entries.js';
 
 const ENTRY_PREFIX = 'host:';
@@ -18,12 +18,14 @@ const ENTRY_PREFIX = 'host:';
  * Every host any campaign saw, across campaigns: one state entry per address
  * under one key (like ThreatIndex), so recording a batch rewrites only the
  * hosts it saw. Fed by recordBatchSightings for every stored batch, scanned or imported.
+ * Handlers that touch a few hosts use lazy state, so a call does not carry the
+ * whole inventory (restate-server sends all of an object's state by default).
  */
 export const hostInventoryObject = restate.object({
   name: SERVICE_NAMES.hostInventory,
   handlers: {
     record: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(HostSightings), ingressPrivate: true },
+      { input: restate.serde.schema(HostSightings), ingressPrivate: true, enableLazyState: true },
       async (context: restate.ObjectContext, sightings: HostSightings) => {
         // All reads at once: a read the server did not send with the call is a round trip each.
         const existing = await readStateValues<HostRecord>(
@@ -44,7 +46,7 @@ export const hostInventoryObject = restate.object({
 
     /** A per-host verdict on one of the host's CVEs (false positive here, confirmed there). */
     triage: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(HostCveTriageRequest) },
+      { input: restate.serde.schema(HostCveTriageRequest), enableLazyState: true },
       async (
         context: restate.ObjectContext,
         request: HostCveTriageRequest,
@@ -86,7 +88,7 @@ export const hostInventoryObject = restate.object({
 
     /** One host, or null when no campaign saw it. */
     get: restate.handlers.object.shared(
-      { input: restate.serde.schema(z.string().min(1).max(64)) },
+      { input: restate.serde.schema(z.string().min(1).max(64)), enableLazyState: true },
       async (context: restate.ObjectSharedContext, address: string): Promise<HostRecord | null> =>
         (await context.get<HostRecord>(ENTRY_PREFIX + address)) ?? null,
     ),
@@ -104,7 +106,10 @@ export function hostSightingsOf(campaignId: string, batch: BatchResult): HostSig
     batch.observations.filter((observation) => observation.state === 'open'),
     (observation) => observation.host,
   );
-  const findingsByService = groupBy(batch.findings, (finding) => `${finding.host}:${finding.port}`);
+  const findingsByService = groupBy(
+    findingsOfBatch(batch),
+    (finding) => `${finding.host}:${finding.port}`,
+  );
   const reachable = batch.hosts.filter((host) => host.reachable || host.open > 0);
   return {
     campaignId,

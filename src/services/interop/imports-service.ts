@@ -2,6 +2,8 @@ import { SERVICE_NAMES, INDEX_KEY } from '../../shared/service-contracts.js';
 import { createHash } from 'node:crypto';
 import * as restate from '@restatedev/restate-sdk';
 import type { BatchResult, CampaignListing, ParsedCampaignRequest } from '../../shared/campaign.js';
+import { packFindings } from '../../shared/packed-findings.js';
+import type { Finding } from '../../shared/vulnerability.js';
 import { NmapImportRequest, type NmapImportResult } from '../../shared/interop.js';
 import { formatPorts } from '../../shared/port-spec.js';
 import { campaignIndexObject } from '../campaigns/campaign-index-object.js';
@@ -28,10 +30,7 @@ const IMPORT_BATCH_SIZE = 50;
  * hosts each) as a scan's, so reports, exports and diffs read imports and
  * scans alike.
  */
-export function importBatches(
-  scan: ImportedScan,
-  findings: BatchResult['findings'],
-): BatchResult[] {
+export function importBatches(scan: ImportedScan, findings: readonly Finding[]): BatchResult[] {
   const startedAt = scan.startedAt ?? scan.finishedAt ?? new Date(0).toISOString();
   const finishedAt = scan.finishedAt ?? startedAt;
   const batches: BatchResult[] = [];
@@ -44,7 +43,7 @@ export function importBatches(
       engine: 'nmap',
       hosts,
       observations: scan.observations.filter((observation) => addresses.has(observation.host)),
-      findings: findings.filter((finding) => addresses.has(finding.host)),
+      findings: packFindings(findings.filter((finding) => addresses.has(finding.host))),
       skipped: [],
       startedAt,
       finishedAt,

@@ -7,6 +7,7 @@ import { parsePorts } from '../../shared/port-spec.js';
 import type { CampaignWorkflow } from '../campaigns/campaign-workflow.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { recordBatchSightings } from '../threats/record-sightings.js';
+import { packFindings } from '../../shared/packed-findings.js';
 import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
 import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import { chooseEngine, PROBE_RETRY_POLICY, runEngine } from './batch-scan.js';
@@ -101,7 +102,7 @@ export function createScannerService(
               state: 'failed',
               hosts: [],
               observations: [],
-              findings: [],
+              findings: packFindings([]),
               startedAt,
               finishedAt: await context.date.toJSON(),
               error: error.message,
@@ -115,10 +116,13 @@ export function createScannerService(
 
           const matched = await context.run(
             `match vulnerabilities of batch ${job.index}`,
-            async () =>
-              boundFindings(
+            async () => {
+              const bounded = boundFindings(
                 matchObservations(engineResult.observations, (await loadKnowledge()).index),
-              ),
+              );
+              // Packed from here on: the journal entry, the stored result and the sightings.
+              return { ...bounded, value: packFindings(bounded.value) };
+            },
           );
           const findings = matched.value;
           const cuts = [probed.cut, matched.cut].filter(Boolean);

@@ -1,5 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
-import type { BatchResult } from '../../shared/campaign.js';
+import { findingsOfBatch, type BatchResult } from '../../shared/campaign.js';
 import { INDEX_KEY } from '../../shared/service-contracts.js';
 import { groupSightingsByCve } from '../../shared/threat.js';
 import type { Finding } from '../../shared/vulnerability.js';
@@ -57,6 +57,6 @@ export async function recordBatchSightings(
       hostSightingsOf(campaignId, batch),
       restate.rpc.opts({ idempotencyKey: `${scope}/hosts` }),
     );
-  await recordThreatSightings(context, campaignId, batch.findings, scope);
+  await recordThreatSightings(context, campaignId, findingsOfBatch(batch), scope);
   await hosts;
 }

@@ -8,13 +8,14 @@ const ENTRY_PREFIX = 'threat:';
 
 /**
  * The threats table: one small summary per CVE, kept current by ThreatIntel.
- * One state entry per CVE (not one big list) so an upsert rewrites only its row.
+ * One state entry per CVE (not one big list) so an upsert rewrites only its row;
+ * upserts use lazy state so they do not carry the whole table with each call.
  */
 export const threatIndexObject = restate.object({
   name: 'ThreatIndex',
   handlers: {
     upsert: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(ThreatSummary), ingressPrivate: true },
+      { input: restate.serde.schema(ThreatSummary), ingressPrivate: true, enableLazyState: true },
       async (context: restate.ObjectContext, row: ThreatSummary) => {
         await keepNewestRows(context, [row]);
       },
@@ -22,7 +23,11 @@ export const threatIndexObject = restate.object({
 
     /** The rows of one batch's CVEs in one call (see recordThreatSightings). */
     upsertMany: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(z.array(ThreatSummary)), ingressPrivate: true },
+      {
+        input: restate.serde.schema(z.array(ThreatSummary)),
+        ingressPrivate: true,
+        enableLazyState: true,
+      },
       async (context: restate.ObjectContext, rows: ThreatSummary[]) => {
         await keepNewestRows(context, rows);
       },

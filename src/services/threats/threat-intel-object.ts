@@ -2,7 +2,13 @@ import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
 import { RecheckOutcome, type RecheckResult } from '../../shared/recheck.js';
 import type { ThreatRecord } from '../../shared/threat.js';
-import { ThreatSighting, ThreatSummary, TriageRequest } from '../../shared/threat.js';
+import {
+  CveSightings,
+  ThreatSighting,
+  ThreatSummary,
+  TriageRequest,
+  unpackSightings,
+} from '../../shared/threat.js';
 import type { RecheckService } from '../rechecks/recheck-service.js';
 import { INDEX_KEY, SERVICE_NAMES } from '../../shared/service-contracts.js';
 import { threatIndexObject } from './threat-index-object.js';
@@ -37,7 +43,7 @@ export const threatIntelObject = restate.object({
      */
     record: restate.handlers.object.exclusive(
       {
-        input: restate.serde.schema(z.array(ThreatSighting)),
+        input: restate.serde.schema(z.union([CveSightings, z.array(ThreatSighting)])),
         output: restate.serde.schema(
           z.object({ counted: z.number().int(), row: ThreatSummary.optional() }),
         ),
@@ -45,8 +51,9 @@ export const threatIntelObject = restate.object({
       },
       async (
         context: restate.ObjectContext,
-        sightings: ThreatSighting[],
+        sent: CveSightings | ThreatSighting[],
       ): Promise<{ counted: number; row?: ThreatSummary }> => {
+        const sightings = unpackSightings(sent);
         for (const sighting of sightings) {
           if (sighting.cve !== context.key) {
             throw new restate.TerminalError(

@@ -53,11 +53,28 @@ describe('applySightings', () => {
     expect(nextCampaign.record.lastSeen).toBe('2026-11-02T10:00:00.000Z');
   });
 
-  it('does not change the record it was given', () => {
-    const { record } = applySighting(undefined, sighting());
-    const frozen = structuredClone(record);
-    applySightings(record, [sighting({ campaignId: 'c-9', host: '127.10.0.99' })]);
-    expect(record).toEqual(frozen);
+  it('does not change the record it was given (a known service, a new one, trimmed updates)', () => {
+    const full = Array.from({ length: MAX_THREAT_UPDATES }, (_, index) =>
+      sighting({ host: `127.12.${Math.floor(index / 250)}.${index % 250}` }),
+    );
+    const { record } = applySightings(undefined, [sighting(), ...full]);
+    const before = structuredClone(record);
+    // Frozen all the way down: any write into the given record throws (modules are strict).
+    const deepFreeze = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null) return;
+      Object.values(value).forEach(deepFreeze);
+      Object.freeze(value);
+    };
+    deepFreeze(record);
+    const next = applySightings(record, [
+      sighting({ campaignId: 'c-9', host: '127.10.0.99' }),
+      sighting({ campaignId: 'c-9', version: '2.4.50', epss: { score: 0.5, percentile: 0.9 } }),
+    ]);
+    expect(record).toEqual(before);
+    expect(next.counted).toBe(2);
+    expect(next.record!.affected[0]).toMatchObject({ sightings: 2, version: '2.4.50' });
+    expect(next.record!.archivedUpdates.count).toBe(3);
+    expect(next.record!.epss).toEqual({ score: 0.5, percentile: 0.9 });
   });
 
   it('keeps the last 1000 updates and summarises older ones into counts', () => {

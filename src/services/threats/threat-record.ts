@@ -25,18 +25,27 @@ export interface SightingsOutcome {
 }
 
 /**
- * Adds a batch of sightings of one CVE. The record is copied once per call and
- * affected services are found through a map, so a CVE seen on thousands of
- * hosts costs linear time, not a copy of the record per sighting.
+ * Adds a batch of sightings of one CVE. Copy-on-write: the record's top level
+ * and its `affected` and `updates` lists are copied once per call, and only
+ * the services a sighting changes are copied (not a deep clone of a record
+ * that lists thousands of services, once per batch). Affected services are
+ * found through a map, so a CVE seen on thousands of hosts costs linear time.
  */
 export function applySightings(
   existing: ThreatRecord | undefined,
   sightings: readonly ThreatSighting[],
 ): SightingsOutcome {
   if (sightings.length === 0) return { record: existing, counted: 0 };
-  const record: ThreatRecord = existing ? structuredClone(existing) : newRecord(sightings[0]!);
+  const record: ThreatRecord = existing
+    ? {
+        ...existing,
+        affected: [...existing.affected],
+        updates: [...existing.updates],
+        archivedUpdates: { ...existing.archivedUpdates },
+      }
+    : newRecord(sightings[0]!);
   const services = new Map(
-    record.affected.map((service) => [`${service.host}:${service.port}`, service]),
+    record.affected.map((service, index) => [`${service.host}:${service.port}`, index]),
   );
   let counted = 0;
   for (const sighting of sightings) {
@@ -82,28 +91,33 @@ function newRecord(sighting: ThreatSighting): ThreatRecord {
   };
 }
 
+/** `services` maps "host:port" to the service's index in `record.affected`. */
 function addSighting(
   record: ThreatRecord,
-  services: Map<string, AffectedService>,
+  services: Map<string, number>,
   sighting: ThreatSighting,
 ): boolean {
   const key = `${sighting.host}:${sighting.port}`;
-  let service = services.get(key);
-  if (service?.recentCampaigns.includes(sighting.campaignId)) return false;
-  if (!service) {
-    service = {
-      host: sighting.host,
-      port: sighting.port,
-      product: sighting.product,
-      version: sighting.version,
-      firstSeen: sighting.observedAt,
-      lastSeen: sighting.observedAt,
-      sightings: 0,
-      recentCampaigns: [],
-    };
-    record.affected.push(service);
-    services.set(key, service);
-  }
+  let index = services.get(key);
+  const known = index === undefined ? undefined : record.affected[index];
+  if (known?.recentCampaigns.includes(sighting.campaignId)) return false;
+  // A copy: `record.affected` is a new list, but its services are still the existing record's.
+  const service: AffectedService = known
+    ? { ...known }
+    : {
+        host: sighting.host,
+        port: sighting.port,
+        product: sighting.product,
+        version: sighting.version,
+        firstSeen: sighting.observedAt,
+        lastSeen: sighting.observedAt,
+        sightings: 0,
+        recentCampaigns: [],
+      };
+  if (index === undefined) {
+    index = record.affected.push(service) - 1;
+    services.set(key, index);
+  } else record.affected[index] = service;
   service.sightings += 1;
   service.version = sighting.version;
   service.product = sighting.product;
