@@ -110,6 +110,8 @@ interface ProcessMemory {
   rssMegabytes: number;
   /** Proportional share: pages shared with other processes (the Node binary, restate-server's) counted once. */
   pssMegabytes: number;
+  /** Anonymous pages: heaps, stacks, JIT code (the rest of RSS is mapped files, mostly the binary's code). */
+  anonymousMegabytes: number;
 }
 
 async function main() {
@@ -304,11 +306,14 @@ async function main() {
   if (idle) {
     const total = Object.values(idle).reduce((sum, memory) => sum + memory.rssMegabytes, 0);
     const totalPss = Object.values(idle).reduce((sum, memory) => sum + memory.pssMegabytes, 0);
-    log(
-      `idle RSS: ${Object.entries(idle)
-        .map(([name, memory]) => `${name} ${memory.rssMegabytes} MB (PSS ${memory.pssMegabytes})`)
-        .join(', ')}; together ${total} MB (PSS ${totalPss} MB)`,
-    );
+    log(`idle RSS (target: together <= ${TARGETS.idleRssMegabytes} MB):`);
+    for (const [name, memory] of Object.entries(idle)) {
+      log(
+        `  ${name.padEnd(14)} ${String(memory.rssMegabytes).padStart(4)} MB  (PSS ${memory.pssMegabytes}; ` +
+          `mapped files ${memory.rssMegabytes - memory.anonymousMegabytes}, anonymous ${memory.anonymousMegabytes})`,
+      );
+    }
+    log(`  ${'together'.padEnd(14)} ${String(total).padStart(4)} MB  (PSS ${totalPss})`);
     judge('idle RSS launcher+host+restate-server (MB)', total, TARGETS.idleRssMegabytes, ' MB');
   }
   log('\ntargets (default settings):');
@@ -536,7 +541,12 @@ function idleMemory(serve: ServeProcess, dataDir: string): Record<string, Proces
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     const field = (name: string) =>
       Math.round(Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) / 1024);
-    return { pid, rssMegabytes: field('Rss'), pssMegabytes: field('Pss') };
+    return {
+      pid,
+      rssMegabytes: field('Rss'),
+      pssMegabytes: field('Pss'),
+      anonymousMegabytes: field('Anonymous'),
+    };
   };
   const processes: Record<string, ProcessMemory> = {};
   // The launcher exists only where serve runs the host in a child (always, now); else it is the host.

@@ -80,6 +80,7 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
+    plugins: [sdkCoreWasmAsFile(staging)],
     external: ['@restatedev/restate-server', '@restatedev/restate-server-*', 'electron', 'esbuild'],
     // CommonJS dependencies inside an ESM bundle still call require().
     banner: {
@@ -96,11 +97,14 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
       // esbuild's virtual inputs have no file.
     }
   }
-  inputs['package.json'] = statSync(join(PROJECT_ROOT, 'package.json')).mtimeMs;
+  // The recipe is an input too: a changed build (this file) makes a stale runtime.
+  for (const file of ['package.json', 'bin/runtime-build.mjs']) {
+    inputs[file] = statSync(join(PROJECT_ROOT, file)).mtimeMs;
+  }
   writeFileSync(join(staging, MANIFEST_FILE), JSON.stringify({ inputs }, null, 1) + '\n');
   // Another launcher may have finished the same build meanwhile: keep its
   // output in place (something may be loading it) and drop ours.
-  if (!runtimeIsStale(outputDir)) {
+  if (!force && !runtimeIsStale(outputDir)) {
     rmSync(staging, { recursive: true, force: true });
     return { built: false, outputDir };
   }
@@ -114,4 +118,38 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
   }
   rmSync(previous, { recursive: true, force: true });
   return { built: true, outputDir };
+}
+
+/** The name, beside launcher.js, of the restate SDK's WebAssembly core. */
+export const SDK_CORE_WASM_FILE = 'restate-sdk-shared-core.wasm';
+
+/**
+ * The restate SDK inlines its WebAssembly core as a 2.2 MB base64 string
+ * literal. Bundled as is, a host keeps that literal, the chunk's source text
+ * around it and the decoded bytes in its heap for as long as it runs (about
+ * 4-6 MB of an idle host). This writes the core as a file beside the bundle
+ * and has the bindings read it from there once, when the SDK is first loaded.
+ */
+function sdkCoreWasmAsFile(outputDir) {
+  const literal = /^const __wasm_base64__ = "([A-Za-z0-9+/=]+)";$/m;
+  return {
+    name: 'restate-sdk-core-wasm-as-file',
+    setup(build) {
+      build.onLoad({ filter: /sdk_shared_core_wasm_bindings\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const match = literal.exec(source);
+        const decode = '__decode_base64__(__wasm_base64__)';
+        // Another SDK version may load its core differently: bundle it as it is.
+        if (!match || !source.includes(decode)) return undefined;
+        mkdirSync(outputDir, { recursive: true });
+        writeFileSync(join(outputDir, SDK_CORE_WASM_FILE), Buffer.from(match[1], 'base64'));
+        // Shared chunks live in chunks/, entry points beside the file.
+        const read = `__spectraReadWasm(new URL((/\\/chunks\\/[^/]*$/.test(import.meta.url) ? '../' : './') + ${JSON.stringify(SDK_CORE_WASM_FILE)}, import.meta.url))`;
+        const contents =
+          "import { readFileSync as __spectraReadWasm } from 'node:fs';\n" +
+          source.replace(literal, 'const __wasm_base64__ = undefined;').replace(decode, read);
+        return { contents, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
 }

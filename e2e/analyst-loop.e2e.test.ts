@@ -1,15 +1,11 @@
-import * as clients from '@restatedev/restate-sdk-clients';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spectraClients } from '../src/clients/service-clients';
 import { ScheduleCreateRequest } from '../src/shared/schedule';
-import { startLoopbackLab, type LoopbackLab } from '../test/lab/loopback-lab';
-import { SpectraApp } from './pages/spectra-app';
+import type { SpectraApp } from './pages/spectra-app';
 import { blocking, describeAudits } from './support/accessibility';
-import { launchBrowser } from './support/browser';
 import { focused, tabTo } from './support/keyboard';
 import { relocatedStandardLab } from './support/relocated-lab';
-import { startSpectraServe, type SpectraServe } from './support/spectra-serve';
+import { startSpectraSession, type SpectraSession } from './support/spectra-session';
 
 /**
  * The analyst's loop without a mouse (form → campaign → threat → triage), the
@@ -20,29 +16,16 @@ const LAB_PREFIX = '127.78.0';
 /** vsftpd 2.3.4 at .11:21 in the standard lab. */
 const FTP_CVE = 'CVE-2011-2523';
 
-let serve: SpectraServe;
-let lab: LoopbackLab;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let session: SpectraSession;
 let page: Page;
 let app: SpectraApp;
 
-function services() {
-  return spectraClients(clients.connect(serve.ingress));
-}
-
 beforeAll(async () => {
-  lab = await startLoopbackLab(relocatedStandardLab(LAB_PREFIX));
-  serve = await startSpectraServe();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  app = new SpectraApp(page, serve.uiUrl);
+  session = await startSpectraSession({ lab: relocatedStandardLab(LAB_PREFIX) });
+  ({ page, app } = session);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await lab?.close();
-});
+afterAll(() => session?.close());
 
 /** Types into the focused field, as a keyboard does. */
 async function type(text: string): Promise<void> {
@@ -118,7 +101,7 @@ describe('the analyst loop, keyboard only', () => {
     expect(await app.threat.triageBadge().textContent()).toBe('Confirmed');
 
     // Saved where it counts, not only on screen.
-    const record = await services().threatIntel(FTP_CVE).get();
+    const record = await session.services().threatIntel(FTP_CVE).get();
     expect(record?.triage.state).toBe('confirmed');
     expect(record?.triage.history.at(-1)?.note).toBe(
       'Backdoored vsftpd answers in the lab (keyboard triage)',
@@ -129,7 +112,8 @@ describe('the analyst loop, keyboard only', () => {
 describe('schedule controls on the Schedules page', () => {
   it('pauses, runs now, resumes and edits a schedule, refusing a bad edit in one line', async () => {
     const name = 'Lab web check every 45 minutes';
-    const created = await services()
+    const created = await session
+      .services()
       .schedules()
       .create(
         ScheduleCreateRequest.parse({
@@ -143,7 +127,7 @@ describe('schedule controls on the Schedules page', () => {
           cadence: { kind: 'every', intervalMs: 45 * 60_000 },
         }),
       );
-    const stored = () => services().schedules().get({ scheduleId: created.scheduleId });
+    const stored = () => session.services().schedules().get({ scheduleId: created.scheduleId });
     await app.open('#/schedules');
     const row = app.schedules.row(name);
     await row.waitFor();
@@ -167,9 +151,9 @@ describe('schedule controls on the Schedules page', () => {
     expect(await started.getAttribute('href')).toBe(`#/campaigns/${startedId}`);
     const afterRun = await stored();
     expect(afterRun).toMatchObject({ state: 'paused', runCount: 1, nextRunAt: created.nextRunAt });
-    expect((await services().campaignIndex().list()).map((each) => each.campaignId)).toContain(
-      startedId,
-    );
+    expect(
+      (await session.services().campaignIndex().list()).map((each) => each.campaignId),
+    ).toContain(startedId);
     expect(await row.getByTestId('schedule-run-count').textContent()).toBe('1');
 
     await app.schedules.resume(name);
@@ -227,7 +211,7 @@ describe('re-check outcomes in an open threat page', () => {
     await page.evaluate('globalThis.__sameDocument = true');
 
     // A re-check from elsewhere (the CLI, a planned recheck-after): the lab still serves vsftpd 2.3.4.
-    const result = await services().rechecks().run({ cve: FTP_CVE, trigger: 'manual' });
+    const result = await session.services().rechecks().run({ cve: FTP_CVE, trigger: 'manual' });
     expect(result).toMatchObject({
       status: 'applied',
       verdict: 'still-vulnerable',
@@ -245,7 +229,7 @@ describe('re-check outcomes in an open threat page', () => {
 
     // "Re-check now" with the service gone: verified, the threat stays remediated.
     await app.threat.triage('remediated', 'vsftpd really gone this time');
-    await lab.close();
+    await session.lab.close();
     await app.testId('recheck-now').click();
     await expect
       .poll(() => app.testId('recheck-result').textContent(), { timeout: 30_000 })
@@ -253,7 +237,9 @@ describe('re-check outcomes in an open threat page', () => {
     await page.locator('[data-testid="threat-verification"][data-state="verified"]').waitFor();
     expect(await app.threat.triageBadge().textContent()).toBe('Remediated');
     expect(await page.evaluate('globalThis.__sameDocument')).toBe(true);
-    expect((await services().threatIntel(FTP_CVE).get())?.verification?.state).toBe('verified');
+    expect((await session.services().threatIntel(FTP_CVE).get())?.verification?.state).toBe(
+      'verified',
+    );
     await app.screenshot('26-threat-verified');
   });
 

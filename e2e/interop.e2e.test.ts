@@ -6,11 +6,9 @@ import { execa } from 'execa';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNmap } from '../src/services/engines/nmap-engine';
-import { startLoopbackLab, type LoopbackLab } from '../test/lab/loopback-lab';
 import { runCampaign } from '../test/support/campaign-client';
-import { launchBrowser } from './support/browser';
 import { relocatedStandardLab } from './support/relocated-lab';
-import { startSpectraServe, type SpectraServe } from './support/spectra-serve';
+import { startSpectraSession, type SpectraSession } from './support/spectra-session';
 
 /**
  * The interop UI in Chromium against a real `spectra serve`: download buttons
@@ -20,45 +18,45 @@ import { startSpectraServe, type SpectraServe } from './support/spectra-serve';
 const PREFIX = '127.113.0';
 const nmapPath = await findNmap();
 const scratch = mkdtempSync(join(tmpdir(), 'spectra-interop-e2e-'));
-let serve: SpectraServe;
-let lab: LoopbackLab;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let session: SpectraSession;
 let page: Page;
 const foreignRequests: string[] = [];
 let campaignB: string;
 
 beforeAll(async () => {
-  lab = await startLoopbackLab(relocatedStandardLab(PREFIX), { waitForAddressMs: 10_000 });
-  serve = await startSpectraServe();
+  session = await startSpectraSession({
+    lab: relocatedStandardLab(PREFIX),
+    labOptions: { waitForAddressMs: 10_000 },
+  });
+  ({ page } = session);
   const request = {
     targets: `${PREFIX}.10-20`,
     ports: '21,22,80',
     scope: `${PREFIX}.0/24`,
     engine: 'builtin' as const,
   };
-  await runCampaign(serve.ingress, { ...request, name: 'week 1' });
-  ({ campaignId: campaignB } = await runCampaign(serve.ingress, { ...request, name: 'week 2' }));
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  const origin = new URL(serve.uiUrl).origin;
+  await runCampaign(session.serve.ingress, { ...request, name: 'week 1' });
+  ({ campaignId: campaignB } = await runCampaign(session.serve.ingress, {
+    ...request,
+    name: 'week 2',
+  }));
+  const origin = new URL(session.serve.uiUrl).origin;
   page.on('request', (entry) => {
     const url = entry.url();
     if (!url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'))
       foreignRequests.push(url);
   });
-  await page.goto(serve.uiUrl);
+  await page.goto(session.serve.uiUrl);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await lab?.close();
+  await session?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('interop in the UI', () => {
   it('downloads each format from the campaign header; the CSV parses; "compared with" shows the previous week', async () => {
-    await page.goto(`${serve.uiUrl}#/campaigns/${campaignB}`);
+    await page.goto(`${session.serve.uiUrl}#/campaigns/${campaignB}`);
     await page.getByTestId('export-buttons').waitFor();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -104,7 +102,7 @@ describe('interop in the UI', () => {
       const truncatedFile = join(scratch, 'truncated.xml');
       writeFileSync(truncatedFile, xml.slice(0, xml.lastIndexOf('<runstats>')));
 
-      await page.goto(`${serve.uiUrl}#/campaigns`);
+      await page.goto(`${session.serve.uiUrl}#/campaigns`);
       await page.getByTestId('import-open').click();
       const dialog = page.getByTestId('import-dialog');
       await dialog.getByTestId('import-file').setInputFiles(truncatedFile);

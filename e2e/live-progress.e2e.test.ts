@@ -1,12 +1,10 @@
-import * as clients from '@restatedev/restate-sdk-clients';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spectraClients } from '../src/clients/service-clients';
-import { generateLab, startLoopbackLab, type LoopbackLab } from '../test/lab/loopback-lab';
-import { SpectraApp } from './pages/spectra-app';
+import { callOptions } from '../src/clients/service-clients';
+import { generateLab } from '../test/lab/loopback-lab';
+import type { SpectraApp } from './pages/spectra-app';
 import { blocking } from './support/accessibility';
-import { launchBrowser } from './support/browser';
-import { startSpectraServe, type SpectraServe } from './support/spectra-serve';
+import { startSpectraSession, type SpectraSession } from './support/spectra-session';
 
 /**
  * The campaign page's progress bar moves per host while a single batch runs
@@ -19,28 +17,19 @@ const LAB_PREFIX = '127.94.7';
 const SAMPLE_MS = 200;
 const CAMPAIGN_LIMIT_MS = 90_000;
 
-let serve: SpectraServe;
-let lab: LoopbackLab;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let session: SpectraSession;
 let page: Page;
 let app: SpectraApp;
 
 beforeAll(async () => {
-  lab = await startLoopbackLab(
-    generateLab({ hostCount: HOSTS, base: `${LAB_PREFIX}.0`, openPortsPerHost: 2 }),
-    { waitForAddressMs: 10_000 },
-  );
-  serve = await startSpectraServe();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  app = new SpectraApp(page, serve.uiUrl);
+  session = await startSpectraSession({
+    lab: generateLab({ hostCount: HOSTS, base: `${LAB_PREFIX}.0`, openPortsPerHost: 2 }),
+    labOptions: { waitForAddressMs: 10_000 },
+  });
+  ({ page, app } = session);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await lab?.close();
-});
+afterAll(() => session?.close());
 
 interface BarSample {
   state: string | null;
@@ -69,7 +58,8 @@ const SAMPLE_BAR = `(() => {
 
 describe('live progress in the browser', () => {
   it('moves the campaign bar per host inside one batch, then ends at 100 %', async () => {
-    const submitted = await spectraClients(clients.connect(serve.ingress))
+    const submitted = await session
+      .services()
       .campaigns()
       .submit(
         {
@@ -83,7 +73,7 @@ describe('live progress in the browser', () => {
           ratePerSecond: 15,
           connectTimeoutMs: 500,
         },
-        clients.rpc.opts({ idempotencyKey: `e2e-live-progress-${Date.now()}` }),
+        callOptions({ idempotencyKey: `e2e-live-progress-${Date.now()}` }),
       );
     await app.open(`#/campaigns/${submitted.campaignId}`);
     await app.testId('campaign-progress').waitFor();

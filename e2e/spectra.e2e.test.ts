@@ -1,72 +1,59 @@
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../src/clients/service-clients';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopbackLab, type LoopbackLab } from '../test/lab/loopback-lab';
 import type { CampaignListing, CampaignReport } from '../src/shared/campaign';
 import type { ScheduleEntry } from '../src/shared/schedule';
+import { INDEX_KEY, SERVICE_NAMES } from '../src/shared/service-contracts';
 import type { ThreatSummary } from '../src/shared/threat';
-import { SCREENSHOT_DIR, SpectraApp } from './pages/spectra-app';
+import { SCREENSHOT_DIR, type SpectraApp } from './pages/spectra-app';
 import { blocking, describeAudits } from './support/accessibility';
-import { launchBrowser } from './support/browser';
 import { startForeignSite } from './support/foreign-origin-page';
 import { relocatedStandardLab } from './support/relocated-lab';
-import { startSpectraServe, type SpectraServe } from './support/spectra-serve';
+import { startSpectraSession, type SpectraSession } from './support/spectra-session';
 
 const LAB_PREFIX = '127.77.0';
+/** The UI's request for the threats table, answered by the test with 10,000 rows. */
+const THREATS_LIST_ROUTE = `**/ingress/${SERVICE_NAMES.threatIndex}/${INDEX_KEY}/list`;
 const EXPECTED_CVES = ['CVE-2021-41773', 'CVE-2011-2523'];
 
-let serve: SpectraServe;
-let lab: LoopbackLab;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let session: SpectraSession;
 let page: Page;
 let app: SpectraApp;
 const consoleErrors: string[] = [];
 const offOriginRequests: string[] = [];
 
-/** The typed service clients, asked from Node straight at the ingress (not through the UI). */
-function services() {
-  return spectraClients(clients.connect(serve.ingress));
-}
-
 /** What the index lists. */
 async function listedCampaigns(): Promise<CampaignListing[]> {
-  return services().campaignIndex().list();
+  return session.services().campaignIndex().list();
 }
 
 /** A campaign's report. */
 async function reportOf(campaignId: string): Promise<CampaignReport | null> {
-  return services().campaignResults(campaignId).report();
+  return session.services().campaignResults(campaignId).report();
 }
 
 async function listedSchedules(): Promise<ScheduleEntry[]> {
-  return services().schedules().list();
+  return session.services().schedules().list();
 }
 
 /** Lab connections accepted since `since` (ms), from any campaign. */
 function labConnectionsSince(since: number) {
-  return lab.connectionLog.filter((connection) => connection.acceptedAt >= since);
+  return session.lab.connectionLog.filter((connection) => connection.acceptedAt >= since);
 }
 
 beforeAll(async () => {
-  lab = await startLoopbackLab(relocatedStandardLab(LAB_PREFIX));
-  serve = await startSpectraServe();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
+  session = await startSpectraSession({ lab: relocatedStandardLab(LAB_PREFIX) });
+  ({ page, app } = session);
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('request', (request) => {
-    if (!request.url().startsWith(serve.uiUrl)) offOriginRequests.push(request.url());
+    if (!request.url().startsWith(session.serve.uiUrl)) offOriginRequests.push(request.url());
   });
-  app = new SpectraApp(page, serve.uiUrl);
   process.stdout.write(`e2e screenshots: ${SCREENSHOT_DIR}\n`);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await lab?.close();
+  await session?.close();
 });
 
 describe('Spectra-Red in browser mode', () => {
@@ -225,7 +212,7 @@ describe('Spectra-Red in browser mode', () => {
   });
 
   it('shows live totals of a running campaign in the list, with filters and sort in the URL', async () => {
-    const services = spectraClients(clients.connect(serve.ingress));
+    const services = session.services();
     const workflow = (id: string) => services.campaignWorkflow(id);
     // Slow on purpose (4 connections per second): it is still running while we look.
     const submitted = await services.campaigns().submit({
@@ -531,7 +518,7 @@ describe('Spectra-Red in browser mode', () => {
       triageState: 'new',
       updatedAt: '2026-02-01T00:00:00.000Z',
     }));
-    await page.route('**/ingress/ThreatIndex/all/list', (route) =>
+    await page.route(THREATS_LIST_ROUTE, (route) =>
       route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(rows) }),
     );
     await app.open('#/threats');
@@ -549,12 +536,12 @@ describe('Spectra-Red in browser mode', () => {
     await app.screenshot('08-threats-10k');
     await app.threats.search('record 4242');
     await app.threats.row('CVE-2024-14242').waitFor();
-    await page.unroute('**/ingress/ThreatIndex/all/list');
+    await page.unroute(THREATS_LIST_ROUTE);
   });
 
   it('refuses a campaign started from a page on another origin', async () => {
     const before = await listedCampaigns();
-    const foreign = await startForeignSite(serve.uiUrl, {
+    const foreign = await startForeignSite(session.serve.uiUrl, {
       name: 'forged',
       targets: `${LAB_PREFIX}.10`,
       ports: '22',
@@ -562,7 +549,7 @@ describe('Spectra-Red in browser mode', () => {
       engine: 'builtin',
     });
     try {
-      const attacker = await browser.context.newPage();
+      const attacker = await session.browser.context.newPage();
       await attacker.goto(foreign.url);
       await attacker.waitForFunction(
         () => (globalThis as unknown as { attemptsDone?: boolean }).attemptsDone === true,
@@ -585,7 +572,7 @@ describe('Spectra-Red in browser mode', () => {
     await app.open('#/threats');
     await app.threats.row('CVE-2011-2523').waitFor();
     const address = new URL(page.url()).origin;
-    await serve.stopHostOnly();
+    await session.serve.stopHostOnly();
     const banner = page.locator('[data-testid="connection-banner"][data-status="offline"]');
     await banner.waitFor({ timeout: 15_000 });
     expect(await banner.textContent()).toMatch(/not answering.*spectra serve/s);
@@ -594,7 +581,7 @@ describe('Spectra-Red in browser mode', () => {
     expect(await app.testId('threats-refresh').isDisabled()).toBe(true);
     await app.screenshot('15-host-unreachable');
 
-    const restartedAt = await serve.startAgain();
+    const restartedAt = await session.serve.startAgain();
     expect(new URL(restartedAt).origin).toBe(address);
     // The open tab reconnects by itself (a reload picks up the new session).
     await banner.waitFor({ state: 'detached', timeout: 30_000 });

@@ -12,6 +12,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { callOptions, connectSpectra } from '../src/clients/service-clients.js';
+import { urlTransport, type IngressTransport } from '../src/main/host/ingress-transport.js';
+import type { CampaignRequest } from '../src/shared/campaign.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,19 +27,21 @@ const { values } = parseArgs({
 const root = resolve(values.root!);
 const batchesWanted = Number(values.batches);
 
+/** The host of either version: its ingress over a Unix socket (now) or at a URL (earlier versions). */
+type MeasuredHost = {
+  admin: { query: (sql: string) => Promise<Array<Record<string, unknown>>> };
+  dispose: () => Promise<void>;
+} & ({ ingress: IngressTransport } | { ingressUrl: string });
+
 const support = (await import(`${root}/test/support/temporary-host.ts`)) as {
-  startTemporaryAppHost: () => Promise<{
-    ingressUrl: string;
-    adminUrl: string;
-    dispose: () => Promise<void>;
-  }>;
+  startTemporaryAppHost: () => Promise<MeasuredHost>;
   waitFor: <T>(what: string, condition: () => T | PromiseLike<T>, timeoutMs?: number) => Promise<T>;
 };
 
 const targets: string[] = [];
 for (let third = 0; third < 256; third++)
   for (let fourth = 0; fourth < 256; fourth++) targets.push(`127.64.${third}.${fourth}`);
-const request = {
+const request: CampaignRequest = {
   name: 'journal size: 65,536 pasted addresses',
   targets: targets.join('\n'),
   ports: '9',
@@ -48,45 +53,19 @@ const request = {
   ...(values['batch-size'] !== undefined && { batchSize: Number(values['batch-size']) }),
 };
 
-async function call(
-  base: string,
-  path: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`${base}/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  const text = await response.text();
-  return text ? JSON.parse(text) : null;
-}
-
-async function query(adminUrl: string, sql: string): Promise<Array<Record<string, unknown>>> {
-  const response = await fetch(`${adminUrl}/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query: sql }),
-  });
-  if (!response.ok) throw new Error(`query: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { rows: Array<Record<string, unknown>> }).rows;
-}
-
 const host = await support.startTemporaryAppHost();
 try {
+  // The current typed client: the handlers used here kept their names and shapes across versions.
+  const services = connectSpectra('ingress' in host ? host.ingress : urlTransport(host.ingressUrl));
   const started = Date.now();
-  const submitted = (await call(host.ingressUrl, 'Campaigns/submit', request, {
-    'idempotency-key': 'journal-size',
-  })) as { campaignId: string; batchCount: number };
+  const submitted = await services
+    .campaigns()
+    .submit(request, callOptions({ idempotencyKey: 'journal-size' }));
   const { campaignId } = submitted;
   process.stdout.write(
     `submitted ${campaignId}: ${targets.length} hosts, ${submitted.batchCount} batches, request ${(JSON.stringify(request).length / 1024).toFixed(0)} KiB\n`,
   );
-  type Progress = { state: string; batches: Array<{ state: string }> } | null;
-  const progress = () =>
-    call(host.ingressUrl, `CampaignWorkflow/${campaignId}/progress`, null) as Promise<Progress>;
+  const progress = () => services.campaignWorkflow(campaignId).progress();
   await support.waitFor(
     `${batchesWanted} batches done`,
     async () => {
@@ -97,15 +76,13 @@ try {
     600_000,
   );
   const done = (await progress())?.batches.filter((batch) => batch.state === 'done').length ?? 0;
-  const rows = await query(
-    host.adminUrl,
+  const rows = await host.admin.query(
     `SELECT i.target_service_name AS service, i.target_handler_name AS handler,
        COUNT(*) AS entries, SUM(j.raw_length) AS bytes, MAX(j.raw_length) AS largest
      FROM sys_journal j JOIN sys_invocation i ON j.id = i.id
      GROUP BY i.target_service_name, i.target_handler_name ORDER BY bytes DESC`,
   );
-  const largest = await query(
-    host.adminUrl,
+  const largest = await host.admin.query(
     `SELECT i.target_service_name AS service, j.entry_type AS type, j.name AS name, j.raw_length AS bytes
      FROM sys_journal j JOIN sys_invocation i ON j.id = i.id ORDER BY j.raw_length DESC LIMIT 3`,
   );
@@ -126,7 +103,7 @@ try {
   process.stdout.write(
     `journal: ${mib(total)} in all; workflow journal ${mib(workflow?.bytes ?? 0)}; largest entry ${mib(largest[0]?.bytes ?? 0)}\n`,
   );
-  await call(host.ingressUrl, `CampaignWorkflow/${campaignId}/cancel`, 'journal size measured');
+  await services.campaignWorkflow(campaignId).cancel('journal size measured');
 } finally {
   await host.dispose();
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { SERVICE_NAMES } from '../../src/shared/service-contracts';
 
 export interface ForeignSite {
   url: string;
@@ -13,7 +14,7 @@ export interface ForeignSite {
  * `window.attemptsDone` when all three are over.
  */
 export async function startForeignSite(uiUrl: string, request: unknown): Promise<ForeignSite> {
-  const target = `${uiUrl}/ingress/Campaigns/submit`;
+  const target = `${uiUrl}/ingress/${SERVICE_NAMES.campaigns}/submit`;
   const body = JSON.stringify(request);
   const script = `
     const results = [];

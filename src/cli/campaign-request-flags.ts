@@ -8,6 +8,7 @@ import {
   parseDuration,
 } from '../shared/approval.js';
 import type { CampaignRequest } from '../shared/campaign.js';
+import { CampaignRequestInvalid } from '../services/campaigns/campaign-validation.js';
 import { CliError } from './cli-error.js';
 import { integerOption, stringOption, type Command, type ParsedCommand } from './command.js';
 
@@ -91,6 +92,21 @@ export function campaignRequestFrom(parsed: ParsedCommand, command: string): Cam
     ratePerSecond: integerOption(parsed, 'rate', CAMPAIGN_LIMITS.ratePerSecond),
     site: siteOption(parsed),
   };
+}
+
+/**
+ * Runs a check of campaign-validation.ts; a refused request is the one CLI
+ * error of `spectra scan` and `spectra schedule`: the refusal, then each
+ * problem on its own line, exit code 2.
+ */
+export function refuseInvalidRequest<T>(refusal: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof CampaignRequestInvalid)
+      throw new CliError(`${refusal}:\n  ${error.problems.join('\n  ')}`, 2);
+    throw error;
+  }
 }
 
 function siteOption(parsed: ParsedCommand): string | undefined {

@@ -45,6 +45,22 @@ describe('spectra CLI', () => {
     expect(result.stdout).toMatch(/\(100 ports\)/);
     expect(result.stdout).toContain('dry run: no packet sent');
     expect(existsSync(join(scratch.dataDir, 'restate'))).toBe(false);
+
+    // An engine Campaigns.submit would refuse (nmap asked for, none on PATH) refuses the dry run alike.
+    const withoutNmap = await execa(
+      'node',
+      [
+        'bin/spectra.mjs',
+        ...['scan', '--targets', '127.10.0.1', '--ports', '22', '--scope', '127.10.0.0/24'],
+        ...['--engine', 'nmap', '--dry-run', '--data-dir', scratch.dataDir],
+      ],
+      { preferLocal: true, reject: false, stdin: 'ignore', env: { PATH: '/nonexistent' } },
+    );
+    expect(withoutNmap.exitCode).toBe(2);
+    expect(withoutNmap.stderr).toContain(
+      'scan refused, nothing was started:\n  engine: the nmap engine was requested but nmap is not on PATH',
+    );
+    expect(withoutNmap.stdout).toBe('');
   });
 
   it('refuses bad input with one line per offending token and exit code 2', async () => {

@@ -1,11 +1,12 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import { existsSync } from 'node:fs';
-import { readRunningHostInfo } from '../main/host/data-dir.js';
+import { HostInfo, readRunningHostInfo } from '../main/host/data-dir.js';
 import { probeWritable } from '../main/host/disk-fault.js';
 import type { Host } from '../main/host/host-runtime.js';
 import { ingressTransport, type IngressTransport } from '../main/host/ingress-transport.js';
 import { APP_VERSION } from './app-version.js';
 import { CliError } from './cli-error.js';
+import { RUNNING_HOST_VARIABLE } from './launcher/host-info-file.js';
 
 /**
  * Every request of a `spectra` command to the host ends within this: a host
@@ -29,15 +30,8 @@ export interface HostConnection {
  * data dir, so work started here continues whenever a host runs on it again.
  */
 export async function connectToHost(dataDir: string): Promise<HostConnection> {
-  const running = readRunningHostInfo(dataDir);
-  if (running) {
-    // Said up front, in one line: a host on a data dir that takes no writes cannot make progress.
-    // (Without a running host, startHost probes the data dir itself: one probe per command.)
-    const fault = existsSync(dataDir) ? probeWritable(dataDir) : undefined;
-    if (fault) process.stderr.write(`spectra: warning: ${fault.message}\n`);
-    const transport = withRequestTimeout(ingressTransport(running));
-    return { ingress: clients.connect(transport), transport, close: async () => {} };
-  }
+  const running = connectToRunningHost(dataDir);
+  if (running) return running;
   // The host and the services load only when this command starts a host: a
   // command talking to a running host stays small and starts fast.
   const [{ startHost, DataDirUnwritable }, { servicesForDataDir }] = await Promise.all([
@@ -58,6 +52,35 @@ export async function connectToHost(dataDir: string): Promise<HostConnection> {
     temporaryHost: host,
     close: () => host.close(),
   };
+}
+
+/** Talks to the host already running on `dataDir`; undefined (and nothing started) when none runs. */
+export function connectToRunningHost(dataDir: string): HostConnection | undefined {
+  const running = hostFoundByLauncher(dataDir) ?? readRunningHostInfo(dataDir);
+  if (!running) return undefined;
+  // Said up front, in one line: a host on a data dir that takes no writes cannot make progress.
+  // (Without a running host, startHost probes the data dir itself: one probe per command.)
+  const fault = existsSync(dataDir) ? probeWritable(dataDir) : undefined;
+  if (fault) process.stderr.write(`spectra: warning: ${fault.message}\n`);
+  const transport = withRequestTimeout(ingressTransport(running));
+  return { ingress: clients.connect(transport), transport, close: async () => {} };
+}
+
+/**
+ * The host the launcher found running on `dataDir` before it ran this command
+ * in its own process (launcher.ts), so host.json is read and its process
+ * checked once. Taken once: nothing this command starts inherits it.
+ */
+function hostFoundByLauncher(dataDir: string): HostInfo | undefined {
+  const handed = process.env[RUNNING_HOST_VARIABLE];
+  delete process.env[RUNNING_HOST_VARIABLE];
+  if (!handed) return undefined;
+  try {
+    const { dataDir: checked, info } = JSON.parse(handed) as { dataDir?: unknown; info?: unknown };
+    return checked === dataDir ? HostInfo.safeParse(info).data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -78,9 +78,26 @@ export function spectraClients(ingress: clients.Ingress) {
     hostInventory: () => ingress.objectClient(DEFINITIONS.hostInventory, INDEX_KEY),
     imports: () => ingress.serviceClient(DEFINITIONS.imports),
     rematch: () => ingress.serviceClient(DEFINITIONS.rematch),
+    /**
+     * One-way calls: queued, answered with the invocation id, not the result.
+     * Add a line here when a caller needs another one.
+     */
+    send: {
+      threatIntel: (cve: string) => ingress.objectSendClient(DEFINITIONS.threatIntel, cve),
+      hostInventory: () => ingress.objectSendClient(DEFINITIONS.hostInventory, INDEX_KEY),
+    },
   };
 }
 export type SpectraClients = ReturnType<typeof spectraClients>;
+
+/**
+ * Options of one call, the typed clients' last argument: an idempotency key
+ * makes a retried or doubled call one invocation (the same answer); a timeout
+ * in milliseconds bounds the wait for the answer.
+ */
+export function callOptions<Input, Output>(options: { idempotencyKey?: string; timeout?: number }) {
+  return clients.rpc.opts<Input, Output>(options);
+}
 
 /** Connects to an ingress (plugs in the hardening work's `{ url, fetch }` Unix-socket transport). */
 export function connectSpectra(transport: IngressTransport): SpectraClients {

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import { join } from 'node:path';
-import * as clients from '@restatedev/restate-sdk-clients';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
-import { connectSpectra } from '../../src/clients/service-clients.js';
+import { callOptions, connectSpectra } from '../../src/clients/service-clients.js';
 import { urlTransport } from '../../src/main/host/ingress-transport.js';
 import { dataDirLayout } from '../../src/main/host/data-dir.js';
 import { pickFreeLoopbackPort } from '../../src/main/host/loopback-ports.js';
@@ -136,7 +135,7 @@ describe('a campaign on a 3-node cluster with 2 workers', () => {
       const spectra = connectSpectra(urlTransport(ingressUrl));
       const { campaignId } = await spectra
         .campaigns()
-        .submit({ ...CAMPAIGN }, clients.rpc.opts({ idempotencyKey: `failover-${Date.now()}` }));
+        .submit({ ...CAMPAIGN }, callOptions({ idempotencyKey: `failover-${Date.now()}` }));
       const startedAt = Date.now();
       await waitFor(
         'campaign 20% done',

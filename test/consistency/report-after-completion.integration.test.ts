@@ -1,11 +1,11 @@
-import * as clients from '@restatedev/restate-sdk-clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spectraClients, type SpectraClients } from '../../src/clients/service-clients.js';
+import {
+  callOptions,
+  connectSpectra,
+  type SpectraClients,
+} from '../../src/clients/service-clients.js';
 import type { Host } from '../../src/main/host/host-runtime.js';
-import type { HostInventoryObject } from '../../src/services/hosts/host-inventory-object.js';
-import type { ThreatIntelObject } from '../../src/services/threats/threat-intel-object.js';
 import type { CampaignRequest } from '../../src/shared/campaign.js';
-import { INDEX_KEY, SERVICE_NAMES } from '../../src/shared/service-contracts.js';
 import { STANDARD_LAB, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../support/temporary-host.js';
 
@@ -38,7 +38,7 @@ let lab: LoopbackLab;
 beforeAll(async () => {
   lab = await startLoopbackLab(VULNERABLE_LAB);
   host = await startTemporaryAppHost();
-  services = spectraClients(clients.connect(host.ingress));
+  services = connectSpectra(host.ingress);
 }, 60_000);
 afterAll(async () => {
   await host?.dispose();
@@ -49,7 +49,7 @@ afterAll(async () => {
 async function runUntilCompleted(request: CampaignRequest, key: string) {
   const { campaignId } = await services
     .campaigns()
-    .submit(request, clients.rpc.opts({ idempotencyKey: `${key}-${Date.now()}` }));
+    .submit(request, callOptions({ idempotencyKey: `${key}-${Date.now()}` }));
   // Poll progress without pause, and read the rest the moment it says completed.
   const progress = await waitFor(
     `${campaignId} completed`,
@@ -96,14 +96,8 @@ async function queueRefusedWork(
   count: number,
   on: { threat: boolean; inventory: boolean },
 ): Promise<void> {
-  const vsftpdBackdoor = services.ingress.objectSendClient<ThreatIntelObject>(
-    { name: SERVICE_NAMES.threatIntel },
-    'CVE-2011-2523',
-  );
-  const inventory = services.ingress.objectSendClient<HostInventoryObject>(
-    { name: SERVICE_NAMES.hostInventory },
-    INDEX_KEY,
-  );
+  const vsftpdBackdoor = services.send.threatIntel('CVE-2011-2523');
+  const inventory = services.send.hostInventory();
   // Sent in bursts, so the queue grows faster than the objects drain it.
   for (let sent = 0; sent < count; sent += 100) {
     await Promise.all(

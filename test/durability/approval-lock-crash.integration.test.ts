@@ -1,6 +1,5 @@
 import type { IngressTransport } from '../../src/main/host/ingress-transport.js';
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../src/clients/service-clients.js';
+import { callOptions, connectSpectra } from '../../src/clients/service-clients.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../src/shared/campaign.js';
 import { isAlive, temporaryDataDir, waitFor } from '../support/temporary-host.js';
@@ -30,22 +29,22 @@ afterAll(async () => {
 });
 
 function api(transport: IngressTransport) {
-  const ingress = clients.connect(transport);
+  const services = connectSpectra(transport);
   return {
     submit: async (request: Partial<CampaignRequest>) =>
       (
-        await spectraClients(ingress)
+        await services
           .campaigns()
           .submit(
             { ...BASE, ...request },
-            clients.rpc.opts({ idempotencyKey: `${request.name}-${Date.now()}` }),
+            callOptions({ idempotencyKey: `${request.name}-${Date.now()}` }),
           )
       ).campaignId,
-    workflow: (campaignId: string) => spectraClients(ingress).campaignWorkflow(campaignId),
-    approvals: spectraClients(ingress).approvals(),
-    locks: spectraClients(ingress).scopeLocks(),
-    marks: spectraClients(ingress).scanMarks(),
-    report: (campaignId: string) => spectraClients(ingress).campaignResults(campaignId).report(),
+    workflow: (campaignId: string) => services.campaignWorkflow(campaignId),
+    approvals: services.approvals(),
+    locks: services.scopeLocks(),
+    marks: services.scanMarks(),
+    report: (campaignId: string) => services.campaignResults(campaignId).report(),
   };
 }
 

@@ -1,6 +1,5 @@
 import type { IngressTransport } from '../../src/main/host/ingress-transport.js';
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../src/clients/service-clients.js';
+import { callOptions, connectSpectra } from '../../src/clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignReport, CampaignRequest } from '../../src/shared/campaign.js';
 import { generateLab, startLoopbackLab, type LoopbackLab } from '../lab/loopback-lab.js';
@@ -123,18 +122,13 @@ describe('a campaign of 2,040 targets survives SIGKILL', () => {
 });
 
 async function submit(transport: IngressTransport, name: string) {
-  return spectraClients(clients.connect(transport))
+  return connectSpectra(transport)
     .campaigns()
-    .submit(
-      { ...CAMPAIGN, name },
-      clients.rpc.opts({ idempotencyKey: `crash-${name}-${Date.now()}` }),
-    );
+    .submit({ ...CAMPAIGN, name }, callOptions({ idempotencyKey: `crash-${name}-${Date.now()}` }));
 }
 
 async function progressOf(transport: IngressTransport, campaignId: string) {
-  const progress = await spectraClients(clients.connect(transport))
-    .campaignWorkflow(campaignId)
-    .progress();
+  const progress = await connectSpectra(transport).campaignWorkflow(campaignId).progress();
   if (!progress) throw new Error('no progress yet');
   return progress;
 }
@@ -160,10 +154,10 @@ async function waitForProgressBetween(
 }
 
 async function finish(transport: IngressTransport, campaignId: string): Promise<CampaignReport> {
-  const ingress = clients.connect(transport);
-  const progress = await spectraClients(ingress).campaignWorkflow(campaignId).workflowAttach();
+  const services = connectSpectra(transport);
+  const progress = await services.campaignWorkflow(campaignId).workflowAttach();
   expect(progress.state).toBe('completed');
-  const report = await spectraClients(ingress).campaignResults(campaignId).report();
+  const report = await services.campaignResults(campaignId).report();
   if (!report) throw new Error('no report');
   return report;
 }
@@ -181,10 +175,10 @@ async function expectSameResults(
   expect(timesScanned.length).toBeGreaterThan(0);
   expect(Math.max(...timesScanned)).toBeLessThanOrEqual(2);
 
-  const ingress = clients.connect(transport);
+  const services = connectSpectra(transport);
   for (const threat of report.threats) {
     const record = await waitFor(`${threat.cve} recorded`, async () => {
-      const current = await spectraClients(ingress).threatIntel(threat.cve).get();
+      const current = await services.threatIntel(threat.cve).get();
       return current && current.totalSightings >= threat.affected.length ? current : undefined;
     });
     // A fresh data dir per run: every sighting in the record is this campaign's.

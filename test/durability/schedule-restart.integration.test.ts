@@ -1,5 +1,4 @@
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../src/clients/service-clients.js';
+import { connectSpectra } from '../../src/clients/service-clients.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScheduleCreateRequest } from '../../src/shared/schedule.js';
 import { isAlive, temporaryDataDir, waitFor } from '../support/temporary-host.js';
@@ -23,7 +22,7 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
     const first = await startServeProcess(dataDir);
     cleanups.push(() => first.stop());
     const at = new Date(Date.now() + 4_000).toISOString();
-    const created = await spectraClients(clients.connect(first.ingress))
+    const created = await connectSpectra(first.ingress)
       .schedules()
       .create(
         ScheduleCreateRequest.parse({
@@ -49,13 +48,11 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
 
     const second = await startServeProcess(dataDir);
     cleanups.push(() => second.stop());
-    const ingress = clients.connect(second.ingress);
+    const services = connectSpectra(second.ingress);
     const fired = await waitFor(
       'the schedule to fire after the restart',
       async () => {
-        const entry = await spectraClients(ingress)
-          .schedules()
-          .get({ scheduleId: created.scheduleId });
+        const entry = await services.schedules().get({ scheduleId: created.scheduleId });
         return entry?.state === 'finished' ? entry : undefined;
       },
       30_000,
@@ -65,9 +62,7 @@ describe('a one-off schedule survives SIGKILL of the host', () => {
     expect(Date.parse(fired.lastRuns[0]!.firedAt)).toBeGreaterThanOrEqual(Date.parse(at));
     const campaignId = fired.lastRuns[0]!.campaignId!;
     await waitFor('the scheduled campaign to be listed', async () =>
-      (await spectraClients(ingress).campaignIndex().list()).some(
-        (listing) => listing.campaignId === campaignId,
-      ),
+      (await services.campaignIndex().list()).some((listing) => listing.campaignId === campaignId),
     );
   });
 });

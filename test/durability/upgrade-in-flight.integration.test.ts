@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as restate from '@restatedev/restate-sdk';
-import * as clients from '@restatedev/restate-sdk-clients';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spectraClients } from '../../src/clients/service-clients.js';
+import { callOptions, connectSpectra } from '../../src/clients/service-clients.js';
 import { servicesForDataDir } from '../../src/main/app-services.js';
 import type { Host } from '../../src/main/host/host-runtime.js';
 import { campaignWorkflow } from '../../src/services/campaigns/campaign-workflow.js';
@@ -68,7 +67,7 @@ function previousVersionServices(dataDir: string) {
 }
 
 function api(host: Host) {
-  return spectraClients(clients.connect(host.ingress));
+  return connectSpectra(host.ingress);
 }
 
 describe('upgrading with a campaign in flight', () => {
@@ -87,7 +86,7 @@ describe('upgrading with a campaign in flight', () => {
       cleanups.push(() => before.close());
       const { campaignId } = await api(before)
         .campaigns()
-        .submit(SLOW, clients.rpc.opts({ idempotencyKey: `upgrade-${Date.now()}` }));
+        .submit(SLOW, callOptions({ idempotencyKey: `upgrade-${Date.now()}` }));
       // A second one waits for an analyst's approval when the host closes.
       const { campaignId: waiting } = await api(before)
         .campaigns()
@@ -100,7 +99,7 @@ describe('upgrading with a campaign in flight', () => {
             approval: 'required',
             approvalTimeoutMs: 10 * 60_000,
           },
-          clients.rpc.opts({ idempotencyKey: `upgrade-waiting-${Date.now()}` }),
+          callOptions({ idempotencyKey: `upgrade-waiting-${Date.now()}` }),
         );
       await waitFor(
         'the approval request',
@@ -186,7 +185,7 @@ describe('upgrading with a campaign in flight', () => {
           ports: '22',
           ratePerSecond: undefined,
         },
-        clients.rpc.opts({ idempotencyKey: `rerun-${Date.now()}` }),
+        callOptions({ idempotencyKey: `rerun-${Date.now()}` }),
       );
       const finished = await client.campaignWorkflow(rerun).workflowAttach();
       expect(finished.state).toBe('completed');

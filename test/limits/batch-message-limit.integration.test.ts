@@ -1,5 +1,4 @@
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../src/clients/service-clients.js';
+import { callOptions, connectSpectra } from '../../src/clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../src/shared/campaign.js';
 import { startTemporaryAppHost } from '../support/temporary-host.js';
@@ -46,7 +45,7 @@ describe('a batch whose results would exceed the message limit', () => {
     'completes in one forced batch, every port probed at most twice',
     { timeout: 300_000 },
     async () => {
-      const ingress = clients.connect(host.ingress);
+      const services = connectSpectra(host.ingress);
       const request: CampaignRequest = {
         name: 'message limit',
         targets: '127.71.0.1-127.71.0.24',
@@ -58,12 +57,12 @@ describe('a batch whose results would exceed the message limit', () => {
         batchesInFlight: 1,
         approval: 'never',
       };
-      const { campaignId } = await spectraClients(ingress)
+      const { campaignId } = await services
         .campaigns()
-        .submit(request, clients.rpc.opts({ idempotencyKey: 'message-limit' }));
-      const final = await spectraClients(ingress).campaignWorkflow(campaignId).workflowAttach();
+        .submit(request, callOptions({ idempotencyKey: 'message-limit' }));
+      const final = await services.campaignWorkflow(campaignId).workflowAttach();
       expect(final.state).toBe('completed');
-      const report = (await spectraClients(ingress).campaignResults(campaignId).report())!;
+      const report = (await services.campaignResults(campaignId).report())!;
       expect(report.totals).toMatchObject({ targets: HOSTS, targetsDone: HOSTS, hostsUp: HOSTS });
       expect(report.totals.openPorts).toBe(HOSTS * 1000);
       expect(report.failedBatches).toEqual([]);

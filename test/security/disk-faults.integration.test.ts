@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../src/clients/service-clients.js';
+import { callOptions, connectSpectra } from '../../src/clients/service-clients.js';
 import { execa, execaSync } from 'execa';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { servicesForDataDir } from '../../src/main/app-services.js';
@@ -138,7 +137,7 @@ describe.skipIf(skipReason)('disk faults', () => {
     await waitFor('the fault to clear', () => host.diskFault() === undefined, 15_000);
     expect(faults.at(-1)).toBeUndefined();
     // The host still serves requests.
-    const listed = await spectraClients(clients.connect(host.ingress)).campaignIndex().list();
+    const listed = await connectSpectra(host.ingress).campaignIndex().list();
     expect(Array.isArray(listed)).toBe(true);
   });
 
@@ -167,9 +166,9 @@ describe.skipIf(skipReason)('disk faults', () => {
     await execa('dd', ['if=/dev/zero', `of=${join(dataDir, 'filler')}`, 'bs=1M'], {
       reject: false,
     });
-    const campaigns = spectraClients(clients.connect(host.ingress)).campaigns();
+    const campaigns = connectSpectra(host.ingress).campaigns();
     const refused = await Promise.resolve(
-      campaigns.submit(campaign('on a full disk'), clients.rpc.opts({ timeout: 4_000 })),
+      campaigns.submit(campaign('on a full disk'), callOptions({ timeout: 4_000 })),
     ).then(
       () => 'accepted',
       (error: Error) => error.name,
@@ -188,7 +187,7 @@ describe.skipIf(skipReason)('disk faults', () => {
     await waitFor('restate-server ready', () => host.serverState() === 'ready', 60_000);
     expect(states).toContain('stopping'); // restarted: it re-enables writes only on restart
     const after = await runCampaign(host.ingress, campaign('after space is back'));
-    const listed = await spectraClients(clients.connect(host.ingress)).campaignIndex().list();
+    const listed = await connectSpectra(host.ingress).campaignIndex().list();
     expect(listed.map((listing) => listing.campaignId)).toEqual(
       expect.arrayContaining([before.campaignId, after.campaignId]),
     );

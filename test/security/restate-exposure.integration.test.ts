@@ -2,11 +2,11 @@ import { CHROMIUM_LAUNCH_OPTIONS } from '../../e2e/support/browser.js';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../src/clients/service-clients.js';
+import { callOptions, connectSpectra } from '../../src/clients/service-clients.js';
 import { execa } from 'execa';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INDEX_KEY, SERVICE_NAMES } from '../../src/shared/service-contracts.js';
 import { dataDirLayout } from '../../src/main/host/data-dir.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { temporaryDataDir, waitFor } from '../support/temporary-host.js';
@@ -124,8 +124,8 @@ describe('restate-server off TCP', () => {
 
 describe('foreign pages in Chromium', () => {
   it('cannot list threats, submit, approve or query from a loopback origin or file://', async () => {
-    const ingress = clients.connect(serve.ingress);
-    const campaigns = spectraClients(ingress).campaigns();
+    const services = connectSpectra(serve.ingress);
+    const campaigns = services.campaigns();
     const waiting = await campaigns.submit(
       {
         name: 'waits for the analyst',
@@ -135,14 +135,14 @@ describe('foreign pages in Chromium', () => {
         engine: 'builtin',
         approval: 'required',
       },
-      clients.rpc.opts({ idempotencyKey: 'exposure-waiting' }),
+      callOptions({ idempotencyKey: 'exposure-waiting' }),
     );
-    const workflow = spectraClients(ingress).campaignWorkflow(waiting.campaignId);
+    const workflow = services.campaignWorkflow(waiting.campaignId);
     await waitFor(
       'the campaign to wait for approval',
       async () => (await workflow.progress())?.state === 'awaiting-approval',
     );
-    const before = await spectraClients(ingress).campaignIndex().list();
+    const before = await services.campaignIndex().list();
 
     // Every TCP port the host's processes listen on is a target: the UI and the endpoint.
     const pids = new Set([serve.info.pid, serve.serverPid()]);
@@ -178,12 +178,12 @@ describe('foreign pages in Chromium', () => {
     }
 
     // Server side: nothing was submitted and the campaign still waits for the analyst.
-    const after = await spectraClients(ingress).campaignIndex().list();
+    const after = await services.campaignIndex().list();
     expect(after.map((listing) => listing.campaignId)).toEqual(
       before.map((listing) => listing.campaignId),
     );
     expect((await workflow.progress())?.state).toBe('awaiting-approval');
-    const pending = await spectraClients(ingress).approvals().list();
+    const pending = await services.approvals().list();
     expect(pending.map((approval) => approval.campaignId)).toContain(waiting.campaignId);
   });
 });
@@ -211,12 +211,12 @@ function attackScript(origins: string[], campaignId: string): string {
     for (const origin of origins) {
       for (const prefix of ['/ingress', '']) {
         const base = origin + prefix;
-        record(base + ' list threats', () => fetch(base + '/ThreatIndex/all/list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
-        record(base + ' list threats (no-cors)', () => fetch(base + '/ThreatIndex/all/list', { method: 'POST', mode: 'no-cors', body: '{}' }));
-        record(base + ' submit', () => fetch(base + '/Campaigns/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(submit)} }));
-        record(base + ' submit (no-cors)', () => fetch(base + '/Campaigns/submit', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(submit)} }));
-        record(base + ' approve', () => fetch(base + '/Approvals/all/decide', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'evil' }, body: ${JSON.stringify(decide)} }));
-        record(base + ' approve (no-cors)', () => fetch(base + '/Approvals/all/decide', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(decide)} }));
+        record(base + ' list threats', () => fetch(base + '/${SERVICE_NAMES.threatIndex}/${INDEX_KEY}/list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+        record(base + ' list threats (no-cors)', () => fetch(base + '/${SERVICE_NAMES.threatIndex}/${INDEX_KEY}/list', { method: 'POST', mode: 'no-cors', body: '{}' }));
+        record(base + ' submit', () => fetch(base + '/${SERVICE_NAMES.campaigns}/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(submit)} }));
+        record(base + ' submit (no-cors)', () => fetch(base + '/${SERVICE_NAMES.campaigns}/submit', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(submit)} }));
+        record(base + ' approve', () => fetch(base + '/${SERVICE_NAMES.approvals}/${INDEX_KEY}/decide', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'evil' }, body: ${JSON.stringify(decide)} }));
+        record(base + ' approve (no-cors)', () => fetch(base + '/${SERVICE_NAMES.approvals}/${INDEX_KEY}/decide', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(decide)} }));
         record(base + ' admin sql (no-cors)', () => fetch(base + '/query', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"query":"SELECT * FROM state"}' }));
         record(base + ' health', () => fetch(base + '/restate/health'));
       }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INDEX_KEY, SERVICE_NAMES } from '../../src/shared/service-contracts.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { temporaryDataDir } from '../support/temporary-host.js';
 import { getRequest, rawHttp } from './support/raw-http.js';
@@ -53,7 +54,7 @@ async function expectHostStillAnswers(): Promise<void> {
   // The proxy still reaches restate-server's ingress over its Unix socket.
   const listed = await rawHttp(port, [
     [
-      'POST /ingress/CampaignIndex/all/list HTTP/1.1',
+      `POST /ingress/${SERVICE_NAMES.campaignIndex}/${INDEX_KEY}/list HTTP/1.1`,
       `Host: ${ownHost}`,
       `x-spectra-token: ${token}`,
       'content-type: application/json',
@@ -125,7 +126,7 @@ describe('UI server under malformed input', () => {
     const tokenHeader = `x-spectra-token: ${token}`;
     const requests = [
       `FOO / HTTP/1.1\r\nHost: ${ownHost}\r\n\r\n`,
-      `TRACE /ingress/Campaigns/submit HTTP/1.1\r\nHost: ${ownHost}\r\n${tokenHeader}\r\n\r\n`,
+      `TRACE /ingress/${SERVICE_NAMES.campaigns}/submit HTTP/1.1\r\nHost: ${ownHost}\r\n${tokenHeader}\r\n\r\n`,
       `CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: ${ownHost}\r\n\r\n`,
       `PROPFIND /api/health HTTP/1.1\r\nHost: ${ownHost}\r\n${tokenHeader}\r\n\r\n`,
       `DELETE / HTTP/1.1\r\nHost: ${ownHost}\r\n\r\n`,
@@ -150,7 +151,7 @@ describe('UI server under malformed input', () => {
 
   it('refuses a huge body with 413 and drops a slow body, still answering others', async () => {
     const head = [
-      'POST /ingress/Campaigns/submit HTTP/1.1',
+      `POST /ingress/${SERVICE_NAMES.campaigns}/submit HTTP/1.1`,
       `Host: ${ownHost}`,
       `x-spectra-token: ${token}`,
       'content-type: application/json',

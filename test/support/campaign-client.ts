@@ -1,6 +1,5 @@
 import type { IngressTransport } from '../../src/main/host/ingress-transport.js';
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../src/clients/service-clients.js';
+import { callOptions, connectSpectra } from '../../src/clients/service-clients.js';
 import type {
   CampaignRequest,
   CampaignProgress,
@@ -13,14 +12,10 @@ export async function runCampaign(
   request: CampaignRequest,
   idempotencyKey = `test-${Math.random()}`,
 ): Promise<{ campaignId: string; progress: CampaignProgress; report: CampaignReport }> {
-  const ingress = clients.connect(transport);
-  const submitted = await spectraClients(ingress)
-    .campaigns()
-    .submit(request, clients.rpc.opts({ idempotencyKey }));
-  const progress = await spectraClients(ingress)
-    .campaignWorkflow(submitted.campaignId)
-    .workflowAttach();
-  const report = await spectraClients(ingress).campaignResults(submitted.campaignId).report();
+  const services = connectSpectra(transport);
+  const submitted = await services.campaigns().submit(request, callOptions({ idempotencyKey }));
+  const progress = await services.campaignWorkflow(submitted.campaignId).workflowAttach();
+  const report = await services.campaignResults(submitted.campaignId).report();
   if (!report) throw new Error(`no report for ${submitted.campaignId}`);
   return { campaignId: submitted.campaignId, progress, report };
 }

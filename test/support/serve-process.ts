@@ -6,7 +6,7 @@ import { waitFor } from './temporary-host.js';
 
 export interface ServeProcess {
   child: ResultPromise;
-  /** The host's ingress over its Unix socket: `clients.connect(serve.ingress)`. */
+  /** The host's ingress over its Unix socket: `connectSpectra(serve.ingress)`. */
   ingress: IngressTransport;
   /** host.json as the host wrote it (socket paths, pid). */
   info: HostInfo;

@@ -10,11 +10,14 @@ import {
   type ApprovalRequirement,
 } from '../../shared/approval.js';
 import { campaignApprovalRequirement, type ParsedCampaignRequest } from '../../shared/campaign.js';
-import { formatCampaignPlan } from '../../shared/campaign-plan.js';
-import { readRunningHostInfo } from '../../main/host/data-dir.js';
 import {
-  CampaignRequestInvalid,
-  validateCampaignRequest,
+  formatCampaignPlan,
+  type PlanEnvironment,
+  type ScanEngineChoice,
+} from '../../shared/campaign-plan.js';
+import {
+  parseCampaignRequest,
+  planCampaignRequest,
 } from '../../services/campaigns/campaign-validation.js';
 import { followCampaign } from '../campaign-follow.js';
 import { CliError } from '../cli-error.js';
@@ -24,9 +27,12 @@ import {
   CAMPAIGN_REQUEST_OPTIONS,
   CAMPAIGN_REQUEST_USAGE,
   campaignRequestFrom,
+  refuseInvalidRequest,
 } from '../campaign-request-flags.js';
-import { connectToHost, describeIngressError } from '../host-connection.js';
+import { connectToHost, connectToRunningHost, describeIngressError } from '../host-connection.js';
 import { formatCampaignSummary } from '../progress-display.js';
+
+const SCAN_REFUSED = 'scan refused, nothing was started';
 
 export const scanCommand: Command = {
   name: 'scan',
@@ -47,40 +53,32 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
   },
   async run(parsed) {
     const request = campaignRequestFrom(parsed, 'scan');
-    let validated: ReturnType<typeof validateCampaignRequest>;
-    try {
-      validated = validateCampaignRequest(request);
-    } catch (error) {
-      if (error instanceof CampaignRequestInvalid) {
-        throw new CliError(
-          `scan refused, nothing was started:\n  ${error.problems.join('\n  ')}`,
-          2,
-        );
-      }
-      throw error;
-    }
-    const approval = campaignApprovalRequirement(validated.request, validated.plan);
-    if (parsed.values['dry-run']) {
-      // The tuning as the host will choose it: the engine `auto` resolves to, and the cores.
-      // (Loaded here only: the engines are not needed to submit to a host.)
-      const { chooseEngine } = await import('../../services/scanner/batch-scan.js');
-      const engine = await chooseEngine(validated.request.engine).catch(() => undefined);
-      if (engine)
-        validated = validateCampaignRequest(request, { engine, cores: availableParallelism() });
+    // Parsed once and planned once, in Campaigns.submit's two steps: a refusal
+    // here starts no host (the host checks again, planning with the engine it chooses).
+    const parsedRequest = refuseInvalidRequest(SCAN_REFUSED, () => parseCampaignRequest(request));
+    const dryRun = Boolean(parsed.values['dry-run']);
+    const environment = dryRun ? await localEnvironment(parsedRequest.engine) : {};
+    const plan = refuseInvalidRequest(SCAN_REFUSED, () =>
+      planCampaignRequest(parsedRequest, environment),
+    );
+    const approval = campaignApprovalRequirement(parsedRequest, plan);
+    if (dryRun) {
       process.stdout.write(
-        `${formatCampaignPlan(validated.plan)}\n${formatApprovalPlan(validated.request, approval)}\n(dry run: no packet sent)\n`,
+        `${formatCampaignPlan(plan)}\n${formatApprovalPlan(parsedRequest, approval)}\n(dry run: no packet sent)\n`,
       );
       return 0;
     }
 
     const dataDir = resolveDataDir(parsed);
-    if (parsed.values.detach && !readRunningHostInfo(dataDir)) {
+    const connection = parsed.values.detach
+      ? connectToRunningHost(dataDir)
+      : await connectToHost(dataDir);
+    if (!connection) {
       throw new CliError(
         '--detach needs a running host on this data dir (start one with: spectra serve)',
         2,
       );
     }
-    const connection = await connectToHost(dataDir);
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();
     process.on('SIGINT', onSignal);
@@ -121,6 +119,21 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
     }
   },
 };
+
+/**
+ * The tuning as Campaigns.submit would choose it on this machine: the engine
+ * `auto` resolves to, and the cores. An engine it would refuse (nmap asked
+ * for, not installed) refuses the dry run the same way.
+ */
+async function localEnvironment(choice: ScanEngineChoice): Promise<PlanEnvironment> {
+  // Loaded here only: the engines are not needed to submit to a host.
+  const { chooseEngine } = await import('../../services/scanner/batch-scan.js');
+  try {
+    return { engine: await chooseEngine(choice), cores: availableParallelism() };
+  } catch (error) {
+    throw new CliError(`${SCAN_REFUSED}:\n  engine: ${(error as Error).message}`, 2);
+  }
+}
 
 function formatApprovalPlan(request: ParsedCampaignRequest, approval: ApprovalRequirement): string {
   if (approval.kind !== 'ask')

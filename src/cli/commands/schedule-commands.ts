@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spectraClients } from '../../clients/service-clients.js';
 import * as clients from '@restatedev/restate-sdk-clients';
-import { readRunningHostInfo } from '../../main/host/data-dir.js';
 import {
   DAY_MS,
   describeCadence,
@@ -11,10 +10,7 @@ import {
   WEEK_MS,
   type ScheduleEntry,
 } from '../../shared/schedule.js';
-import {
-  CampaignRequestInvalid,
-  validateCampaignRequest,
-} from '../../services/campaigns/campaign-validation.js';
+import { validateCampaignRequest } from '../../services/campaigns/campaign-validation.js';
 import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command, type ParsedCommand } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -22,6 +18,7 @@ import {
   CAMPAIGN_REQUEST_OPTIONS,
   CAMPAIGN_REQUEST_USAGE,
   campaignRequestFrom,
+  refuseInvalidRequest,
 } from '../campaign-request-flags.js';
 import { parseDuration } from '../../shared/approval.js';
 import { describeIngressError, withHost } from '../host-connection.js';
@@ -65,30 +62,25 @@ running fires when one starts again.
     if (parsed.positionals.length > 0) return runScheduleSubcommand(parsed);
     const cadence = cadenceFrom(parsed);
     const request = campaignRequestFrom(parsed, 'schedule');
-    try {
-      validateCampaignRequest(request);
-    } catch (error) {
-      if (error instanceof CampaignRequestInvalid) {
-        throw new CliError(
-          `schedule refused, nothing was scheduled:\n  ${error.problems.join('\n  ')}`,
-          2,
-        );
-      }
-      throw error;
-    }
+    refuseInvalidRequest('schedule refused, nothing was scheduled', () =>
+      validateCampaignRequest(request),
+    );
     const dataDir = resolveDataDir(parsed);
-    const hostRunning = Boolean(readRunningHostInfo(dataDir));
-    const entry = await withHost(dataDir, ({ ingress }) =>
-      Promise.resolve(
-        spectraClients(ingress)
-          .schedules()
-          .create(
-            // The handler's serde applies the same defaults; parsing here gives the client its type.
-            ScheduleCreateRequest.parse({ request, cadence }),
-            clients.rpc.opts({ idempotencyKey: randomUUID() }),
-          ),
-      ).catch((error: unknown) => {
-        throw new CliError(`schedule refused: ${describeIngressError(error)}`, 2);
+    const { entry, hostStartedHere } = await withHost(
+      dataDir,
+      async ({ ingress, temporaryHost }) => ({
+        entry: await Promise.resolve(
+          spectraClients(ingress)
+            .schedules()
+            .create(
+              // The handler's serde applies the same defaults; parsing here gives the client its type.
+              ScheduleCreateRequest.parse({ request, cadence }),
+              clients.rpc.opts({ idempotencyKey: randomUUID() }),
+            ),
+        ).catch((error: unknown) => {
+          throw new CliError(`schedule refused: ${describeIngressError(error)}`, 2);
+        }),
+        hostStartedHere: temporaryHost !== undefined,
       }),
     );
     if (parsed.values.json) {
@@ -98,7 +90,7 @@ running fires when one starts again.
         `${entry.scheduleId}  ${describeCadence(entry.cadence)}, next run ${entry.nextRunAt}  "${forTerminal(entry.name)}"\n`,
       );
     }
-    if (!hostRunning) {
+    if (hostStartedHere) {
       process.stderr.write(
         'note: no host is running on this data dir; the schedule fires once one runs (spectra serve)\n',
       );
@@ -266,16 +258,9 @@ export function scheduleEditFrom(
       const field = REQUEST_FIELD_OF_FLAG[flag]!;
       (request as Record<string, unknown>)[field] = fromFlags[field];
     }
-    try {
-      validateCampaignRequest(request);
-    } catch (error) {
-      if (error instanceof CampaignRequestInvalid)
-        throw new CliError(
-          `schedule edit refused, nothing was changed:\n  ${error.problems.join('\n  ')}`,
-          2,
-        );
-      throw error;
-    }
+    refuseInvalidRequest('schedule edit refused, nothing was changed', () =>
+      validateCampaignRequest(request),
+    );
   }
   const edit = ScheduleEditRequest.safeParse({
     scheduleId: current.scheduleId,

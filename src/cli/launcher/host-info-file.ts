@@ -22,15 +22,24 @@ export function hostInfoFileOf(dataDir: string): string {
   return join(dataDir, 'host.json');
 }
 
-/** The fields of host.json the launcher uses; undefined when missing or malformed. */
-export function readHostInfo(dataDir: string): { pid: number; startedAt: string } | undefined {
+/**
+ * Set by the launcher on a command it runs in its own process because a host
+ * runs on the data dir: what it read of host.json, so the command connects
+ * without reading and checking the file again (src/cli/host-connection.ts).
+ */
+export const RUNNING_HOST_VARIABLE = 'SPECTRA_RUNNING_HOST';
+
+/** host.json with the fields the launcher uses checked; undefined when missing or malformed. */
+export function readHostInfo(
+  dataDir: string,
+): { pid: number; startedAt: string; [field: string]: unknown } | undefined {
   try {
     const info = JSON.parse(readFileSync(hostInfoFileOf(dataDir), 'utf8')) as Record<
       string,
       unknown
     >;
     return Number.isInteger(info.pid) && typeof info.startedAt === 'string'
-      ? { pid: info.pid as number, startedAt: info.startedAt }
+      ? { ...info, pid: info.pid as number, startedAt: info.startedAt }
       : undefined;
   } catch {
     return undefined;
@@ -39,13 +48,4 @@ export function readHostInfo(dataDir: string): { pid: number; startedAt: string 
 
 export function removeHostInfo(dataDir: string): void {
   rmSync(hostInfoFileOf(dataDir), { force: true });
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

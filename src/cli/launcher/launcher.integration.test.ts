@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dataDirLayout } from '../../main/host/data-dir.js';
 import { temporaryDataDir, waitFor } from '../../../test/support/temporary-host.js';
 import { nodeMajorVersion } from './node-for-services.js';
-import { isZombie } from './stale-host-info.js';
+import { isZombie } from '../../main/host/host-process.js';
 
 /**
  * `spectra serve` as an analyst starts it: the launcher on the system Node
@@ -92,6 +92,13 @@ describe.skipIf(process.platform !== 'linux')(
         () => second.output().includes('Press Ctrl-C to stop.'),
         60_000,
       );
+      // A command that only talks to the host runs in the launcher's process, on the host it found.
+      const listed = execFileSync(
+        SYSTEM_NODE,
+        ['bin/spectra.mjs', 'campaigns', '--data-dir', scratch.dataDir],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+      expect(listed).toContain('No campaigns yet');
       second.child.kill('SIGINT');
       expect(await second.exited).toBe(0);
       expect(processesOf(scratch.dataDir)).toEqual([]);

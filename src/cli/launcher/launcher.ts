@@ -1,11 +1,12 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitStatusOf, spawnWithParentDeath } from './child-with-parent-death.js';
-import { isProcessAlive, launcherDataDir, readHostInfo } from './host-info-file.js';
+import { isHostProcessRunning } from '../../main/host/host-process.js';
+import { HOST_V8_FLAGS, hostEnvironment } from './host-process-settings.js';
+import { launcherDataDir, readHostInfo, RUNNING_HOST_VARIABLE } from './host-info-file.js';
 import { nodeCanRunServices } from '../../main/host/services-node-version.js';
 import { nodeForServices } from './node-for-services.js';
 import { superviseServe } from './serve-supervisor.js';
-import { isZombie } from './stale-host-info.js';
 
 /**
  * The `spectra` launcher (out/cli/launcher.js, started by bin/spectra.mjs on
@@ -22,15 +23,6 @@ const mainScript = join(runtimeDir, 'main.js');
 const args = process.argv.slice(2);
 
 const HELP_FLAGS = ['--help', '-h'];
-
-/**
- * V8 settings of the long-lived host `serve` starts, a desktop daemon idle
- * most of the time: a young generation capped at 2 MB semi-spaces instead of
- * growing to 16 MB took ~25 MB off its idle RSS after a campaign (measured:
- * 150-155 -> 120-132 MB), at the cost of more (cheap) scavenges while a
- * campaign runs.
- */
-const HOST_V8_FLAGS = ['--max-semi-space-size=2'];
 
 /** Commands that only print text: they need neither the services nor Node 22. */
 function onlyPrintsHelp(argv: string[]): boolean {
@@ -62,9 +54,13 @@ const INGRESS_CLIENT_COMMANDS = new Set([
   'unschedule',
 ]);
 
+/** Whether a host runs on the command's data dir; if so, the command run here is handed it. */
 function hostIsRunning(argv: string[]): boolean {
-  const info = readHostInfo(launcherDataDir(argv));
-  return info !== undefined && isProcessAlive(info.pid) && !isZombie(info.pid);
+  const dataDir = launcherDataDir(argv);
+  const info = readHostInfo(dataDir);
+  if (!info || !isHostProcessRunning(info.pid)) return false;
+  process.env[RUNNING_HOST_VARIABLE] = JSON.stringify({ dataDir: resolve(dataDir), info });
+  return true;
 }
 
 async function runHere(): Promise<void> {
@@ -100,11 +96,10 @@ try {
     process.exitCode = await superviseServe({
       dataDir: launcherDataDir(args.slice(1)),
       spawnHost: () =>
-        spawnWithParentDeath(
-          node.command,
-          [...HOST_V8_FLAGS, mainScript, ...args],
-          node.environment,
-        ),
+        spawnWithParentDeath(node.command, [...HOST_V8_FLAGS, mainScript, ...args], {
+          ...node.environment,
+          ...hostEnvironment(),
+        }),
       report: (line) => process.stderr.write(line + '\n'),
     });
   } else {

@@ -5,7 +5,8 @@ import {
   type RestartPolicy,
 } from '../../main/host/restart-policy.js';
 import { exitStatusOf } from './child-with-parent-death.js';
-import { isProcessAlive, readHostInfo } from './host-info-file.js';
+import { isProcessAlive } from '../../main/host/host-process.js';
+import { readHostInfo } from './host-info-file.js';
 import { removeStaleHostInfo } from './stale-host-info.js';
 
 export interface ServeSupervisorOptions {

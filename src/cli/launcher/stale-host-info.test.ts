@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataDirLayout, ensureDataDir, writeJsonFileAtomically } from '../../main/host/data-dir.js';
-import { isZombie, processStartTime, removeStaleHostInfo } from './stale-host-info.js';
+import { isZombie } from '../../main/host/host-process.js';
+import { processStartTime, removeStaleHostInfo } from './stale-host-info.js';
 
 const dataDirs: string[] = [];
 afterEach(() => {

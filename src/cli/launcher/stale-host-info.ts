@@ -1,18 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { isHostProcessRunning } from '../../main/host/host-process.js';
 import { readHostInfo, removeHostInfo } from './host-info-file.js';
-
-/**
- * A zombie: dead, but not yet reaped by its parent (in containers, an init
- * that never reaps keeps them forever); `kill(pid, 0)` still succeeds on it.
- */
-export function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 /**
  * When the process `pid` started, in epoch milliseconds (Linux: /proc), or
@@ -42,7 +30,7 @@ export function processStartTime(pid: number): number | undefined {
 export function removeStaleHostInfo(dataDir: string, isAlive: (pid: number) => boolean): boolean {
   const info = readHostInfo(dataDir);
   if (!info) return false;
-  let stale = !isAlive(info.pid) || isZombie(info.pid);
+  let stale = !isHostProcessRunning(info.pid, isAlive);
   if (!stale) {
     const started = processStartTime(info.pid);
     // One second of slack for clock-tick rounding and boot-time granularity.

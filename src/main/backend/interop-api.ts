@@ -1,7 +1,6 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import { z } from 'zod';
 import { CampaignExportFormat, EXPORT_FILE_TYPES } from '../../shared/interop.js';
-import { exportCampaign } from '../../services/interop/campaign-export.js';
 import { diffCampaigns } from '../../services/interop/campaign-diff.js';
 import { readCampaignExportSources } from '../../services/interop/export-sources.js';
 import type { IngressTransport } from '../host/ingress-transport.js';
@@ -40,6 +39,9 @@ export async function handleInteropApi(
       });
     const sources = await readCampaignExportSources(ingress, campaignId.data);
     if (!sources) return jsonResponse(404, { error: `no campaign "${campaignId.data}"` });
+    // Loaded on first export: the HTML report's react-dom/server is ~1.4 MB of
+    // code an idle host would otherwise keep in memory.
+    const { exportCampaign } = await import('../../services/interop/campaign-export.js');
     const text = exportCampaign(format.data, sources.report, sources.records, {
       hostSummaries: sources.hostSummaries,
       generatedAt: new Date().toISOString(),

@@ -10,6 +10,7 @@ import {
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isHostProcessRunning } from './host-process.js';
 
 /** Where the CLI keeps its data: `$XDG_DATA_HOME/spectra-red`, else `~/.local/share/spectra-red`. */
 export function defaultCliDataDir(environment: NodeJS.ProcessEnv = process.env): string {
@@ -127,17 +128,10 @@ export function removeFileQuietly(path: string): void {
   }
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isProcessAlive } from './host-process.js';
 
-/** The host running on this data dir, if its process is alive. */
+/** The host running on this data dir, by the launcher's rule (host-process.ts). */
 export function readRunningHostInfo(dataDir: string): HostInfo | undefined {
   const info = readJsonFile(dataDirLayout(dataDir).hostInfoFile, HostInfo);
-  return info && isProcessAlive(info.pid) ? info : undefined;
+  return info && isHostProcessRunning(info.pid) ? info : undefined;
 }

@@ -2,12 +2,9 @@ import http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import * as restate from '@restatedev/restate-sdk';
-import * as clients from '@restatedev/restate-sdk-clients';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  diagnosticsService,
-  type DiagnosticsService,
-} from '../../services/diagnostics/diagnostics-service.js';
+import { connectSpectra } from '../../clients/service-clients.js';
+import { diagnosticsService } from '../../services/diagnostics/diagnostics-service.js';
 import {
   isAlive,
   startTemporaryHost,
@@ -41,7 +38,6 @@ const durabilityProbe = restate.workflow({
       (await context.get<number>('completed')) ?? 0,
   },
 });
-type DurabilityProbe = typeof durabilityProbe;
 
 const disposers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -53,10 +49,7 @@ describe('host runtime against a real restate-server', () => {
     const host = await startTemporaryHost({ services: [diagnosticsService] });
     disposers.push(host.dispose);
 
-    const ingress = clients.connect(host.ingress);
-    const runtime = await ingress
-      .serviceClient<DiagnosticsService>({ name: 'Diagnostics' })
-      .runtime();
+    const runtime = await connectSpectra(host.ingress).diagnostics().runtime();
     expect(Number(runtime.nodeVersion.slice(1).split('.')[0])).toBeGreaterThanOrEqual(22);
     expect(runtime.pid).toBe(process.pid);
 
@@ -90,9 +83,9 @@ describe('host runtime against a real restate-server', () => {
   it('restarts a SIGKILLed restate-server and the workflow completes with its journal intact', async () => {
     const host = await startTemporaryHost({ services: [durabilityProbe] });
     disposers.push(host.dispose);
-    const ingress = clients.connect(host.ingress);
-    const probe = ingress.workflowClient<DurabilityProbe>(
-      { name: 'DurabilityProbe' },
+    // A test-only workflow: its client is built from the definition itself, not from a name.
+    const probe = connectSpectra(host.ingress).ingress.workflowClient(
+      durabilityProbe,
       'kill-server',
     );
     await probe.workflowSubmit({ steps: 5, pauseMs: 700 });

@@ -54,11 +54,25 @@ export function restateServerCommand(input: RestateServerCommandInput): RestateS
   return { command: full[0]!, args: full.slice(1), parentDeathSignal, offlineResolver };
 }
 
+/**
+ * restate-server's allocator (jemalloc, which reads MALLOC_CONF) for a desktop:
+ * one arena instead of four per core, and freed pages returned to the kernel
+ * by a background thread within a second instead of kept for the next burst.
+ * Idle RSS after a campaign 155-158 -> 152-153 MB, thread caches kept (without
+ * them and with immediate purging it was ~8 MB less, and campaigns ~10% slower).
+ */
+export const RESTATE_SERVER_MALLOC_CONF =
+  'narenas:1,background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0';
+
 /** The environment the command above needs on top of the server's own. */
 export function restateServerCommandEnvironment(
   input: RestateServerCommandInput,
 ): Record<string, string> {
-  return { SPECTRA_RESOLV_CONF: input.offlineResolvConf, SPECTRA_HOSTS: input.offlineHosts };
+  return {
+    SPECTRA_RESOLV_CONF: input.offlineResolvConf,
+    SPECTRA_HOSTS: input.offlineHosts,
+    MALLOC_CONF: RESTATE_SERVER_MALLOC_CONF,
+  };
 }
 
 /** Loopback-only resolver files for the server's mount namespace. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http2 from 'node:http2';
 import * as restate from '@restatedev/restate-sdk';
 import { createEndpointHandler as createFetchEndpointHandler } from '@restatedev/restate-sdk/fetch';
+import { collectGarbageWhenIdle } from './idle-garbage-collection.js';
 import { LOOPBACK_HOST } from './loopback-ports.js';
 import type { StructuredLogger } from './structured-logger.js';
 
@@ -59,6 +60,11 @@ export async function startServicesEndpoint(options: {
     },
   });
   const server = http2.createServer(handler);
+  const idleCollector = collectGarbageWhenIdle();
+  server.on('stream', (stream: http2.ServerHttp2Stream) => {
+    idleCollector.streamOpened();
+    stream.once('close', () => idleCollector.streamClosed());
+  });
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (session) => {
     sessions.add(session);
@@ -74,6 +80,7 @@ export async function startServicesEndpoint(options: {
     port: typeof bound === 'object' && bound ? bound.port : options.port,
     close: () =>
       new Promise<void>((resolve) => {
+        idleCollector.stop();
         server.close(() => resolve());
         // Restate keeps HTTP/2 sessions open for streaming invocations; without
         // destroying them close() would wait for the server's idle timeout.

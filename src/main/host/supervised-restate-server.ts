@@ -281,11 +281,16 @@ export const RESTATE_SERVER_SPAWN_OPTIONS = {
   cleanup: true,
 } as const;
 
-/** RESTATE_* variables in the analyst's shell would silently override our config. */
+/**
+ * RESTATE_* variables in the analyst's shell would silently override our
+ * config. MALLOC_* are glibc's malloc settings the launcher gives a Node host
+ * (cli/launcher/host-process-settings.ts); restate-server's allocator is
+ * jemalloc, set through MALLOC_CONF (restate-server-command.ts).
+ */
 export function environmentWithoutRestateOverrides(): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('RESTATE_')) environment[name] = value;
+    if (!name.startsWith('RESTATE_') && !name.startsWith('MALLOC_')) environment[name] = value;
   }
   return environment;
 }

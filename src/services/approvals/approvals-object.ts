@@ -1,12 +1,9 @@
-import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
 import type { ApprovalOutcome } from '../../shared/approval.js';
 import { ApprovalDecisionInput, PendingApproval, decisionRefusal } from '../../shared/approval.js';
 
-/** The singleton key, defined once in src/shared/service-contracts.ts. */
-export const APPROVALS_KEY = INDEX_KEY;
 const PENDING_PREFIX = 'pending:';
 const RECENT = 'recent';
 /** Outcomes kept to explain a late or repeated decision; older ones are only in the campaigns' audit trails. */
@@ -28,7 +25,7 @@ export const ApprovalClosing = z.object({
 export type ApprovalClosing = z.infer<typeof ApprovalClosing>;
 
 /**
- * Every pending approval, keyed 'all', one state entry per approval: what the
+ * Every pending approval, keyed INDEX_KEY, one state entry per approval: what the
  * CLI (`spectra approvals`) and the UI list. This object is the one arbiter of
  * each approval's outcome: handlers are exclusive, so the first of a decision,
  * a timeout or a withdrawal wins, is recorded, and resolves the campaign's

@@ -1,5 +1,4 @@
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../clients/service-clients.js';
+import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../shared/campaign.js';
 import { generateLab, startLoopbackLab, type LoopbackLab } from '../../../test/lab/loopback-lab.js';
@@ -24,12 +23,12 @@ const REQUEST: CampaignRequest = {
 
 let lab: LoopbackLab;
 let host: Host & { dispose: () => Promise<void> };
-let ingress: clients.Ingress;
+let services: SpectraClients;
 
 beforeAll(async () => {
   lab = await startLoopbackLab(LAB, { waitForAddressMs: 10_000 });
   host = await startTemporaryAppHost();
-  ingress = clients.connect(host.ingress);
+  services = connectSpectra(host.ingress);
 });
 
 afterAll(async () => {
@@ -37,14 +36,12 @@ afterAll(async () => {
   await lab?.close();
 });
 
-const approvals = () => spectraClients(ingress).approvals();
-const workflow = (campaignId: string) => spectraClients(ingress).campaignWorkflow(campaignId);
-const report = (campaignId: string) => spectraClients(ingress).campaignResults(campaignId).report();
+const approvals = () => services.approvals();
+const workflow = (campaignId: string) => services.campaignWorkflow(campaignId);
+const report = (campaignId: string) => services.campaignResults(campaignId).report();
 
 async function submit(request: Partial<CampaignRequest>): Promise<string> {
-  const submitted = await spectraClients(ingress)
-    .campaigns()
-    .submit({ ...REQUEST, ...request });
+  const submitted = await services.campaigns().submit({ ...REQUEST, ...request });
   return submitted.campaignId;
 }
 
@@ -160,9 +157,9 @@ describe('campaign approvals', () => {
       scope: '127.60.0.0/24',
     });
     expect((await workflow(campaignId).workflowAttach()).state).toBe('completed');
-    const locks = await spectraClients(ingress).scopeLocks().status();
+    const locks = await services.scopeLocks().status();
     expect(locks).toEqual({ holders: [], queue: [] });
-    expect(await spectraClients(ingress).scanMarks().list()).toEqual([]);
+    expect(await services.scanMarks().list()).toEqual([]);
   });
 
   describe('sees through hostnames (issue 16 item 5)', () => {

@@ -1,10 +1,7 @@
-import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { CampaignListing } from '../../shared/campaign.js';
 
-/** The singleton key, defined once in src/shared/service-contracts.ts. */
-export const CAMPAIGN_INDEX_KEY = INDEX_KEY;
 const ENTRY_PREFIX = 'campaign:';
 
 /**

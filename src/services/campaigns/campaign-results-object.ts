@@ -1,3 +1,4 @@
+import { INDEX_KEY } from '../../shared/service-contracts.js';
 import { totalsOfResults } from '../../shared/campaign-totals.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
@@ -10,10 +11,10 @@ import {
   type CampaignReport,
 } from '../../shared/campaign.js';
 import { assembleReport, type CampaignMetadata } from './campaign-report.js';
-import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from './campaign-index-object.js';
-import { approvalsObject, APPROVALS_KEY } from '../approvals/approvals-object.js';
-import { scopeLocksObject, SCOPE_LOCKS_KEY } from '../scope-locks/scope-locks-object.js';
-import { scanMarksObject, SCAN_MARKS_KEY } from '../scope-locks/scan-marks-object.js';
+import { campaignIndexObject } from './campaign-index-object.js';
+import { approvalsObject } from '../approvals/approvals-object.js';
+import { scopeLocksObject } from '../scope-locks/scope-locks-object.js';
+import { scanMarksObject } from '../scope-locks/scan-marks-object.js';
 import { UpgradeStop, upgradeStopReason } from '../../shared/upgrade-stop.js';
 
 const METADATA = 'metadata';
@@ -87,10 +88,10 @@ export const campaignResultsObject = restate.object({
       async (context: restate.ObjectContext, stop: UpgradeStop): Promise<boolean> => {
         const campaignId = context.key;
         // The saga's compensations, in its reverse order; each is a no-op when its step never ran.
-        await context.objectClient(scanMarksObject, SCAN_MARKS_KEY).clear(campaignId);
-        await context.objectClient(scopeLocksObject, SCOPE_LOCKS_KEY).release(campaignId);
+        await context.objectClient(scanMarksObject, INDEX_KEY).clear(campaignId);
+        await context.objectClient(scopeLocksObject, INDEX_KEY).release(campaignId);
         await context
-          .objectClient(approvalsObject, APPROVALS_KEY)
+          .objectClient(approvalsObject, INDEX_KEY)
           .close({ campaignId, outcome: 'withdrawn' });
         const metadata = await context.get<CampaignMetadata>(METADATA);
         if (!metadata || FINISHED_CAMPAIGN_STATES.includes(metadata.state)) return false;
@@ -105,7 +106,7 @@ export const campaignResultsObject = restate.object({
         });
         context.set(AUDIT, audit.slice(-MAX_AUDIT_ENTRIES));
         const batches = await readStateEntries<BatchResult>(context, BATCH_PREFIX);
-        context.objectSendClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert({
+        context.objectSendClient(campaignIndexObject, INDEX_KEY).upsert({
           campaignId,
           name: metadata.name,
           scope:

@@ -1,5 +1,4 @@
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../clients/service-clients.js';
+import { callOptions, connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_EXPECTED_CVES } from '../../../test/lab/lab-expectations.js';
 import {
@@ -24,12 +23,12 @@ const LAB_REQUEST = {
 
 let lab: LoopbackLab;
 let host: Host & { dispose: () => Promise<void> };
-let ingress: clients.Ingress;
+let services: SpectraClients;
 
 beforeAll(async () => {
   lab = await startLoopbackLab(STANDARD_LAB, { waitForAddressMs: 10_000 });
   host = await startTemporaryAppHost();
-  ingress = clients.connect(host.ingress);
+  services = connectSpectra(host.ingress);
 });
 
 afterAll(async () => {
@@ -59,7 +58,7 @@ describe('campaigns against the loopback lab', () => {
       // A healthy campaign never needs Restate to retry a step (each retry replays
       // the journal: a batch awaiting two promises at once once cost ~0.25 s this way).
       expect(retriedAttempts().slice(retriesBefore.length)).toEqual([]);
-      expect(await spectraClients(ingress).campaignWorkflow(campaignId).status()).toBe('completed');
+      expect(await services.campaignWorkflow(campaignId).status()).toBe('completed');
       expect(report.complete).toBe(true);
       expect(report.engine).toBe(engine);
       expect(report.totals.targets).toBe(30);
@@ -78,7 +77,7 @@ describe('campaigns against the loopback lab', () => {
 
       // Each finding became (or updated) its CVE's threat record.
       const apache = await waitFor('threat record of CVE-2021-41773', async () => {
-        const record = await spectraClients(ingress).threatIntel('CVE-2021-41773').get();
+        const record = await services.threatIntel('CVE-2021-41773').get();
         return record?.updates.some((update) => update.campaignId === campaignId)
           ? record
           : undefined;
@@ -88,7 +87,7 @@ describe('campaigns against the loopback lab', () => {
       ]);
       expect(apache.severity).toBe('high');
 
-      const campaigns = await spectraClients(ingress).campaignIndex().list();
+      const campaigns = await services.campaignIndex().list();
       expect(campaigns.find((listing) => listing.campaignId === campaignId)?.state).toBe(
         'completed',
       );
@@ -96,7 +95,7 @@ describe('campaigns against the loopback lab', () => {
   );
 
   it('counts each (campaign, host, port) once per threat and keeps triage history', async () => {
-    const threat = spectraClients(ingress).threatIntel('CVE-2011-2523');
+    const threat = services.threatIntel('CVE-2011-2523');
     const before = await waitFor('vsftpd record', () => threat.get());
     // Two campaigns ran (builtin and nmap): one sighting each on 127.10.0.11:21.
     expect(before.affected).toHaveLength(1);
@@ -117,40 +116,38 @@ describe('campaigns against the loopback lab', () => {
       }),
     ]);
     const rows = await waitFor('index row confirmed', async () => {
-      const list = await spectraClients(ingress)
-        .threatIndex()
-        .list({ triageState: ['confirmed'] });
+      const list = await services.threatIndex().list({ triageState: ['confirmed'] });
       return list.length ? list : undefined;
     });
     expect(rows.map((row) => row.cve)).toEqual(['CVE-2011-2523']);
   });
 
   it('starts a campaign once per idempotency key and refuses bad input before starting anything', async () => {
-    const campaigns = spectraClients(ingress).campaigns();
+    const campaigns = services.campaigns();
     const first = await campaigns.submit(
       { ...LAB_REQUEST, name: 'twice' },
-      clients.rpc.opts({ idempotencyKey: 'double-click' }),
+      callOptions({ idempotencyKey: 'double-click' }),
     );
     const second = await campaigns.submit(
       { ...LAB_REQUEST, name: 'twice' },
-      clients.rpc.opts({ idempotencyKey: 'double-click' }),
+      callOptions({ idempotencyKey: 'double-click' }),
     );
     expect(second.campaignId).toBe(first.campaignId);
-    await spectraClients(ingress).campaignWorkflow(first.campaignId).workflowAttach();
+    await services.campaignWorkflow(first.campaignId).workflowAttach();
 
-    const before = await spectraClients(ingress).campaignIndex().list();
+    const before = await services.campaignIndex().list();
     await expect(
       campaigns.submit({ ...LAB_REQUEST, targets: '127.10.0.300, -oN', scope: '127.10.0.0/24' }),
     ).rejects.toThrow(/\\?"127\.10\.0\.300\\?": octet out of range.*\\?"-oN\\?": not a target/);
     await expect(campaigns.submit({ ...LAB_REQUEST, targets: '10.0.0.1' })).rejects.toThrow(
       /\\?"10\.0\.0\.1\\?": outside scope/,
     );
-    const after = await spectraClients(ingress).campaignIndex().list();
+    const after = await services.campaignIndex().list();
     expect(after.length).toBe(before.length);
   });
 
   it('cancels a running campaign, keeping the batches it finished', async () => {
-    const campaigns = spectraClients(ingress).campaigns();
+    const campaigns = services.campaigns();
     // 127.30.0.0/22 has no listeners: every probe is refused; batches of 64 with 1 in flight.
     const { campaignId } = await campaigns.submit({
       name: 'to cancel',
@@ -161,7 +158,7 @@ describe('campaigns against the loopback lab', () => {
       batchSize: 64,
       batchesInFlight: 1,
     });
-    const workflow = spectraClients(ingress).campaignWorkflow(campaignId);
+    const workflow = services.campaignWorkflow(campaignId);
     await waitFor(
       'one batch done',
       async () => ((await workflow.progress())?.totals.targetsDone ?? 0) >= 64,

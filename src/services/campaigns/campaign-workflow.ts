@@ -1,3 +1,4 @@
+import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
 import {
@@ -15,7 +16,7 @@ import {
   type HostnameResolution,
 } from '../../shared/campaign-spec.js';
 import { UpgradeStop, upgradeStopReason } from '../../shared/upgrade-stop.js';
-import { scopeLocksObject, SCOPE_LOCKS_KEY } from '../scope-locks/scope-locks-object.js';
+import { scopeLocksObject } from '../scope-locks/scope-locks-object.js';
 import { readStateEntries } from '../state-entries.js';
 import { liveBatchProgress } from '../scanner/live-batch-progress.js';
 import { approvalGate } from './workflow-steps/approval-gate.js';
@@ -162,7 +163,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
         );
         if (progress.state === 'queued') {
           const standing = await context
-            .objectClient(scopeLocksObject, SCOPE_LOCKS_KEY)
+            .objectClient(scopeLocksObject, INDEX_KEY)
             .standing(context.key);
           if (standing) progress.queue = standing;
         }

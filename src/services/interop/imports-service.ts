@@ -1,4 +1,4 @@
-import { SERVICE_NAMES } from '../../shared/service-contracts.js';
+import { SERVICE_NAMES, INDEX_KEY } from '../../shared/service-contracts.js';
 import { createHash } from 'node:crypto';
 import * as restate from '@restatedev/restate-sdk';
 import type { BatchResult, CampaignListing, ParsedCampaignRequest } from '../../shared/campaign.js';
@@ -6,13 +6,15 @@ import { packFindings } from '../../shared/packed-findings.js';
 import type { Finding } from '../../shared/vulnerability.js';
 import { NmapImportRequest, type NmapImportResult } from '../../shared/interop.js';
 import { formatPorts } from '../../shared/port-spec.js';
-import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from '../campaigns/campaign-index-object.js';
+import { campaignIndexObject } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { type CampaignMetadata } from '../campaigns/campaign-report.js';
 import { totalsOfResults } from '../../shared/campaign-totals.js';
 import { recordBatchSightings } from '../threats/record-sightings.js';
-import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
-import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
+import {
+  matchWithCurrentKnowledge,
+  type LoadKnowledge,
+} from '../vulnerabilities/knowledge-matching.js';
 import { NmapImportError, parseNmapXmlForImport, type ImportedScan } from './nmap-xml-import.js';
 
 /** Import campaign ids are derived from the file's bytes: the same file always lands on the same campaign. */
@@ -78,7 +80,7 @@ export function importRequest(name: string, scan: ImportedScan): ParsedCampaignR
  * comes from the file's bytes and sightings are idempotent per (campaign,
  * host, port): importing the same file twice adds nothing.
  */
-export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>) {
+export function createImportsService(loadKnowledge: LoadKnowledge) {
   return restate.service({
     name: SERVICE_NAMES.imports,
     handlers: {
@@ -117,9 +119,11 @@ export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>
               existing.threats.reduce((sum, threat) => sum + threat.affected.length, 0),
             );
 
-          const findings = await context.run(
+          const findings = await matchWithCurrentKnowledge(
+            context,
             `match vulnerabilities of ${scan.observations.length} imported services`,
-            async () => matchObservations(scan.observations, (await loadKnowledge()).index),
+            loadKnowledge,
+            scan.observations,
           );
           const batches = importBatches(scan, findings);
           for (const batch of batches) await results.storeBatch(batch);
@@ -175,7 +179,7 @@ export function createImportsService(loadKnowledge: () => Promise<KnowledgeBase>
             totals: totalsOfResults(scan.hosts.length, batches),
             source: 'import',
           };
-          await context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(listing);
+          await context.objectClient(campaignIndexObject, INDEX_KEY).upsert(listing);
 
           // Same recording and idempotency keys as a scan's batch: a replay records nothing twice.
           for (const batch of batches) await recordBatchSightings(context, campaignId, batch);

@@ -2,14 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as clients from '@restatedev/restate-sdk-clients';
 import { parse } from 'csv-parse/sync';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignListing, CampaignReport } from '../../shared/campaign.js';
+import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
+import type { CampaignReport } from '../../shared/campaign.js';
 import { HostRecord } from '../../shared/host-inventory.js';
 import { CampaignDiff, NmapImportResult } from '../../shared/interop.js';
-import type { ThreatRecord } from '../../shared/threat.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import { startTemporaryAppHost } from '../../../test/support/temporary-host.js';
 import {
@@ -18,7 +17,6 @@ import {
   type LoopbackLab,
 } from '../../../test/lab/loopback-lab.js';
 import { findNmap } from '../engines/nmap-engine.js';
-import type { ImportsService } from './imports-service.js';
 
 /**
  * Results in and out with real parts: a real host (restate-server), the
@@ -34,7 +32,7 @@ const nmapPath = await findNmap();
 const scratch = mkdtempSync(join(tmpdir(), 'spectra-interop-'));
 let lab: LoopbackLab;
 let host: Awaited<ReturnType<typeof startTemporaryAppHost>>;
-let ingress: clients.Ingress;
+let services: SpectraClients;
 let campaignA: CampaignReport;
 
 function spectra(args: string[], input?: string) {
@@ -55,20 +53,9 @@ async function nmap(args: string[], output: string): Promise<string> {
   return readFileSync(output, 'utf8');
 }
 
-const listCampaigns = () =>
-  ingress
-    .objectClient<{ list(): Promise<CampaignListing[]> }>({ name: 'CampaignIndex' }, 'all')
-    .list() as Promise<CampaignListing[]>;
-const threat = (cve: string) =>
-  ingress
-    .objectClient<{ get(): Promise<ThreatRecord | null> }>({ name: 'ThreatIntel' }, cve)
-    .get() as Promise<ThreatRecord | null>;
-const report = (campaignId: string) =>
-  ingress
-    .objectClient<{
-      report(): Promise<CampaignReport | null>;
-    }>({ name: 'CampaignResults' }, campaignId)
-    .report() as Promise<CampaignReport | null>;
+const listCampaigns = () => services.campaignIndex().list();
+const threat = (cve: string) => services.threatIntel(cve).get();
+const report = (campaignId: string) => services.campaignResults(campaignId).report();
 
 beforeAll(async () => {
   lab = await startLoopbackLab(
@@ -82,7 +69,7 @@ beforeAll(async () => {
     { waitForAddressMs: 10_000 },
   );
   host = await startTemporaryAppHost();
-  ingress = clients.connect(host.ingress);
+  services = connectSpectra(host.ingress);
   ({ report: campaignA } = await runCampaign(host.ingress, {
     name: 'lab baseline',
     targets: TARGETS,
@@ -287,11 +274,7 @@ describe.skipIf(nmapPath === undefined)('import of a real nmap -sV file', () => 
     expect(refused.stderr).toContain('DOCTYPE declares entities');
 
     // The service refuses it too when called directly (the CLI's check is only a shortcut).
-    await expect(
-      ingress
-        .serviceClient<ImportsService>({ name: 'Imports' })
-        .nmapXml({ xml: xml.slice(0, 500) }),
-    ).rejects.toThrow(
+    await expect(services.imports().nmapXml({ xml: xml.slice(0, 500) })).rejects.toThrow(
       /line \d+, column \d+: <nmaprun>: unexpected end\. \(the file is truncated\) \(nothing was imported\)/,
     );
     expect((await listCampaigns()).length).toBe(campaignsBefore);

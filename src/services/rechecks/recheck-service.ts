@@ -1,12 +1,13 @@
 import * as restate from '@restatedev/restate-sdk';
 import type { Observation } from '../../shared/observation.js';
 import { RecheckRequest, type RecheckResult } from '../../shared/recheck.js';
-import type { Finding } from '../../shared/vulnerability.js';
 import { PROBE_RETRY_POLICY, runEngine } from '../scanner/batch-scan.js';
 import { threatIntelObject } from '../threats/threat-intel-object.js';
 import { triageGeneration } from '../threats/threat-record.js';
-import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
-import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
+import {
+  matchWithCurrentKnowledge,
+  type LoadKnowledge,
+} from '../vulnerabilities/knowledge-matching.js';
 import { assessRecheck, planProbeSteps, recheckTargets } from './recheck-assessment.js';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
@@ -18,7 +19,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
  * are open, and reads the record through its shared `get`.
  */
 export function createRecheckService(
-  loadKnowledge: () => Promise<KnowledgeBase>,
+  loadKnowledge: LoadKnowledge,
   placement: { refuseAddress?: (address: string) => string | undefined } = {},
 ) {
   return restate.service({
@@ -68,13 +69,14 @@ export function createRecheckService(
             );
             observations.push(...result.observations);
           }
-          const findings: Finding[] = await context.run(
-            `match ${request.cve} against the re-probed services`,
-            async () =>
-              matchObservations(observations, (await loadKnowledge()).index).filter(
-                (finding) => finding.cve === request.cve,
-              ),
-          );
+          const findings = (
+            await matchWithCurrentKnowledge(
+              context,
+              `match ${request.cve} against the re-probed services`,
+              loadKnowledge,
+              observations,
+            )
+          ).filter((finding) => finding.cve === request.cve);
           const outcome = assessRecheck({
             cve: request.cve,
             generation,

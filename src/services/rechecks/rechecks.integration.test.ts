@@ -1,5 +1,4 @@
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../clients/service-clients.js';
+import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThreatRecord } from '../../shared/threat.js';
 import {
@@ -54,13 +53,13 @@ const SHORT_RECHECK_MS = 1_500;
 
 const labs = new Map<string, LoopbackLab>();
 let host: Host & { dispose: () => Promise<void> };
-let ingress: clients.Ingress;
+let services: SpectraClients;
 
 beforeAll(async () => {
   for (const [name, service] of Object.entries(SERVICES))
     labs.set(name, await startLoopbackLab({ name, services: [service] }));
   host = await startTemporaryAppHost();
-  ingress = clients.connect(host.ingress);
+  services = connectSpectra(host.ingress);
   const { progress } = await runCampaign(host.ingress, {
     name: 're-check lab',
     targets: '127.70.0.10-127.70.0.13',
@@ -80,7 +79,7 @@ afterAll(async () => {
 });
 
 function threat(cve: string) {
-  return spectraClients(ingress).threatIntel(cve);
+  return services.threatIntel(cve);
 }
 
 function waitForVerification(cve: string): Promise<ThreatRecord> {
@@ -115,7 +114,7 @@ describe('re-checks of remediated threats', () => {
     });
     // The threats table shows the verdict too (its update is a message, so it may trail).
     await waitFor('the threats table to show the verdict', async () => {
-      const rows = await spectraClients(ingress).threatIndex().list({ text: APACHE_CVE });
+      const rows = await services.threatIndex().list({ text: APACHE_CVE });
       const row = rows.find((candidate) => candidate.cve === APACHE_CVE);
       return row?.triageState === 'remediated' && row.verification === 'verified';
     });
@@ -152,9 +151,7 @@ describe('re-checks of remediated threats', () => {
 
   it('runs a manual re-check now, through the Rechecks service', async () => {
     const started = Date.now();
-    const result = await spectraClients(ingress)
-      .rechecks()
-      .run({ cve: EXIM_CVE, trigger: 'manual' });
+    const result = await services.rechecks().run({ cve: EXIM_CVE, trigger: 'manual' });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result).toMatchObject({
       cve: EXIM_CVE,
@@ -168,7 +165,7 @@ describe('re-checks of remediated threats', () => {
     expect(record.verification).toMatchObject({ state: 'still-vulnerable', trigger: 'manual' });
 
     await expect(
-      spectraClients(ingress).rechecks().run({ cve: 'CVE-1999-0001', trigger: 'manual' }),
+      services.rechecks().run({ cve: 'CVE-1999-0001', trigger: 'manual' }),
     ).rejects.toThrow(/no threat record/);
   });
 });

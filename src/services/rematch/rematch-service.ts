@@ -1,12 +1,14 @@
-import { SERVICE_NAMES } from '../../shared/service-contracts.js';
+import { SERVICE_NAMES, INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { RematchRequest, type RematchResult } from '../../shared/rematch.js';
 import type { Observation } from '../../shared/observation.js';
-import { CAMPAIGN_INDEX_KEY, campaignIndexObject } from '../campaigns/campaign-index-object.js';
+import { campaignIndexObject } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
 import { recordThreatSightings } from '../threats/record-sightings.js';
-import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
-import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
+import {
+  matchWithCurrentKnowledge,
+  type LoadKnowledge,
+} from '../vulnerabilities/knowledge-matching.js';
 
 /**
  * Matches the services campaigns already found against the knowledge as it
@@ -16,7 +18,7 @@ import { matchObservations } from '../vulnerabilities/vulnerability-matcher.js';
  * scoring, KEV and EPSS are refreshed), and a CVE the new feed adds gets
  * its record.
  */
-export function createRematchService(loadKnowledge: () => Promise<KnowledgeBase>) {
+export function createRematchService(loadKnowledge: LoadKnowledge) {
   return restate.service({
     name: SERVICE_NAMES.rematch,
     handlers: {
@@ -25,7 +27,7 @@ export function createRematchService(loadKnowledge: () => Promise<KnowledgeBase>
         async (context: restate.Context, request: RematchRequest): Promise<RematchResult> => {
           const campaignIds = request.campaignId
             ? [request.campaignId]
-            : (await context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).list()).map(
+            : (await context.objectClient(campaignIndexObject, INDEX_KEY).list()).map(
                 (listing) => listing.campaignId,
               );
           const cves = new Set<string>();
@@ -47,9 +49,11 @@ export function createRematchService(loadKnowledge: () => Promise<KnowledgeBase>
               }
             }
             services += observations.length;
-            const findings = await context.run(
+            const findings = await matchWithCurrentKnowledge(
+              context,
               `match ${observations.length} services of campaign ${campaignId} against current knowledge`,
-              async () => matchObservations(observations, (await loadKnowledge()).index),
+              loadKnowledge,
+              observations,
             );
             findingCount += findings.length;
             for (const cve of await recordThreatSightings(context, campaignId, findings))

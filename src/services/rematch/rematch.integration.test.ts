@@ -1,15 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import * as clients from '@restatedev/restate-sdk-clients';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import type { Host } from '../../main/host/host-runtime.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import { serveConnection } from '../../../test/lab/lab-services.js';
-import type { ThreatIntelObject } from '../threats/threat-intel-object.js';
 import { importFeedFile } from '../vulnerabilities/knowledge-base.js';
-import type { RematchService } from './rematch-service.js';
 
 /**
  * A campaign scans libssh 0.8.1 (not among the 22 display ids) while the
@@ -22,7 +20,7 @@ const LIBSSH_CVE = 'CVE-2018-10933';
 let server: Server;
 let connections = 0;
 let host: Host & { dispose: () => Promise<void> };
-let ingress: clients.Ingress;
+let services: SpectraClients;
 let campaignId: string;
 
 beforeAll(async () => {
@@ -32,7 +30,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(22, '127.71.0.10', resolve));
   host = await startTemporaryAppHost();
-  ingress = clients.connect(host.ingress);
+  services = connectSpectra(host.ingress);
   const run = await runCampaign(host.ingress, {
     name: 'rematch lab',
     targets: '127.71.0.10',
@@ -50,9 +48,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const threat = () => ingress.objectClient<ThreatIntelObject>({ name: 'ThreatIntel' }, LIBSSH_CVE);
-const rematch = (request: { campaignId?: string }) =>
-  ingress.serviceClient<RematchService>({ name: 'Rematch' }).run(request);
+const threat = () => services.threatIntel(LIBSSH_CVE);
+const rematch = (request: { campaignId?: string }) => services.rematch().run(request);
 
 describe('spectra rematch', () => {
   it('finds CVEs of a newly imported feed on a past campaign without probing again', async () => {

@@ -1,6 +1,5 @@
-import * as clients from '@restatedev/restate-sdk-clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spectraClients } from '../../clients/service-clients.js';
+import { callOptions, connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import { FINISHED_CAMPAIGN_STATES, type CampaignProgress } from '../../shared/campaign.js';
 import { hostProgressOf } from '../../shared/campaign-host-progress.js';
 import { ProgressDisplay } from '../../cli/progress-display.js';
@@ -31,7 +30,7 @@ const CAMPAIGN_LIMIT_MS = 60_000;
 
 let lab: LoopbackLab;
 let host: Host & { dispose: () => Promise<void> };
-let ingress: clients.Ingress;
+let services: SpectraClients;
 
 beforeAll(async () => {
   lab = await startLoopbackLab(
@@ -39,7 +38,7 @@ beforeAll(async () => {
     { waitForAddressMs: 10_000 },
   );
   host = await startTemporaryAppHost();
-  ingress = clients.connect(host.ingress);
+  services = connectSpectra(host.ingress);
 });
 
 afterAll(async () => {
@@ -49,10 +48,10 @@ afterAll(async () => {
 
 describe('live per-host progress', () => {
   it('reports hosts finished inside the one running batch before it ends', async () => {
-    const { campaignId } = await spectraClients(ingress)
+    const { campaignId } = await services
       .campaigns()
-      .submit(REQUEST, clients.rpc.opts({ idempotencyKey: `live-progress-${Date.now()}` }));
-    const workflow = spectraClients(ingress).campaignWorkflow(campaignId);
+      .submit(REQUEST, callOptions({ idempotencyKey: `live-progress-${Date.now()}` }));
+    const workflow = services.campaignWorkflow(campaignId);
 
     const samples: CampaignProgress[] = [];
     const deadline = Date.now() + CAMPAIGN_LIMIT_MS;

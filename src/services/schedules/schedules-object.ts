@@ -1,4 +1,3 @@
-import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import type { z } from 'zod';
@@ -30,8 +29,6 @@ import {
 } from './schedule-plan.js';
 
 /** The registry has one key; each schedule is its own state entry under it. */
-/** The singleton key, defined once in src/shared/service-contracts.ts. */
-export const SCHEDULES_KEY = INDEX_KEY;
 const ENTRY_PREFIX = 'schedule:';
 
 /** Only the tick handler, typed for the object's messages to itself. */
@@ -94,10 +91,8 @@ export const schedulesObject = restate.object({
       async (
         context: restate.ObjectContext,
         input: z.output<typeof ScheduleEditRequest>,
-      ): Promise<ScheduleEntry> => {
-        const { entry, key } = await existingEntry(context, input.scheduleId);
-        const now = await context.date.now();
-        const next = refusedAsTerminal(() =>
+      ): Promise<ScheduleEntry> =>
+        changeEntry(context, input.scheduleId, (entry, now) =>
           editEntry(
             entry,
             {
@@ -106,43 +101,21 @@ export const schedulesObject = restate.object({
             },
             now,
           ),
-        );
-        context.set(key, next);
-        if (next.generation !== entry.generation) armTick(context, next, now);
-        return next;
-      },
+        ),
     ),
 
     /** Stops firing: the pending timer's generation is disowned; the next due time is kept for show. */
     pause: restate.handlers.object.exclusive(
       { input: restate.serde.schema(ScheduleIdInput) },
-      async (
-        context: restate.ObjectContext,
-        { scheduleId }: ScheduleIdInput,
-      ): Promise<ScheduleEntry> => {
-        const { entry, key } = await existingEntry(context, scheduleId);
-        const now = await context.date.now();
-        const next = refusedAsTerminal(() => pauseEntry(entry, now));
-        if (next !== entry) context.set(key, next);
-        return next;
-      },
+      async (context: restate.ObjectContext, { scheduleId }: ScheduleIdInput) =>
+        changeEntry(context, scheduleId, pauseEntry),
     ),
 
     /** Fires again from the next due time after now: runs missed while paused are skipped. */
     resume: restate.handlers.object.exclusive(
       { input: restate.serde.schema(ScheduleIdInput) },
-      async (
-        context: restate.ObjectContext,
-        { scheduleId }: ScheduleIdInput,
-      ): Promise<ScheduleEntry> => {
-        const { entry, key } = await existingEntry(context, scheduleId);
-        const now = await context.date.now();
-        const next = refusedAsTerminal(() => resumeEntry(entry, now));
-        if (next === entry) return entry;
-        context.set(key, next);
-        armTick(context, next, now);
-        return next;
-      },
+      async (context: restate.ObjectContext, { scheduleId }: ScheduleIdInput) =>
+        changeEntry(context, scheduleId, resumeEntry),
     ),
 
     /**
@@ -230,6 +203,26 @@ async function existingEntry(
   const entry = await context.get<ScheduleEntry>(key);
   if (!entry) throw new restate.TerminalError(`no schedule ${scheduleId}`, { errorCode: 404 });
   return { entry, key };
+}
+
+/**
+ * Applies one of schedule-plan.ts's changes to a stored entry: a refused
+ * change is a 400 and stores nothing, an unchanged entry is not written, and
+ * a new generation of an active entry gets its timer (the old one fires into
+ * nothing).
+ */
+async function changeEntry(
+  context: restate.ObjectContext,
+  scheduleId: string,
+  change: (entry: ScheduleEntry, now: number) => ScheduleEntry,
+): Promise<ScheduleEntry> {
+  const { entry, key } = await existingEntry(context, scheduleId);
+  const now = await context.date.now();
+  const next = refusedAsTerminal(() => change(entry, now));
+  if (next === entry) return entry;
+  context.set(key, next);
+  if (next.generation !== entry.generation) armTick(context, next, now);
+  return next;
 }
 
 /** A refused request or change is the caller's to fix: a 400, never retried. */

@@ -1,5 +1,4 @@
-import * as clients from '@restatedev/restate-sdk-clients';
-import { spectraClients } from '../../clients/service-clients.js';
+import { callOptions, connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ScheduleCreateRequest,
@@ -25,11 +24,11 @@ const REQUEST = {
 };
 
 let host: Host & { dispose: () => Promise<void> };
-let ingress: clients.Ingress;
+let services: SpectraClients;
 
 beforeAll(async () => {
   host = await startTemporaryAppHost();
-  ingress = clients.connect(host.ingress);
+  services = connectSpectra(host.ingress);
 });
 
 afterAll(async () => {
@@ -37,11 +36,11 @@ afterAll(async () => {
 });
 
 function schedules() {
-  return spectraClients(ingress).schedules();
+  return services.schedules();
 }
 
 async function campaignIdsNamed(name: string): Promise<string[]> {
-  const listings = await spectraClients(ingress).campaignIndex().list();
+  const listings = await services.campaignIndex().list();
   return listings.filter((listing) => listing.name === name).map((listing) => listing.campaignId);
 }
 
@@ -52,7 +51,7 @@ describe('campaign schedules', () => {
         request: REQUEST,
         cadence: { kind: 'every', intervalMs: INTERVAL_MS },
       }),
-      clients.rpc.opts({ idempotencyKey: 'schedule-repeat-test' }),
+      callOptions({ idempotencyKey: 'schedule-repeat-test' }),
     );
     expect(created.scheduleId).toMatch(/^s-[0-9a-f]{12}$/);
     expect(created.state).toBe('active');
@@ -199,7 +198,7 @@ describe('campaign schedules', () => {
     expect(editedCampaigns.length).toBeGreaterThanOrEqual(2);
     const report = await waitFor(
       'the report of an edited run',
-      () => spectraClients(ingress).campaignResults(afterEdit[0]!.campaignId!).report(),
+      () => services.campaignResults(afterEdit[0]!.campaignId!).report(),
       15_000,
     );
     expect(report.request.targets).toBe('127.70.9.3');

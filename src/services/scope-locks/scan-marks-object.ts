@@ -1,12 +1,9 @@
-import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
 import { MAX_MARKED_TARGETS, ScanMark } from '../../shared/campaign.js';
 import { formatTargets, parseTargets } from '../../shared/target-spec.js';
 
-/** The singleton key, defined once in src/shared/service-contracts.ts. */
-export const SCAN_MARKS_KEY = INDEX_KEY;
 const MARK_PREFIX = 'campaign:';
 
 /** The mark of a campaign's targets, from its target and exclusion text. */
@@ -32,7 +29,7 @@ export function scanMarkFor(input: {
 }
 
 /**
- * Targets under scan right now, keyed 'all', one state entry per campaign.
+ * Targets under scan right now, keyed INDEX_KEY, one state entry per campaign.
  * The CampaignWorkflow sets a campaign's mark once it holds its scope locks
  * and clears it when it stops for any reason (completion, cancel, failure).
  */

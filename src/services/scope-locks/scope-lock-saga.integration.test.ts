@@ -1,6 +1,5 @@
 import * as restate from '@restatedev/restate-sdk';
-import { spectraClients } from '../../clients/service-clients.js';
-import * as clients from '@restatedev/restate-sdk-clients';
+import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRequest } from '../../shared/campaign.js';
 import { CAMPAIGN_STEPS, createCampaignWorkflow } from '../campaigns/campaign-workflow.js';
@@ -28,11 +27,11 @@ const PLAIN: CampaignRequest = {
 };
 
 let host: Host & { dispose: () => Promise<void> };
-let ingress: clients.Ingress;
+let services: SpectraClients;
 const scratch = temporaryDataDir();
 
 beforeAll(async () => {
-  const services = servicesForDataDir(scratch.dataDir).map((service) =>
+  const withFaults = servicesForDataDir(scratch.dataDir).map((service) =>
     service.name === 'CampaignWorkflow'
       ? createCampaignWorkflow({
           // The fault injection lives here: the shipped workflow only calls the hook.
@@ -43,8 +42,8 @@ beforeAll(async () => {
         })
       : service,
   );
-  host = await startTemporaryHost({ dataDir: scratch.dataDir, services });
-  ingress = clients.connect(host.ingress);
+  host = await startTemporaryHost({ dataDir: scratch.dataDir, services: withFaults });
+  services = connectSpectra(host.ingress);
 });
 
 afterAll(async () => {
@@ -52,17 +51,13 @@ afterAll(async () => {
   scratch.remove();
 });
 
-const workflow = (campaignId: string) => spectraClients(ingress).campaignWorkflow(campaignId);
-const locks = () => spectraClients(ingress).scopeLocks();
-const marks = () => spectraClients(ingress).scanMarks();
-const approvals = () => spectraClients(ingress).approvals();
+const workflow = (campaignId: string) => services.campaignWorkflow(campaignId);
+const locks = () => services.scopeLocks();
+const marks = () => services.scanMarks();
+const approvals = () => services.approvals();
 
 async function submit(request: Partial<CampaignRequest>): Promise<string> {
-  return (
-    await spectraClients(ingress)
-      .campaigns()
-      .submit({ ...PLAIN, ...request })
-  ).campaignId;
+  return (await services.campaigns().submit({ ...PLAIN, ...request })).campaignId;
 }
 
 /** Nothing of the campaign left behind: no lock, no queue entry, no mark, no pending approval. */
@@ -98,7 +93,7 @@ describe('the scope-lock saga', () => {
       expect(progress?.state).toBe('failed');
       expect(progress?.error).toBe(`injected failure after step ${step}`);
       await expectNothingHeld(campaignId);
-      const report = await spectraClients(ingress).campaignResults(campaignId).report();
+      const report = await services.campaignResults(campaignId).report();
       expect(report?.state).toBe('failed');
       expect(report?.complete).toBe(false);
       expect(report?.audit.at(-1)).toMatchObject({ event: 'failed' });
@@ -163,7 +158,7 @@ describe('the scope-lock saga', () => {
     expect(secondFinal.state).toBe('completed');
     expect(secondFinal.queue).toBeUndefined();
 
-    const audit = (await spectraClients(ingress).campaignResults(second).report())!.audit;
+    const audit = (await services.campaignResults(second).report())!.audit;
     expect(audit.map((entry) => entry.event)).toEqual([
       'queued',
       'scope locked',
@@ -171,7 +166,7 @@ describe('the scope-lock saga', () => {
       'completed',
     ]);
     // The second only locked (and so scanned) after the first's last probe.
-    const firstBatch = await spectraClients(ingress).campaignResults(first).batch(0);
+    const firstBatch = await services.campaignResults(first).batch(0);
     expect(audit[1]!.at >= firstBatch!.finishedAt).toBe(true);
     await expectNothingHeld(first);
     await expectNothingHeld(second);

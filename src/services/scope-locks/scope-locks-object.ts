@@ -1,4 +1,3 @@
-import { INDEX_KEY } from '../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
 import type { CampaignQueueView, ScopeLockStatus } from '../../shared/campaign.js';
@@ -11,8 +10,6 @@ import {
   type LockTable,
 } from './scope-lock-table.js';
 
-/** The singleton key, defined once in src/shared/service-contracts.ts. */
-export const SCOPE_LOCKS_KEY = INDEX_KEY;
 const TABLE = 'table';
 
 export const LockRequest = z.object({
@@ -30,7 +27,7 @@ export type LockAnswer =
 export type LockGrant = { grantedAt: string };
 
 /**
- * Who may scan which networks, keyed 'all'. One object sees every lock, so
+ * Who may scan which networks, keyed INDEX_KEY. One object sees every lock, so
  * granting is a single atomic check of interval overlap against all holders
  * and waiters (per-network objects could not see that 10.0.0.0/16 and
  * 10.0.0.0/24 collide without a second registry and a two-phase protocol).

@@ -10,7 +10,7 @@ import {
   unpackSightings,
 } from '../../shared/threat.js';
 import type { RecheckService } from '../rechecks/recheck-service.js';
-import { INDEX_KEY } from '../../shared/service-contracts.js';
+import { INDEX_KEY, SERVICE_NAMES } from '../../shared/service-contracts.js';
 import { threatIndexObject } from './threat-index-object.js';
 import {
   applyRecheckOutcome,
@@ -101,7 +101,7 @@ export const threatIntelObject = restate.object({
         await updateThreatsTable(context, await writeRecord(context, next, at));
         const recheck = recheckToSchedule(record, next);
         if (recheck) {
-          context.serviceSendClient<RecheckService>({ name: 'Rechecks' }).run(
+          context.serviceSendClient<RecheckService>({ name: SERVICE_NAMES.rechecks }).run(
             { cve: context.key, generation: recheck.generation, trigger: 'scheduled' },
             restate.rpc.sendOpts({
               delay: recheck.afterMs,

@@ -17,7 +17,6 @@ import {
   type FeedKind,
   type KevEntry,
 } from '../../shared/vulnerability.js';
-import { readEpssFeed, readKevCatalog } from './exploitation-feeds.js';
 import {
   FeedImportError,
   hashFile,
@@ -26,7 +25,6 @@ import {
   type FeedReadOptions,
 } from './feed-file-reader.js';
 import { locateJsonSyntaxError } from './json-syntax-error.js';
-import { readNvdFeed } from './nvd-feed-import.js';
 import { VulnerabilityRuleIndex, type ExploitationData } from './vulnerability-matcher.js';
 
 export const BUNDLED_RULES_FILE_NAME = 'vulnerability-rules.json';
@@ -294,11 +292,15 @@ async function readFeedInto(
   options: FeedReadOptions,
 ): Promise<FeedContents> {
   const openBytes = () => openFeedBytes(feedPath, options);
+  // The feed readers (a CVSS calculator, a streaming JSON parser) load with the
+  // first import: a host that imports nothing never holds them in memory.
   if (kind === 'nvd-cve') {
+    const { readNvdFeed } = await import('./nvd-feed-import.js');
     const statistics = await readNvdFeed(openBytes, (rule) => writer.write(rule));
     return statistics;
   }
   const empty = { cvesWithRules: 0, rulesAdded: 0, skipped: 0, skippedByReason: {}, byProduct: {} };
+  const { readEpssFeed, readKevCatalog } = await import('./exploitation-feeds.js');
   if (kind === 'epss') {
     const { count, ...epss } = await readEpssFeed(openBytes, (line) => writer.write(line));
     return { cves: count, ...empty, epss };

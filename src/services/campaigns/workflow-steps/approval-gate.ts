@@ -1,3 +1,4 @@
+import { INDEX_KEY } from '../../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
 import {
   formatApprovalReasons,
@@ -5,7 +6,7 @@ import {
   type ApprovalOutcome,
 } from '../../../shared/approval.js';
 import { specApprovalRequirement } from '../../../shared/campaign-spec.js';
-import { approvalsObject, APPROVALS_KEY } from '../../approvals/approvals-object.js';
+import { approvalsObject } from '../../approvals/approvals-object.js';
 import type { CampaignRun, Ending } from './campaign-run.js';
 
 /**
@@ -27,7 +28,7 @@ export async function approvalGate(run: CampaignRun): Promise<Ending | undefined
   }
   if (requirement.kind !== 'ask') return undefined;
 
-  const approvals = context.objectClient(approvalsObject, APPROVALS_KEY);
+  const approvals = context.objectClient(approvalsObject, INDEX_KEY);
   const timeoutMs = spec.approval.timeoutMs;
   const requestedAt = await run.now();
   const expiresAt = new Date(Date.parse(requestedAt) + timeoutMs).toISOString();

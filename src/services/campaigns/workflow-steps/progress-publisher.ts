@@ -1,3 +1,4 @@
+import { INDEX_KEY } from '../../../shared/service-contracts.js';
 import type * as restate from '@restatedev/restate-sdk';
 import {
   type BatchSummary,
@@ -8,7 +9,7 @@ import {
 import { requestOfSpec, type CampaignSpec } from '../../../shared/campaign-spec.js';
 import { addBatchToTotals, emptyTotals } from '../../../shared/campaign-totals.js';
 import { emptySeverityCounts } from '../../../shared/campaign.js';
-import { campaignIndexObject, CAMPAIGN_INDEX_KEY } from '../campaign-index-object.js';
+import { campaignIndexObject } from '../campaign-index-object.js';
 import { campaignResultsObject } from '../campaign-results-object.js';
 import type { CampaignMetadata } from '../campaign-report.js';
 
@@ -85,7 +86,7 @@ export class ProgressPublisher {
     this.context
       .objectSendClient(campaignResultsObject, this.progress.campaignId)
       .setMetadata(this.metadata());
-    this.context.objectSendClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(this.listing());
+    this.context.objectSendClient(campaignIndexObject, INDEX_KEY).upsert(this.listing());
   }
 
   /** An intermediate state; one-way sends, ordered per object after the ones before. */
@@ -96,7 +97,7 @@ export class ProgressPublisher {
     this.context
       .objectSendClient(campaignResultsObject, this.progress.campaignId)
       .setState({ state });
-    this.context.objectSendClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(this.listing());
+    this.context.objectSendClient(campaignIndexObject, INDEX_KEY).upsert(this.listing());
   }
 
   /** Stores the progress (no publish elsewhere): between batches. */
@@ -114,7 +115,7 @@ export class ProgressPublisher {
     await this.context
       .objectClient(campaignResultsObject, this.progress.campaignId)
       .setState({ state, finishedAt });
-    await this.context.objectClient(campaignIndexObject, CAMPAIGN_INDEX_KEY).upsert(this.listing());
+    await this.context.objectClient(campaignIndexObject, INDEX_KEY).upsert(this.listing());
     this.context.set(PROGRESS, this.progress);
     return { ...this.progress, batches: await this.batches() };
   }

@@ -1,9 +1,6 @@
+import { INDEX_KEY } from '../../../shared/service-contracts.js';
 import * as restate from '@restatedev/restate-sdk';
-import {
-  scopeLocksObject,
-  SCOPE_LOCKS_KEY,
-  type LockGrant,
-} from '../../scope-locks/scope-locks-object.js';
+import { scopeLocksObject, type LockGrant } from '../../scope-locks/scope-locks-object.js';
 import type { CampaignRun, Ending } from './campaign-run.js';
 
 /**
@@ -14,7 +11,7 @@ import type { CampaignRun, Ending } from './campaign-run.js';
 export async function scopeLockStep(run: CampaignRun): Promise<Ending | undefined> {
   const { context, spec, campaignId, publisher } = run;
   const networks = spec.lockNetworks;
-  const locks = context.objectClient(scopeLocksObject, SCOPE_LOCKS_KEY);
+  const locks = context.objectClient(scopeLocksObject, INDEX_KEY);
   run.saga.register('release scope locks', () => locks.release(campaignId));
   const grant = context.awakeable<LockGrant>();
   const answer = await locks.acquire({

@@ -1,11 +1,11 @@
 import { useDeferredValue, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { LineNumberedTextarea } from '../../components/LineNumberedTextarea';
 import { describeCadence } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { usePageTitle } from '../../lib/hooks';
 import { useEngineAvailability, useSubmitCampaign } from '../../queries/campaign-queries';
-import { describeBackendError } from '../../backend/spectra-backend';
 import { useCreateSchedule } from '../../queries/schedule-queries';
 import { useAppStore } from '../../store/app-store';
 import {
@@ -71,6 +71,37 @@ function Field(props: {
   );
 }
 
+type NumberFieldName = 'batchSize' | 'batchesInFlight' | 'connectTimeoutMs' | 'ratePerSecond';
+
+/** A whole-number field, kept as typed text: the shared schema checks it. */
+function NumberField(props: {
+  field: NumberFieldName;
+  label: string;
+  hint: string;
+  issues: FormIssue[];
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  testId: string;
+}) {
+  return (
+    <Field field={props.field} label={props.label} hint={props.hint} issues={props.issues}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          inputMode="numeric"
+          placeholder={props.placeholder}
+          value={props.value}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          data-testid={props.testId}
+          onChange={(event) => props.onChange(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 export function NewCampaignPage() {
   // The draft lives in the UI store, so leaving the form and coming back keeps it.
   const values = useAppStore((state) => state.campaignDraft);
@@ -95,6 +126,12 @@ export function NewCampaignPage() {
     setTouched(true);
     setDraft(patch);
   };
+  const numberField = (field: NumberFieldName) => ({
+    field,
+    issues: shownIssues(field),
+    value: values[field],
+    onChange: (value: string) => update({ [field]: value }),
+  });
 
   const loadFile = async (file: File | undefined) => {
     if (!file) return;
@@ -295,24 +332,12 @@ export function NewCampaignPage() {
               )}
             </Field>
             <div className="form-row">
-              <Field
-                field="batchSize"
+              <NumberField
+                {...numberField('batchSize')}
                 label="Batch size"
                 hint="hosts per batch"
-                issues={shownIssues('batchSize')}
-              >
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    inputMode="numeric"
-                    value={values.batchSize}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                    data-testid="campaign-batch-size"
-                    onChange={(event) => update({ batchSize: event.target.value })}
-                  />
-                )}
-              </Field>
+                testId="campaign-batch-size"
+              />
               <div className="field">
                 <label htmlFor="field-engine">Engine</label>
                 <select
@@ -330,63 +355,27 @@ export function NewCampaignPage() {
               </div>
             </div>
             <div className="form-row">
-              <Field
-                field="batchesInFlight"
+              <NumberField
+                {...numberField('batchesInFlight')}
                 label="Parallel batches"
                 hint="1–32"
-                issues={shownIssues('batchesInFlight')}
-              >
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    inputMode="numeric"
-                    placeholder="4"
-                    value={values.batchesInFlight}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                    data-testid="campaign-batches-in-flight"
-                    onChange={(event) => update({ batchesInFlight: event.target.value })}
-                  />
-                )}
-              </Field>
-              <Field
-                field="connectTimeoutMs"
+                placeholder="4"
+                testId="campaign-batches-in-flight"
+              />
+              <NumberField
+                {...numberField('connectTimeoutMs')}
                 label="Connect timeout"
                 hint="ms, built-in"
-                issues={shownIssues('connectTimeoutMs')}
-              >
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    inputMode="numeric"
-                    placeholder="default"
-                    value={values.connectTimeoutMs}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                    data-testid="campaign-timeout"
-                    onChange={(event) => update({ connectTimeoutMs: event.target.value })}
-                  />
-                )}
-              </Field>
-              <Field
-                field="ratePerSecond"
+                placeholder="default"
+                testId="campaign-timeout"
+              />
+              <NumberField
+                {...numberField('ratePerSecond')}
                 label="Rate"
                 hint="probes per second, built-in"
-                issues={shownIssues('ratePerSecond')}
-              >
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    inputMode="numeric"
-                    placeholder="no limit"
-                    value={values.ratePerSecond}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                    data-testid="campaign-rate"
-                    onChange={(event) => update({ ratePerSecond: event.target.value })}
-                  />
-                )}
-              </Field>
+                placeholder="no limit"
+                testId="campaign-rate"
+              />
             </div>
             <div className="field">
               <label className="checkbox-label">
@@ -552,16 +541,16 @@ export function NewCampaignPage() {
             )}
           </div>
 
-          {submission.isError ? (
-            <p className="notice error" role="alert" data-testid="submit-error">
-              The campaign was not started: {describeBackendError(submission.error)}
-            </p>
-          ) : null}
-          {scheduleCreation.isError ? (
-            <p className="notice error" role="alert" data-testid="schedule-error">
-              The schedule was not created: {describeBackendError(scheduleCreation.error)}
-            </p>
-          ) : null}
+          <ErrorNotice
+            failed="The campaign was not started"
+            outcome={submission}
+            testId="submit-error"
+          />
+          <ErrorNotice
+            failed="The schedule was not created"
+            outcome={scheduleCreation}
+            testId="schedule-error"
+          />
           <div className="form-actions">
             <button
               type="submit"

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type Ref } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadError } from '../../components/LoadError';
 import { describeCadence, type ScheduleEntry } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
@@ -244,6 +245,39 @@ const WHEN_LABEL: Record<ScheduleEditValues['when'], string> = {
   weekly: 'Weekly',
 };
 
+type TextFieldName = Exclude<keyof ScheduleEditValues, 'when'>;
+
+/** One labelled text field of the edit form. */
+function EditField(props: {
+  id: string;
+  testId: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  multiline?: boolean;
+  inputRef?: Ref<HTMLInputElement>;
+  type?: string;
+  inputMode?: 'numeric';
+}) {
+  const common = {
+    id: props.id,
+    value: props.value,
+    'data-testid': props.testId,
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      props.onChange(event.target.value),
+  };
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.multiline ? (
+        <textarea {...common} rows={2} />
+      ) : (
+        <input {...common} ref={props.inputRef} type={props.type} inputMode={props.inputMode} />
+      )}
+    </div>
+  );
+}
+
 /**
  * Edits one schedule in place: checked as typed with the same schemas the
  * service uses, sent as one `Schedules.edit`, closed when it is stored.
@@ -261,6 +295,12 @@ function ScheduleEditForm(props: {
   const id = (field: string) => `schedule-${entry.scheduleId}-${field}`;
   const update = (change: Partial<ScheduleEditValues>) =>
     setValues((current) => ({ ...current, ...change }));
+  const textField = (field: TextFieldName) => ({
+    id: id(field),
+    testId: `schedule-edit-${field}`,
+    value: values[field],
+    onChange: (value: string) => update({ [field]: value }),
+  });
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
   return (
@@ -278,25 +318,8 @@ function ScheduleEditForm(props: {
       }}
     >
       <div className="form-row">
-        <div className="field">
-          <label htmlFor={id('name')}>Name</label>
-          <input
-            id={id('name')}
-            ref={first}
-            value={values.name}
-            data-testid="schedule-edit-name"
-            onChange={(event) => update({ name: event.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={id('ports')}>Ports</label>
-          <input
-            id={id('ports')}
-            value={values.ports}
-            data-testid="schedule-edit-ports"
-            onChange={(event) => update({ ports: event.target.value })}
-          />
-        </div>
+        <EditField {...textField('name')} label="Name" inputRef={first} />
+        <EditField {...textField('ports')} label="Ports" />
         <div className="field">
           <label htmlFor={id('when')}>When</label>
           <select
@@ -315,53 +338,19 @@ function ScheduleEditForm(props: {
           </select>
         </div>
         {values.when === 'once' ? (
-          <div className="field">
-            <label htmlFor={id('at')}>At</label>
-            <input
-              id={id('at')}
-              type="datetime-local"
-              value={values.at}
-              data-testid="schedule-edit-at"
-              onChange={(event) => update({ at: event.target.value })}
-            />
-          </div>
+          <EditField {...textField('at')} label="At" type="datetime-local" />
         ) : null}
         {values.when === 'every-minutes' || values.when === 'every-hours' ? (
-          <div className="field">
-            <label htmlFor={id('every')}>
-              {values.when === 'every-minutes' ? 'Minutes' : 'Hours'}
-            </label>
-            <input
-              id={id('every')}
-              inputMode="numeric"
-              value={values.every}
-              data-testid="schedule-edit-every"
-              onChange={(event) => update({ every: event.target.value })}
-            />
-          </div>
+          <EditField
+            {...textField('every')}
+            label={values.when === 'every-minutes' ? 'Minutes' : 'Hours'}
+            inputMode="numeric"
+          />
         ) : null}
       </div>
       <div className="form-row">
-        <div className="field">
-          <label htmlFor={id('targets')}>Targets</label>
-          <textarea
-            id={id('targets')}
-            rows={2}
-            value={values.targets}
-            data-testid="schedule-edit-targets"
-            onChange={(event) => update({ targets: event.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={id('scope')}>Scope</label>
-          <textarea
-            id={id('scope')}
-            rows={2}
-            value={values.scope}
-            data-testid="schedule-edit-scope"
-            onChange={(event) => update({ scope: event.target.value })}
-          />
-        </div>
+        <EditField {...textField('targets')} label="Targets" multiline />
+        <EditField {...textField('scope')} label="Scope" multiline />
       </div>
       {tried && check.problems.length > 0 ? (
         // The alert wraps the list: a role on the <ul> itself would hide its items' list semantics.
@@ -373,11 +362,7 @@ function ScheduleEditForm(props: {
           </ul>
         </div>
       ) : null}
-      {mutation.isError ? (
-        <p className="notice error" role="alert" data-testid="schedule-edit-error">
-          Not saved: {describeBackendError(mutation.error)}
-        </p>
-      ) : null}
+      <ErrorNotice failed="Not saved" outcome={mutation} testId="schedule-edit-error" />
       <div className="form-actions">
         <button
           type="submit"
