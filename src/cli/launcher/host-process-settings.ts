@@ -7,16 +7,17 @@
  */
 
 /**
- * - `--max-semi-space-size=2`: the young generation stays at 2 MB semi-spaces
- *   instead of growing to 16 MB (idle RSS 150-155 -> 120-132 MB, at the cost of
- *   more, cheap, scavenges during a campaign). 1 MB saved 1-3 MB more and made
- *   campaigns ~5% slower; `--optimize-for-size` saved ~3 MB and made them
- *   20-35% slower (`npm run bench`, 256 x 100): neither is used.
+ * - V8's default young generation (semi-spaces up to 16 MB), not a 2 MB cap:
+ *   with the idle collection below, the cap no longer saves idle memory (host
+ *   RSS 8 s after campaigns: 256 x 100, 97.5 vs 97.7 MB; 4,096 x 100, 143 vs
+ *   145 MB), while its extra scavenges cost a 4,096 x 100 campaign ~14% of the
+ *   host's CPU (two campaigns: 15.5 vs 13.4 s; GC 3.3 vs 1.4 s in a CPU profile).
+ *   1 MB semi-spaces and `--optimize-for-size` made campaigns slower still.
  * - `--expose-gc`: the host collects garbage when it goes idle
  *   (main/host/idle-garbage-collection.ts: 92-95 -> 87 MB), no change in
  *   campaign time.
  */
-export const HOST_V8_FLAGS = ['--max-semi-space-size=2', '--expose-gc'];
+export const HOST_V8_FLAGS = ['--expose-gc'];
 
 /**
  * glibc malloc settings of the host. Without them an idle host kept 30-40 MB of
