@@ -33,7 +33,13 @@ describe('npm run bench -- --small', () => {
       // Where a default campaign's time went, step by step, from restate-server's records.
       expect(stdout).toMatch(/where the time goes \(default nmap campaign c-\w+\)/);
       expect(stdout).toMatch(/\d+\.\d{3}\s+\d+\.\d{3}\s+Run "probe /);
-      expect(stdout).toMatch(/idle RSS: launcher \d+ MB .*host \d+ MB .*restateServer \d+ MB/);
+      expect(stdout).toMatch(
+        /idle RSS \(target: together <= 250 MB\):\n {2}launcher +\d+ MB.*\n {2}host +\d+ MB.*\n {2}restateServer +\d+ MB.*\n {2}together +\d+ MB/,
+      );
+      // CPU of each process of a default campaign beside nmap alone's.
+      expect(stdout).toMatch(
+        /CPU s per run, campaignNmap: \d+\.\d+ \(nmap \d+\.\d+, host \d+\.\d+, restateServer \d+\.\d+, cli \d+\.\d+.*\) = \d+\.\d+x nmap alone/,
+      );
       const file = /figures written to (.+\.json)/.exec(stdout)?.[1];
       expect(file && existsSync(file)).toBe(true);
       const figures = JSON.parse(readFileSync(file!, 'utf8'));
@@ -41,6 +47,7 @@ describe('npm run bench -- --small', () => {
       expect(figures.results['16x10'].scanNmapEndToEnd.seconds).toBeGreaterThan(0);
       expect(figures.ratios['16x10'].campaignBuiltinOverBuiltinAlone).toBeGreaterThan(0);
       expect(figures.idle.restateServer.rssMegabytes).toBeGreaterThan(0);
+      expect(figures.cpu['16x10'].campaignNmap.host.ownSeconds).toBeGreaterThan(0);
       expect(figures.targets.length).toBeGreaterThanOrEqual(5);
       rmSync(file!);
     },
