@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LineNumberedTextarea } from '../../components/LineNumberedTextarea';
+import { CAMPAIGN_LIMITS } from '../../../../shared/campaign-limits';
 import { describeCadence } from '../../../../shared/schedule';
 import { formatDateTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
@@ -335,7 +336,8 @@ export function NewCampaignPage() {
               <NumberField
                 {...numberField('batchSize')}
                 label="Batch size"
-                hint="hosts per batch"
+                hint={`hosts per batch, ${CAMPAIGN_LIMITS.batchSize.min}–${CAMPAIGN_LIMITS.batchSize.max}`}
+                placeholder="adaptive"
                 testId="campaign-batch-size"
               />
               <div className="field">
@@ -358,8 +360,8 @@ export function NewCampaignPage() {
               <NumberField
                 {...numberField('batchesInFlight')}
                 label="Parallel batches"
-                hint="1–32"
-                placeholder="4"
+                hint={`${CAMPAIGN_LIMITS.batchesInFlight.min}–${CAMPAIGN_LIMITS.batchesInFlight.max}`}
+                placeholder="adaptive"
                 testId="campaign-batches-in-flight"
               />
               <NumberField
