@@ -1,8 +1,7 @@
 import { userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import * as clients from '@restatedev/restate-sdk-clients';
 import { formatDuration, type ApprovalVerdict } from '../../shared/approval.js';
-import { spectraClients } from '../../clients/service-clients.js';
+import { callOptions, spectraClients } from '../../clients/service-clients.js';
 import { CliError } from '../cli-error.js';
 import { requiredPositional, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -61,7 +60,7 @@ function decisionCommand(verdict: ApprovalVerdict): Command {
           spectraClients(ingress)
             .approvals()
             // A retried request reuses the key; a second command is refused by the object.
-            .decide({ id, verdict, note, by }, clients.rpc.opts({ idempotencyKey: randomUUID() })),
+            .decide({ id, verdict, note, by }, callOptions({ idempotencyKey: randomUUID() })),
         ).catch((error: unknown) => {
           throw new CliError(`${name}: ${describeIngressError(error)}`, 2);
         }),

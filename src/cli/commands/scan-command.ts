@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonForTerminal } from '../terminal-text.js';
-import { spectraClients } from '../../clients/service-clients.js';
+import { callOptions, spectraClients } from '../../clients/service-clients.js';
 import { availableParallelism } from 'node:os';
-import * as clients from '@restatedev/restate-sdk-clients';
 import {
   DEFAULT_APPROVAL_TIMEOUT_MS,
   formatApprovalReasons,
@@ -88,7 +87,7 @@ Submits to the host running on --data-dir, or starts one for the scan.`,
         spectraClients(connection.ingress)
           .campaigns()
           // A retried request reuses the key, so it can never start a second campaign.
-          .submit(request, clients.rpc.opts({ idempotencyKey: randomUUID() })),
+          .submit(request, callOptions({ idempotencyKey: randomUUID() })),
       ).catch((error: unknown) => {
         throw new CliError(`scan refused: ${describeIngressError(error)}`, 2);
       });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { spectraClients } from '../../clients/service-clients.js';
-import * as clients from '@restatedev/restate-sdk-clients';
+import { callOptions, spectraClients } from '../../clients/service-clients.js';
 import {
   DAY_MS,
   describeCadence,
@@ -75,7 +74,7 @@ running fires when one starts again.
             .create(
               // The handler's serde applies the same defaults; parsing here gives the client its type.
               ScheduleCreateRequest.parse({ request, cadence }),
-              clients.rpc.opts({ idempotencyKey: randomUUID() }),
+              callOptions({ idempotencyKey: randomUUID() }),
             ),
         ).catch((error: unknown) => {
           throw new CliError(`schedule refused: ${describeIngressError(error)}`, 2);
@@ -171,7 +170,7 @@ async function runScheduleSubcommand(parsed: ParsedCommand): Promise<number> {
       }
       case 'run-now': {
         const { entry, run } = await ask(
-          schedules.runNow({ scheduleId }, clients.rpc.opts({ idempotencyKey: randomUUID() })),
+          schedules.runNow({ scheduleId }, callOptions({ idempotencyKey: randomUUID() })),
         );
         if (json) print(entry, '');
         else if (run.campaignId)

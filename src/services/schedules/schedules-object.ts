@@ -31,11 +31,6 @@ import {
 /** The registry has one key; each schedule is its own state entry under it. */
 const ENTRY_PREFIX = 'schedule:';
 
-/** Only the tick handler, typed for the object's messages to itself. */
-interface ScheduleTicker {
-  tick(context: restate.ObjectContext, tick: ScheduleTick): Promise<void>;
-}
-
 /**
  * Campaign schedules. Every firing is a delayed message to this object
  * (Restate's timers are durable, so a schedule survives restarts); nothing
@@ -263,7 +258,7 @@ async function submitRun(
 /** Sends the delayed message for the entry's next occurrence, if it has one. */
 function armTick(context: restate.ObjectContext, entry: ScheduleEntry, now: number): void {
   if (entry.state !== 'active' || !entry.nextRunAt) return;
-  context.objectSendClient<ScheduleTicker>({ name: 'Schedules' }, context.key).tick(
+  context.objectSendClient(schedulesObject, context.key).tick(
     { scheduleId: entry.scheduleId, generation: entry.generation, dueAt: entry.nextRunAt },
     restate.rpc.sendOpts({
       delay: Math.max(0, Date.parse(entry.nextRunAt) - now),

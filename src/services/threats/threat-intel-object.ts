@@ -19,18 +19,21 @@ import {
   recheckDueAt,
   RecheckStale,
   recheckToSchedule,
-  summarizeThreat,
   TriageRefused,
 } from './threat-record.js';
-
-const RECORD = 'record';
-/** How many times RECORD was written: the `revision` of the threats-table rows made from it. */
-const REVISION = 'revision';
+import {
+  readThreatRecordFor,
+  readWholeThreatRecord,
+  writeRecordHeader,
+  writeSightings,
+} from './threat-record-store.js';
 
 /**
  * One virtual object per CVE id ("CVE-2021-41773"): single writer per CVE,
  * concurrent readers through the shared `get`. Sightings are idempotent per
  * (campaign, host, port) so a replayed or retried step never counts twice.
+ * Its state layout (a header and one entry per affected host) is
+ * threat-record-store.ts's business.
  */
 export const threatIntelObject = restate.object({
   name: 'ThreatIntel',
@@ -48,6 +51,8 @@ export const threatIntelObject = restate.object({
           z.object({ counted: z.number().int(), row: ThreatSummary.optional() }),
         ),
         ingressPrivate: true,
+        // Reads only the header and the hosts of these sightings, not every affected host.
+        enableLazyState: true,
       },
       async (
         context: restate.ObjectContext,
@@ -61,17 +66,21 @@ export const threatIntelObject = restate.object({
             );
           }
         }
-        const existing = (await context.get<ThreatRecord>(RECORD)) ?? undefined;
-        const { record, counted } = applySightings(existing, sightings);
+        const hosts = [...new Set(sightings.map((sighting) => sighting.host))];
+        const existing = await readThreatRecordFor(context, hosts);
+        const { record, counted } = applySightings(existing?.record, sightings);
+        if (!record || record === existing?.record) return { counted };
+        const at = await context.date.toJSON();
         // A re-match can refresh the scoring (KEV, EPSS) of a record without a new sighting.
-        if (!record || record === existing) return { counted };
-        return { counted, row: await writeRecord(context, record, await context.date.toJSON()) };
+        if (counted === 0 && existing)
+          return { counted, row: await writeRecordHeader(context, record, existing.counts, at) };
+        return { counted, row: await writeSightings(context, existing, record, at) };
       },
     ),
 
     get: restate.handlers.object.shared(
       async (context: restate.ObjectSharedContext): Promise<ThreatRecord | null> =>
-        (await context.get<ThreatRecord>(RECORD)) ?? null,
+        (await readWholeThreatRecord(context))?.record ?? null,
     ),
 
     /**
@@ -83,12 +92,13 @@ export const threatIntelObject = restate.object({
     triage: restate.handlers.object.exclusive(
       { input: restate.serde.schema(TriageRequest) },
       async (context: restate.ObjectContext, request: TriageRequest): Promise<ThreatRecord> => {
-        const record = await context.get<ThreatRecord>(RECORD);
-        if (!record)
+        const stored = await readWholeThreatRecord(context);
+        if (!stored)
           throw new restate.TerminalError(
             `${context.key}: no threat record (never seen by a campaign)`,
             { errorCode: 404 },
           );
+        const { record, counts } = stored;
         const at = await context.date.toJSON();
         let next: ThreatRecord;
         try {
@@ -98,7 +108,7 @@ export const threatIntelObject = restate.object({
             throw new restate.TerminalError(error.message, { errorCode: 409 });
           throw error;
         }
-        await updateThreatsTable(context, await writeRecord(context, next, at));
+        await updateThreatsTable(context, await writeRecordHeader(context, next, counts, at));
         const recheck = recheckToSchedule(record, next);
         if (recheck) {
           context.serviceSendClient<RecheckService>({ name: SERVICE_NAMES.rechecks }).run(
@@ -120,8 +130,9 @@ export const threatIntelObject = restate.object({
     applyRecheck: restate.handlers.object.exclusive(
       { input: restate.serde.schema(RecheckOutcome), ingressPrivate: true },
       async (context: restate.ObjectContext, outcome: RecheckOutcome): Promise<RecheckResult> => {
-        const record = await context.get<ThreatRecord>(RECORD);
-        if (!record) return { cve: context.key, status: 'no-record' };
+        const stored = await readWholeThreatRecord(context);
+        if (!stored) return { cve: context.key, status: 'no-record' };
+        const { record, counts } = stored;
         let applied: ReturnType<typeof applyRecheckOutcome>;
         try {
           applied = applyRecheckOutcome(record, outcome);
@@ -134,7 +145,7 @@ export const threatIntelObject = restate.object({
         }
         await updateThreatsTable(
           context,
-          await writeRecord(context, applied.record, outcome.checkedAt),
+          await writeRecordHeader(context, applied.record, counts, outcome.checkedAt),
         );
         return {
           cve: context.key,
@@ -150,18 +161,6 @@ export const threatIntelObject = restate.object({
   },
 });
 export type ThreatIntelObject = typeof threatIntelObject;
-
-/** Stores the record under its next revision; returns its threats-table row. */
-async function writeRecord(
-  context: restate.ObjectContext,
-  record: ThreatRecord,
-  at: string,
-): Promise<ThreatSummary> {
-  const revision = ((await context.get<number>(REVISION)) ?? 0) + 1;
-  context.set(RECORD, record);
-  context.set(REVISION, revision);
-  return { ...summarizeThreat(record, at), revision };
-}
 
 /**
  * Writes the record's row of the threats table. A call, not a message: whoever

@@ -325,7 +325,24 @@ export function applyRecheckOutcome(
   return { record: next, reopened };
 }
 
-export function summarizeThreat(record: ThreatRecord, updatedAt: string): ThreatSummary {
+/** How many hosts and services a record lists as affected. */
+export interface AffectedCounts {
+  hosts: number;
+  services: number;
+}
+
+/**
+ * The record's threats-table row. `counts` when the record holds only some of
+ * its affected services (see threat-record-store.ts); else they are counted.
+ */
+export function summarizeThreat(
+  record: ThreatRecord,
+  updatedAt: string,
+  counts: AffectedCounts = {
+    hosts: new Set(record.affected.map((service) => service.host)).size,
+    services: record.affected.length,
+  },
+): ThreatSummary {
   return {
     cve: record.cve,
     severity: record.severity,
@@ -335,8 +352,8 @@ export function summarizeThreat(record: ThreatRecord, updatedAt: string): Threat
     ...(record.epss && { epss: record.epss }),
     summary: record.summary,
     product: record.product,
-    affectedHosts: new Set(record.affected.map((service) => service.host)).size,
-    affectedServices: record.affected.length,
+    affectedHosts: counts.hosts,
+    affectedServices: counts.services,
     firstSeen: record.firstSeen,
     lastSeen: record.lastSeen,
     triageState: record.triage.state,

@@ -1,5 +1,5 @@
 import * as clients from '@restatedev/restate-sdk-clients';
-import { connectSpectra, type SpectraClients } from '../../../clients/service-clients';
+import { callOptions, connectSpectra, type SpectraClients } from '../../../clients/service-clients';
 import type {
   CampaignListing,
   CampaignProgress,
@@ -98,7 +98,7 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
   return {
     listCampaigns: () => services.campaignIndex().list(),
     submitCampaign: (request, idempotencyKey) =>
-      services.campaigns().submit(request, clients.rpc.opts({ idempotencyKey })),
+      services.campaigns().submit(request, callOptions({ idempotencyKey })),
     campaignProgress: (campaignId) => services.campaignWorkflow(campaignId).progress(),
     cancelCampaign: (campaignId, reason) => services.campaignWorkflow(campaignId).cancel(reason),
     campaignReport: (campaignId) => services.campaignResults(campaignId).report(),
@@ -110,13 +110,13 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
     decideApproval: (decision) => services.approvals().decide(decision),
     listSchedules: () => services.schedules().list(),
     createSchedule: (input, idempotencyKey) =>
-      services.schedules().create(input, clients.rpc.opts({ idempotencyKey })),
+      services.schedules().create(input, callOptions({ idempotencyKey })),
     removeSchedule: (scheduleId) => services.schedules().remove({ scheduleId }),
     editSchedule: (edit) => services.schedules().edit(edit),
     pauseSchedule: (scheduleId) => services.schedules().pause({ scheduleId }),
     resumeSchedule: (scheduleId) => services.schedules().resume({ scheduleId }),
     runScheduleNow: (scheduleId, idempotencyKey) =>
-      services.schedules().runNow({ scheduleId }, clients.rpc.opts({ idempotencyKey })),
+      services.schedules().runNow({ scheduleId }, callOptions({ idempotencyKey })),
     recheckThreat: (cve) => services.rechecks().run({ cve, trigger: 'manual' }),
     engines: () => services.diagnostics().engines(),
     listHosts: () => services.hostInventory().list(),
