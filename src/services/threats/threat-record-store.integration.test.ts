@@ -118,12 +118,8 @@ describe('threat records stored per affected host', () => {
     ]);
     expect(record?.triage.state).toBe('confirmed');
     expect(record?.totalSightings).toBe(2);
-    expect(await stateKeys()).toEqual([
-      `host:${LAB_HOST}`,
-      `host:${OLD_HOST}`,
-      'record',
-      'revision',
-    ]);
+    // The services by network (/24), beside the header.
+    expect(await stateKeys()).toEqual(['hosts:127.10.0', 'hosts:127.99.0', 'record', 'revision']);
     expect(await threatsRow()).toMatchObject({ affectedHosts: 2, affectedServices: 2 });
 
     // A second campaign counts a sighting on a known service: counts stay, sightings grow.

@@ -9,10 +9,13 @@ import { summarizeThreat, type AffectedCounts } from './threat-record.js';
  * services would otherwise be one state value rewritten by every batch that
  * sees it (O(hosts x batches) bytes through the SDK, the journal and
  * RocksDB). So the record is split: everything but its affected services
- * under RECORD (the header, with their counts for the threats table), and
- * each affected host's services under `host:ADDRESS`. Recording a batch reads
- * and rewrites only the hosts the batch saw (with lazy state); readers get the
- * whole record, assembled.
+ * under RECORD (the header, with their counts for the threats table), and the
+ * affected services by network under `hosts:NETWORK` (an IPv4 /24, see
+ * {@link networkOf}). A batch is a contiguous window of addresses, so it reads
+ * and rewrites the one or two networks it saw (with lazy state); readers get
+ * the whole record, assembled. (One entry per host was tried: every lazy read
+ * and write is a journal entry, and a batch's thousands of them cost
+ * restate-server more than the bytes they saved.)
  *
  * Records written before the split hold `affected` inside RECORD and no
  * counts; they are read as they are and split the first time a batch writes.
@@ -20,7 +23,7 @@ import { summarizeThreat, type AffectedCounts } from './threat-record.js';
 const RECORD = 'record';
 /** How many times RECORD was written: the `revision` of the threats-table rows made from it. */
 const REVISION = 'revision';
-const HOST_PREFIX = 'host:';
+const NETWORK_PREFIX = 'hosts:';
 
 /** RECORD as stored: `affected` is empty once `affectedCounts` is set. */
 type StoredHeader = ThreatRecord & { affectedCounts?: AffectedCounts };
@@ -42,14 +45,14 @@ export async function readWholeThreatRecord(
   if (!header) return undefined;
   const { affectedCounts, ...record } = header;
   if (!affectedCounts) return { record, counts: undefined };
-  const hosts = await readStateEntries<AffectedService[]>(context, HOST_PREFIX);
+  const networks = await readStateEntries<AffectedService[]>(context, NETWORK_PREFIX);
   return {
-    record: { ...record, affected: hosts.flat().sort(compareServices) },
+    record: { ...record, affected: networks.flat().sort(compareServices) },
     counts: affectedCounts,
   };
 }
 
-/** The record with the affected services of `hosts` only (all of them for an unsplit record). */
+/** The record with the affected services of the networks of `hosts` (all of them for an unsplit record). */
 export async function readThreatRecordFor(
   context: restate.ObjectContext,
   hosts: readonly string[],
@@ -60,7 +63,7 @@ export async function readThreatRecordFor(
   if (!affectedCounts) return { record, counts: undefined };
   const entries = await readStateValues<AffectedService[]>(
     context,
-    hosts.map((host) => HOST_PREFIX + host),
+    [...new Set(hosts.map(networkOf))].map((network) => NETWORK_PREFIX + network),
   );
   return {
     record: { ...record, affected: entries.flatMap((entry) => entry ?? []) },
@@ -70,8 +73,8 @@ export async function readThreatRecordFor(
 
 /**
  * Stores a record changed by sightings. `before` is what was read (undefined
- * for a new record); `after` holds the services of the same hosts, changed,
- * plus any new ones. Only those hosts' entries are written.
+ * for a new record); `after` holds the services of the same networks, changed,
+ * plus any new ones. Only those networks' entries are written.
  */
 export async function writeSightings(
   context: restate.ObjectContext,
@@ -80,21 +83,23 @@ export async function writeSightings(
   at: string,
 ): Promise<ThreatSummary> {
   const hostsBefore = new Set(before?.record.affected.map((service) => service.host));
-  const byHost = new Map<string, AffectedService[]>();
+  const byNetwork = new Map<string, AffectedService[]>();
   for (const service of after.affected) {
-    const services = byHost.get(service.host);
+    const network = networkOf(service.host);
+    const services = byNetwork.get(network);
     if (services) services.push(service);
-    else byHost.set(service.host, [service]);
+    else byNetwork.set(network, [service]);
   }
-  for (const [host, services] of byHost) context.set(HOST_PREFIX + host, services);
+  for (const [network, services] of byNetwork) context.set(NETWORK_PREFIX + network, services);
+  const hostsAfter = new Set(after.affected.map((service) => service.host));
   // A record from before the split had all its services in `after`: these are its counts.
   const counts: AffectedCounts = before?.counts
     ? {
         hosts:
-          before.counts.hosts + [...byHost.keys()].filter((host) => !hostsBefore.has(host)).length,
+          before.counts.hosts + [...hostsAfter].filter((host) => !hostsBefore.has(host)).length,
         services: before.counts.services + after.affected.length - before.record.affected.length,
       }
-    : { hosts: byHost.size, services: after.affected.length };
+    : { hosts: hostsAfter.size, services: after.affected.length };
   return writeHeader(context, after, counts, at);
 }
 
@@ -129,6 +134,16 @@ async function writeRevision(
   context.set(RECORD, stored);
   context.set(REVISION, revision);
   return { ...row, revision };
+}
+
+/**
+ * The state entry a host's services live in: its IPv4 /24 ("127.44.1"), its
+ * IPv6 /64 (the first four groups as written), or a hostname as it is.
+ */
+export function networkOf(host: string): string {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host.slice(0, host.lastIndexOf('.'));
+  if (host.includes(':')) return host.split(':').slice(0, 4).join(':');
+  return host;
 }
 
 function compareServices(left: AffectedService, right: AffectedService): number {
