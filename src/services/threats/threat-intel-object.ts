@@ -51,7 +51,7 @@ export const threatIntelObject = restate.object({
           z.object({ counted: z.number().int(), row: ThreatSummary.optional() }),
         ),
         ingressPrivate: true,
-        // Reads only the header and the hosts of these sightings, not every affected host.
+        // Reads the header and the networks of these sightings' hosts, not every affected host.
         enableLazyState: true,
       },
       async (
