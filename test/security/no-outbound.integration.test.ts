@@ -2,11 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  dataDirLayout,
-  isProcessAlive,
-  readRunningHostInfo,
-} from '../../src/main/host/data-dir.js';
+import { dataDirLayout, readRunningHostInfo } from '../../src/main/host/data-dir.js';
+import { isProcessAlive } from '../../src/main/host/host-process.js';
 import { temporaryDataDir, waitFor } from '../support/temporary-host.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isProcessAlive } from '../../src/main/host/data-dir.js';
+import { isProcessAlive } from '../../src/main/host/host-process.js';
 import { startHost, type Host, type HostOptions } from '../../src/main/host/host-runtime.js';
 
 /** A fresh data dir under the system temp dir, removed by the returned cleanup. */

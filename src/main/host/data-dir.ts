@@ -128,8 +128,6 @@ export function removeFileQuietly(path: string): void {
   }
 }
 
-export { isProcessAlive } from './host-process.js';
-
 /** The host running on this data dir, by the launcher's rule (host-process.ts). */
 export function readRunningHostInfo(dataDir: string): HostInfo | undefined {
   const info = readJsonFile(dataDirLayout(dataDir).hostInfoFile, HostInfo);
