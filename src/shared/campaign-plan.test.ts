@@ -24,7 +24,7 @@ describe('planCampaign', () => {
       hostnameCount: 1,
       portCount: 103,
       probeCount: 255 * 103,
-      // 26,265 probes fit one built-in batch (at most 32,768 probes, about 2 s at 40k/s).
+      // 26,265 probes fit one built-in batch (at most 65,536 probes, about 2 s at 40k/s).
       batchSize: 255,
       batchCount: 1,
       tuning: { batchSize: 255, batchCount: 1, batchesInFlight: 1, adaptive: true },
