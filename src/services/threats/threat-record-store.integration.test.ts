@@ -100,13 +100,7 @@ describe('threat records stored as a header, services by network and update chun
     expect(record?.triage.state).toBe('confirmed');
     expect(record?.totalSightings).toBe(2);
     // The services by network (/24), beside the header.
-    expect(await stateKeys()).toEqual([
-      'hosts:127.10.0',
-      'hosts:127.99.0',
-      'record',
-      'revision',
-      'updates:0',
-    ]);
+    expect(await stateKeys()).toEqual(['hosts:127.10.0', 'hosts:127.99.0', 'record', 'updates:0']);
     expect(await threatsRow()).toMatchObject({ affectedHosts: 2, affectedServices: 2 });
 
     // A second campaign counts a sighting on a known service: counts stay, sightings grow.
@@ -167,7 +161,9 @@ describe('threat records stored as a header, services by network and update chun
     const noted = await services.threatIntel(CVE).triage({ state: 'confirmed', note: 'checked' });
     expect(noted).toEqual({ ...expected, notes: [expect.objectContaining({ text: 'checked' })] });
     expect(await services.threatIntel(CVE).get()).toEqual(noted);
-    expect(await stateKeys()).toEqual(['hosts:127.99.0', 'record', 'revision', 'updates:0']);
+    // The write count moves into the header too, continuing from the old entry's.
+    expect(await stateKeys()).toEqual(['hosts:127.99.0', 'record', 'updates:0']);
+    expect(await threatsRow()).toMatchObject({ revision: 6, triageState: 'confirmed' });
     const headerEntry = (await stateOf()).find((entry) => entry.key === 'record')!;
     expect(headerEntry.bytes).toBeLessThan(5_000);
     expect(headerEntry.value).toMatchObject({ updates: [], archivedUpdates: oldArchive });
@@ -189,10 +185,14 @@ describe('threat records stored as a header, services by network and update chun
       'hosts:127.10.0',
       'hosts:127.99.0',
       'record',
-      'revision',
       'updates:0',
       'updates:1',
     ]);
+    expect(await threatsRow()).toMatchObject({
+      revision: 7,
+      affectedHosts: 2,
+      affectedServices: 2,
+    });
 
     // The next batch extends the small newest chunk.
     const next = await scanLabHost();

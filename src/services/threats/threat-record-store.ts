@@ -41,7 +41,12 @@ import {
  * batch writes (a header-only change converts the update history too).
  */
 const RECORD = 'record';
-/** How many times RECORD was written: the `revision` of the threats-table rows made from it. */
+/**
+ * How many times RECORD was written (the `revision` of the threats-table
+ * rows made from it) is kept in RECORD; records written before that keep it
+ * in REVISION, cleared when RECORD takes it over (one read and one write
+ * fewer for every batch).
+ */
 const REVISION = 'revision';
 const NETWORK_PREFIX = 'hosts:';
 const UPDATES_PREFIX = 'updates:';
@@ -54,6 +59,7 @@ const UPDATES_PREFIX = 'updates:';
 type StoredHeader = ThreatRecord & {
   affectedCounts?: AffectedCounts;
   updateChunks?: UpdateChunk[];
+  revision?: number;
 };
 
 /** A record (whole, or with the affected services of some hosts only) and the counts of all. */
@@ -66,6 +72,8 @@ export interface PartialThreatRecord {
    * chunks, whose `updates` are complete.
    */
   updates: StoredUpdates | undefined;
+  /** The record's write count; undefined for a record from before it was kept in RECORD. */
+  revision: number | undefined;
 }
 
 type StateReader = Pick<restate.ObjectSharedContext, 'get' | 'stateKeys'>;
@@ -76,7 +84,7 @@ export async function readWholeThreatRecord(
 ): Promise<PartialThreatRecord | undefined> {
   const header = await context.get<StoredHeader>(RECORD);
   if (!header) return undefined;
-  const { affectedCounts, updateChunks, ...record } = header;
+  const { affectedCounts, updateChunks, revision, ...record } = header;
   const updates = updateChunks && { chunks: updateChunks, archive: record.archivedUpdates };
   if (updates) {
     const chunks = await readStateValues<ThreatUpdate[]>(
@@ -91,12 +99,13 @@ export async function readWholeThreatRecord(
       ),
     );
   }
-  if (!affectedCounts) return { record, counts: undefined, updates };
+  if (!affectedCounts) return { record, counts: undefined, updates, revision };
   const networks = await readStateEntries<AffectedService[]>(context, NETWORK_PREFIX);
   return {
     record: { ...record, affected: networks.flat().sort(compareServices) },
     counts: affectedCounts,
     updates,
+    revision,
   };
 }
 
@@ -109,19 +118,24 @@ export async function readThreatRecordFor(
   context: restate.ObjectContext,
   hosts: readonly string[],
 ): Promise<PartialThreatRecord | undefined> {
-  const header = await context.get<StoredHeader>(RECORD);
+  // One round trip: the networks' entries are read with the header (absent ones are null).
+  const [stored, ...entries] = await readStateValues<unknown>(context, [
+    RECORD,
+    ...[...new Set(hosts.map(networkOf))].map((network) => NETWORK_PREFIX + network),
+  ]);
+  const header = stored as StoredHeader | null;
   if (!header) return undefined;
-  const { affectedCounts, updateChunks, ...record } = header;
+  const { affectedCounts, updateChunks, revision, ...record } = header;
   const updates = updateChunks && { chunks: updateChunks, archive: record.archivedUpdates };
-  if (!affectedCounts) return { record, counts: undefined, updates };
-  const entries = await readStateValues<AffectedService[]>(
-    context,
-    [...new Set(hosts.map(networkOf))].map((network) => NETWORK_PREFIX + network),
-  );
+  if (!affectedCounts) return { record, counts: undefined, updates, revision };
   return {
-    record: { ...record, affected: entries.flatMap((entry) => entry ?? []) },
+    record: {
+      ...record,
+      affected: (entries as (AffectedService[] | null)[]).flatMap((entry) => entry ?? []),
+    },
     counts: affectedCounts,
     updates,
+    revision,
   };
 }
 
@@ -160,7 +174,7 @@ export async function writeSightings(
     { chunks: before?.updates?.chunks ?? [], archive: after.archivedUpdates },
     after.updates,
   );
-  return writeHeader(context, after, counts, updates, at);
+  return writeHeader(context, before, after, counts, updates, at);
 }
 
 /**
@@ -174,7 +188,7 @@ export async function writeRecordHeader(
   at: string,
 ): Promise<ThreatSummary> {
   // Not split yet: kept whole, as it was read.
-  if (!before.counts) return writeRevision(context, record, summarizeThreat(record, at));
+  if (!before.counts) return writeRevision(context, before, record, summarizeThreat(record, at));
   const updates =
     before.updates ??
     (await appendToHistory(
@@ -182,11 +196,12 @@ export async function writeRecordHeader(
       { chunks: [], archive: record.archivedUpdates },
       record.updates,
     ));
-  return writeHeader(context, record, before.counts, updates, at);
+  return writeHeader(context, before, record, before.counts, updates, at);
 }
 
 async function writeHeader(
   context: restate.ObjectContext,
+  before: PartialThreatRecord | undefined,
   record: ThreatRecord,
   counts: AffectedCounts,
   updates: StoredUpdates,
@@ -200,7 +215,7 @@ async function writeHeader(
     archivedUpdates: updates.archive,
     updateChunks: updates.chunks,
   };
-  return writeRevision(context, header, summarizeThreat(record, at, counts));
+  return writeRevision(context, before, header, summarizeThreat(record, at, counts));
 }
 
 /** Writes `added` into the update history (reading its newest chunk only when extending it). */
@@ -221,14 +236,17 @@ async function appendToHistory(
   return append.stored;
 }
 
+/** Writes RECORD with the next revision; `before` is the record as read (undefined: a new one). */
 async function writeRevision(
   context: restate.ObjectContext,
+  before: PartialThreatRecord | undefined,
   stored: StoredHeader,
   row: ThreatSummary,
 ): Promise<ThreatSummary> {
-  const revision = ((await context.get<number>(REVISION)) ?? 0) + 1;
-  context.set(RECORD, stored);
-  context.set(REVISION, revision);
+  const previous = before ? (before.revision ?? (await context.get<number>(REVISION)) ?? 0) : 0;
+  const revision = previous + 1;
+  context.set(RECORD, { ...stored, revision } satisfies StoredHeader);
+  if (before && before.revision === undefined) context.clear(REVISION);
   return { ...row, revision };
 }
 
