@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compareAddresses, parseAddress } from './address-intervals.js';
-import { hostCves, mergeHostSighting, type HostRecord } from './host-inventory.js';
+import {
+  hostCves,
+  mergeHostSighting,
+  mergeHostSightings,
+  type HostRecord,
+} from './host-inventory.js';
 import { cvesOnHostsMatching, namesHosts, parseHostSearch, searchHosts } from './host-search.js';
 
 const exim = {
@@ -33,6 +38,34 @@ function host(address: string, ports: HostRecord['ports'] = []): HostRecord {
 const at = (day: number) => `2026-01-0${day}T00:00:00.000Z`;
 
 describe('host inventory', () => {
+  it('merges a batch into a network: each host as mergeHostSighting would, in address order', () => {
+    const known = [
+      host('127.10.0.5', [{ ...ssh, firstSeen: at(1), lastSeen: at(1) }]),
+      host('127.10.0.40'),
+    ];
+    const sightings = [
+      { address: '127.10.0.40', ports: [exim] },
+      { address: '127.10.0.7', hostname: 'mail', ports: [exim] },
+      { address: '127.10.0.5', ports: [exim] },
+      // Listed twice (an imported file can): merged into this batch's first sighting.
+      { address: '127.10.0.7', ports: [ssh] },
+    ];
+    const merged = mergeHostSightings(known, sightings, 'c-2', at(2));
+    expect(merged.map((each) => each.address)).toEqual(['127.10.0.5', '127.10.0.7', '127.10.0.40']);
+    expect(merged[0]).toEqual(mergeHostSighting(known[0], sightings[2]!, 'c-2', at(2)));
+    expect(merged[1]).toEqual(
+      mergeHostSighting(
+        mergeHostSighting(undefined, sightings[1]!, 'c-2', at(2)),
+        sightings[3]!,
+        'c-2',
+        at(2),
+      ),
+    );
+    expect(merged[1]!.ports.map((port) => port.port)).toEqual([22, 25]);
+    expect(merged[2]).toEqual(mergeHostSighting(known[1], sightings[0]!, 'c-2', at(2)));
+    expect(mergeHostSightings(known, [], 'c-2', at(2))).toEqual(known);
+  });
+
   it('merges sightings: ports replaced when seen again, kept otherwise, campaigns newest first', () => {
     const first = mergeHostSighting(
       undefined,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compareAddresses } from './address-intervals.js';
 import { TriageState } from './threat.js';
 import { Severity } from './vulnerability.js';
 
@@ -113,6 +114,27 @@ export function mergeHostSighting(
     lastSeen: existing && existing.lastSeen > at ? existing.lastSeen : at,
     campaigns,
   };
+}
+
+/**
+ * Folds a batch's sightings into a group of hosts (one network of the
+ * inventory), returned in address order. An address listed twice (an imported
+ * file can) merges into what this batch already merged.
+ */
+export function mergeHostSightings(
+  existing: readonly HostRecord[],
+  sightings: readonly HostSighting[],
+  campaignId: string,
+  at: string,
+): HostRecord[] {
+  const hosts = new Map(existing.map((host) => [host.address, host]));
+  for (const sighting of sightings) {
+    hosts.set(
+      sighting.address,
+      mergeHostSighting(hosts.get(sighting.address), sighting, campaignId, at),
+    );
+  }
+  return [...hosts.values()].sort((left, right) => compareAddresses(left.address, right.address));
 }
 
 /** Every distinct CVE of a host, most severe first. */

@@ -91,6 +91,14 @@ export const ThreatUpdate = ThreatSighting.pick({
 });
 export type ThreatUpdate = z.infer<typeof ThreatUpdate>;
 
+/** Updates kept only as a count and a time span (of their `observedAt`). */
+export const ArchivedUpdates = z.object({
+  count: z.number().int(),
+  oldestAt: z.string().optional(),
+  newestAt: z.string().optional(),
+});
+export type ArchivedUpdates = z.infer<typeof ArchivedUpdates>;
+
 /** What a re-probe found on one affected service. */
 export const ServiceCheckState = z.enum([
   /** Open and still matching the CVE. */
@@ -170,11 +178,7 @@ export const ThreatRecord = z.object({
   /** The last MAX_THREAT_UPDATES sightings, oldest first. */
   updates: z.array(ThreatUpdate),
   /** What was dropped from `updates`. */
-  archivedUpdates: z.object({
-    count: z.number().int(),
-    oldestAt: z.string().optional(),
-    newestAt: z.string().optional(),
-  }),
+  archivedUpdates: ArchivedUpdates,
   totalSightings: z.number().int(),
 });
 export type ThreatRecord = z.infer<typeof ThreatRecord>;

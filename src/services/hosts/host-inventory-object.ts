@@ -5,43 +5,26 @@ import {
   HostCveTriageRequest,
   hostCves,
   HostSightings,
-  mergeHostSighting,
   type HostRecord,
 } from '../../shared/host-inventory.js';
-import { compareAddresses } from '../../shared/address-intervals.js';
 import { findingsOfBatch, type BatchResult } from '../../shared/campaign.js';
-import { readStateEntries, readStateValues } from '../state-entries.js';
-
-const ENTRY_PREFIX = 'host:';
+import { findHost, readAllHosts, readHost, recordHostSightings } from './host-inventory-store.js';
 
 /**
- * Every host any campaign saw, across campaigns: one state entry per address
- * under one key (like ThreatIndex), so recording a batch rewrites only the
- * hosts it saw. Fed by recordBatchSightings for every stored batch, scanned or imported.
- * Handlers that touch a few hosts use lazy state, so a call does not carry the
- * whole inventory (restate-server sends all of an object's state by default).
+ * Every host any campaign saw, across campaigns, under one key (like
+ * ThreatIndex), stored by network (host-inventory-store.ts), so recording a
+ * batch rewrites only the networks it saw. Fed by recordBatchSightings for
+ * every stored batch, scanned or imported. Handlers that touch a few hosts use
+ * lazy state, so a call does not carry the whole inventory (restate-server
+ * sends all of an object's state by default).
  */
 export const hostInventoryObject = restate.object({
   name: SERVICE_NAMES.hostInventory,
   handlers: {
     record: restate.handlers.object.exclusive(
       { input: restate.serde.schema(HostSightings), ingressPrivate: true, enableLazyState: true },
-      async (context: restate.ObjectContext, sightings: HostSightings) => {
-        // All reads at once: a read the server did not send with the call is a round trip each.
-        const existing = await readStateValues<HostRecord>(
-          context,
-          sightings.hosts.map((sighting) => ENTRY_PREFIX + sighting.address),
-        );
-        // An address listed twice (an imported file can) merges into what this call already wrote.
-        const written = new Map<string, HostRecord>();
-        sightings.hosts.forEach((sighting, index) => {
-          const key = ENTRY_PREFIX + sighting.address;
-          const before = written.get(key) ?? existing[index] ?? undefined;
-          const merged = mergeHostSighting(before, sighting, sightings.campaignId, sightings.at);
-          written.set(key, merged);
-          context.set(key, merged);
-        });
-      },
+      (context: restate.ObjectContext, sightings: HostSightings) =>
+        recordHostSightings(context, sightings),
     ),
 
     /** A per-host verdict on one of the host's CVEs (false positive here, confirmed there). */
@@ -51,12 +34,12 @@ export const hostInventoryObject = restate.object({
         context: restate.ObjectContext,
         request: HostCveTriageRequest,
       ): Promise<HostRecord> => {
-        const key = ENTRY_PREFIX + request.address;
-        const host = await context.get<HostRecord>(key);
-        if (!host)
+        const stored = await findHost(context, request.address);
+        if (!stored)
           throw new restate.TerminalError(`no campaign has seen ${request.address}`, {
             errorCode: 404,
           });
+        const { host } = stored;
         if (!hostCves(host).some((cve) => cve.cve === request.cve))
           throw new restate.TerminalError(`${request.cve} was not found on ${request.address}`, {
             errorCode: 400,
@@ -73,24 +56,21 @@ export const hostInventoryObject = restate.object({
             },
           },
         };
-        context.set(key, updated);
+        stored.save(updated);
         return updated;
       },
     ),
 
     /** Every host, in address order. */
     list: restate.handlers.object.shared(
-      async (context: restate.ObjectSharedContext): Promise<HostRecord[]> =>
-        (await readStateEntries<HostRecord>(context, ENTRY_PREFIX)).sort((left, right) =>
-          compareAddresses(left.address, right.address),
-        ),
+      (context: restate.ObjectSharedContext): Promise<HostRecord[]> => readAllHosts(context),
     ),
 
     /** One host, or null when no campaign saw it. */
     get: restate.handlers.object.shared(
       { input: restate.serde.schema(z.string().min(1).max(64)), enableLazyState: true },
-      async (context: restate.ObjectSharedContext, address: string): Promise<HostRecord | null> =>
-        (await context.get<HostRecord>(ENTRY_PREFIX + address)) ?? null,
+      (context: restate.ObjectSharedContext, address: string): Promise<HostRecord | null> =>
+        readHost(context, address),
     ),
   },
 });

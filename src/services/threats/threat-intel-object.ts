@@ -32,8 +32,8 @@ import {
  * One virtual object per CVE id ("CVE-2021-41773"): single writer per CVE,
  * concurrent readers through the shared `get`. Sightings are idempotent per
  * (campaign, host, port) so a replayed or retried step never counts twice.
- * Its state layout (a header and one entry per affected host) is
- * threat-record-store.ts's business.
+ * Its state layout (a header, the affected services by network and the
+ * update history in chunks) is threat-record-store.ts's business.
  */
 export const threatIntelObject = restate.object({
   name: 'ThreatIntel',
@@ -73,7 +73,7 @@ export const threatIntelObject = restate.object({
         const at = await context.date.toJSON();
         // A re-match can refresh the scoring (KEV, EPSS) of a record without a new sighting.
         if (counted === 0 && existing)
-          return { counted, row: await writeRecordHeader(context, record, existing.counts, at) };
+          return { counted, row: await writeRecordHeader(context, record, existing, at) };
         return { counted, row: await writeSightings(context, existing, record, at) };
       },
     ),
@@ -98,7 +98,7 @@ export const threatIntelObject = restate.object({
             `${context.key}: no threat record (never seen by a campaign)`,
             { errorCode: 404 },
           );
-        const { record, counts } = stored;
+        const { record } = stored;
         const at = await context.date.toJSON();
         let next: ThreatRecord;
         try {
@@ -108,7 +108,7 @@ export const threatIntelObject = restate.object({
             throw new restate.TerminalError(error.message, { errorCode: 409 });
           throw error;
         }
-        await updateThreatsTable(context, await writeRecordHeader(context, next, counts, at));
+        await updateThreatsTable(context, await writeRecordHeader(context, next, stored, at));
         const recheck = recheckToSchedule(record, next);
         if (recheck) {
           context.serviceSendClient<RecheckService>({ name: SERVICE_NAMES.rechecks }).run(
@@ -132,7 +132,7 @@ export const threatIntelObject = restate.object({
       async (context: restate.ObjectContext, outcome: RecheckOutcome): Promise<RecheckResult> => {
         const stored = await readWholeThreatRecord(context);
         if (!stored) return { cve: context.key, status: 'no-record' };
-        const { record, counts } = stored;
+        const { record } = stored;
         let applied: ReturnType<typeof applyRecheckOutcome>;
         try {
           applied = applyRecheckOutcome(record, outcome);
@@ -145,7 +145,7 @@ export const threatIntelObject = restate.object({
         }
         await updateThreatsTable(
           context,
-          await writeRecordHeader(context, applied.record, counts, outcome.checkedAt),
+          await writeRecordHeader(context, applied.record, stored, outcome.checkedAt),
         );
         return {
           cve: context.key,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import type { Host } from '../../main/host/host-runtime.js';
-import { unixSocketTransport } from '../../main/host/ingress-transport.js';
-import type { ThreatRecord } from '../../shared/threat.js';
+import { MAX_THREAT_UPDATES, type ThreatRecord, type ThreatUpdate } from '../../shared/threat.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
+import { readObjectState, writeObjectState } from '../../../test/support/object-state.js';
 import {
   STANDARD_LAB,
   startLoopbackLab,
@@ -12,10 +12,10 @@ import {
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
 
 /**
- * A threat record is stored as a header plus one state entry per affected
- * host (threat-record-store.ts). A record written before that split (all
- * services inside one value) is read as it is and split by the next batch
- * that sees the CVE, keeping its services and counts.
+ * A threat record is stored as a header, its affected services by network and
+ * its update history in chunks (threat-record-store.ts). Records written
+ * before either split (services or updates inside the header) are read as
+ * they are and converted by the next write, keeping what readers see.
  */
 const CVE = 'CVE-2011-2523';
 const LAB_HOST = '127.10.0.11'; // vsftpd 2.3.4 on port 21 in the standard lab
@@ -65,29 +65,10 @@ const unsplitRecord: ThreatRecord = {
   totalSightings: 1,
 };
 
-/** Replaces the object's state through restate-server's admin API (values are JSON bytes). */
-async function writeObjectState(state: Record<string, unknown>): Promise<void> {
-  const admin = unixSocketTransport(host.layout.adminSocket);
-  const bytes = (value: unknown) => [...Buffer.from(JSON.stringify(value))];
-  const response = await admin.fetch(new URL('/services/ThreatIntel/state', admin.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      object_key: CVE,
-      new_state: Object.fromEntries(
-        Object.entries(state).map(([key, value]) => [key, bytes(value)]),
-      ),
-    }),
-  });
-  expect(response.status, await response.text()).toBeLessThan(300);
-}
-
-async function stateKeys(): Promise<string[]> {
-  const rows = await host.admin.query<{ key: string }>(
-    `SELECT key FROM state WHERE service_name = 'ThreatIntel' AND service_key = '${CVE}' ORDER BY key`,
-  );
-  return rows.map((row) => row.key);
-}
+const writeRecordState = (state: Record<string, unknown>) =>
+  writeObjectState(host, 'ThreatIntel', CVE, state);
+const stateOf = () => readObjectState(host, 'ThreatIntel', CVE);
+const stateKeys = async () => (await stateOf()).map((entry) => entry.key);
 
 const threatsRow = async () =>
   (await services.threatIndex().list({ text: CVE })).find((row) => row.cve === CVE);
@@ -102,9 +83,9 @@ const scanLabHost = () =>
     connectTimeoutMs: 500,
   });
 
-describe('threat records stored per affected host', () => {
+describe('threat records stored as a header, services by network and update chunks', () => {
   it('reads a record written before the split, then splits it when a batch sees the CVE', async () => {
-    await writeObjectState({ record: unsplitRecord, revision: 1 });
+    await writeRecordState({ record: unsplitRecord, revision: 1 });
     await waitFor('the written state', async () => (await stateKeys()).includes('record'));
     expect(await services.threatIntel(CVE).get()).toEqual(unsplitRecord);
 
@@ -119,7 +100,7 @@ describe('threat records stored per affected host', () => {
     expect(record?.triage.state).toBe('confirmed');
     expect(record?.totalSightings).toBe(2);
     // The services by network (/24), beside the header.
-    expect(await stateKeys()).toEqual(['hosts:127.10.0', 'hosts:127.99.0', 'record', 'revision']);
+    expect(await stateKeys()).toEqual(['hosts:127.10.0', 'hosts:127.99.0', 'record', 'updates:0']);
     expect(await threatsRow()).toMatchObject({ affectedHosts: 2, affectedServices: 2 });
 
     // A second campaign counts a sighting on a known service: counts stay, sightings grow.
@@ -142,5 +123,90 @@ describe('threat records stored per affected host', () => {
       affectedServices: 2,
       triageState: 'false-positive',
     });
+  }, 120_000);
+  it('reads a record whose updates are inside the header, then moves them into chunks', async () => {
+    const second = (index: number) => new Date(Date.UTC(2026, 9, 1, 0, 0, index)).toISOString();
+    const oldUpdates: ThreatUpdate[] = Array.from({ length: MAX_THREAT_UPDATES }, (_, index) => ({
+      campaignId: `c-old-${index}`,
+      host: OLD_HOST,
+      port: 21,
+      product: 'vsftpd:vsftpd',
+      version: '2.3.4',
+      engine: 'builtin',
+      observedAt: second(index),
+    }));
+    const oldArchive = {
+      count: 7,
+      oldestAt: '2026-09-01T00:00:00.000Z',
+      newestAt: '2026-09-30T00:00:00.000Z',
+    };
+    const oldService = { ...unsplitRecord.affected[0]!, sightings: 1_007 };
+    // As the version with services by network but updates inline stored it.
+    const header = {
+      ...unsplitRecord,
+      affected: [],
+      affectedCounts: { hosts: 1, services: 1 },
+      updates: oldUpdates,
+      archivedUpdates: oldArchive,
+      totalSightings: 1_007,
+    };
+    await writeRecordState({ record: header, revision: 5, 'hosts:127.99.0': [oldService] });
+    await waitFor('the written state', async () => (await stateKeys()).length === 3);
+    expect(await stateKeys()).toEqual(['hosts:127.99.0', 'record', 'revision']);
+    const stored = await services.threatIntel(CVE).get();
+    const { affectedCounts: _counts, ...expected } = { ...header, affected: [oldService] };
+    expect(stored).toEqual(expected);
+
+    // A header-only change (a note) moves the history out of the header; readers see the same.
+    const noted = await services.threatIntel(CVE).triage({ state: 'confirmed', note: 'checked' });
+    expect(noted).toEqual({ ...expected, notes: [expect.objectContaining({ text: 'checked' })] });
+    expect(await services.threatIntel(CVE).get()).toEqual(noted);
+    // The write count moves into the header too, continuing from the old entry's.
+    expect(await stateKeys()).toEqual(['hosts:127.99.0', 'record', 'updates:0']);
+    expect(await threatsRow()).toMatchObject({ revision: 6, triageState: 'confirmed' });
+    const headerEntry = (await stateOf()).find((entry) => entry.key === 'record')!;
+    expect(headerEntry.bytes).toBeLessThan(5_000);
+    expect(headerEntry.value).toMatchObject({ updates: [], archivedUpdates: oldArchive });
+
+    // A batch appends its update as a chunk; readers get the last 1000, the oldest archived.
+    const first = await scanLabHost();
+    expect(first.progress.state).toBe('completed');
+    const afterFirst = await services.threatIntel(CVE).get();
+    expect(afterFirst?.updates).toHaveLength(MAX_THREAT_UPDATES);
+    expect(afterFirst?.updates.slice(0, -1)).toEqual(oldUpdates.slice(1));
+    expect(afterFirst?.updates.at(-1)).toMatchObject({
+      campaignId: first.campaignId,
+      host: LAB_HOST,
+      port: 21,
+    });
+    expect(afterFirst?.archivedUpdates).toEqual({ ...oldArchive, count: 8, newestAt: second(0) });
+    expect(afterFirst?.totalSightings).toBe(1_008);
+    expect(await stateKeys()).toEqual([
+      'hosts:127.10.0',
+      'hosts:127.99.0',
+      'record',
+      'updates:0',
+      'updates:1',
+    ]);
+    expect(await threatsRow()).toMatchObject({
+      revision: 7,
+      affectedHosts: 2,
+      affectedServices: 2,
+    });
+
+    // The next batch extends the small newest chunk.
+    const next = await scanLabHost();
+    expect(next.progress.state).toBe('completed');
+    const afterNext = await services.threatIntel(CVE).get();
+    expect(afterNext?.updates.slice(0, -2)).toEqual(oldUpdates.slice(2));
+    expect(afterNext?.updates.slice(-2).map((update) => update.campaignId)).toEqual([
+      first.campaignId,
+      next.campaignId,
+    ]);
+    expect(afterNext?.archivedUpdates).toEqual({ ...oldArchive, count: 9, newestAt: second(1) });
+    expect(await stateKeys()).toContain('updates:1');
+    expect(await stateKeys()).not.toContain('updates:2');
+    expect(afterNext?.notes).toEqual(noted.notes);
+    expect(afterNext?.triage).toEqual(noted.triage);
   }, 120_000);
 });

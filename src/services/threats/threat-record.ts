@@ -12,6 +12,7 @@ import {
   type ThreatSummary,
   type TriageRequest,
 } from '../../shared/threat.js';
+import { mergeArchives, summarizeUpdates } from './threat-update-chunks.js';
 
 /**
  * Pure reducers over a threat record. The ThreatIntel object only loads,
@@ -196,16 +197,7 @@ function exploitationOf(
 function trimUpdates(record: ThreatRecord): void {
   if (record.updates.length <= MAX_THREAT_UPDATES) return;
   const dropped = record.updates.splice(0, record.updates.length - MAX_THREAT_UPDATES);
-  const archive = record.archivedUpdates;
-  archive.count += dropped.length;
-  for (const update of dropped) {
-    archive.oldestAt = archive.oldestAt
-      ? earlier(archive.oldestAt, update.observedAt)
-      : update.observedAt;
-    archive.newestAt = archive.newestAt
-      ? later(archive.newestAt, update.observedAt)
-      : update.observedAt;
-  }
+  record.archivedUpdates = mergeArchives(record.archivedUpdates, summarizeUpdates(dropped));
 }
 
 export class TriageRefused extends Error {}

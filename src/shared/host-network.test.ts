@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { networkOf } from './threat-record-store.js';
+import { networkOf } from './host-network.js';
 
-describe('networkOf (the state entry a host of a threat record lives in)', () => {
+describe('networkOf (the state entry a host of a threat record or the host inventory lives in)', () => {
   it('groups IPv4 hosts by /24, IPv6 by the first four groups, hostnames alone', () => {
     expect(networkOf('127.44.1.62')).toBe('127.44.1');
     expect(networkOf('127.44.1.63')).toBe(networkOf('127.44.1.200'));

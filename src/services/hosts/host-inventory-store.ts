@@ -1,0 +1,167 @@
+import type * as restate from '@restatedev/restate-sdk';
+import { compareAddresses } from '../../shared/address-intervals.js';
+import {
+  mergeHostSightings,
+  type HostRecord,
+  type HostSighting,
+  type HostSightings,
+} from '../../shared/host-inventory.js';
+import { networkOf } from '../../shared/host-network.js';
+import { readStateValues } from '../state-entries.js';
+
+/**
+ * How the HostInventory object keeps its hosts: by network (an IPv4 /24, see
+ * {@link networkOf}), one state entry `network:NETWORK` holding the network's
+ * hosts in address order. A batch is a contiguous window of addresses, so it
+ * reads and rewrites one or two entries with lazy state. (One entry per host
+ * was the first layout: every lazy read and write is a journal entry, about
+ * 950 of them per batch of 316 hosts.)
+ *
+ * Inventories written by that first layout keep `host:ADDRESS` entries. LAYOUT
+ * names the networks that still have such entries; it is absent until the
+ * first batch after the upgrade lists the object's keys to find them. A batch
+ * that sees a host of such a network moves the whole network into its
+ * `network:` entry. Until then readers find the host in its old entry.
+ */
+const NETWORK_PREFIX = 'network:';
+const LEGACY_HOST_PREFIX = 'host:';
+const LAYOUT = 'layout';
+
+interface InventoryLayout {
+  /** Networks whose hosts are still stored one entry per host (`host:ADDRESS`). */
+  legacyNetworks: string[];
+}
+
+type StateReader = Pick<restate.ObjectSharedContext, 'get' | 'stateKeys'>;
+
+/** Folds one batch's sightings into the inventory: one read and one write per network seen. */
+export async function recordHostSightings(
+  context: restate.ObjectContext,
+  sightings: HostSightings,
+): Promise<void> {
+  const byNetwork = new Map<string, HostSighting[]>();
+  for (const sighting of sightings.hosts) {
+    const network = networkOf(sighting.address);
+    const group = byNetwork.get(network);
+    if (group) group.push(sighting);
+    else byNetwork.set(network, [sighting]);
+  }
+  if (byNetwork.size === 0) return;
+  const networks = [...byNetwork.keys()];
+  // All reads at once: a read the server did not send with the call is a round trip each.
+  const [storedLayout, ...entries] = await readStateValues<unknown>(context, [
+    LAYOUT,
+    ...networks.map((network) => NETWORK_PREFIX + network),
+  ]);
+
+  let keys: string[] | undefined;
+  const stateKeys = async () => (keys ??= await context.stateKeys());
+  const layout = (storedLayout as InventoryLayout | null) ?? {
+    legacyNetworks: legacyNetworksOf(await stateKeys()),
+  };
+  const legacy = await takeLegacyHosts(
+    context,
+    networks.filter((network) => layout.legacyNetworks.includes(network)),
+    stateKeys,
+  );
+
+  networks.forEach((network, index) => {
+    const existing = [...(legacy.get(network) ?? []), ...((entries[index] as HostRecord[]) ?? [])];
+    context.set(
+      NETWORK_PREFIX + network,
+      mergeHostSightings(existing, byNetwork.get(network)!, sightings.campaignId, sightings.at),
+    );
+  });
+  if (!storedLayout || legacy.size > 0) {
+    context.set(LAYOUT, {
+      legacyNetworks: layout.legacyNetworks.filter((network) => !legacy.has(network)),
+    } satisfies InventoryLayout);
+  }
+}
+
+/**
+ * Reads and clears the per-host entries of `networks` (an inventory of the
+ * first layout), by network. The caller writes them into the network entries.
+ */
+async function takeLegacyHosts(
+  context: restate.ObjectContext,
+  networks: readonly string[],
+  stateKeys: () => Promise<string[]>,
+): Promise<Map<string, HostRecord[]>> {
+  const byNetwork = new Map<string, HostRecord[]>();
+  if (networks.length === 0) return byNetwork;
+  const wanted = new Set(networks);
+  const keys = (await stateKeys()).filter(
+    (key) =>
+      key.startsWith(LEGACY_HOST_PREFIX) &&
+      wanted.has(networkOf(key.slice(LEGACY_HOST_PREFIX.length))),
+  );
+  const hosts = await readStateValues<HostRecord>(context, keys);
+  for (const network of networks) byNetwork.set(network, []);
+  keys.forEach((key, index) => {
+    const host = hosts[index];
+    if (host) byNetwork.get(networkOf(host.address))?.push(host);
+    context.clear(key);
+  });
+  return byNetwork;
+}
+
+function legacyNetworksOf(keys: readonly string[]): string[] {
+  const networks = new Set<string>();
+  for (const key of keys) {
+    if (key.startsWith(LEGACY_HOST_PREFIX))
+      networks.add(networkOf(key.slice(LEGACY_HOST_PREFIX.length)));
+  }
+  return [...networks].sort();
+}
+
+/** A host as stored, and how to store a change to it where it is. */
+export interface StoredHost {
+  host: HostRecord;
+  save: (updated: HostRecord) => void;
+}
+
+/** One host (read lazily: its network's entry, else its entry of the first layout), or undefined. */
+export async function findHost(
+  context: restate.ObjectContext,
+  address: string,
+): Promise<StoredHost | undefined> {
+  const networkKey = NETWORK_PREFIX + networkOf(address);
+  const network = (await context.get<HostRecord[]>(networkKey)) ?? [];
+  const index = network.findIndex((host) => host.address === address);
+  if (index >= 0) {
+    return {
+      host: network[index]!,
+      save: (updated) => context.set(networkKey, network.with(index, updated)),
+    };
+  }
+  const legacyKey = LEGACY_HOST_PREFIX + address;
+  const legacy = await context.get<HostRecord>(legacyKey);
+  return legacy ? { host: legacy, save: (updated) => context.set(legacyKey, updated) } : undefined;
+}
+
+/** One host for a reader; see findHost. */
+export async function readHost(context: StateReader, address: string): Promise<HostRecord | null> {
+  const network = (await context.get<HostRecord[]>(NETWORK_PREFIX + networkOf(address))) ?? [];
+  return (
+    network.find((host) => host.address === address) ??
+    (await context.get<HostRecord>(LEGACY_HOST_PREFIX + address)) ??
+    null
+  );
+}
+
+/** Every host, in address order, whichever layout holds it. */
+export async function readAllHosts(context: StateReader): Promise<HostRecord[]> {
+  const hosts = new Map<string, HostRecord>();
+  for (const key of await context.stateKeys()) {
+    if (key.startsWith(NETWORK_PREFIX)) {
+      // A network entry is newer than any per-host entry left of the same host.
+      for (const host of (await context.get<HostRecord[]>(key)) ?? [])
+        hosts.set(host.address, host);
+    } else if (key.startsWith(LEGACY_HOST_PREFIX)) {
+      const host = await context.get<HostRecord>(key);
+      if (host && !hosts.has(host.address)) hosts.set(host.address, host);
+    }
+  }
+  return [...hosts.values()].sort((left, right) => compareAddresses(left.address, right.address));
+}
