@@ -22,7 +22,15 @@ import { readStateValues } from '../state-entries.js';
  * first batch after the upgrade lists the object's keys to find them. A batch
  * that sees a host of such a network moves the whole network into its
  * `network:` entry. Until then readers find the host in its old entry.
+ *
+ * A network whose hosts would make an entry larger than
+ * {@link MAX_NETWORK_ENTRY_BYTES} (a tarpit /24 answering on every port,
+ * scanned over a thousand ports: ~28 MB) stays, or goes back to, one entry
+ * per host and is listed in LAYOUT: one entry of that size would pass
+ * Restate's message limit (~32 MiB), and the batch recording it would be
+ * retried without end.
  */
+export const MAX_NETWORK_ENTRY_BYTES = 8 * 2 ** 20;
 const NETWORK_PREFIX = 'network:';
 const LEGACY_HOST_PREFIX = 'host:';
 const LAYOUT = 'layout';
@@ -38,6 +46,7 @@ type StateReader = Pick<restate.ObjectSharedContext, 'get' | 'stateKeys'>;
 export async function recordHostSightings(
   context: restate.ObjectContext,
   sightings: HostSightings,
+  maxNetworkEntryBytes = MAX_NETWORK_ENTRY_BYTES,
 ): Promise<void> {
   const byNetwork = new Map<string, HostSighting[]>();
   for (const sighting of sightings.hosts) {
@@ -65,16 +74,27 @@ export async function recordHostSightings(
     stateKeys,
   );
 
+  const oversized: string[] = [];
   networks.forEach((network, index) => {
     const existing = [...(legacy.get(network) ?? []), ...((entries[index] as HostRecord[]) ?? [])];
-    context.set(
-      NETWORK_PREFIX + network,
-      mergeHostSightings(existing, byNetwork.get(network)!, sightings.campaignId, sightings.at),
+    const merged = mergeHostSightings(
+      existing,
+      byNetwork.get(network)!,
+      sightings.campaignId,
+      sightings.at,
     );
+    if (Buffer.byteLength(JSON.stringify(merged)) <= maxNetworkEntryBytes) {
+      context.set(NETWORK_PREFIX + network, merged);
+      return;
+    }
+    oversized.push(network);
+    context.clear(NETWORK_PREFIX + network);
+    for (const host of merged) context.set(LEGACY_HOST_PREFIX + host.address, host);
   });
-  if (!storedLayout || legacy.size > 0) {
+  if (!storedLayout || legacy.size > 0 || oversized.length > 0) {
+    const stillPerHost = layout.legacyNetworks.filter((network) => !legacy.has(network));
     context.set(LAYOUT, {
-      legacyNetworks: layout.legacyNetworks.filter((network) => !legacy.has(network)),
+      legacyNetworks: [...new Set([...stillPerHost, ...oversized])].sort(),
     } satisfies InventoryLayout);
   }
 }
