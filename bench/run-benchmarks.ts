@@ -141,6 +141,8 @@ async function main() {
   judge('spectra --help (s)', help.seconds, TARGETS.helpSeconds, ' s');
 
   let idle: Record<string, ProcessMemory> | undefined;
+  /** Idle again after each size's campaigns: what a host holds between real campaigns. */
+  const idleAfterCampaigns: Record<string, Record<string, ProcessMemory>> = {};
   let campaigns: Measurement | undefined;
 
   for (const size of sizes) {
@@ -247,6 +249,11 @@ async function main() {
         );
       }
 
+      if (serve) {
+        await delay(8_000);
+        idleAfterCampaigns[size.label] = idleMemory(serve, scratch.dataDir);
+      }
+
       const ratio = (numerator?: Measurement, denominator?: Measurement) =>
         numerator && denominator ? numerator.seconds / denominator.seconds : null;
       const sizeRatios = {
@@ -314,6 +321,13 @@ async function main() {
       );
     }
     log(`  ${'together'.padEnd(14)} ${String(total).padStart(4)} MB  (PSS ${totalPss})`);
+    for (const [label, memory] of Object.entries(idleAfterCampaigns)) {
+      const parts = Object.entries(memory).map(
+        ([name, reading]) => `${name} ${reading.rssMegabytes}`,
+      );
+      const sum = Object.values(memory).reduce((total, reading) => total + reading.rssMegabytes, 0);
+      log(`  8 s after the ${label} campaigns: ${sum} MB (${parts.join(' + ')})`);
+    }
     judge('idle RSS launcher+host+restate-server (MB)', total, TARGETS.idleRssMegabytes, ' MB');
   }
   log('\ntargets (default settings):');
@@ -338,6 +352,7 @@ async function main() {
         help,
         campaigns,
         idle,
+        idleAfterCampaigns,
         targets,
         machine: {
           cpus: cpuCount(),

@@ -36,6 +36,10 @@ describe('npm run bench -- --small', () => {
       expect(stdout).toMatch(
         /idle RSS \(target: together <= 250 MB\):\n {2}launcher +\d+ MB.*\n {2}host +\d+ MB.*\n {2}restateServer +\d+ MB.*\n {2}together +\d+ MB/,
       );
+      // And again once the size's campaigns are done.
+      expect(stdout).toMatch(
+        /8 s after the 16x10 campaigns: \d+ MB \(launcher \d+ \+ host \d+ \+ restateServer \d+\)/,
+      );
       // CPU of each process of a default campaign beside nmap alone's.
       expect(stdout).toMatch(
         /CPU s per run, campaignNmap: \d+\.\d+ \(nmap \d+\.\d+, host \d+\.\d+, restateServer \d+\.\d+, cli \d+\.\d+.*\) = \d+\.\d+x nmap alone/,
@@ -47,6 +51,7 @@ describe('npm run bench -- --small', () => {
       expect(figures.results['16x10'].scanNmapEndToEnd.seconds).toBeGreaterThan(0);
       expect(figures.ratios['16x10'].campaignBuiltinOverBuiltinAlone).toBeGreaterThan(0);
       expect(figures.idle.restateServer.rssMegabytes).toBeGreaterThan(0);
+      expect(figures.idleAfterCampaigns['16x10'].host.rssMegabytes).toBeGreaterThan(0);
       expect(figures.cpu['16x10'].campaignNmap.host.ownSeconds).toBeGreaterThan(0);
       expect(figures.targets.length).toBeGreaterThanOrEqual(5);
       rmSync(file!);
