@@ -239,9 +239,14 @@ export class NmapXmlStream {
     } catch (error) {
       if (error instanceof NmapXmlError) this.failure = error;
       else {
-        // saxes prefixes its message with line:column; ours says whose output it was.
+        // saxes prefixes its message with `line:column: `.
         const detail = error instanceof Error ? error.message : String(error);
-        this.failure = new NmapXmlError(`nmap's XML output is malformed: ${detail}`);
+        const position = /^(\d+):(\d+): (.*)$/s.exec(detail);
+        this.failure = new NmapXmlError(
+          position
+            ? `nmap's XML output is malformed (line ${position[1]}, column ${position[2]}): ${position[3]}`
+            : `nmap's XML output is malformed: ${detail}`,
+        );
       }
       throw this.failure;
     }
