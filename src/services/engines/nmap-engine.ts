@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isIPv6 } from 'node:net';
@@ -199,6 +200,8 @@ export async function scanWithNmapEngine(options: NmapScanOptions): Promise<Engi
     ? AbortSignal.any([options.signal, failure.signal])
     : failure.signal;
   const fail = (error: unknown): void => failure.abort(error);
+  // nmap and every refinement in flight (one per chunk of output) listen to it, each until it ends.
+  setMaxListeners(0, signal);
 
   const distinct = [...new Set(hosts)];
   const families = [
