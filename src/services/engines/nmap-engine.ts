@@ -20,9 +20,10 @@ export interface NmapScanOptions extends ScanRequest {
   /** Absolute path of the nmap binary; found on PATH when absent. */
   nmapPath?: string;
   /**
-   * Refines open ports while nmap scans on: called as soon as nmap prints a
-   * host group, with the open ports of its hosts (hostnames included), and
-   * resolves to the same observations refined (batch-scan.ts grabs their
+   * Refines open ports while nmap scans on: called for each chunk of nmap's
+   * output that completes hosts (nmap prints a host group at a time, in one or
+   * a few chunks), with the open ports of those hosts (hostnames included),
+   * and resolves to the same observations refined (batch-scan.ts grabs their
    * banners). `signal` aborts when the scan is cancelled or fails. The result
    * waits for every call; a rejection fails the scan.
    */
