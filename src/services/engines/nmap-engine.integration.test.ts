@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { EngineResult, type Observation } from '../../shared/observation.js';
 import {
   generateLab,
@@ -96,5 +97,108 @@ describe.skipIf(nmapPath === undefined)('nmap engine on a generated lab', () => 
     } finally {
       await lab.close();
     }
+  });
+});
+
+/** nmap processes this test process started and has not reaped (Linux /proc). */
+function nmapChildren(): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (name === 'nmap' && parent === process.pid) children.push(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return children;
+}
+
+describe.skipIf(nmapPath === undefined)('nmap engine pipeline', () => {
+  // 192 hosts x 100 ports: nmap scans (and prints) them in 3 host groups of 64.
+  const definition = generateLab({ base: '127.25.0.0', hostCount: 192, openPortsPerHost: 2 });
+  const ports = Array.from({ length: 100 }, (_, index) => index + 1);
+  let lab: LoopbackLab;
+  beforeAll(async () => {
+    lab = await startLoopbackLab(definition);
+  });
+  afterAll(async () => {
+    await lab.close();
+  });
+
+  it('hands each host group to refineOpenPorts while nmap still scans the next', async () => {
+    const calls: Array<{ hosts: number; nmapRunning: boolean }> = [];
+    const refined = await scanWithNmapEngine({
+      hosts: lab.hosts,
+      ports,
+      hostnames: new Map([[lab.hosts[0]!, 'first.lab.test']]),
+      refineOpenPorts: async (observations) => {
+        calls.push({
+          hosts: new Set(observations.map((observation) => observation.host)).size,
+          nmapRunning: nmapChildren().length > 0,
+        });
+        return observations.map((observation) => ({ ...observation, banner: 'refined' }));
+      },
+    });
+    const plain = await scanWithNmapEngine({
+      hosts: lab.hosts,
+      ports,
+      hostnames: new Map([[lab.hosts[0]!, 'first.lab.test']]),
+    });
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.reduce((sum, call) => sum + call.hosts, 0)).toBe(lab.hosts.length);
+    expect(calls[0]!.nmapRunning).toBe(true);
+    // The same result, in the same order, with every open port refined (times differ per run).
+    const timeless = (observations: readonly Observation[]) =>
+      observations.map((observation) => ({ ...observation, observedAt: '' }));
+    expect(refined.hosts).toEqual(plain.hosts);
+    expect(timeless(refined.observations)).toEqual(
+      timeless(plain.observations.map((observation) => ({ ...observation, banner: 'refined' }))),
+    );
+    expect(refined.observations[0]).toMatchObject({ hostname: 'first.lab.test' });
+    expect(refined.observations).toHaveLength(definition.services.length);
+  });
+
+  it('kills nmap and stops pending refinement when cancelled', async () => {
+    const controller = new AbortController();
+    let refineSignal: AbortSignal | undefined;
+    let nmapRunningAtFirstCall = false;
+    const started = performance.now();
+    await expect(
+      scanWithNmapEngine({
+        hosts: lab.hosts,
+        ports,
+        signal: controller.signal,
+        refineOpenPorts: (_observations, signal) => {
+          if (!refineSignal) {
+            refineSignal = signal;
+            nmapRunningAtFirstCall = nmapChildren().length > 0;
+            controller.abort(new Error('analyst stopped the scan'));
+          }
+          // Like a banner grab that would wait: only the signal ends it.
+          return new Promise((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+          );
+        },
+      }),
+    ).rejects.toThrow('analyst stopped the scan');
+    expect(nmapRunningAtFirstCall).toBe(true);
+    expect(refineSignal?.aborted).toBe(true);
+    expect(nmapChildren()).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('fails the scan, and kills nmap, when refinement fails', async () => {
+    await expect(
+      scanWithNmapEngine({
+        hosts: lab.hosts,
+        ports,
+        refineOpenPorts: () => Promise.reject(new Error('identification broke')),
+      }),
+    ).rejects.toThrow('identification broke');
+    expect(nmapChildren()).toEqual([]);
   });
 });

@@ -2,12 +2,13 @@
  * Per-host progress from nmap's XML output while it runs.
  *
  * nmap writes a `<host>` element only when its whole host group is done (a
- * 20-host scan prints all 20 at the end), so counting `</host>` alone moves
+ * 20-host scan prints all 20 at the end), so counting hosts alone moves
  * per group, not per host. With `--stats-every`, nmap also prints
  * `<taskprogress task="Connect Scan" percent="…"/>` for the group in progress;
  * hosts done are then estimated as the hosts of finished groups plus that
  * percentage of the current group. The estimate never goes backwards and never
- * counts the current group as finished before its `</host>` elements arrive.
+ * counts the current group as finished before its hosts arrive. The XML is
+ * read by NmapXmlStream (nmap-xml.ts), which calls the two methods below.
  */
 
 /** How often nmap prints a `<taskprogress>` line (`--stats-every`). */
@@ -27,8 +28,6 @@ export function nmapHostGroupSize(portCount: number, timing: number, firstGroup:
 
 /** The tasks whose percentage measures probing (service detection comes after; its percentage restarts). */
 const PROBING_TASK = 'Connect Scan';
-const HOST_END = '</host>';
-const TASK_PROGRESS = /<taskprogress task="([^"]*)"[^>]*? percent="([\d.]+)"/g;
 
 export class NmapProgressReader {
   /** Hosts whose `<host>` element nmap has printed. */
@@ -36,8 +35,6 @@ export class NmapProgressReader {
   /** Percentage of the probing task of the current group. */
   private groupPercent = 0;
   private estimate = 0;
-  /** The unfinished tag at the end of the last chunk. */
-  private carry = '';
 
   constructor(
     private readonly hosts: number,
@@ -45,20 +42,17 @@ export class NmapProgressReader {
     private readonly timing: number,
   ) {}
 
-  /** Reads one chunk of nmap's stdout; returns true when the hosts-done estimate moved. */
-  read(chunk: Buffer | string): boolean {
-    const text = this.carry + (typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
-    let ended = 0;
-    for (let index = text.indexOf(HOST_END); index >= 0; index = text.indexOf(HOST_END, index + 1))
-      ended += 1;
-    if (ended > 0) {
-      this.hostsPrinted += ended;
-      this.groupPercent = 0;
-    }
-    for (const match of text.matchAll(TASK_PROGRESS))
-      if (match[1] === PROBING_TASK) this.groupPercent = Number(match[2]);
-    const open = text.lastIndexOf('<');
-    this.carry = open >= 0 && text.indexOf('>', open) < 0 ? text.slice(open) : '';
+  /** nmap printed one more host (its group is done); returns true when the hosts-done estimate moved. */
+  hostReported(): boolean {
+    this.hostsPrinted += 1;
+    this.groupPercent = 0;
+    return this.update();
+  }
+
+  /** nmap printed a `<taskprogress>`; returns true when the hosts-done estimate moved. */
+  taskProgressed(task: string, percent: number): boolean {
+    if (task !== PROBING_TASK) return false;
+    this.groupPercent = percent;
     return this.update();
   }
 

@@ -1,6 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EngineResult } from '../../shared/observation.js';
-import { identifyNmapService, parseNmapXml } from './nmap-xml.js';
+import {
+  identifyNmapService,
+  NmapXmlError,
+  NmapXmlStream,
+  parseNmapXml,
+  type NmapHostReport,
+} from './nmap-xml.js';
 
 /** Shaped after real `nmap -sT -sV -T4 -n -Pn -oX -` output of nmap 7.93 on the loopback lab. */
 const REPORT = `<?xml version="1.0" encoding="UTF-8"?>
@@ -121,6 +128,133 @@ describe('parseNmapXml', () => {
   it('refuses what is not an nmap report', () => {
     expect(() => parseNmapXml('<html><body>hello</body></html>')).toThrow(/nmaprun/);
     expect(() => parseNmapXml('')).toThrow();
+  });
+});
+
+/** Reads `bytes` through an NmapXmlStream in pieces cut at `cuts` (byte offsets). */
+function readInPieces(bytes: Buffer, cuts: number[]) {
+  const hosts: NmapHostReport[] = [];
+  const stream = new NmapXmlStream({ onHost: (host) => hosts.push(host) }, 'fallback');
+  let from = 0;
+  for (const cut of [...new Set(cuts)].sort((left, right) => left - right)) {
+    stream.write(bytes.subarray(from, cut));
+    from = cut;
+  }
+  stream.write(bytes.subarray(from));
+  return { hosts, ...stream.end() };
+}
+
+/** One host whose service strings carry what nmap escapes: control bytes, non-ASCII bytes, markup. */
+const ESCAPED_SERVICE = REPORT.replace(
+  'product="Apache httpd" version="2.4.49" extrainfo="(Unix)"',
+  'product="Apache&#x1; httpd &lt;b&gt; &amp; &quot;x&quot; caf&#xc3;&#xa9; 2\u00e9\u{1f600}" version="2.4.49" extrainfo="a-&#45;b\u007f"',
+);
+
+describe('NmapXmlStream', () => {
+  it('reads the same report whatever the chunk boundaries, even inside a UTF-8 character', () => {
+    const bytes = Buffer.from(ESCAPED_SERVICE, 'utf8');
+    const whole = parseNmapXml(ESCAPED_SERVICE, 'fallback');
+    expect(whole.hosts).toHaveLength(3);
+    // Every single-byte split, then random multi-way splits.
+    for (let cut = 1; cut < bytes.length; cut += 1) {
+      expect(readInPieces(bytes, [cut])).toEqual(whole);
+    }
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 60 }),
+        (cuts) => {
+          expect(readInPieces(bytes, cuts)).toEqual(whole);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodes entities and character references, showing control bytes as \\xNN', () => {
+    const [host] = parseNmapXml(ESCAPED_SERVICE).hosts;
+    const http = host!.observations.find((observation) => observation.port === 80);
+    // `&#xc3;&#xa9;` are the bytes of UTF-8 "é" as nmap escapes them one by one: read as XML says.
+    expect(http?.banner).toBe(
+      'Apache\\x01 httpd <b> & "x" caf\u00c3\u00a9 2\u00e9\u{1f600} 2.4.49 (a--b\\x7f)',
+    );
+    expect(http?.product).toBe('Apache\\x01 httpd <b> & "x" caf\u00c3\u00a9 2\u00e9\u{1f600}');
+  });
+
+  it('reports each host at its </host>, before the document ends', () => {
+    const reported: string[] = [];
+    const stream = new NmapXmlStream({ onHost: (host) => reported.push(host.address) });
+    const firstHostEnd = REPORT.indexOf('</host>') + '</host>'.length;
+    stream.write(REPORT.slice(0, firstHostEnd - 1));
+    expect(reported).toEqual([]);
+    stream.write(REPORT.slice(firstHostEnd - 1, firstHostEnd));
+    expect(reported).toEqual(['127.10.0.10']);
+    stream.write(REPORT.slice(firstHostEnd));
+    expect(reported).toEqual(['127.10.0.10', '127.10.0.15', '127.10.0.99']);
+    expect(stream.end().finishedAt).toBe(new Date(1795960117 * 1000).toISOString());
+  });
+
+  it('passes on the progress nmap prints with --stats-every', () => {
+    const progress: Array<[string, number]> = [];
+    const stream = new NmapXmlStream({
+      onTaskProgress: (task, percent) => progress.push([task, percent]),
+    });
+    stream.write(
+      '<nmaprun><taskbegin task="Connect Scan"/><taskprogress task="Connect Scan" time="1" percent="19.25" remaining="5"/>',
+    );
+    stream.write('<taskprogress task="Service scan" percent="x"/></nmaprun>');
+    stream.end();
+    expect(progress).toEqual([['Connect Scan', 19.25]]);
+  });
+
+  it('holds a host without endtime back until the run has finished, and dates it then', () => {
+    const reported: NmapHostReport[] = [];
+    const stream = new NmapXmlStream({ onHost: (host) => reported.push(host) }, 'fallback');
+    stream.write(
+      '<nmaprun><host><address addr="127.0.0.1" addrtype="ipv4"/><ports><port protocol="tcp" portid="22"><state state="open"/></port></ports></host>',
+    );
+    expect(reported).toEqual([]);
+    stream.write('<runstats><finished time="1795960117"/></runstats></nmaprun>');
+    stream.end();
+    expect(reported[0]?.observations[0]?.observedAt).toBe(
+      new Date(1795960117 * 1000).toISOString(),
+    );
+  });
+
+  it.each([
+    ['an undefined entity', '<nmaprun>&xxe;</nmaprun>', /line 1, column 14\): undefined entity/],
+    [
+      'entities declared in a DTD (never expanded)',
+      '<!DOCTYPE nmaprun [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><nmaprun>&b;</nmaprun>',
+      /undefined entity/,
+    ],
+    [
+      'an external entity',
+      '<!DOCTYPE nmaprun [<!ENTITY x SYSTEM "file:///etc/passwd">]><nmaprun>&x;</nmaprun>',
+      /undefined entity/,
+    ],
+    ['a cut-off document', '<nmaprun start="1"><host starttime="1">', /unclosed tag: host/],
+    ['a mismatched end tag', '<nmaprun><host></port></nmaprun>', /unexpected close tag/],
+    ['a second root', '<nmaprun></nmaprun><nmaprun>', /only one root/],
+    ['text after the root', '<nmaprun></nmaprun>junk', /outside of root/],
+    ['an unquoted attribute', '<nmaprun start=1></nmaprun>', /unquoted attribute value/],
+    ['a raw control byte', '<nmaprun>\u0001</nmaprun>', /disallowed character/],
+    ['another document', '<html><body>hello</body></html>', /not an nmap XML report.*<html>/],
+    ['nothing at all', '', /root element/],
+  ])('refuses %s with a one-line NmapXmlError', (_, xml, message) => {
+    const stream = new NmapXmlStream();
+    let error: unknown;
+    try {
+      stream.write(xml);
+      stream.end();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(NmapXmlError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+    // Once wrong, it stays wrong: nothing half-read is reported as a result.
+    expect(() => stream.write('</nmaprun>')).toThrow(NmapXmlError);
+    expect(() => stream.end()).toThrow(NmapXmlError);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { EngineResult, Observation, ScanEngineName } from '../../shared/observation.js';
-import { scanWithBuiltinEngine } from '../engines/builtin-engine.js';
+import { BUILTIN_DEFAULTS, scanWithBuiltinEngine } from '../engines/builtin-engine.js';
 import { isNmapAvailable, scanWithNmapEngine } from '../engines/nmap-engine.js';
 import type { ScanEngineChoice } from '../../shared/campaign-plan.js';
 import type { ScanProgress } from '../engines/scan-engine.js';
@@ -39,12 +39,15 @@ export interface EngineRunOptions {
   ratePerSecond?: number;
   /** Live progress from the engine (throttled by it); see live-batch-progress.ts. */
   onProgress?: (progress: ScanProgress) => void;
+  /** Aborting stops the scan: nmap is killed, sockets are released, pending identification stops. */
+  signal?: AbortSignal;
 }
 
 /**
  * Runs the chosen engine. Without nmap's `-sV`, open ports found by nmap are
- * identified by the built-in banner grabber (only those ports are touched), so
- * both engines yield products and versions to match against the knowledge.
+ * identified by the built-in banner grabber (only those ports are touched),
+ * host group by host group while nmap scans the next, so both engines yield
+ * products and versions to match against the knowledge.
  */
 export async function runEngine(options: EngineRunOptions): Promise<EngineResult> {
   const hostnames = new Map(Object.entries(options.hostnames));
@@ -60,25 +63,36 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineResult
       connectTimeoutMs: options.connectTimeoutMs,
       ratePerSecond: options.ratePerSecond,
       onProgress: options.onProgress,
+      signal: options.signal,
     });
   }
-  const result = await scanWithNmapEngine({
+  return scanWithNmapEngine({
     hosts: options.addresses,
     ports: options.ports,
     hostnames,
     serviceDetection: options.serviceDetection,
     onProgress: options.onProgress,
+    signal: options.signal,
+    ...(!options.serviceDetection && {
+      refineOpenPorts: (observations, signal) =>
+        identifyOpenPorts(observations, options.connectTimeoutMs, signal),
+    }),
   });
-  if (options.serviceDetection) return result;
-  return {
-    ...result,
-    observations: await identifyOpenPorts(result.observations, options.connectTimeoutMs),
-  };
 }
 
-async function identifyOpenPorts(
+/** Connections in flight per host while its open ports are identified. */
+const IDENTIFY_CONCURRENCY_PER_HOST = 8;
+
+/**
+ * Grabs the banners of open ports nmap found and puts what they say (service,
+ * product, version, CPE, banner) on the observations, which keep their order.
+ * Hosts with the same open ports share one built-in scan of exactly those
+ * ports (one call per host cost more CPU than the grabs of a 2-port host).
+ */
+export async function identifyOpenPorts(
   observations: Observation[],
   connectTimeoutMs: number | undefined,
+  signal?: AbortSignal,
 ): Promise<Observation[]> {
   const portsByHost = new Map<string, number[]>();
   for (const observation of observations) {
@@ -86,17 +100,28 @@ async function identifyOpenPorts(
     if (ports) ports.push(observation.port);
     else portsByHost.set(observation.host, [observation.port]);
   }
+  const hostsByPorts = new Map<string, { ports: number[]; hosts: string[] }>();
+  for (const [host, ports] of portsByHost) {
+    const key = ports.join(',');
+    const entry = hostsByPorts.get(key);
+    if (entry) entry.hosts.push(host);
+    else hostsByPorts.set(key, { ports, hosts: [host] });
+  }
   const identified = new Map<string, Observation>();
   await Promise.all(
-    [...portsByHost].map(async ([host, ports]) => {
+    [...hostsByPorts.values()].map(async ({ ports, hosts }) => {
       const result = await scanWithBuiltinEngine({
-        hosts: [host],
+        hosts,
         ports,
         connectTimeoutMs,
-        concurrency: 8,
+        concurrency: Math.min(
+          BUILTIN_DEFAULTS.concurrency,
+          hosts.length * Math.min(ports.length, IDENTIFY_CONCURRENCY_PER_HOST),
+        ),
+        signal,
       });
       for (const observation of result.observations)
-        identified.set(`${host}:${observation.port}`, observation);
+        identified.set(`${observation.host}:${observation.port}`, observation);
     }),
   );
   return observations.map((observation) => {
