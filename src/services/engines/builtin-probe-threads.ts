@@ -57,13 +57,15 @@ export function probeThreadsAvailable(): boolean {
 }
 
 function startWorker(found: ThreadEntry, data: ProbeThreadData): Worker {
-  if (!found.fromSource) return new Worker(found.url, { workerData: data });
+  // None of the caller's Node flags: some refuse a worker (`--input-type`), none is needed.
+  const options = { workerData: data, execArgv: [] };
+  if (!found.fromSource) return new Worker(found.url, options);
   // From source, the thread compiles TypeScript the way the caller does: with tsx (a dev dependency).
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
   const code =
     `import(${JSON.stringify(tsx)})` +
     `.then((api) => { api.register(); return import(${JSON.stringify(found.url.href)}); })`;
-  return new Worker(code, { eval: true, workerData: data });
+  return new Worker(code, { ...options, eval: true });
 }
 
 /**
