@@ -34,11 +34,12 @@ export interface BuiltinScanOptions extends ScanRequest {
   socketsOnly?: boolean;
   /**
    * Threads that probe (the calling one included), sharing `concurrency`.
-   * Default: up to one per core, for a scan of at least
-   * {@link PROBES_PER_EXTRA_THREAD} probes per thread, counting the threads
-   * other scans of this process hold (two batches in flight on two cores get
-   * one thread each). A rate-limited scan always runs on one thread: the
-   * rate is its bound.
+   * Default: one more per {@link PROBES_PER_EXTRA_THREAD} probes, as long as
+   * all scans of this process together probe on no more threads than there
+   * are cores (the event loop's thread, shared by every scan, counting once):
+   * of two batches in flight on two cores, the first gets a worker thread and
+   * the second none. A rate-limited scan always runs on one thread: the rate
+   * is its bound.
    */
   threads?: number;
 }
@@ -53,12 +54,16 @@ export const BUILTIN_DEFAULTS = {
 } as const;
 
 /**
- * A thread costs about 30-60 ms of CPU to start (a V8 isolate, the engine's
- * modules) and a loopback probe 15-20 us: below this many probes for each
- * thread, the start costs more than the thread saves.
+ * A thread costs about 35 ms of CPU to start (an isolate; measured here) and
+ * starts with cold code, and a loopback probe costs 12-15 us: below this many
+ * probes for each thread, the start costs about what the thread saves.
  */
 export const PROBES_PER_EXTRA_THREAD = 8192;
-/** Past this, threads mostly contend for the kernel's socket tables. */
+/**
+ * A cap, not a measured optimum (this machine has two cores): two threads
+ * already spend about 8% more CPU in total than one for the same probes, and
+ * each holds its own heap while the scan runs.
+ */
 export const MAX_PROBE_THREADS = 4;
 const PROGRESS_INTERVAL_MS = 250;
 
