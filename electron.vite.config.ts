@@ -7,7 +7,13 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/electron/electron-main.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/electron/electron-main.ts'),
+          // A worker thread of a large built-in scan: the engine looks for it beside its own code.
+          'builtin-probe-thread': resolve('src/services/engines/builtin-probe-thread.ts'),
+        },
+      },
       externalizeDeps: true,
     },
   },

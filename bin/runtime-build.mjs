@@ -24,6 +24,14 @@ const ENTRY_POINTS = {
   // The launcher: picks the Node that runs main.js and supervises `serve`'s
   // host. Runs on the system Node, so it must stay small and SDK-free.
   launcher: join(PROJECT_ROOT, 'src', 'cli', 'launcher', 'launcher.ts'),
+  // A worker thread of a large built-in scan: the engine looks for it beside its own code.
+  'builtin-probe-thread': join(
+    PROJECT_ROOT,
+    'src',
+    'services',
+    'engines',
+    'builtin-probe-thread.ts',
+  ),
 };
 
 /**

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 
 /**
@@ -23,11 +22,9 @@ export interface TcpHandle {
 
 export interface ConnectRequest {
   oncomplete: (status: number, handle: TcpHandle) => void;
-  address: string;
-  port: number;
 }
 
-interface TcpWrapBinding {
+export interface TcpWrapBinding {
   TCP: new (type: number) => TcpHandle;
   TCPConnectWrap: new () => ConnectRequest;
   constants: { SOCKET: number };
@@ -55,24 +52,36 @@ function loadTcpWrap(): TcpWrapBinding | undefined {
 export const RAW_TCP = loadTcpWrap();
 
 /**
- * Starts a connect to `host:port` (an IP literal) on a fresh handle.
- * `onComplete` gets libuv's status (0, or a negative errno) and the handle.
- * Returns the handle, or the error code when the connect could not even
- * start (EMFILE and friends).
+ * A connect request, reusable for one connect after another: a probe slot
+ * keeps one, so a probe allocates only its handle. `onComplete` gets libuv's
+ * status (0, or a negative errno) and the handle.
+ */
+export function createConnectRequest(
+  binding: TcpWrapBinding,
+  onComplete: (status: number, handle: TcpHandle) => void,
+): ConnectRequest {
+  const request = new binding.TCPConnectWrap();
+  request.oncomplete = onComplete;
+  return request;
+}
+
+/**
+ * Starts a connect to `host:port` (an IP literal of `family` 4 or 6) on a
+ * fresh handle. The request must not have a connect still pending (a connect
+ * abandoned by closing its handle completes later, with ECANCELED). Returns
+ * the handle, or the error code when the connect could not even start
+ * (EMFILE and friends).
  */
 export function startRawConnect(
   binding: TcpWrapBinding,
+  request: ConnectRequest,
   host: string,
   port: number,
-  onComplete: (status: number, handle: TcpHandle) => void,
+  family: number,
 ): { handle: TcpHandle } | { errorCode: string } {
   const handle = new binding.TCP(binding.constants.SOCKET);
-  const request = new binding.TCPConnectWrap();
-  request.oncomplete = onComplete;
-  request.address = host;
-  request.port = port;
   const status =
-    isIP(host) === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
+    family === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
   if (status !== 0) {
     handle.close();
     return { errorCode: errorCodeOf(status) };
@@ -80,11 +89,18 @@ export function startRawConnect(
   return { handle };
 }
 
-/** `ECONNREFUSED` for libuv's -111, and so on. */
+const errorCodes = new Map<number, string>();
+
+/** `ECONNREFUSED` for libuv's -111, and so on (remembered: every closed port asks). */
 export function errorCodeOf(status: number): string {
-  try {
-    return getSystemErrorName(status);
-  } catch {
-    return `E${-status}`;
+  let code = errorCodes.get(status);
+  if (code === undefined) {
+    try {
+      code = getSystemErrorName(status);
+    } catch {
+      code = `E${-status}`;
+    }
+    errorCodes.set(status, code);
   }
+  return code;
 }
