@@ -85,7 +85,7 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
-    plugins: [sdkCoreWasmAsFile(staging)],
+    plugins: [sdkCoreWasmAsFile(staging), httpThroughRequire()],
     external: ['@restatedev/restate-server', '@restatedev/restate-server-*', 'electron', 'esbuild'],
     // CommonJS dependencies inside an ESM bundle still call require().
     banner: {
@@ -123,6 +123,32 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
   }
   rmSync(previous, { recursive: true, force: true });
   return { built: true, outputDir };
+}
+
+/**
+ * node:http loaded with require(), not as an ES module. Node 22 builds the ES
+ * module namespace of a built-in by reading every export, and node:http's
+ * WebSocket, CloseEvent and MessageEvent are getters that load undici: an
+ * `import { request } from 'node:http'` alone kept undici in every host
+ * (~14 MB of an idle host's RSS; Node 20 has no such getters). Bundled as
+ * CommonJS, the module's exports are read only when used.
+ */
+function httpThroughRequire() {
+  return {
+    name: 'http-through-require',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+        // The require() inside the stand-in module is the real built-in.
+        args.namespace === 'http-through-require'
+          ? { path: 'node:http', external: true }
+          : { path: 'node:http', namespace: 'http-through-require' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'http-through-require' }, () => ({
+        contents: "module.exports = require('node:http');",
+        loader: 'js',
+      }));
+    },
+  };
 }
 
 /** The name, beside launcher.js, of the restate SDK's WebAssembly core. */
