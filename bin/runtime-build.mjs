@@ -85,7 +85,7 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
-    plugins: [sdkCoreWasmAsFile(staging), httpThroughRequire()],
+    plugins: [sdkCoreWasmAsFile(staging), httpThroughRequire(), zodEnglishOnly()],
     external: ['@restatedev/restate-server', '@restatedev/restate-server-*', 'electron', 'esbuild'],
     // CommonJS dependencies inside an ESM bundle still call require().
     banner: {
@@ -145,6 +145,24 @@ function httpThroughRequire() {
       );
       build.onLoad({ filter: /.*/, namespace: 'http-through-require' }, () => ({
         contents: "module.exports = require('node:http');",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * zod's error messages in English only. `z.locales` re-exports all ~50 of
+ * zod's translations (246 KB of the 456 KB zod chunk) that every command and
+ * host would parse; nothing here calls `z.config(z.locales.xx())`, and zod
+ * itself configures English from its own module.
+ */
+function zodEnglishOnly() {
+  return {
+    name: 'zod-english-only',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+        contents: 'export { default as en } from "./en.js";',
         loader: 'js',
       }));
     },
