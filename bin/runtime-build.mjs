@@ -10,7 +10,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,14 +48,19 @@ export function runtimeIsStale(outputDir = RUNTIME_DIR) {
   for (const name of Object.keys(ENTRY_POINTS)) {
     if (!existsSync(join(outputDir, `${name}.js`))) return true;
   }
+  // Joined by hand, not with path.join: its character loop over ~150 paths
+  // gets optimized by TurboFan, whose code pages (~4 MB) then stay in the RSS
+  // of a `spectra serve` launcher for as long as it runs. Inputs are relative
+  // paths with the platform's separator (esbuild's metafile, see below).
+  const root = PROJECT_ROOT + sep;
   for (const [file, modified] of Object.entries(manifest.inputs)) {
     let stats;
     try {
-      stats = statSync(join(PROJECT_ROOT, file));
+      stats = statSync(root + file, { throwIfNoEntry: false });
     } catch {
       continue;
     }
-    if (stats.mtimeMs !== modified) return true;
+    if (stats && stats.mtimeMs !== modified) return true;
   }
   return false;
 }
@@ -88,7 +93,7 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'error',
-    plugins: [sdkCoreWasmAsFile(staging)],
+    plugins: [sdkCoreWasmAsFile(staging), httpThroughRequire(), zodEnglishOnly()],
     external: ['@restatedev/restate-server', '@restatedev/restate-server-*', 'electron', 'esbuild'],
     // CommonJS dependencies inside an ESM bundle still call require().
     banner: {
@@ -126,6 +131,50 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
   }
   rmSync(previous, { recursive: true, force: true });
   return { built: true, outputDir };
+}
+
+/**
+ * node:http loaded with require(), not as an ES module. Node 22 builds the ES
+ * module namespace of a built-in by reading every export, and node:http's
+ * WebSocket, CloseEvent and MessageEvent are getters that load undici: an
+ * `import { request } from 'node:http'` alone kept undici in every host
+ * (~14 MB of an idle host's RSS; Node 20 has no such getters). Bundled as
+ * CommonJS, the module's exports are read only when used.
+ */
+function httpThroughRequire() {
+  return {
+    name: 'http-through-require',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+        // The require() inside the stand-in module is the real built-in.
+        args.namespace === 'http-through-require'
+          ? { path: 'node:http', external: true }
+          : { path: 'node:http', namespace: 'http-through-require' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'http-through-require' }, () => ({
+        contents: "module.exports = require('node:http');",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * zod's error messages in English only. `z.locales` re-exports all ~50 of
+ * zod's translations (246 KB of the 456 KB zod chunk) that every command and
+ * host would parse; nothing here calls `z.config(z.locales.xx())`, and zod
+ * itself configures English from its own module.
+ */
+function zodEnglishOnly() {
+  return {
+    name: 'zod-english-only',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+        contents: 'export { default as en } from "./en.js";',
+        loader: 'js',
+      }));
+    },
+  };
 }
 
 /** The name, beside launcher.js, of the restate SDK's WebAssembly core. */

@@ -3,7 +3,6 @@
 // `npm install`'s prepare script, rebuilt here when a source file is newer
 // than the build), so nothing compiles TypeScript at run time. The launcher it
 // starts picks the Node that runs each command (the services need Node 22).
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +12,9 @@ const launcher = join(RUNTIME_DIR, 'launcher.js');
 if (runtimeIsStale()) {
   // Built in a child process: the memory esbuild's run leaves behind (~14 MB)
   // would otherwise stay in this process for as long as `spectra serve` runs.
+  // (child_process loads only here: a command on an up-to-date runtime that
+  // starts no process, such as `spectra scan` to a running host, skips it.)
+  const { spawnSync } = await import('node:child_process');
   const build = spawnSync(
     process.execPath,
     [

@@ -3,9 +3,17 @@ import { spectraClients } from '../clients/service-clients.js';
 import type { CampaignProgress, CampaignReport } from '../shared/campaign.js';
 import { FINISHED_CAMPAIGN_STATES } from '../shared/campaign.js';
 import { CliError } from './cli-error.js';
+import { HostDidNotAnswer } from './host-connection.js';
 import { ProgressDisplay } from './progress-display.js';
 
+/** How often shown progress is refreshed. */
 const POLL_INTERVAL_MS = 500;
+/**
+ * Without a display (--json), the end comes from attaching to the workflow;
+ * polls only catch what attaching cannot tell (an unknown id, a campaign the
+ * host stopped on an upgrade), and each one is an invocation on the host.
+ */
+const QUIET_POLL_INTERVAL_MS = 5_000;
 /** A submitted campaign publishes progress within moments; an unknown id never does. */
 const NO_PROGRESS_LIMIT_MS = 30_000;
 /** How long a finished campaign's workflow may take to return after its progress says so. */
@@ -22,17 +30,14 @@ export async function followCampaign(
 ): Promise<CampaignReport> {
   const workflow = spectraClients(ingress).campaignWorkflow(campaignId);
   const display = options.quiet ? undefined : new ProgressDisplay();
-  // Resolves the moment the workflow ends, so the final poll follows at once
-  // instead of up to a poll interval later; if attaching fails, polling alone decides.
   const stopAttaching = new AbortController();
-  let ended = false;
-  const workflowEnded = Promise.resolve(
-    workflow.workflowAttach(clients.Opts.from({ signal: stopAttaching.signal })),
-  ).then(
-    () => {
-      ended = true;
-    },
-    () => new Promise<void>(() => {}),
+  // The workflow's result is its final progress, there the moment it ends (with
+  // the final metadata the report reads published), so no poll follows the end.
+  // Attaching ends early when the run failed or the id is unknown: polls decide.
+  let ending: { progress?: CampaignProgress } | undefined;
+  const workflowEnded = attachUntilEnd(workflow, stopAttaching.signal).then(
+    (progress) => void (ending = { progress }),
+    () => void (ending = {}),
   );
   let progress: CampaignProgress | null = null;
   const startedFollowing = Date.now();
@@ -43,7 +48,7 @@ export async function followCampaign(
           `stopped following ${campaignId}; it continues (spectra attach ${campaignId})`,
           130,
         );
-      progress = await workflow.progress();
+      progress = ending?.progress ?? (await workflow.progress());
       if (progress) display?.update(progress);
       else if (Date.now() - startedFollowing > NO_PROGRESS_LIMIT_MS) {
         throw new CliError(
@@ -51,17 +56,16 @@ export async function followCampaign(
         );
       }
       if (progress && FINISHED_CAMPAIGN_STATES.includes(progress.state)) break;
+      const interval = display || ending ? POLL_INTERVAL_MS : QUIET_POLL_INTERVAL_MS;
       let pollTimer: NodeJS.Timeout | undefined;
-      const nextPoll = new Promise(
-        (resolve) => (pollTimer = setTimeout(resolve, POLL_INTERVAL_MS)),
-      );
-      // Once ended, only the timer paces the (final) polls.
-      await (ended ? nextPoll : Promise.race([nextPoll, workflowEnded]));
+      const nextPoll = new Promise((resolve) => (pollTimer = setTimeout(resolve, interval)));
+      // Once attaching has ended, only the timer paces the (final) polls.
+      await (ending ? nextPoll : Promise.race([nextPoll, workflowEnded]));
       clearTimeout(pollTimer);
     }
-    // Progress can read finished a moment before the workflow has published its
+    // A poll can read finished a moment before the workflow has published its
     // final metadata, which the report reads: let the run end first (bounded).
-    if (!ended) {
+    if (!ending) {
       let endTimer: NodeJS.Timeout | undefined;
       await Promise.race([
         workflowEnded,
@@ -76,6 +80,25 @@ export async function followCampaign(
   const report = await spectraClients(ingress).campaignResults(campaignId).report();
   if (!report) throw new CliError(`campaign ${campaignId} has no report`);
   return report;
+}
+
+/**
+ * The workflow's result, attached to again whenever the host's request
+ * timeout (which bounds every call of a command) ends a wait for a long
+ * campaign. Rejects when attaching fails otherwise (the run failed, the id is
+ * unknown) or is stopped.
+ */
+async function attachUntilEnd(
+  workflow: ReturnType<ReturnType<typeof spectraClients>['campaignWorkflow']>,
+  signal: AbortSignal,
+): Promise<CampaignProgress> {
+  for (;;) {
+    try {
+      return await workflow.workflowAttach(clients.Opts.from({ signal }));
+    } catch (error) {
+      if (signal.aborted || !(error instanceof HostDidNotAnswer)) throw error;
+    }
+  }
 }
 
 export async function readCampaignReport(

@@ -3,9 +3,9 @@ import { CliError } from './cli-error.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+/** One command's code; its summary (for `spectra --help`) is in command-index.ts. */
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   options: OptionSpec;
   /** Positional arguments allowed (names for the help text). */

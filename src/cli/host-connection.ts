@@ -83,6 +83,15 @@ function hostFoundByLauncher(dataDir: string): HostInfo | undefined {
   }
 }
 
+/** A request of a command that the host held open past the command's request timeout. */
+export class HostDidNotAnswer extends CliError {
+  constructor(timeoutMs: number) {
+    super(
+      `the host did not answer within ${timeoutMs / 1000} s (is its data dir full or read-only? run spectra doctor)`,
+    );
+  }
+}
+
 /**
  * The same transport, but every request is aborted after `timeoutMs` with a
  * one-line CliError that says what to check, instead of hanging.
@@ -97,11 +106,7 @@ export function withRequestTimeout(
     try {
       return await transport.fetch(input, { ...init, signal });
     } catch (error) {
-      if (timeout.aborted) {
-        throw new CliError(
-          `the host did not answer within ${timeoutMs / 1000} s (is its data dir full or read-only? run spectra doctor)`,
-        );
-      }
+      if (timeout.aborted) throw new HostDidNotAnswer(timeoutMs);
       if (isConnectionFailure(error)) {
         throw new CliError(
           'cannot reach the host: its restate-server is not answering (stopped or restarting? run spectra doctor)',

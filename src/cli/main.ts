@@ -1,68 +1,21 @@
 import { CliError } from './cli-error.js';
-import { parseCommandArguments, type Command } from './command.js';
-import { doctorCommand } from './commands/doctor-command.js';
-import { serveCommand } from './commands/serve-command.js';
-import { scanCommand } from './commands/scan-command.js';
-import { attachCommand, campaignCommand, campaignsCommand } from './commands/campaign-commands.js';
-import { approvalsCommand, approveCommand, rejectCommand } from './commands/approval-commands.js';
-import { threatCommand, threatsCommand, triageCommand } from './commands/threat-commands.js';
-import { feedsCommand } from './commands/feed-commands.js';
-import { exportCommand } from './commands/export-commands.js';
-import { importCommand } from './commands/import-command.js';
-import { diffCommand } from './commands/diff-command.js';
-import { hostCommand, hostsCommand } from './commands/host-commands.js';
-import { recheckCommand } from './commands/recheck-command.js';
-import { rematchCommand } from './commands/rematch-command.js';
-import {
-  scheduleCommand,
-  schedulesCommand,
-  unscheduleCommand,
-} from './commands/schedule-commands.js';
+import { parseCommandArguments } from './command.js';
+import { COMMAND_INDEX } from './command-index.js';
 import { APP_VERSION } from './app-version.js';
-import { clusterCommand } from './commands/cluster-command.js';
-import { workerCommand } from './commands/worker-command.js';
 import { forTerminal } from './terminal-text.js';
 import { stopWhenLauncherExits } from './launcher/launcher-watch.js';
 import { diskFaultOf } from '../main/host/disk-fault.js';
 
-/** The `spectra` command line: only wiring; each command lives in commands/. */
-const COMMANDS: Command[] = [
-  serveCommand,
-  scanCommand,
-  attachCommand,
-  campaignsCommand,
-  campaignCommand,
-  approvalsCommand,
-  approveCommand,
-  rejectCommand,
-  threatsCommand,
-  threatCommand,
-  triageCommand,
-  hostsCommand,
-  hostCommand,
-  recheckCommand,
-  rematchCommand,
-  scheduleCommand,
-  schedulesCommand,
-  unscheduleCommand,
-  feedsCommand,
-  exportCommand,
-  importCommand,
-  diffCommand,
-  doctorCommand,
-  workerCommand,
-  clusterCommand,
-];
-
+/** The `spectra` command line: only wiring; each command lives in commands/, listed in command-index.ts. */
 function overview(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const width = Math.max(...COMMAND_INDEX.map((command) => command.name.length));
   return [
     `spectra ${APP_VERSION}: durable network scanning for lab networks`,
     '',
     'Usage: spectra <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    ...COMMAND_INDEX.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     'Every command takes --data-dir DIR (default $XDG_DATA_HOME/spectra-red) and --help.',
   ].join('\n');
@@ -78,11 +31,12 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(APP_VERSION + '\n');
     return 0;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) throw new CliError(`unknown command "${name}" (see spectra --help)`, 2);
+  const entry = COMMAND_INDEX.find((candidate) => candidate.name === name);
+  if (!entry) throw new CliError(`unknown command "${name}" (see spectra --help)`, 2);
+  const command = await entry.load();
   const parsed = parseCommandArguments(command, rest);
   if (parsed.values.help) {
-    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    process.stdout.write(`${entry.summary}\n\nUsage: ${command.usage}\n`);
     return 0;
   }
   return (await command.run(parsed)) ?? 0;

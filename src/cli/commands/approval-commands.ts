@@ -10,7 +10,6 @@ import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const approvalsCommand: Command = {
   name: 'approvals',
-  summary: 'list campaigns waiting for approval, the one expiring first first',
   usage: 'spectra approvals [--json]',
   options: { json: { type: 'boolean' } },
   async run(parsed) {
@@ -37,10 +36,6 @@ function decisionCommand(verdict: ApprovalVerdict): Command {
   const name = verdict === 'approve' ? 'approve' : 'reject';
   return {
     name,
-    summary:
-      verdict === 'approve'
-        ? 'approve a waiting campaign (it then starts scanning)'
-        : 'reject a waiting campaign (it ends without touching the network)',
     usage: `spectra ${name} ID --note TEXT [--by NAME]
 
   ID           the campaign id or the approval id (see spectra approvals)

@@ -9,7 +9,6 @@ import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const campaignsCommand: Command = {
   name: 'campaigns',
-  summary: 'list every campaign, newest first',
   usage: 'spectra campaigns [--json]',
   options: { json: { type: 'boolean' } },
   async run(parsed) {
@@ -46,7 +45,6 @@ export const campaignsCommand: Command = {
 
 export const campaignCommand: Command = {
   name: 'campaign',
-  summary: "show a campaign's report (hosts, open ports, CVEs, audit trail)",
   usage: 'spectra campaign ID [--json]',
   options: { json: { type: 'boolean' } },
   positionals: ['ID'],
@@ -77,7 +75,6 @@ export const campaignCommand: Command = {
 
 export const attachCommand: Command = {
   name: 'attach',
-  summary: 'follow a running campaign until it finishes',
   usage: 'spectra attach ID [--json]',
   options: { json: { type: 'boolean' } },
   positionals: ['ID'],

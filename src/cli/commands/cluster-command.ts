@@ -6,7 +6,6 @@ import { untilStopSignal } from '../../main/cluster/stop-signal.js';
 
 export const clusterCommand: Command = {
   name: 'cluster',
-  summary: 'run a loopback restate-server cluster for development and tests',
   usage: `spectra cluster local [--nodes 3] [--partitions 24] [--address-prefix 127.30.0] [--data-dir DIR]
 
 Starts NODES restate-server processes forming one cluster (replicated metadata

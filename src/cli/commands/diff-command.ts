@@ -13,8 +13,6 @@ import { withHost } from '../host-connection.js';
 /** ndiff's exit codes: 0 the same, 1 different, 2 an error. */
 export const diffCommand: Command = {
   name: 'diff',
-  summary:
-    'what changed from campaign A to campaign B: hosts, ports, services, CVEs (exit 0 same, 1 different, 2 error)',
   usage: 'spectra diff A B [--json|--xml]',
   options: { json: { type: 'boolean' }, xml: { type: 'boolean' } },
   positionals: ['A', 'B'],

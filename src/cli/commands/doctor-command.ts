@@ -30,7 +30,6 @@ interface CheckResult {
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'check this machine: Node, restate-server, nmap, data dir, ports, Electron',
   usage: `spectra doctor [--data-dir DIR] [--json]
 
 Checks what Spectra-Red needs and says how to fix what is missing. Optional

@@ -49,7 +49,6 @@ export function formatOption<T extends string>(
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export a campaign as nmap XML, CSV, JSON lines, DefectDojo, SARIF or an HTML report',
   usage: `spectra export ID --format ${CAMPAIGN_EXPORT_FORMATS.join('|')} [--output FILE]
 
   xml         nmap-compatible XML (nmap.dtd): ndiff, Zenmap, Metasploit db_import, DefectDojo

@@ -16,7 +16,6 @@ const SUBCOMMANDS = ['import', 'list', 'remove'] as const;
  */
 export const feedsCommand: Command = {
   name: 'feeds',
-  summary: 'import, list or remove feed files: NVD CVE JSON 2.0, FIRST EPSS CSV, CISA KEV catalog',
   usage: `spectra feeds import FILE [--name NAME] [--json]
        spectra feeds list [--json]
        spectra feeds remove NAME

@@ -53,8 +53,6 @@ export function formatHost(host: HostRecord): string {
 
 export const hostsCommand: Command = {
   name: 'hosts',
-  summary:
-    'list every host campaigns have seen; search by address, network, port, service or product',
   usage: `spectra hosts [--search QUERY] [--json]
 
 QUERY terms (all must match): an address (127.10.0.5), a network
@@ -80,7 +78,6 @@ services, products, versions, banners and CVE ids (exim, "openssh 7.2").`,
 
 export const hostCommand: Command = {
   name: 'host',
-  summary: 'show one host: open ports, services with banners, CVEs, campaigns',
   usage: 'spectra host ADDRESS [--json]',
   options: { json: { type: 'boolean' } },
   positionals: ['ADDRESS'],

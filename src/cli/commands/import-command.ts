@@ -35,8 +35,6 @@ async function readInput(path: string): Promise<string> {
 
 export const importCommand: Command = {
   name: 'import',
-  summary:
-    'import an nmap or masscan XML file (-oX) as a campaign; its services are matched like a scan',
   usage: `spectra import nmap FILE.xml|- [--name NAME] [--json]
 
 The file is checked whole (nmap.dtd structure, required attributes, values)

@@ -8,7 +8,6 @@ import { forTerminal, jsonForTerminal } from '../terminal-text.js';
 
 export const recheckCommand: Command = {
   name: 'recheck',
-  summary: "re-probe a threat's affected services now: verify a remediation or reopen it",
   usage: `spectra recheck CVE-ID [--timeout MS] [--json]
 
 Probes only the affected hosts and ports with the built-in engine. A remediated

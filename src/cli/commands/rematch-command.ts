@@ -7,7 +7,6 @@ import { describeIngressError, withHost } from '../host-connection.js';
 
 export const rematchCommand: Command = {
   name: 'rematch',
-  summary: "match existing campaigns' services against the current knowledge, without scanning",
   usage: `spectra rematch [CAMPAIGN-ID] [--json]
 
 After spectra feeds import, finds the CVEs the new knowledge names on services

@@ -35,7 +35,6 @@ const SCAN_REFUSED = 'scan refused, nothing was started';
 
 export const scanCommand: Command = {
   name: 'scan',
-  summary: 'run a campaign: validate, scan durably, match CVEs, print a summary',
   usage: `spectra scan --targets LIST --ports LIST --scope NETS [options]
 
 ${CAMPAIGN_REQUEST_USAGE}

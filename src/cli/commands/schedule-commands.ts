@@ -27,7 +27,6 @@ import type { CampaignRequest } from '../../shared/campaign.js';
 
 export const scheduleCommand: Command = {
   name: 'schedule',
-  summary: 'schedule a campaign once (--at) or repeatedly (--every), until unscheduled',
   usage: `spectra schedule (--at TIME | --every daily|weekly|30m|2h) --targets LIST --ports LIST --scope NETS [options]
        spectra schedule edit ID [--at TIME | --every CADENCE [--first TIME]] [campaign options]
        spectra schedule pause ID | resume ID | run-now ID
@@ -99,7 +98,6 @@ running fires when one starts again.
 
 export const schedulesCommand: Command = {
   name: 'schedules',
-  summary: 'list campaign schedules, next to run first',
   usage: 'spectra schedules [--json]',
   options: { json: { type: 'boolean' } },
   async run(parsed) {
@@ -118,7 +116,6 @@ export const schedulesCommand: Command = {
 
 export const unscheduleCommand: Command = {
   name: 'unschedule',
-  summary: 'remove a campaign schedule: no further runs start',
   usage: 'spectra unschedule ID',
   options: {},
   positionals: ['ID'],

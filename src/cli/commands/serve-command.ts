@@ -8,7 +8,6 @@ import { CLUSTER_MODE_OPTIONS, clusterModeSettings } from '../cluster-mode-optio
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the host headless: restate-server, the services and the browser UI',
   usage: `spectra serve [--data-dir DIR] [--ui-port PORT] [--no-ui]
 
 Starts restate-server (ingress and admin on Unix sockets in the data dir),

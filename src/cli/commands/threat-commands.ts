@@ -18,7 +18,6 @@ import { cvesOnHosts } from './host-commands.js';
 
 export const threatsCommand: Command = {
   name: 'threats',
-  summary: 'list threat records (one per CVE): known exploited (KEV) first, then most severe',
   usage: `spectra threats [--severity critical,high] [--state new,confirmed] [--search TEXT]
                  [--kev] [--min-epss 0.5] [--sort rank|epss|cvss|last-seen] [--json]
        spectra threats --format csv|jsonl|defectdojo|sarif [--output FILE] [filters]
@@ -91,7 +90,6 @@ export const threatsCommand: Command = {
 
 export const threatCommand: Command = {
   name: 'threat',
-  summary: 'show one threat record: affected hosts, history, triage and notes',
   usage: 'spectra threat CVE-ID [--json]',
   options: { json: { type: 'boolean' } },
   positionals: ['CVE-ID'],
@@ -109,7 +107,6 @@ export const threatCommand: Command = {
 
 export const triageCommand: Command = {
   name: 'triage',
-  summary: 'set the triage state of a threat and/or add a note',
   usage: `spectra triage CVE-ID --state new|confirmed|false-positive|remediated [--note TEXT] [--by NAME] [--recheck-after 7d]
 
 --recheck-after (with --state remediated): when to re-probe the affected

@@ -21,7 +21,6 @@ export function settingValue(
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'serve only the Scanner (and re-checks) for a Restate cluster: no restate-server, no UI',
   usage: `spectra worker --listen ADDRESS:PORT --identity-key publickeyv1_... [--site NAME]
        [--allow-networks CIDR,...] [--knowledge-dir DIR] [--register-with ADMIN_URL --advertise URL]
 

@@ -2,9 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withParentDeathSignal } from '../../main/host/parent-death-signal.js';
-
-/** Set in a child's environment: the pid of the launcher it must not outlive. */
-export const LAUNCHER_PID_VARIABLE = 'SPECTRA_LAUNCHER_PID';
+import { LAUNCHER_PID_VARIABLE } from './launcher-watch.js';
 
 /**
  * Spawns `command` so that it dies with this process, however this process

@@ -1,4 +1,9 @@
-import { LAUNCHER_PID_VARIABLE } from './child-with-parent-death.js';
+/**
+ * Set in a child's environment (child-with-parent-death.ts): the pid of the
+ * launcher it must not outlive. Here, so every command's process can read it
+ * without loading child_process.
+ */
+export const LAUNCHER_PID_VARIABLE = 'SPECTRA_LAUNCHER_PID';
 
 /**
  * In a process the launcher started: when the launcher is gone (our parent

@@ -1,12 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { exitStatusOf, spawnWithParentDeath } from './child-with-parent-death.js';
 import { isHostProcessRunning } from '../../main/host/host-process.js';
-import { HOST_V8_FLAGS, hostEnvironment } from './host-process-settings.js';
 import { launcherDataDir, readHostInfo, RUNNING_HOST_VARIABLE } from './host-info-file.js';
 import { nodeCanRunServices } from '../../main/host/services-node-version.js';
-import { nodeForServices } from './node-for-services.js';
-import { superviseServe } from './serve-supervisor.js';
 
 /**
  * The `spectra` launcher (out/cli/launcher.js, started by bin/spectra.mjs on
@@ -14,7 +10,7 @@ import { superviseServe } from './serve-supervisor.js';
  * - help and version, and commands that only talk to a running host: right
  *   here, on any Node >= 20 (no second process);
  * - `serve`: in a child process that dies with the launcher, restarted when it
- *   dies (serve-supervisor.ts);
+ *   dies (launch-in-child.ts, serve-supervisor.ts);
  * - everything else: right here on Node >= 22, else in a child on Node 22.
  */
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
@@ -72,18 +68,6 @@ async function runHere(): Promise<void> {
   await import(pathToFileURL(mainScript).href);
 }
 
-function runInChild(): Promise<number> {
-  const node = nodeForServices(projectRoot);
-  const child = spawnWithParentDeath(node.command, [mainScript, ...args], node.environment);
-  // Ctrl-C reaches the child through the terminal's process group; the
-  // launcher only forwards what a supervisor sends to it alone.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
-  return new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve(exitStatusOf(code, signal))),
-  );
-}
-
 try {
   if (
     onlyPrintsHelp(args) ||
@@ -92,18 +76,11 @@ try {
   ) {
     await runHere();
   } else if (args[0] === 'serve' && !args.slice(1).some((arg) => HELP_FLAGS.includes(arg))) {
-    const node = nodeForServices(projectRoot);
-    process.exitCode = await superviseServe({
-      dataDir: launcherDataDir(args.slice(1)),
-      spawnHost: () =>
-        spawnWithParentDeath(node.command, [...HOST_V8_FLAGS, mainScript, ...args], {
-          ...node.environment,
-          ...hostEnvironment(),
-        }),
-      report: (line) => process.stderr.write(line + '\n'),
-    });
+    const { serveInChild } = await import('./launch-in-child.js');
+    process.exitCode = await serveInChild(projectRoot, mainScript, args);
   } else {
-    process.exitCode = await runInChild();
+    const { runInChild } = await import('./launch-in-child.js');
+    process.exitCode = await runInChild(projectRoot, mainScript, args);
   }
 } catch (error) {
   process.stderr.write(`spectra: ${error instanceof Error ? error.message : String(error)}\n`);

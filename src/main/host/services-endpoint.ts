@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import http2 from 'node:http2';
 import * as restate from '@restatedev/restate-sdk';
-import { createEndpointHandler as createFetchEndpointHandler } from '@restatedev/restate-sdk/fetch';
 import { collectGarbageWhenIdle } from './idle-garbage-collection.js';
 import { LOOPBACK_HOST } from './loopback-ports.js';
 import type { StructuredLogger } from './structured-logger.js';
@@ -100,20 +99,56 @@ export async function deploymentPath(
   appVersion: string,
   services: ServiceDefinitionList,
 ): Promise<string> {
-  // An in-process, identity-free handler answers the same discovery request
-  // restate-server would send; nothing listens on a port for it.
-  const discover = createFetchEndpointHandler({ services, logger: () => {} });
-  const response = await discover(
-    new Request('http://manifest.invalid/discover', {
-      headers: { accept: 'application/vnd.restate.endpointmanifest.v4+json' },
-    }),
-  );
-  if (!response.ok) throw new Error(`could not read the services' manifest: ${response.status}`);
   const fingerprint = createHash('sha256')
-    .update(await response.text())
+    .update(await discoveryManifest(services))
     .digest('hex')
     .slice(0, 10);
   return `/v${appVersion}-${fingerprint}/`;
+}
+
+/**
+ * The manifest restate-server's discovery request gets, answered in process
+ * by an identity-free handler; nothing listens on a port for it. The SDK's
+ * Node handler is given a stand-in for the request and response objects (it
+ * reads a URL and headers, and writes a head and a body): the SDK's fetch
+ * handler would need Request and Response, whose module (undici) then stayed
+ * in every host (Node 22: ~14 MB of RSS, measured with smaps_rollup).
+ */
+function discoveryManifest(services: ServiceDefinitionList): Promise<string> {
+  const discover = restate.createEndpointHandler({ services, logger: () => {} });
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    const chunks: Buffer[] = [];
+    const request = {
+      url: '/discover',
+      httpVersionMajor: 1,
+      headers: { accept: 'application/vnd.restate.endpointmanifest.v4+json' },
+      // No request body.
+      [Symbol.asyncIterator]: async function* () {},
+    };
+    const response = {
+      writeHead(statusCode: number) {
+        status = statusCode;
+        return response;
+      },
+      write(chunk: Uint8Array, written: (error?: Error) => void) {
+        chunks.push(Buffer.from(chunk));
+        written();
+        return true;
+      },
+      end(ended?: () => void) {
+        ended?.();
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (status === 200) resolve(body);
+        else reject(new Error(`could not read the services' manifest: ${status} ${body}`));
+        return response;
+      },
+      once() {
+        return response;
+      },
+    };
+    (discover as unknown as (request: object, response: object) => void)(request, response);
+  });
 }
 
 function inspectValue(value: unknown): string {

@@ -17,6 +17,9 @@ describe('unixSocketFetch', () => {
       request.on('end', () => {
         if (request.url === '/empty') {
           response.writeHead(204).end();
+        } else if (request.url === '/repeated') {
+          response.setHeader('x-seen', ['one', 'two']);
+          response.end(JSON.stringify(request.headers));
         } else if (request.url === '/slow') {
           setTimeout(() => response.end('late'), 2_000);
         } else {
@@ -62,6 +65,31 @@ describe('unixSocketFetch', () => {
     expect(missing.status).toBe(404);
     expect(JSON.parse(await missing.text())).toMatchObject({ method: 'GET', body: '' });
     expect((await fetch('http://localhost/empty', { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('reads headers as fetch does, in every form fetch takes them, and a body only once', async () => {
+    const fetch = unixSocketFetch(socketPath);
+    for (const headers of [
+      { 'X-Key': 'k' },
+      [['X-Key', 'k']] as [string, string][],
+      new Headers({ 'X-Key': 'k' }),
+    ]) {
+      const response = await fetch('http://localhost/repeated', { headers });
+      expect(response.headers.get('X-SEEN')).toBe('one, two');
+      expect(response.headers.has('content-length')).toBe(true);
+      expect([...response.headers.keys()]).toEqual([...response.headers.keys()].sort());
+      expect(response.bodyUsed).toBe(false);
+      const sent = JSON.parse(new TextDecoder().decode(await response.arrayBuffer())) as Record<
+        string,
+        string
+      >;
+      expect(sent['x-key']).toBe('k');
+      expect(response.bodyUsed).toBe(true);
+      await expect(response.text()).rejects.toBeInstanceOf(TypeError);
+    }
+    const empty = await fetch('http://localhost/empty');
+    expect(empty.ok).toBe(true);
+    expect(await empty.text()).toBe('');
   });
 
   it('rejects with the signal reason when aborted, and with the socket error as cause', async () => {
