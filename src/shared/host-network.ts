@@ -10,3 +10,18 @@ export function networkOf(host: string): string {
   if (host.includes(':')) return host.split(':').slice(0, 4).join(':');
   return host;
 }
+
+/** Items grouped by the network of their address, in first-seen order. */
+export function groupByNetwork<T>(
+  items: Iterable<T>,
+  addressOf: (item: T) => string,
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const network = networkOf(addressOf(item));
+    const group = groups.get(network);
+    if (group) group.push(item);
+    else groups.set(network, [item]);
+  }
+  return groups;
+}

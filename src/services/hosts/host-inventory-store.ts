@@ -3,10 +3,9 @@ import { compareAddresses } from '../../shared/address-intervals.js';
 import {
   mergeHostSightings,
   type HostRecord,
-  type HostSighting,
   type HostSightings,
 } from '../../shared/host-inventory.js';
-import { networkOf } from '../../shared/host-network.js';
+import { groupByNetwork, networkOf } from '../../shared/host-network.js';
 import { readStateValues } from '../state-entries.js';
 
 /**
@@ -48,13 +47,7 @@ export async function recordHostSightings(
   sightings: HostSightings,
   maxNetworkEntryBytes = MAX_NETWORK_ENTRY_BYTES,
 ): Promise<void> {
-  const byNetwork = new Map<string, HostSighting[]>();
-  for (const sighting of sightings.hosts) {
-    const network = networkOf(sighting.address);
-    const group = byNetwork.get(network);
-    if (group) group.push(sighting);
-    else byNetwork.set(network, [sighting]);
-  }
+  const byNetwork = groupByNetwork(sightings.hosts, (sighting) => sighting.address);
   if (byNetwork.size === 0) return;
   const networks = [...byNetwork.keys()];
   // All reads at once: a read the server did not send with the call is a round trip each.

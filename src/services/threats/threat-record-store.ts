@@ -1,6 +1,6 @@
 import type * as restate from '@restatedev/restate-sdk';
 import { compareAddresses } from '../../shared/address-intervals.js';
-import { networkOf } from '../../shared/host-network.js';
+import { groupByNetwork, networkOf } from '../../shared/host-network.js';
 import type {
   AffectedService,
   ThreatRecord,
@@ -151,13 +151,7 @@ export async function writeSightings(
   at: string,
 ): Promise<ThreatSummary> {
   const hostsBefore = new Set(before?.record.affected.map((service) => service.host));
-  const byNetwork = new Map<string, AffectedService[]>();
-  for (const service of after.affected) {
-    const network = networkOf(service.host);
-    const services = byNetwork.get(network);
-    if (services) services.push(service);
-    else byNetwork.set(network, [service]);
-  }
+  const byNetwork = groupByNetwork(after.affected, (service) => service.host);
   for (const [network, services] of byNetwork) context.set(NETWORK_PREFIX + network, services);
   const hostsAfter = new Set(after.affected.map((service) => service.host));
   // A record from before the split had all its services in `after`: these are its counts.
