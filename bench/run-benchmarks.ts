@@ -10,9 +10,9 @@
  *   campaign (built-in)   `spectra scan --engine builtin`, default settings: the campaign's
  *                         own time (startedAt to finishedAt of its report)
  *   tuned                 the same with --batch/--in-flight tuned per lab, beside the defaults
- *   spectra --help        on the system Node (the launcher's fast path)
+ *   spectra --help        on the system Node
  *   spectra campaigns     against the warm host
- *   idle RSS              launcher, host and restate-server of `spectra serve`, idle
+ *   idle RSS              every process of `spectra serve` (host, restate-server), idle
  *   where the time goes   the steps of the last default `--engine nmap` campaign
  *                         (bench/campaign-step-timing.ts)
  *   CPU                   CPU seconds of nmap alone and of each process of a default
@@ -22,13 +22,13 @@
  *
  * The lab runs in its own process (as a real network would), so the engines
  * measured here do not share an event loop with the services they scan.
- * Every CLI call goes through bin/spectra.mjs on the system Node, as an
- * analyst runs it. Prints figures, ratios and targets; writes JSON to
+ * Every CLI call executes bin/spectra.mjs with the system Node first in
+ * PATH, as an analyst's shell runs `spectra`. Prints figures, ratios and targets; writes JSON to
  * bench-results/. `--small` runs a 16 x 10 lab only (the smoke test);
  * `--only 256x100` one of the full sizes.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { scanWithBuiltinEngine } from '../src/services/engines/builtin-engine.js';
 import { findNmap } from '../src/services/engines/nmap-engine.js';
@@ -94,9 +94,16 @@ const TARGETS = {
   idleRssMegabytes: 250,
 };
 
-/** The Node an analyst's shell runs `spectra` with (Node 20 here: the launcher's two-process path). */
+/** The Node an analyst's shell runs `spectra` with (Node 20 here, older than the bench's). */
 const SYSTEM_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find(existsSync) ?? process.execPath;
-const SPECTRA = ['bin/spectra.mjs'];
+
+/** `spectra ARGS` as a shell runs it: the file executed (its first line picks `node` and its settings). */
+function spectra(args: string[], options: { reject?: boolean; stdin?: 'ignore' } = {}) {
+  return execa('bin/spectra.mjs', args, {
+    ...options,
+    env: { PATH: `${dirname(SYSTEM_NODE)}:${process.env.PATH ?? ''}` },
+  });
+}
 
 interface Measurement {
   /** Median over the runs. */
@@ -134,7 +141,7 @@ async function main() {
     `system Node ${await nodeVersion(SYSTEM_NODE)} runs the CLI; Node ${process.version} runs this bench`,
   );
   const help = await timed(small ? 3 : 10, async () => {
-    await execa(SYSTEM_NODE, [...SPECTRA, '--help']);
+    await spectra(['--help']);
     return {};
   });
   log(`spectra --help:       ${describe(help)}`);
@@ -197,7 +204,7 @@ async function main() {
         await delay(5_000);
         idle = idleMemory(serve, scratch.dataDir);
         campaigns = await timed(small ? 3 : 5, async () => {
-          await execa(SYSTEM_NODE, [...SPECTRA, 'campaigns', '--data-dir', scratch.dataDir]);
+          await spectra(['campaigns', '--data-dir', scratch.dataDir]);
           return {};
         });
       }
@@ -215,7 +222,7 @@ async function main() {
           const campaignRuns: number[] = [];
           let openPorts = 0;
           let lastCampaignId = '';
-          const cpuBefore = campaignCpu(serve, scratch.dataDir);
+          const cpuBefore = campaignCpu(scratch.dataDir);
           const wall = await timed(size.repetitions, async () => {
             const report = await spectraScan(scratch.dataDir, {
               ...scanRequest,
@@ -229,7 +236,7 @@ async function main() {
           });
           if (!tuned)
             sizeCpu[`campaign${name}`] = perRun(
-              cpuSpent(cpuBefore, campaignCpu(serve, scratch.dataDir)),
+              cpuSpent(cpuBefore, campaignCpu(scratch.dataDir)),
               size.repetitions,
             );
           figures[`scan${name}EndToEnd`] = wall;
@@ -328,7 +335,7 @@ async function main() {
       const sum = Object.values(memory).reduce((total, reading) => total + reading.rssMegabytes, 0);
       log(`  8 s after the ${label} campaigns: ${sum} MB (${parts.join(' + ')})`);
     }
-    judge('idle RSS launcher+host+restate-server (MB)', total, TARGETS.idleRssMegabytes, ' MB');
+    judge('idle RSS of serve, all its processes (MB)', total, TARGETS.idleRssMegabytes, ' MB');
   }
   log('\ntargets (default settings):');
   for (const target of targets) {
@@ -368,33 +375,33 @@ async function main() {
 }
 
 interface ServeProcess {
-  launcher: ResultPromise;
+  process: ResultPromise;
   stop(): Promise<void>;
 }
 
-/** `spectra serve --no-ui` as an analyst starts it (system Node, launcher, host child). */
+/** `spectra serve --no-ui` as an analyst starts it. */
 async function startServe(dataDir: string): Promise<ServeProcess> {
-  const launcher = execa(SYSTEM_NODE, [...SPECTRA, 'serve', '--no-ui', '--data-dir', dataDir], {
+  const serve = spectra(['serve', '--no-ui', '--data-dir', dataDir], {
     reject: false,
     stdin: 'ignore',
   });
   let output = '';
-  launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  launcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  serve.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  serve.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await waitFor(
     'spectra serve to start',
     () => {
-      if (launcher.exitCode !== null) throw new Error(`spectra serve exited early:\n${output}`);
+      if (serve.exitCode !== null) throw new Error(`spectra serve exited early:\n${output}`);
       return output.includes('Press Ctrl-C to stop.');
     },
     60_000,
   );
   return {
-    launcher,
+    process: serve,
     stop: async () => {
-      launcher.kill('SIGINT');
-      const killTimer = setTimeout(() => launcher.kill('SIGKILL'), 30_000);
-      await launcher;
+      serve.kill('SIGINT');
+      const killTimer = setTimeout(() => serve.kill('SIGKILL'), 30_000);
+      await serve;
       clearTimeout(killTimer);
     },
   };
@@ -413,7 +420,6 @@ async function spectraScan(
   },
 ): Promise<{ campaignId: string; campaignSeconds: number; openPorts: number }> {
   const args = [
-    ...SPECTRA,
     'scan',
     ...(request.targets ? ['--targets', request.targets] : []),
     ...(request.targetsFile ? ['--targets-file', request.targetsFile] : []),
@@ -429,7 +435,7 @@ async function spectraScan(
     '--data-dir',
     dataDir,
   ];
-  const run = await execa(SYSTEM_NODE, args, { reject: false });
+  const run = await spectra(args, { reject: false });
   if (run.exitCode !== 0) {
     let state = 'unknown';
     try {
@@ -507,7 +513,7 @@ function servePids(dataDir: string): { hostPid: number; serverPid: number } {
 }
 
 /** CPU so far of the processes a campaign runs in; `cli` is this bench's waited-for children. */
-function campaignCpu(serve: ServeProcess | undefined, dataDir: string): Record<string, ProcessCpu> {
+function campaignCpu(dataDir: string): Record<string, ProcessCpu> {
   const { hostPid, serverPid } = servePids(dataDir);
   const host = processCpu(hostPid);
   return {
@@ -516,8 +522,6 @@ function campaignCpu(serve: ServeProcess | undefined, dataDir: string): Record<s
     host: { ownSeconds: host.ownSeconds, childrenSeconds: 0 },
     restateServer: processCpu(serverPid),
     cli: benchChildrenCpu(),
-    ...(serve?.launcher.pid !== undefined &&
-      serve.launcher.pid !== hostPid && { launcher: processCpu(serve.launcher.pid) }),
   };
 }
 
@@ -564,8 +568,9 @@ function idleMemory(serve: ServeProcess, dataDir: string): Record<string, Proces
     };
   };
   const processes: Record<string, ProcessMemory> = {};
-  // The launcher exists only where serve runs the host in a child (always, now); else it is the host.
-  if (serve.launcher.pid !== hostPid) processes.launcher = memory(serve.launcher.pid!);
+  // The process the analyst started is the host: no launcher apart from it.
+  if (serve.process.pid !== hostPid)
+    throw new Error(`spectra serve (pid ${serve.process.pid}) is not the host (pid ${hostPid})`);
   processes.host = memory(hostPid);
   processes.restateServer = memory(serverPid);
   return processes;

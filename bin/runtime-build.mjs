@@ -1,6 +1,6 @@
 // The compiled runtime of the `spectra` command: where it lives, whether it is
 // older than its sources, and how to (re)build it with esbuild. Plain
-// JavaScript on purpose: the launcher calls it before anything is compiled.
+// JavaScript on purpose: bin/spectra.mjs calls it before anything is compiled.
 import {
   existsSync,
   mkdirSync,
@@ -19,11 +19,8 @@ export const RUNTIME_DIR = join(PROJECT_ROOT, 'out', 'cli');
 const MANIFEST_FILE = 'build-manifest.json';
 
 const ENTRY_POINTS = {
-  // The CLI, with the host and the services it starts (Node 22: restate-sdk).
+  // The CLI, with the host and the services it starts.
   main: join(PROJECT_ROOT, 'src', 'cli', 'main.ts'),
-  // The launcher: picks the Node that runs main.js and supervises `serve`'s
-  // host. Runs on the system Node, so it must stay small and SDK-free.
-  launcher: join(PROJECT_ROOT, 'src', 'cli', 'launcher', 'launcher.ts'),
   // A worker thread of a large built-in scan: the engine looks for it beside its own code.
   'builtin-probe-thread': join(
     PROJECT_ROOT,
@@ -50,7 +47,7 @@ export function runtimeIsStale(outputDir = RUNTIME_DIR) {
   }
   // Joined by hand, not with path.join: its character loop over ~150 paths
   // gets optimized by TurboFan, whose code pages (~4 MB) then stay in the RSS
-  // of a `spectra serve` launcher for as long as it runs. Inputs are relative
+  // of `spectra serve` for as long as it runs. Inputs are relative
   // paths with the platform's separator (esbuild's metafile, see below).
   const root = PROJECT_ROOT + sep;
   for (const [file, modified] of Object.entries(manifest.inputs)) {
@@ -72,7 +69,7 @@ export function runtimeIsStale(outputDir = RUNTIME_DIR) {
  * What a command imports dynamically (the host, the services, the exporters)
  * goes to shared chunks beside them, so a command that only talks to a running
  * host parses a few hundred KB instead of every module.
- * Written to a temporary directory and renamed, so a concurrent launcher
+ * Written to a temporary directory and renamed, so a concurrent `spectra`
  * never runs a half-written build.
  */
 export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = {}) {
@@ -115,7 +112,7 @@ export async function buildRuntime({ force = false, outputDir = RUNTIME_DIR } = 
     inputs[file] = statSync(join(PROJECT_ROOT, file)).mtimeMs;
   }
   writeFileSync(join(staging, MANIFEST_FILE), JSON.stringify({ inputs }, null, 1) + '\n');
-  // Another launcher may have finished the same build meanwhile: keep its
+  // Another `spectra` may have finished the same build meanwhile: keep its
   // output in place (something may be loading it) and drop ours.
   if (!force && !runtimeIsStale(outputDir)) {
     rmSync(staging, { recursive: true, force: true });
@@ -177,7 +174,7 @@ function zodEnglishOnly() {
   };
 }
 
-/** The name, beside launcher.js, of the restate SDK's WebAssembly core. */
+/** The name, beside main.js, of the restate SDK's WebAssembly core. */
 export const SDK_CORE_WASM_FILE = 'restate-sdk-shared-core.wasm';
 
 /**

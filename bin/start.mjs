@@ -35,9 +35,6 @@ if (electronBinaryInstalled()) {
     cwd: projectRoot,
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  run(process.execPath, [
-    join(projectRoot, 'bin', 'spectra.mjs'),
-    'serve',
-    ...process.argv.slice(2),
-  ]);
+  // Executed, not passed to `node`: its first line gives the host its malloc settings.
+  run(join(projectRoot, 'bin', 'spectra.mjs'), ['serve', ...process.argv.slice(2)]);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the `spectra` runtime (CLI, headless host, services and the launcher)
+// Builds the `spectra` runtime (CLI, headless host and services)
 // to plain JavaScript in out/cli/, so nothing compiles TypeScript at run time.
 // Runs on any Node >= 20 with only production dependencies installed: esbuild
 // is a runtime dependency for that reason (`npm install --omit=dev` runs this

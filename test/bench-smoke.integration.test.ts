@@ -34,11 +34,11 @@ describe('npm run bench -- --small', () => {
       expect(stdout).toMatch(/where the time goes \(default nmap campaign c-\w+\)/);
       expect(stdout).toMatch(/\d+\.\d{3}\s+\d+\.\d{3}\s+Run "probe /);
       expect(stdout).toMatch(
-        /idle RSS \(target: together <= 250 MB\):\n {2}launcher +\d+ MB.*\n {2}host +\d+ MB.*\n {2}restateServer +\d+ MB.*\n {2}together +\d+ MB/,
+        /idle RSS \(target: together <= 250 MB\):\n {2}host +\d+ MB.*\n {2}restateServer +\d+ MB.*\n {2}together +\d+ MB/,
       );
       // And again once the size's campaigns are done.
       expect(stdout).toMatch(
-        /8 s after the 16x10 campaigns: \d+ MB \(launcher \d+ \+ host \d+ \+ restateServer \d+\)/,
+        /8 s after the 16x10 campaigns: \d+ MB \(host \d+ \+ restateServer \d+\)/,
       );
       // CPU of each process of a default campaign beside nmap alone's.
       expect(stdout).toMatch(

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSpectra } from '../clients/service-clients.js';
+import { dataDirLayout, ensureDataDir, writeJsonFileAtomically } from '../main/host/data-dir.js';
 import { unixSocketTransport } from '../main/host/ingress-transport.js';
 import { CliError } from './cli-error.js';
 import { connectToRunningHost, withRequestTimeout } from './host-connection.js';
-import { RUNNING_HOST_VARIABLE } from './launcher/host-info-file.js';
 
 /** A host whose server accepts connections but never answers (restate-server with writes disabled). */
 let scratch: string;
@@ -51,9 +51,13 @@ describe('CLI requests to the host', () => {
   });
 });
 
-describe('the host the launcher found running', () => {
-  it('is used once, for its data dir only, without reading host.json again', () => {
-    const dataDir = join(scratch, 'no-host-json-here');
+describe('connectToRunningHost', () => {
+  it('connects to the host host.json names while its process runs, and to none otherwise', () => {
+    const dataDir = join(scratch, 'with-host-json');
+    const layout = dataDirLayout(dataDir);
+    ensureDataDir(layout);
+    expect(connectToRunningHost(dataDir)).toBeUndefined();
+
     const info = {
       pid: process.pid,
       appVersion: '0.0.0-test',
@@ -61,16 +65,13 @@ describe('the host the launcher found running', () => {
       ingressSocket: silentSocket,
       adminSocket: join(scratch, 'admin.sock'),
     };
-    process.env[RUNNING_HOST_VARIABLE] = JSON.stringify({ dataDir: join(scratch, 'other'), info });
-    expect(connectToRunningHost(dataDir)).toBeUndefined();
-    expect(process.env[RUNNING_HOST_VARIABLE]).toBeUndefined();
-
-    process.env[RUNNING_HOST_VARIABLE] = JSON.stringify({ dataDir, info });
+    writeJsonFileAtomically(layout.hostInfoFile, info);
     const connection = connectToRunningHost(dataDir);
     expect(connection).toBeDefined();
     expect(connection?.temporaryHost).toBeUndefined();
-    // Taken once: with no host.json on disk, a second look finds no host.
-    expect(process.env[RUNNING_HOST_VARIABLE]).toBeUndefined();
+
+    // A pid that is no process (beyond Linux's pid_max): no host.
+    writeJsonFileAtomically(layout.hostInfoFile, { ...info, pid: 2 ** 22 + 1 });
     expect(connectToRunningHost(dataDir)).toBeUndefined();
   });
 });

@@ -1,12 +1,11 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import { existsSync } from 'node:fs';
-import { HostInfo, readRunningHostInfo } from '../main/host/data-dir.js';
+import { readRunningHostInfo } from '../main/host/data-dir.js';
 import { probeWritable } from '../main/host/disk-fault.js';
 import type { Host } from '../main/host/host-runtime.js';
 import { ingressTransport, type IngressTransport } from '../main/host/ingress-transport.js';
 import { APP_VERSION } from './app-version.js';
 import { CliError } from './cli-error.js';
-import { RUNNING_HOST_VARIABLE } from './launcher/host-info-file.js';
 
 /**
  * Every request of a `spectra` command to the host ends within this: a host
@@ -56,7 +55,7 @@ export async function connectToHost(dataDir: string): Promise<HostConnection> {
 
 /** Talks to the host already running on `dataDir`; undefined (and nothing started) when none runs. */
 export function connectToRunningHost(dataDir: string): HostConnection | undefined {
-  const running = hostFoundByLauncher(dataDir) ?? readRunningHostInfo(dataDir);
+  const running = readRunningHostInfo(dataDir);
   if (!running) return undefined;
   // Said up front, in one line: a host on a data dir that takes no writes cannot make progress.
   // (Without a running host, startHost probes the data dir itself: one probe per command.)
@@ -64,23 +63,6 @@ export function connectToRunningHost(dataDir: string): HostConnection | undefine
   if (fault) process.stderr.write(`spectra: warning: ${fault.message}\n`);
   const transport = withRequestTimeout(ingressTransport(running));
   return { ingress: clients.connect(transport), transport, close: async () => {} };
-}
-
-/**
- * The host the launcher found running on `dataDir` before it ran this command
- * in its own process (launcher.ts), so host.json is read and its process
- * checked once. Taken once: nothing this command starts inherits it.
- */
-function hostFoundByLauncher(dataDir: string): HostInfo | undefined {
-  const handed = process.env[RUNNING_HOST_VARIABLE];
-  delete process.env[RUNNING_HOST_VARIABLE];
-  if (!handed) return undefined;
-  try {
-    const { dataDir: checked, info } = JSON.parse(handed) as { dataDir?: unknown; info?: unknown };
-    return checked === dataDir ? HostInfo.safeParse(info).data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A request of a command that the host held open past the command's request timeout. */

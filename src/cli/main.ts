@@ -3,7 +3,6 @@ import { parseCommandArguments } from './command.js';
 import { COMMAND_INDEX } from './command-index.js';
 import { APP_VERSION } from './app-version.js';
 import { forTerminal } from './terminal-text.js';
-import { stopWhenLauncherExits } from './launcher/launcher-watch.js';
 import { diskFaultOf } from '../main/host/disk-fault.js';
 
 /** The `spectra` command line: only wiring; each command lives in commands/, listed in command-index.ts. */
@@ -47,8 +46,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-
-stopWhenLauncherExits();
 
 try {
   process.exitCode = await runCli(process.argv.slice(2));

@@ -9,8 +9,8 @@ export interface SpectraProcess {
 
 /**
  * A `spectra` command (`worker`, or `serve` in cluster mode) as its own
- * process on the project's Node 22 (bin/spectra.mjs: worker runs in the launcher, serve in its supervised child), so a test can
- * SIGKILL it like a machine that dies. Resolves once it prints that it runs.
+ * process (the command runs in that one process), so a test can SIGKILL it
+ * like a machine that dies. Resolves once it prints that it runs.
  */
 export async function startSpectraProcess(argv: string[]): Promise<SpectraProcess> {
   const child = execa('node', ['bin/spectra.mjs', ...argv], {

@@ -20,8 +20,8 @@ export interface ServeProcess {
 
 /**
  * `spectra serve --no-ui` as a separate process, so tests can SIGKILL the
- * process that runs the services endpoint. Runs on the project's Node 22
- * directly (no launcher in between), so a kill hits the host itself.
+ * process that runs the services endpoint (`spectra serve` is the host
+ * itself, so a kill hits the host).
  */
 export async function startServeProcess(
   dataDir: string,

@@ -16,6 +16,7 @@ import { isLoopbackPortFree } from '../../main/host/loopback-ports.js';
 import { resolveRestateServerBinary } from '../../main/host/restate-server-binary.js';
 import { findElectronBinary } from '../../main/host/electron-binary.js';
 import { SETPRIV } from '../../main/host/parent-death-signal.js';
+import { nodeCanRunServices, SERVICES_MIN_NODE } from '../../main/host/services-node-version.js';
 import { APP_VERSION } from '../app-version.js';
 import type { Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
@@ -119,13 +120,13 @@ Node.js actually runs the services.`,
 };
 
 function nodeCheck(version: string): Omit<CheckResult, 'name' | 'optional'> {
-  const major = Number(version.slice(1).split('.')[0]);
-  return major >= 22
+  const bare = version.replace(/^v/, '');
+  return nodeCanRunServices(bare)
     ? { ok: true, detail: `${version} (${process.execPath})` }
     : {
         ok: false,
-        detail: `${version} is too old: @restatedev/restate-sdk needs Node.js >= 22`,
-        fix: 'run through npm scripts or bin/spectra.mjs, which use node_modules/.bin/node (Node 22)',
+        detail: `${version} is too old: the services need Node.js >= ${SERVICES_MIN_NODE.major}.${SERVICES_MIN_NODE.minor}`,
+        fix: 'install a newer Node.js (or run bin/spectra.mjs with a newer node first in PATH)',
       };
 }
 

@@ -5,6 +5,9 @@ import { integerOption, stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
 import { join } from 'node:path';
 import { CLUSTER_MODE_OPTIONS, clusterModeSettings } from '../cluster-mode-options.js';
+import { removeStaleHostInfo } from '../../main/host/stale-host-info.js';
+import { isProcessAlive } from '../../main/host/host-process.js';
+import { exposeGarbageCollector } from '../../main/host/idle-garbage-collection.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -35,6 +38,11 @@ worker) serve the Scanner.`,
     ]);
     const dataDir = resolveDataDir(parsed);
     const cluster = clusterModeSettings(parsed, dataDir);
+    // A host that was killed (SIGKILL, power loss) left its host.json behind,
+    // naming a pid that is gone or by now another process's: not a host.
+    removeStaleHostInfo(dataDir, isProcessAlive);
+    // The long-lived host collects garbage when idle (idle-garbage-collection.ts).
+    exposeGarbageCollector();
     const host = await startHost({
       dataDir,
       appVersion: APP_VERSION,

@@ -128,7 +128,7 @@ export function removeFileQuietly(path: string): void {
   }
 }
 
-/** The host running on this data dir, by the launcher's rule (host-process.ts). */
+/** The host running on this data dir, by host-process.ts's rule. */
 export function readRunningHostInfo(dataDir: string): HostInfo | undefined {
   const info = readJsonFile(dataDirLayout(dataDir).hostInfoFile, HostInfo);
   return info && isHostProcessRunning(info.pid) ? info : undefined;

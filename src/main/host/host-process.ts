@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Whether the process named in host.json runs, without zod: the launcher
- * (src/cli/launcher, on any Node and kept small) and the host read host.json
- * by the same rule.
+ * Whether the process named in host.json runs: every reader of host.json
+ * (the host, the CLI's commands, serve's stale check) uses this one rule.
  */
 
 export function isProcessAlive(pid: number): boolean {

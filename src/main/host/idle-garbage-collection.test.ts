@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { collectGarbageWhenIdle } from './idle-garbage-collection.js';
+import { collectGarbageWhenIdle, exposeGarbageCollector } from './idle-garbage-collection.js';
 
 describe('collectGarbageWhenIdle', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -49,5 +49,23 @@ describe('collectGarbageWhenIdle', () => {
     stopped.stop();
     vi.advanceTimersByTime(1_000);
     expect(collect).not.toHaveBeenCalled();
+  });
+});
+
+describe('exposeGarbageCollector', () => {
+  it('gives a process started without --expose-gc a working gc', () => {
+    const global = globalThis as { gc?: unknown };
+    expect(process.execArgv).not.toContain('--expose-gc');
+    expect(global.gc).toBeUndefined();
+    exposeGarbageCollector();
+    expect(typeof global.gc).toBe('function');
+    // The call the idle collector makes: a full, synchronous, last-resort collection.
+    expect(() =>
+      (global.gc as (options: object) => void)({
+        type: 'major',
+        execution: 'sync',
+        flavor: 'last-resort',
+      }),
+    ).not.toThrow();
   });
 });

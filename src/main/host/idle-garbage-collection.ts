@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /**
  * Full garbage collections once the services endpoint has been idle for a
  * while (no invocation stream open for `idleMs`). V8 collects often while a
@@ -8,8 +11,8 @@
  * Measured 5 s after a 16-host x 100-port campaign: idle host RSS 92-95 ->
  * 87 MB; the four collections take ~100 ms of CPU, once per idle period.
  *
- * Needs `gc` (Node's --expose-gc, which `spectra serve` gives the host);
- * without it (tests, Electron) this does nothing.
+ * Needs `gc` (Node's --expose-gc, or exposeGarbageCollector() below, which
+ * `spectra serve` calls); without it (tests, Electron) this does nothing.
  */
 export interface IdleGarbageCollector {
   streamOpened(): void;
@@ -74,14 +77,37 @@ export function collectGarbageWhenIdle(
   };
 }
 
+/**
+ * Makes `gc` available as Node's --expose-gc would, in a process started
+ * without the flag: `spectra serve` runs in the process the analyst started,
+ * with the flags of whatever `node` ran it. A flag set after start-up applies
+ * to contexts created after it, hence the new context to take `gc` from.
+ */
+export function exposeGarbageCollector(): void {
+  const global = globalThis as { gc?: unknown };
+  if (typeof global.gc === 'function') return;
+  setFlagsFromString('--expose-gc');
+  global.gc = runInNewContext('gc') as unknown;
+}
+
 function exposedGarbageCollector(): (() => void) | undefined {
   const candidate = (globalThis as { gc?: unknown }).gc;
-  return typeof candidate === 'function'
-    ? () =>
-        (candidate as (options: object) => void)({
-          type: 'major',
-          execution: 'sync',
-          flavor: 'last-resort',
-        })
-    : undefined;
+  if (typeof candidate !== 'function' || !V8_HAS_LAST_RESORT_COLLECTIONS) return undefined;
+  return () =>
+    (candidate as (options: object) => void)({
+      type: 'major',
+      execution: 'sync',
+      flavor: 'last-resort',
+    });
 }
+
+/**
+ * V8 >= 12 (Node 22, Electron) has last-resort collections, which shrink the
+ * heap's pools as V8's own memory reducer does. V8 11 (Node 20) has none:
+ * there gc() with options is a minor collection (a Scavenge under
+ * --trace-gc), and a plain gc() frees garbage but keeps the heap's pools
+ * (idle host 102 -> 99 MB) and puts off V8's memory reducer, whose
+ * shrinking collections ~8 s after the last activity take it to 79-86 MB.
+ * So on V8 11 the host leaves idle collection to V8.
+ */
+const V8_HAS_LAST_RESORT_COLLECTIONS = Number(process.versions.v8.split('.')[0]) >= 12;

@@ -11,7 +11,6 @@ export function canUseParentDeathSignal(): boolean {
 /**
  * `[command, ...args]` wrapped so that the kernel SIGKILLs the process when
  * this one dies, however it dies; unchanged where that is not possible.
- * Zod-free on purpose: the launcher imports it.
  */
 export function withParentDeathSignal(commandLine: string[]): {
   commandLine: string[];

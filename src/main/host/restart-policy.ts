@@ -1,8 +1,7 @@
 /**
- * When a supervised process (restate-server under the host, the host under
- * `spectra serve`'s launcher) exits unexpectedly: restart it with exponential
- * backoff, and give up after too many exits in a short window instead of
- * looping. One rule for both, so they behave alike.
+ * When a supervised process (restate-server under the host) exits
+ * unexpectedly: restart it with exponential backoff, and give up after too
+ * many exits in a short window instead of looping.
  */
 export interface RestartPolicy {
   /** Restarts allowed within `windowMs` before the supervisor gives up and reports. */

@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import * as restate from '@restatedev/restate-sdk';
 import { collectGarbageWhenIdle } from './idle-garbage-collection.js';
 import { LOOPBACK_HOST } from './loopback-ports.js';
+import { provideServicesRuntime } from './services-node-version.js';
 import type { StructuredLogger } from './structured-logger.js';
 
 export type ServiceDefinitionList = restate.EndpointOptions['services'];
@@ -31,6 +32,7 @@ export async function startServicesEndpoint(options: {
   defaultServiceOptions?: restate.EndpointOptions['defaultServiceOptions'];
   logger: StructuredLogger;
 }): Promise<ServicesEndpoint> {
+  provideServicesRuntime();
   const host = options.host ?? LOOPBACK_HOST;
   const handlerLogger = options.logger.child({ component: 'services' });
   const handler = restate.createEndpointHandler({

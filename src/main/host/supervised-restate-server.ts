@@ -283,8 +283,8 @@ export const RESTATE_SERVER_SPAWN_OPTIONS = {
 
 /**
  * RESTATE_* variables in the analyst's shell would silently override our
- * config. MALLOC_* are glibc's malloc settings the launcher gives a Node host
- * (cli/launcher/host-process-settings.ts); restate-server's allocator is
+ * config. MALLOC_* are glibc's malloc settings `spectra` runs its Node with
+ * (bin/spectra.mjs); restate-server's allocator is
  * jemalloc, set through MALLOC_CONF (restate-server-command.ts).
  */
 export function environmentWithoutRestateOverrides(): NodeJS.ProcessEnv {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataDirLayout, ensureDataDir, writeJsonFileAtomically } from '../../main/host/data-dir.js';
-import { isZombie } from '../../main/host/host-process.js';
+import { dataDirLayout, ensureDataDir, writeJsonFileAtomically } from './data-dir.js';
+import { isZombie } from './host-process.js';
 import { processStartTime, removeStaleHostInfo } from './stale-host-info.js';
 
 const dataDirs: string[] = [];

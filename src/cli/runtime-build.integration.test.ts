@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript without declarations (it runs before anything is compiled)
-import { buildRuntime, SDK_CORE_WASM_FILE } from '../../../bin/runtime-build.mjs';
+import { buildRuntime, SDK_CORE_WASM_FILE } from '../../bin/runtime-build.mjs';
 
 /**
  * The compiled runtime (esbuild, bin/runtime-build.mjs) as `spectra` runs it:

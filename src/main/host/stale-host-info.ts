@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { isHostProcessRunning } from '../../main/host/host-process.js';
-import { readHostInfo, removeHostInfo } from './host-info-file.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { dataDirLayout } from './data-dir.js';
+import { isHostProcessRunning } from './host-process.js';
 
 /**
  * When the process `pid` started, in epoch milliseconds (Linux: /proc), or
@@ -38,4 +38,27 @@ export function removeStaleHostInfo(dataDir: string, isAlive: (pid: number) => b
   }
   if (stale) removeHostInfo(dataDir);
   return stale;
+}
+
+/**
+ * host.json with only the fields this check needs: a file of an older layout
+ * (another app version) must still be recognised as stale. Undefined when
+ * missing or malformed.
+ */
+function readHostInfo(dataDir: string): { pid: number; startedAt: string } | undefined {
+  try {
+    const info = JSON.parse(readFileSync(dataDirLayout(dataDir).hostInfoFile, 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    return Number.isInteger(info.pid) && typeof info.startedAt === 'string'
+      ? { pid: info.pid as number, startedAt: info.startedAt }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function removeHostInfo(dataDir: string): void {
+  rmSync(dataDirLayout(dataDir).hostInfoFile, { force: true });
 }
