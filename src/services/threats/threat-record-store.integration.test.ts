@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import type { Host } from '../../main/host/host-runtime.js';
-import { MAX_THREAT_UPDATES, type ThreatRecord, type ThreatUpdate } from '../../shared/threat.js';
+import {
+  MAX_THREAT_UPDATES,
+  type AffectedService,
+  type ThreatRecord,
+  type ThreatUpdate,
+} from '../../shared/threat.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import { readObjectState, writeObjectState } from '../../../test/support/object-state.js';
 import {
   STANDARD_LAB,
   startLoopbackLab,
+  type LabDefinition,
   type LoopbackLab,
 } from '../../../test/lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
@@ -18,15 +24,25 @@ import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-
  * they are and converted by the next write, keeping what readers see.
  */
 const CVE = 'CVE-2011-2523';
-const LAB_HOST = '127.10.0.11'; // vsftpd 2.3.4 on port 21 in the standard lab
-const OLD_HOST = '127.99.0.1'; // only in the record written "by an earlier version"
+const LAB_HOST = '127.66.0.11'; // vsftpd 2.3.4 on port 21: the standard lab's, in this suite's range
+const LAB_NETWORK = '127.66.0';
+const OLD_HOST = '127.66.99.1'; // only in the record written "by an earlier version"
+const OLD_NETWORK = '127.66.99';
+const NEIGHBOUR = '127.66.0.200'; // LAB_HOST's /24, never scanned: only in the written record
+
+const VSFTPD_LAB: LabDefinition = {
+  name: 'vsftpd',
+  services: STANDARD_LAB.services
+    .filter(({ expected }) => expected.product === 'vsftpd' && expected.version === '2.3.4')
+    .map((service) => ({ ...service, host: LAB_HOST })),
+};
 
 let lab: LoopbackLab;
 let host: Host & { dispose: () => Promise<void> };
 let services: SpectraClients;
 
 beforeAll(async () => {
-  lab = await startLoopbackLab(STANDARD_LAB, { waitForAddressMs: 10_000 });
+  lab = await startLoopbackLab(VSFTPD_LAB, { waitForAddressMs: 10_000 });
   host = await startTemporaryAppHost();
   services = connectSpectra(host.ingress);
 });
@@ -78,7 +94,7 @@ const scanLabHost = () =>
     name: 'vsftpd',
     targets: LAB_HOST,
     ports: '21',
-    scope: '127.10.0.0/24',
+    scope: `${LAB_NETWORK}.0/24`,
     engine: 'builtin',
     connectTimeoutMs: 500,
   });
@@ -100,7 +116,12 @@ describe('threat records stored as a header, services by network and update chun
     expect(record?.triage.state).toBe('confirmed');
     expect(record?.totalSightings).toBe(2);
     // The services by network (/24), beside the header.
-    expect(await stateKeys()).toEqual(['hosts:127.10.0', 'hosts:127.99.0', 'record', 'updates:0']);
+    expect(await stateKeys()).toEqual([
+      `hosts:${LAB_NETWORK}`,
+      `hosts:${OLD_NETWORK}`,
+      'record',
+      'updates:0',
+    ]);
     expect(await threatsRow()).toMatchObject({ affectedHosts: 2, affectedServices: 2 });
 
     // A second campaign counts a sighting on a known service: counts stay, sightings grow.
@@ -150,9 +171,9 @@ describe('threat records stored as a header, services by network and update chun
       archivedUpdates: oldArchive,
       totalSightings: 1_007,
     };
-    await writeRecordState({ record: header, revision: 5, 'hosts:127.99.0': [oldService] });
+    await writeRecordState({ record: header, revision: 5, [`hosts:${OLD_NETWORK}`]: [oldService] });
     await waitFor('the written state', async () => (await stateKeys()).length === 3);
-    expect(await stateKeys()).toEqual(['hosts:127.99.0', 'record', 'revision']);
+    expect(await stateKeys()).toEqual([`hosts:${OLD_NETWORK}`, 'record', 'revision']);
     const stored = await services.threatIntel(CVE).get();
     const { affectedCounts: _counts, ...expected } = { ...header, affected: [oldService] };
     expect(stored).toEqual(expected);
@@ -162,7 +183,7 @@ describe('threat records stored as a header, services by network and update chun
     expect(noted).toEqual({ ...expected, notes: [expect.objectContaining({ text: 'checked' })] });
     expect(await services.threatIntel(CVE).get()).toEqual(noted);
     // The write count moves into the header too, continuing from the old entry's.
-    expect(await stateKeys()).toEqual(['hosts:127.99.0', 'record', 'updates:0']);
+    expect(await stateKeys()).toEqual([`hosts:${OLD_NETWORK}`, 'record', 'updates:0']);
     expect(await threatsRow()).toMatchObject({ revision: 6, triageState: 'confirmed' });
     const headerEntry = (await stateOf()).find((entry) => entry.key === 'record')!;
     expect(headerEntry.bytes).toBeLessThan(5_000);
@@ -182,8 +203,8 @@ describe('threat records stored as a header, services by network and update chun
     expect(afterFirst?.archivedUpdates).toEqual({ ...oldArchive, count: 8, newestAt: second(0) });
     expect(afterFirst?.totalSightings).toBe(1_008);
     expect(await stateKeys()).toEqual([
-      'hosts:127.10.0',
-      'hosts:127.99.0',
+      `hosts:${LAB_NETWORK}`,
+      `hosts:${OLD_NETWORK}`,
       'record',
       'updates:0',
       'updates:1',
@@ -208,5 +229,72 @@ describe('threat records stored as a header, services by network and update chun
     expect(await stateKeys()).not.toContain('updates:2');
     expect(afterNext?.notes).toEqual(noted.notes);
     expect(afterNext?.triage).toEqual(noted.triage);
+  }, 120_000);
+
+  it('reads and extends a network stored per host and a host stored per port block', async () => {
+    // As a batch leaves a record whose network outgrew one entry (see
+    // threat-record-store.test.ts): LAB_HOST per port block, its neighbour per host.
+    const service = (host: string, port: number): AffectedService => ({
+      ...unsplitRecord.affected[0]!,
+      host,
+      port,
+    });
+    const header = {
+      ...unsplitRecord,
+      affected: [],
+      affectedCounts: { hosts: 2, services: 3 },
+      totalSightings: 3,
+      layout: { perHostNetworks: [LAB_NETWORK], perBlockHosts: [LAB_HOST] },
+      // Above the revisions the other tests left in the threats table, so its row is taken.
+      revision: 100,
+    };
+    const neighbour = [service(NEIGHBOUR, 21), service(NEIGHBOUR, 8021)];
+    await writeRecordState({
+      record: header,
+      [`ports:${LAB_HOST}/2048`]: [service(LAB_HOST, 2121)],
+      [`host:${NEIGHBOUR}`]: neighbour,
+    });
+    await waitFor('the written state', async () => (await stateKeys()).length === 3);
+    const { affectedCounts: _counts, revision: _revision, layout: _layout, ...expected } = header;
+    expect(await services.threatIntel(CVE).get()).toEqual({
+      ...expected,
+      affected: [service(LAB_HOST, 2121), ...neighbour],
+    });
+
+    // LAB_HOST:21 goes into its block of ports 0-1023; LAB_HOST is not counted again.
+    const first = await scanLabHost();
+    expect(first.progress.state).toBe('completed');
+    expect(await stateKeys()).toEqual([
+      `host:${NEIGHBOUR}`,
+      `ports:${LAB_HOST}/0`,
+      `ports:${LAB_HOST}/2048`,
+      'record',
+      'updates:0',
+    ]);
+    const record = await services.threatIntel(CVE).get();
+    expect(record?.affected.map((each) => `${each.host}:${each.port}`)).toEqual([
+      `${LAB_HOST}:21`,
+      `${LAB_HOST}:2121`,
+      `${NEIGHBOUR}:21`,
+      `${NEIGHBOUR}:8021`,
+    ]);
+    expect(record?.affected.slice(1)).toEqual([service(LAB_HOST, 2121), ...neighbour]);
+    expect(await threatsRow()).toMatchObject({ affectedHosts: 2, affectedServices: 4 });
+
+    // The next batch finds LAB_HOST:21 in its block; a triage keeps the layout.
+    const second = await scanLabHost();
+    expect(second.progress.state).toBe('completed');
+    await services.threatIntel(CVE).triage({ state: 'false-positive', note: 'honeypot' });
+    const again = await services.threatIntel(CVE).get();
+    expect(again?.affected[0]).toMatchObject({ host: LAB_HOST, port: 21, sightings: 2 });
+    expect(again?.totalSightings).toBe(5);
+    expect(await threatsRow()).toMatchObject({
+      affectedHosts: 2,
+      affectedServices: 4,
+      triageState: 'false-positive',
+    });
+    const headerEntry = (await stateOf()).find((entry) => entry.key === 'record');
+    expect(headerEntry?.value).toMatchObject({ layout: header.layout });
+    expect(await stateKeys()).not.toContain(`hosts:${LAB_NETWORK}`);
   }, 120_000);
 });

@@ -163,6 +163,12 @@ describe('threat record services stored by network, by host, by port block', () 
     // A retried batch finds its campaign on every service it names.
     expect((await recordBatch(context, third)).counted).toBe(0);
     await expectStoredAsWhole();
+
+    // A host stored per block is known even when the one block read is new.
+    const fourth = await batch([sighting('c-4', '127.80.0.1', 61_000)]);
+    expect(fourth.row).toMatchObject({ affectedHosts: 42, affectedServices: 245 });
+    expect(state.has('ports:127.80.0.1/60416')).toBe(true);
+    await expectStoredAsWhole();
   });
 
   it('splits a record from before the services left the header when it no longer fits', async () => {
