@@ -7,6 +7,8 @@ import {
   type ThreatRecord,
   type ThreatUpdate,
 } from '../../shared/threat.js';
+import { MAX_STATE_ENTRY_BYTES } from '../state-entries.js';
+import { PORT_BLOCK } from './threat-record-store.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import { readObjectState, writeObjectState } from '../../../test/support/object-state.js';
 import {
@@ -21,7 +23,9 @@ import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-
  * A threat record is stored as a header, its affected services by network and
  * its update history in chunks (threat-record-store.ts). Records written
  * before either split (services or updates inside the header) are read as
- * they are and converted by the next write, keeping what readers see.
+ * they are and converted by the next write, keeping what readers see. A
+ * network too large for one entry is stored per host, a host too large per
+ * port block, and read whole all the same.
  */
 const CVE = 'CVE-2011-2523';
 const LAB_HOST = '127.66.0.11'; // vsftpd 2.3.4 on port 21: the standard lab's, in this suite's range
@@ -85,6 +89,27 @@ const writeRecordState = (state: Record<string, unknown>) =>
   writeObjectState(host, 'ThreatIntel', CVE, state);
 const stateOf = () => readObjectState(host, 'ThreatIntel', CVE);
 const stateKeys = async () => (await stateOf()).map((entry) => entry.key);
+
+/**
+ * nmap -sV XML of vsftpd 2.3.4 on `ports` of each host: imported, it is a
+ * campaign whose findings reach ThreatIntel like a scan's, without probing.
+ */
+function vsftpdScanXml(
+  hosts: ReadonlyArray<{ address: string; ports: readonly number[] }>,
+): string {
+  const port = (portId: number) =>
+    `<port protocol="tcp" portid="${portId}"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="ftp" product="vsftpd" version="2.3.4" method="probed" conf="10"><cpe>cpe:/a:vsftpd:vsftpd:2.3.4</cpe></service></port>`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<nmaprun scanner="nmap" args="nmap -sT -sV" start="1796073390" version="7.93" xmloutputversion="1.05">',
+    ...hosts.map(
+      (host) =>
+        `<host starttime="1796073390" endtime="1796073396"><status state="up" reason="user-set" reason_ttl="0"/><address addr="${host.address}" addrtype="ipv4"/><ports>${host.ports.map(port).join('')}</ports></host>`,
+    ),
+    `<runstats><finished time="1796073400" elapsed="10" exit="success"/><hosts up="${hosts.length}" down="0" total="${hosts.length}"/></runstats>`,
+    '</nmaprun>',
+  ].join('\n');
+}
 
 const threatsRow = async () =>
   (await services.threatIndex().list({ text: CVE })).find((row) => row.cve === CVE);
@@ -297,4 +322,67 @@ describe('threat records stored as a header, services by network and update chun
     expect(headerEntry?.value).toMatchObject({ layout: header.layout });
     expect(await stateKeys()).not.toContain(`hosts:${LAB_NETWORK}`);
   }, 120_000);
+
+  it('splits a network by host and a host by port block when a batch would pass the size limit', async () => {
+    await writeRecordState({});
+    await waitFor('the cleared state', async () => (await stateKeys()).length === 0);
+    // A honeypot answering with the vulnerable banner on 42,000 ports (~9 MB of
+    // services) beside two ordinary hosts of its /24: one batch of one import.
+    const honeypot = '127.66.1.10';
+    const honeypotPorts = Array.from({ length: 42_000 }, (_, index) => index + 1);
+    const imported = await services.imports().nmapXml({
+      xml: vsftpdScanXml([
+        { address: '127.66.1.1', ports: [21] },
+        { address: '127.66.1.2', ports: [21, 2121] },
+        { address: honeypot, ports: honeypotPorts },
+      ]),
+    });
+    expect(imported.alreadyImported).toBe(false);
+    const blocks = [...new Set(honeypotPorts.map((port) => port - (port % PORT_BLOCK)))];
+    expect(await stateKeys()).toEqual(
+      [
+        'host:127.66.1.1',
+        'host:127.66.1.2',
+        ...blocks.map((first) => `ports:${honeypot}/${first}`),
+        'record',
+        'updates:0',
+      ].sort(),
+    );
+    const entries = await stateOf();
+    for (const entry of entries) expect(entry.bytes, entry.key).toBeLessThan(MAX_STATE_ENTRY_BYTES);
+    const serviceBytes = entries
+      .filter((entry) => /^(host|ports):/.test(entry.key))
+      .reduce((sum, entry) => sum + entry.bytes, 0);
+    expect(serviceBytes).toBeGreaterThan(MAX_STATE_ENTRY_BYTES);
+    expect(entries.find((entry) => entry.key === 'record')?.value).toMatchObject({
+      affectedCounts: { hosts: 3, services: 42_003 },
+      layout: { perHostNetworks: ['127.66.1'], perBlockHosts: [honeypot] },
+    });
+    const record = await services.threatIntel(CVE).get();
+    expect(record?.affected.map((each) => `${each.host}:${each.port}`)).toEqual([
+      '127.66.1.1:21',
+      '127.66.1.2:21',
+      '127.66.1.2:2121',
+      ...honeypotPorts.map((port) => `${honeypot}:${port}`),
+    ]);
+
+    // Another import: a known service, one in a block not stored yet, a new host.
+    await services.imports().nmapXml({
+      xml: vsftpdScanXml([
+        { address: '127.66.1.2', ports: [21] },
+        { address: honeypot, ports: [21, 50_000] },
+        { address: '127.66.1.3', ports: [21] },
+      ]),
+    });
+    const header = (await stateOf()).find((entry) => entry.key === 'record')?.value;
+    expect(header).toMatchObject({ affectedCounts: { hosts: 4, services: 42_005 } });
+    expect(await stateKeys()).toContain(`ports:${honeypot}/49152`);
+    expect(await stateKeys()).toContain('host:127.66.1.3');
+    const again = await services.threatIntel(CVE).get();
+    expect(again?.affected).toHaveLength(42_005);
+    expect(
+      again?.affected.find((each) => each.host === honeypot && each.port === 21)?.sightings,
+    ).toBe(2);
+    expect(again?.totalSightings).toBe(42_007);
+  }, 180_000);
 });
