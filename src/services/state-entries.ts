@@ -1,17 +1,18 @@
 import * as restate from '@restatedev/restate-sdk';
 
 /**
- * The values of every state entry whose key starts with `prefix`. Objects that
+ * The values of every state entry whose key starts with `prefix` (or one of them). Objects that
  * keep one entry per item (a campaign, a CVE, a schedule) list them with this,
  * so an update rewrites one small entry instead of one ever-growing list.
  */
 export async function readStateEntries<T>(
   context: Pick<restate.ObjectSharedContext, 'stateKeys' | 'get'>,
-  prefix: string,
+  prefix: string | readonly string[],
 ): Promise<T[]> {
+  const prefixes = typeof prefix === 'string' ? [prefix] : prefix;
   const values: T[] = [];
   for (const key of await context.stateKeys()) {
-    if (!key.startsWith(prefix)) continue;
+    if (!prefixes.some((each) => key.startsWith(each))) continue;
     const value = await context.get<T>(key);
     if (value !== null && value !== undefined) values.push(value);
   }
@@ -31,4 +32,18 @@ export function readStateValues<T>(
   return restate.RestatePromise.all(
     keys.map((key) => context.get<T>(key) as restate.RestatePromise<T | null>),
   );
+}
+
+/**
+ * The largest state entry an object writes where the entry grows with what
+ * campaigns find (a network of the host inventory, of a threat record): a
+ * quarter of Restate's message limit (~32 MiB; an entry above it fails with
+ * RT0003 and the invocation is retried without end), so the entry, the
+ * journal entry that writes it and the other state sent with a call all pass.
+ */
+export const MAX_STATE_ENTRY_BYTES = 8 * 2 ** 20;
+
+/** Whether `value`, serialized as the SDK's JSON serde does, is at most `maxBytes`. */
+export function fitsStateEntry(value: unknown, maxBytes = MAX_STATE_ENTRY_BYTES): boolean {
+  return Buffer.byteLength(JSON.stringify(value)) <= maxBytes;
 }

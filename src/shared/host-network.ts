@@ -16,12 +16,17 @@ export function groupByNetwork<T>(
   items: Iterable<T>,
   addressOf: (item: T) => string,
 ): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+  return groupBy(items, (item) => networkOf(addressOf(item)));
+}
+
+/** Items grouped by a key, in first-seen order (ES2024's Map.groupBy, which ES2023 lacks). */
+export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const item of items) {
-    const network = networkOf(addressOf(item));
-    const group = groups.get(network);
+    const key = keyOf(item);
+    const group = groups.get(key);
     if (group) group.push(item);
-    else groups.set(network, [item]);
+    else groups.set(key, [item]);
   }
   return groups;
 }

@@ -1,26 +1,7 @@
-import * as restate from '@restatedev/restate-sdk';
 import { describe, expect, it } from 'vitest';
 import type { HostSightings } from '../../shared/host-inventory.js';
+import { inMemoryObject } from '../../../test/support/in-memory-object.js';
 import { readAllHosts, readHost, recordHostSightings } from './host-inventory-store.js';
-
-/**
- * An object's state in memory, with the calls the store makes. Reads return
- * resolved RestatePromises, so the store's combinator works as in a handler;
- * restate-server itself is exercised by host-inventory-store.integration.test.ts.
- */
-function inMemoryObject() {
-  const state = new Map<string, unknown>();
-  const context = {
-    get: <T>(key: string) =>
-      restate.RestatePromise.resolve(
-        (state.has(key) ? structuredClone(state.get(key)) : null) as T | null,
-      ),
-    set: (key: string, value: unknown) => void state.set(key, structuredClone(value)),
-    clear: (key: string) => void state.delete(key),
-    stateKeys: () => restate.RestatePromise.resolve([...state.keys()].sort()),
-  };
-  return { state, context: context as unknown as restate.ObjectContext };
-}
 
 /** One batch's sightings: `hosts` hosts of 127.80.0.0/24, `ports` open ports each. */
 function batch(campaignId: string, hosts: number, ports: number): HostSightings {

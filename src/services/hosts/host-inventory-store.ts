@@ -6,7 +6,7 @@ import {
   type HostSightings,
 } from '../../shared/host-inventory.js';
 import { groupByNetwork, networkOf } from '../../shared/host-network.js';
-import { readStateValues } from '../state-entries.js';
+import { fitsStateEntry, MAX_STATE_ENTRY_BYTES, readStateValues } from '../state-entries.js';
 
 /**
  * How the HostInventory object keeps its hosts: by network (an IPv4 /24, see
@@ -23,13 +23,12 @@ import { readStateValues } from '../state-entries.js';
  * `network:` entry. Until then readers find the host in its old entry.
  *
  * A network whose hosts would make an entry larger than
- * {@link MAX_NETWORK_ENTRY_BYTES} (a tarpit /24 answering on every port,
+ * {@link MAX_STATE_ENTRY_BYTES} (a tarpit /24 answering on every port,
  * scanned over a thousand ports: ~28 MB) stays, or goes back to, one entry
  * per host and is listed in LAYOUT: one entry of that size would pass
  * Restate's message limit (~32 MiB), and the batch recording it would be
  * retried without end.
  */
-export const MAX_NETWORK_ENTRY_BYTES = 8 * 2 ** 20;
 const NETWORK_PREFIX = 'network:';
 const LEGACY_HOST_PREFIX = 'host:';
 const LAYOUT = 'layout';
@@ -45,7 +44,7 @@ type StateReader = Pick<restate.ObjectSharedContext, 'get' | 'stateKeys'>;
 export async function recordHostSightings(
   context: restate.ObjectContext,
   sightings: HostSightings,
-  maxNetworkEntryBytes = MAX_NETWORK_ENTRY_BYTES,
+  maxNetworkEntryBytes = MAX_STATE_ENTRY_BYTES,
 ): Promise<void> {
   const byNetwork = groupByNetwork(sightings.hosts, (sighting) => sighting.address);
   if (byNetwork.size === 0) return;
@@ -76,7 +75,7 @@ export async function recordHostSightings(
       sightings.campaignId,
       sightings.at,
     );
-    if (Buffer.byteLength(JSON.stringify(merged)) <= maxNetworkEntryBytes) {
+    if (fitsStateEntry(merged, maxNetworkEntryBytes)) {
       context.set(NETWORK_PREFIX + network, merged);
       return;
     }

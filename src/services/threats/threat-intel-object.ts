@@ -66,8 +66,7 @@ export const threatIntelObject = restate.object({
             );
           }
         }
-        const hosts = [...new Set(sightings.map((sighting) => sighting.host))];
-        const existing = await readThreatRecordFor(context, hosts);
+        const existing = await readThreatRecordFor(context, sightings);
         const { record, counted } = applySightings(existing?.record, sightings);
         if (!record || record === existing?.record) return { counted };
         const at = await context.date.toJSON();

@@ -1,12 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import type { Host } from '../../main/host/host-runtime.js';
-import { MAX_THREAT_UPDATES, type ThreatRecord, type ThreatUpdate } from '../../shared/threat.js';
+import {
+  MAX_THREAT_UPDATES,
+  type AffectedService,
+  type ThreatRecord,
+  type ThreatUpdate,
+} from '../../shared/threat.js';
+import { MAX_STATE_ENTRY_BYTES } from '../state-entries.js';
+import { PORT_BLOCK } from './threat-record-store.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import { readObjectState, writeObjectState } from '../../../test/support/object-state.js';
 import {
   STANDARD_LAB,
   startLoopbackLab,
+  type LabDefinition,
   type LoopbackLab,
 } from '../../../test/lab/loopback-lab.js';
 import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-host.js';
@@ -15,18 +23,30 @@ import { startTemporaryAppHost, waitFor } from '../../../test/support/temporary-
  * A threat record is stored as a header, its affected services by network and
  * its update history in chunks (threat-record-store.ts). Records written
  * before either split (services or updates inside the header) are read as
- * they are and converted by the next write, keeping what readers see.
+ * they are and converted by the next write, keeping what readers see. A
+ * network too large for one entry is stored per host, a host too large per
+ * port block, and read whole all the same.
  */
 const CVE = 'CVE-2011-2523';
-const LAB_HOST = '127.10.0.11'; // vsftpd 2.3.4 on port 21 in the standard lab
-const OLD_HOST = '127.99.0.1'; // only in the record written "by an earlier version"
+const LAB_HOST = '127.66.0.11'; // vsftpd 2.3.4 on port 21: the standard lab's, in this suite's range
+const LAB_NETWORK = '127.66.0';
+const OLD_HOST = '127.66.99.1'; // only in the record written "by an earlier version"
+const OLD_NETWORK = '127.66.99';
+const NEIGHBOUR = '127.66.0.200'; // LAB_HOST's /24, never scanned: only in the written record
+
+const VSFTPD_LAB: LabDefinition = {
+  name: 'vsftpd',
+  services: STANDARD_LAB.services
+    .filter(({ expected }) => expected.product === 'vsftpd' && expected.version === '2.3.4')
+    .map((service) => ({ ...service, host: LAB_HOST })),
+};
 
 let lab: LoopbackLab;
 let host: Host & { dispose: () => Promise<void> };
 let services: SpectraClients;
 
 beforeAll(async () => {
-  lab = await startLoopbackLab(STANDARD_LAB, { waitForAddressMs: 10_000 });
+  lab = await startLoopbackLab(VSFTPD_LAB, { waitForAddressMs: 10_000 });
   host = await startTemporaryAppHost();
   services = connectSpectra(host.ingress);
 });
@@ -70,6 +90,27 @@ const writeRecordState = (state: Record<string, unknown>) =>
 const stateOf = () => readObjectState(host, 'ThreatIntel', CVE);
 const stateKeys = async () => (await stateOf()).map((entry) => entry.key);
 
+/**
+ * nmap -sV XML of vsftpd 2.3.4 on `ports` of each host: imported, it is a
+ * campaign whose findings reach ThreatIntel like a scan's, without probing.
+ */
+function vsftpdScanXml(
+  hosts: ReadonlyArray<{ address: string; ports: readonly number[] }>,
+): string {
+  const port = (portId: number) =>
+    `<port protocol="tcp" portid="${portId}"><state state="open" reason="syn-ack" reason_ttl="0"/><service name="ftp" product="vsftpd" version="2.3.4" method="probed" conf="10"><cpe>cpe:/a:vsftpd:vsftpd:2.3.4</cpe></service></port>`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<nmaprun scanner="nmap" args="nmap -sT -sV" start="1796073390" version="7.93" xmloutputversion="1.05">',
+    ...hosts.map(
+      (host) =>
+        `<host starttime="1796073390" endtime="1796073396"><status state="up" reason="user-set" reason_ttl="0"/><address addr="${host.address}" addrtype="ipv4"/><ports>${host.ports.map(port).join('')}</ports></host>`,
+    ),
+    `<runstats><finished time="1796073400" elapsed="10" exit="success"/><hosts up="${hosts.length}" down="0" total="${hosts.length}"/></runstats>`,
+    '</nmaprun>',
+  ].join('\n');
+}
+
 const threatsRow = async () =>
   (await services.threatIndex().list({ text: CVE })).find((row) => row.cve === CVE);
 
@@ -78,7 +119,7 @@ const scanLabHost = () =>
     name: 'vsftpd',
     targets: LAB_HOST,
     ports: '21',
-    scope: '127.10.0.0/24',
+    scope: `${LAB_NETWORK}.0/24`,
     engine: 'builtin',
     connectTimeoutMs: 500,
   });
@@ -100,7 +141,12 @@ describe('threat records stored as a header, services by network and update chun
     expect(record?.triage.state).toBe('confirmed');
     expect(record?.totalSightings).toBe(2);
     // The services by network (/24), beside the header.
-    expect(await stateKeys()).toEqual(['hosts:127.10.0', 'hosts:127.99.0', 'record', 'updates:0']);
+    expect(await stateKeys()).toEqual([
+      `hosts:${LAB_NETWORK}`,
+      `hosts:${OLD_NETWORK}`,
+      'record',
+      'updates:0',
+    ]);
     expect(await threatsRow()).toMatchObject({ affectedHosts: 2, affectedServices: 2 });
 
     // A second campaign counts a sighting on a known service: counts stay, sightings grow.
@@ -150,9 +196,9 @@ describe('threat records stored as a header, services by network and update chun
       archivedUpdates: oldArchive,
       totalSightings: 1_007,
     };
-    await writeRecordState({ record: header, revision: 5, 'hosts:127.99.0': [oldService] });
+    await writeRecordState({ record: header, revision: 5, [`hosts:${OLD_NETWORK}`]: [oldService] });
     await waitFor('the written state', async () => (await stateKeys()).length === 3);
-    expect(await stateKeys()).toEqual(['hosts:127.99.0', 'record', 'revision']);
+    expect(await stateKeys()).toEqual([`hosts:${OLD_NETWORK}`, 'record', 'revision']);
     const stored = await services.threatIntel(CVE).get();
     const { affectedCounts: _counts, ...expected } = { ...header, affected: [oldService] };
     expect(stored).toEqual(expected);
@@ -162,7 +208,7 @@ describe('threat records stored as a header, services by network and update chun
     expect(noted).toEqual({ ...expected, notes: [expect.objectContaining({ text: 'checked' })] });
     expect(await services.threatIntel(CVE).get()).toEqual(noted);
     // The write count moves into the header too, continuing from the old entry's.
-    expect(await stateKeys()).toEqual(['hosts:127.99.0', 'record', 'updates:0']);
+    expect(await stateKeys()).toEqual([`hosts:${OLD_NETWORK}`, 'record', 'updates:0']);
     expect(await threatsRow()).toMatchObject({ revision: 6, triageState: 'confirmed' });
     const headerEntry = (await stateOf()).find((entry) => entry.key === 'record')!;
     expect(headerEntry.bytes).toBeLessThan(5_000);
@@ -182,8 +228,8 @@ describe('threat records stored as a header, services by network and update chun
     expect(afterFirst?.archivedUpdates).toEqual({ ...oldArchive, count: 8, newestAt: second(0) });
     expect(afterFirst?.totalSightings).toBe(1_008);
     expect(await stateKeys()).toEqual([
-      'hosts:127.10.0',
-      'hosts:127.99.0',
+      `hosts:${LAB_NETWORK}`,
+      `hosts:${OLD_NETWORK}`,
       'record',
       'updates:0',
       'updates:1',
@@ -209,4 +255,134 @@ describe('threat records stored as a header, services by network and update chun
     expect(afterNext?.notes).toEqual(noted.notes);
     expect(afterNext?.triage).toEqual(noted.triage);
   }, 120_000);
+
+  it('reads and extends a network stored per host and a host stored per port block', async () => {
+    // As a batch leaves a record whose network outgrew one entry (see
+    // threat-record-store.test.ts): LAB_HOST per port block, its neighbour per host.
+    const service = (host: string, port: number): AffectedService => ({
+      ...unsplitRecord.affected[0]!,
+      host,
+      port,
+    });
+    const header = {
+      ...unsplitRecord,
+      affected: [],
+      affectedCounts: { hosts: 2, services: 3 },
+      totalSightings: 3,
+      layout: { perHostNetworks: [LAB_NETWORK], perBlockHosts: [LAB_HOST] },
+      // Above the revisions the other tests left in the threats table, so its row is taken.
+      revision: 100,
+    };
+    const neighbour = [service(NEIGHBOUR, 21), service(NEIGHBOUR, 8021)];
+    await writeRecordState({
+      record: header,
+      [`ports:${LAB_HOST}/2048`]: [service(LAB_HOST, 2121)],
+      [`host:${NEIGHBOUR}`]: neighbour,
+    });
+    await waitFor('the written state', async () => (await stateKeys()).length === 3);
+    const { affectedCounts: _counts, revision: _revision, layout: _layout, ...expected } = header;
+    expect(await services.threatIntel(CVE).get()).toEqual({
+      ...expected,
+      affected: [service(LAB_HOST, 2121), ...neighbour],
+    });
+
+    // LAB_HOST:21 goes into its block of ports 0-1023; LAB_HOST is not counted again.
+    const first = await scanLabHost();
+    expect(first.progress.state).toBe('completed');
+    expect(await stateKeys()).toEqual([
+      `host:${NEIGHBOUR}`,
+      `ports:${LAB_HOST}/0`,
+      `ports:${LAB_HOST}/2048`,
+      'record',
+      'updates:0',
+    ]);
+    const record = await services.threatIntel(CVE).get();
+    expect(record?.affected.map((each) => `${each.host}:${each.port}`)).toEqual([
+      `${LAB_HOST}:21`,
+      `${LAB_HOST}:2121`,
+      `${NEIGHBOUR}:21`,
+      `${NEIGHBOUR}:8021`,
+    ]);
+    expect(record?.affected.slice(1)).toEqual([service(LAB_HOST, 2121), ...neighbour]);
+    expect(await threatsRow()).toMatchObject({ affectedHosts: 2, affectedServices: 4 });
+
+    // The next batch finds LAB_HOST:21 in its block; a triage keeps the layout.
+    const second = await scanLabHost();
+    expect(second.progress.state).toBe('completed');
+    await services.threatIntel(CVE).triage({ state: 'false-positive', note: 'honeypot' });
+    const again = await services.threatIntel(CVE).get();
+    expect(again?.affected[0]).toMatchObject({ host: LAB_HOST, port: 21, sightings: 2 });
+    expect(again?.totalSightings).toBe(5);
+    expect(await threatsRow()).toMatchObject({
+      affectedHosts: 2,
+      affectedServices: 4,
+      triageState: 'false-positive',
+    });
+    const headerEntry = (await stateOf()).find((entry) => entry.key === 'record');
+    expect(headerEntry?.value).toMatchObject({ layout: header.layout });
+    expect(await stateKeys()).not.toContain(`hosts:${LAB_NETWORK}`);
+  }, 120_000);
+
+  it('splits a network by host and a host by port block when a batch would pass the size limit', async () => {
+    await writeRecordState({});
+    await waitFor('the cleared state', async () => (await stateKeys()).length === 0);
+    // A honeypot answering with the vulnerable banner on 42,000 ports (~9 MB of
+    // services) beside two ordinary hosts of its /24: one batch of one import.
+    const honeypot = '127.66.1.10';
+    const honeypotPorts = Array.from({ length: 42_000 }, (_, index) => index + 1);
+    const imported = await services.imports().nmapXml({
+      xml: vsftpdScanXml([
+        { address: '127.66.1.1', ports: [21] },
+        { address: '127.66.1.2', ports: [21, 2121] },
+        { address: honeypot, ports: honeypotPorts },
+      ]),
+    });
+    expect(imported.alreadyImported).toBe(false);
+    const blocks = [...new Set(honeypotPorts.map((port) => port - (port % PORT_BLOCK)))];
+    expect(await stateKeys()).toEqual(
+      [
+        'host:127.66.1.1',
+        'host:127.66.1.2',
+        ...blocks.map((first) => `ports:${honeypot}/${first}`),
+        'record',
+        'updates:0',
+      ].sort(),
+    );
+    const entries = await stateOf();
+    for (const entry of entries) expect(entry.bytes, entry.key).toBeLessThan(MAX_STATE_ENTRY_BYTES);
+    const serviceBytes = entries
+      .filter((entry) => /^(host|ports):/.test(entry.key))
+      .reduce((sum, entry) => sum + entry.bytes, 0);
+    expect(serviceBytes).toBeGreaterThan(MAX_STATE_ENTRY_BYTES);
+    expect(entries.find((entry) => entry.key === 'record')?.value).toMatchObject({
+      affectedCounts: { hosts: 3, services: 42_003 },
+      layout: { perHostNetworks: ['127.66.1'], perBlockHosts: [honeypot] },
+    });
+    const record = await services.threatIntel(CVE).get();
+    expect(record?.affected.map((each) => `${each.host}:${each.port}`)).toEqual([
+      '127.66.1.1:21',
+      '127.66.1.2:21',
+      '127.66.1.2:2121',
+      ...honeypotPorts.map((port) => `${honeypot}:${port}`),
+    ]);
+
+    // Another import: a known service, one in a block not stored yet, a new host.
+    await services.imports().nmapXml({
+      xml: vsftpdScanXml([
+        { address: '127.66.1.2', ports: [21] },
+        { address: honeypot, ports: [21, 50_000] },
+        { address: '127.66.1.3', ports: [21] },
+      ]),
+    });
+    const header = (await stateOf()).find((entry) => entry.key === 'record')?.value;
+    expect(header).toMatchObject({ affectedCounts: { hosts: 4, services: 42_005 } });
+    expect(await stateKeys()).toContain(`ports:${honeypot}/49152`);
+    expect(await stateKeys()).toContain('host:127.66.1.3');
+    const again = await services.threatIntel(CVE).get();
+    expect(again?.affected).toHaveLength(42_005);
+    expect(
+      again?.affected.find((each) => each.host === honeypot && each.port === 21)?.sightings,
+    ).toBe(2);
+    expect(again?.totalSightings).toBe(42_007);
+  }, 180_000);
 });

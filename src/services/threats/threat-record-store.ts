@@ -1,13 +1,18 @@
 import type * as restate from '@restatedev/restate-sdk';
 import { compareAddresses } from '../../shared/address-intervals.js';
-import { groupByNetwork, networkOf } from '../../shared/host-network.js';
+import { groupBy, groupByNetwork, networkOf } from '../../shared/host-network.js';
 import type {
   AffectedService,
   ThreatRecord,
   ThreatSummary,
   ThreatUpdate,
 } from '../../shared/threat.js';
-import { readStateEntries, readStateValues } from '../state-entries.js';
+import {
+  fitsStateEntry,
+  MAX_STATE_ENTRY_BYTES,
+  readStateEntries,
+  readStateValues,
+} from '../state-entries.js';
 import { summarizeThreat, type AffectedCounts } from './threat-record.js';
 import {
   appendUpdates,
@@ -39,6 +44,35 @@ import {
  * counts; records written before the chunks hold `updates` inside RECORD and
  * no chunk list. Both are read as they are and converted the first time a
  * batch writes (a header-only change converts the update history too).
+ *
+ * A network whose services would make its entry larger than
+ * {@link MAX_STATE_ENTRY_BYTES} is stored one entry per host (`host:ADDRESS`),
+ * and a host too large for one entry one entry per PORT_BLOCK ports
+ * (`ports:ADDRESS/FIRST_PORT`). The header's `layout` lists both (the
+ * inventory keeps its layout in an entry of its own; every call here reads the
+ * header anyway), so a batch reads such entries in a second round trip, only
+ * when it sees such a network. As in
+ * the host inventory (host-inventory-store.ts), no write may pass Restate's
+ * message limit (~32 MiB): a batch that did would be retried without end, and
+ * so would every later call of this CVE. Services are never removed, so a
+ * network or host once split stays split. How large the entries get, with
+ * the per-service cap (MAX_CAMPAIGNS_PER_SERVICE campaign ids):
+ *
+ * - A service is ~210 bytes seen once and ~740 bytes with 32 campaign ids
+ *   (`c-` + 12 hex digits), ~930 with 32 import ids (`imp-` + 16); call it
+ *   1 KB with a long CPE product name.
+ * - A /24 can hold 256 x 65,535 services: ~16 GB. A honeypot /24 showing one
+ *   vulnerable banner on its top 1,000 ports is 254,000 services: ~54 MB after
+ *   one campaign (13 batches of at most MAX_FINDINGS_PER_BATCH, 20,000),
+ *   190-240 MB after 32. A network passes 8 MiB at ~40,000 services seen once,
+ *   ~9,000 seen by 32 campaigns.
+ * - So one entry per host is not bound enough either: a host answering on
+ *   every port (portspoof) is 65,535 services, ~61 MB after 32 campaigns
+ *   scanning it in port ranges; 15-19 MB when every campaign scans all its
+ *   ports (a batch keeps 20,000 findings, the same first ones each time).
+ * - A block of PORT_BLOCK (1,024) ports of one host is at most 1,024 services:
+ *   ~1 MB, and under 8 MiB unless a service averages over 8 KB (kilobytes of
+ *   product and version text; banners are cut to 256 characters).
  */
 const RECORD = 'record';
 /**
@@ -49,7 +83,19 @@ const RECORD = 'record';
  */
 const REVISION = 'revision';
 const NETWORK_PREFIX = 'hosts:';
+const HOST_PREFIX = 'host:';
+const PORT_BLOCK_PREFIX = 'ports:';
 const UPDATES_PREFIX = 'updates:';
+/** Ports per entry of a host stored by port block (see above). */
+export const PORT_BLOCK = 1024;
+
+/** Where the services of the networks and hosts too large for one entry are; see above. */
+interface StoredLayout {
+  /** Networks stored one entry per host (`host:ADDRESS`) instead of `hosts:NETWORK`. */
+  perHostNetworks: string[];
+  /** Hosts (of those networks) stored one entry per port block (`ports:ADDRESS/FIRST_PORT`). */
+  perBlockHosts: string[];
+}
 
 /**
  * RECORD as stored: `affected` is empty once `affectedCounts` is set;
@@ -60,6 +106,8 @@ type StoredHeader = ThreatRecord & {
   affectedCounts?: AffectedCounts;
   updateChunks?: UpdateChunk[];
   revision?: number;
+  /** Absent while every network fits in one entry. */
+  layout?: StoredLayout;
 };
 
 /** A record (whole, or with the affected services of some hosts only) and the counts of all. */
@@ -74,6 +122,8 @@ export interface PartialThreatRecord {
   updates: StoredUpdates | undefined;
   /** The record's write count; undefined for a record from before it was kept in RECORD. */
   revision: number | undefined;
+  /** Undefined while every network fits in one entry. */
+  layout: StoredLayout | undefined;
 }
 
 type StateReader = Pick<restate.ObjectSharedContext, 'get' | 'stateKeys'>;
@@ -84,7 +134,7 @@ export async function readWholeThreatRecord(
 ): Promise<PartialThreatRecord | undefined> {
   const header = await context.get<StoredHeader>(RECORD);
   if (!header) return undefined;
-  const { affectedCounts, updateChunks, revision, ...record } = header;
+  const { affectedCounts, updateChunks, revision, layout, ...record } = header;
   const updates = updateChunks && { chunks: updateChunks, archive: record.archivedUpdates };
   if (updates) {
     const chunks = await readStateValues<ThreatUpdate[]>(
@@ -99,60 +149,99 @@ export async function readWholeThreatRecord(
       ),
     );
   }
-  if (!affectedCounts) return { record, counts: undefined, updates, revision };
-  const networks = await readStateEntries<AffectedService[]>(context, NETWORK_PREFIX);
+  if (!affectedCounts) return { record, counts: undefined, updates, revision, layout };
+  // Each service is in exactly one of these: a split clears the entry it splits.
+  const entries = await readStateEntries<AffectedService[]>(
+    context,
+    layout ? [NETWORK_PREFIX, HOST_PREFIX, PORT_BLOCK_PREFIX] : NETWORK_PREFIX,
+  );
   return {
-    record: { ...record, affected: networks.flat().sort(compareServices) },
+    record: { ...record, affected: entries.flat().sort(compareServices) },
     counts: affectedCounts,
     updates,
     revision,
+    layout,
   };
 }
 
+/** A service's place: its host and port. */
+type ServiceKey = Pick<AffectedService, 'host' | 'port'>;
+
 /**
- * The record with the affected services of the networks of `hosts` (all of
- * them for an unsplit record) and without its chunked update history (which
+ * The record with the affected services that `seen` (services about to be
+ * sighted) can change: those of their networks; of their hosts in a network
+ * stored per host; of their port blocks for a host stored per block. All of
+ * them for an unsplit record. Without its chunked update history (which
  * writeSightings appends to without reading).
  */
 export async function readThreatRecordFor(
   context: restate.ObjectContext,
-  hosts: readonly string[],
+  seen: readonly ServiceKey[],
 ): Promise<PartialThreatRecord | undefined> {
   // One round trip: the networks' entries are read with the header (absent ones are null).
   const [stored, ...entries] = await readStateValues<unknown>(context, [
     RECORD,
-    ...[...new Set(hosts.map(networkOf))].map((network) => NETWORK_PREFIX + network),
+    ...[...new Set(seen.map((service) => networkOf(service.host)))].map(
+      (network) => NETWORK_PREFIX + network,
+    ),
   ]);
   const header = stored as StoredHeader | null;
   if (!header) return undefined;
-  const { affectedCounts, updateChunks, revision, ...record } = header;
+  const { affectedCounts, updateChunks, revision, layout, ...record } = header;
   const updates = updateChunks && { chunks: updateChunks, archive: record.archivedUpdates };
-  if (!affectedCounts) return { record, counts: undefined, updates, revision };
+  if (!affectedCounts) return { record, counts: undefined, updates, revision, layout };
+  // A second one only for the networks stored per host.
+  const splitKeys = layout ? splitEntryKeys(seen, layout) : [];
+  const split = splitKeys.length > 0 ? await readStateValues<unknown>(context, splitKeys) : [];
   return {
     record: {
       ...record,
-      affected: (entries as (AffectedService[] | null)[]).flatMap((entry) => entry ?? []),
+      affected: ([...entries, ...split] as (AffectedService[] | null)[]).flatMap(
+        (entry) => entry ?? [],
+      ),
     },
     counts: affectedCounts,
     updates,
     revision,
+    layout,
   };
+}
+
+/** The per-host and per-block entries that hold (or will hold) `seen` services of split networks. */
+function splitEntryKeys(seen: readonly ServiceKey[], layout: StoredLayout): string[] {
+  const perHostNetworks = new Set(layout.perHostNetworks);
+  const perBlockHosts = new Set(layout.perBlockHosts);
+  const keys = new Set<string>();
+  for (const { host, port } of seen) {
+    if (perBlockHosts.has(host)) keys.add(portBlockKey(host, port));
+    else if (perHostNetworks.has(networkOf(host))) keys.add(HOST_PREFIX + host);
+  }
+  return [...keys];
+}
+
+function portBlockKey(host: string, port: number): string {
+  return `${PORT_BLOCK_PREFIX}${host}/${port - (port % PORT_BLOCK)}`;
 }
 
 /**
  * Stores a record changed by sightings. `before` is what was read (undefined
- * for a new record); `after` holds the services of the same networks, changed,
- * plus any new ones. Only those networks' entries are written.
+ * for a new record); `after` holds the services it held, changed, plus any
+ * new ones. Only the entries holding those are written; `maxEntryBytes` is
+ * for tests.
  */
 export async function writeSightings(
   context: restate.ObjectContext,
   before: PartialThreatRecord | undefined,
   after: ThreatRecord,
   at: string,
+  maxEntryBytes = MAX_STATE_ENTRY_BYTES,
 ): Promise<ThreatSummary> {
-  const hostsBefore = new Set(before?.record.affected.map((service) => service.host));
-  const byNetwork = groupByNetwork(after.affected, (service) => service.host);
-  for (const [network, services] of byNetwork) context.set(NETWORK_PREFIX + network, services);
+  // A host stored per block is known even when none of its blocks read held a service.
+  const hostsBefore = new Set([
+    ...(before?.record.affected.map((service) => service.host) ?? []),
+    ...(before?.layout?.perBlockHosts ?? []),
+  ]);
+  const layout = writeServices(context, after.affected, before?.layout, maxEntryBytes);
   const hostsAfter = new Set(after.affected.map((service) => service.host));
   // A record from before the split had all its services in `after`: these are its counts.
   const counts: AffectedCounts = before?.counts
@@ -168,7 +257,46 @@ export async function writeSightings(
     { chunks: before?.updates?.chunks ?? [], archive: after.archivedUpdates },
     after.updates,
   );
-  return writeHeader(context, before, after, counts, updates, at);
+  return writeHeader(context, before, after, counts, updates, layout, at);
+}
+
+/**
+ * Writes `services` (every service of each of their networks, hosts or port
+ * blocks, as read plus any new) into one entry per network where it fits,
+ * else one per host, else one per port block; returns the layout after.
+ */
+function writeServices(
+  context: restate.ObjectContext,
+  services: readonly AffectedService[],
+  layout: StoredLayout | undefined,
+  maxEntryBytes: number,
+): StoredLayout | undefined {
+  const perHostNetworks = new Set(layout?.perHostNetworks);
+  const perBlockHosts = new Set(layout?.perBlockHosts);
+  for (const [network, ofNetwork] of groupByNetwork(services, (service) => service.host)) {
+    if (!perHostNetworks.has(network)) {
+      if (fitsStateEntry(ofNetwork, maxEntryBytes)) {
+        context.set(NETWORK_PREFIX + network, ofNetwork);
+        continue;
+      }
+      context.clear(NETWORK_PREFIX + network);
+      perHostNetworks.add(network);
+    }
+    for (const [host, ofHost] of groupBy(ofNetwork, (service) => service.host)) {
+      if (!perBlockHosts.has(host)) {
+        if (fitsStateEntry(ofHost, maxEntryBytes)) {
+          context.set(HOST_PREFIX + host, ofHost);
+          continue;
+        }
+        context.clear(HOST_PREFIX + host);
+        perBlockHosts.add(host);
+      }
+      for (const [key, ofBlock] of groupBy(ofHost, (service) => portBlockKey(host, service.port)))
+        context.set(key, ofBlock);
+    }
+  }
+  if (perHostNetworks.size === 0) return undefined;
+  return { perHostNetworks: [...perHostNetworks].sort(), perBlockHosts: [...perBlockHosts].sort() };
 }
 
 /**
@@ -190,7 +318,7 @@ export async function writeRecordHeader(
       { chunks: [], archive: record.archivedUpdates },
       record.updates,
     ));
-  return writeHeader(context, before, record, before.counts, updates, at);
+  return writeHeader(context, before, record, before.counts, updates, before.layout, at);
 }
 
 async function writeHeader(
@@ -199,6 +327,7 @@ async function writeHeader(
   record: ThreatRecord,
   counts: AffectedCounts,
   updates: StoredUpdates,
+  layout: StoredLayout | undefined,
   at: string,
 ): Promise<ThreatSummary> {
   const header: StoredHeader = {
@@ -208,6 +337,7 @@ async function writeHeader(
     updates: [],
     archivedUpdates: updates.archive,
     updateChunks: updates.chunks,
+    ...(layout && { layout }),
   };
   return writeRevision(context, before, header, summarizeThreat(record, at, counts));
 }
