@@ -22,8 +22,8 @@
  *
  * The lab runs in its own process (as a real network would), so the engines
  * measured here do not share an event loop with the services they scan.
- * Every CLI call executes bin/spectra.mjs with the system Node first in
- * PATH, as an analyst's shell runs `spectra`. Prints figures, ratios and targets; writes JSON to
+ * Every CLI call executes bin/spectra (the `spectra` command) with the
+ * system Node first in PATH, as an analyst's shell runs it. Prints figures, ratios and targets; writes JSON to
  * bench-results/. `--small` runs a 16 x 10 lab only (the smoke test);
  * `--only 256x100` one of the full sizes.
  */
@@ -97,9 +97,14 @@ const TARGETS = {
 /** The Node an analyst's shell runs `spectra` with (Node 20 here, older than the bench's). */
 const SYSTEM_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find(existsSync) ?? process.execPath;
 
-/** `spectra ARGS` as a shell runs it: the file executed (its first line picks `node` and its settings). */
+/** The Node bin/spectra picks: the project's (its `node` dependency), else PATH's. */
+const CLI_NODE = existsSync('node_modules/node/bin/node')
+  ? 'node_modules/node/bin/node'
+  : SYSTEM_NODE;
+
+/** `spectra ARGS` as a shell runs it (bin/spectra picks the Node and its settings). */
 function spectra(args: string[], options: { reject?: boolean; stdin?: 'ignore' } = {}) {
-  return execa('bin/spectra.mjs', args, {
+  return execa('bin/spectra', args, {
     ...options,
     env: { PATH: `${dirname(SYSTEM_NODE)}:${process.env.PATH ?? ''}` },
   });
@@ -138,7 +143,7 @@ async function main() {
   };
 
   log(
-    `system Node ${await nodeVersion(SYSTEM_NODE)} runs the CLI; Node ${process.version} runs this bench`,
+    `bin/spectra runs the CLI and host on Node ${await nodeVersion(CLI_NODE)} (system Node ${await nodeVersion(SYSTEM_NODE)} first in PATH); Node ${process.version} runs this bench`,
   );
   const help = await timed(small ? 3 : 10, async () => {
     await spectra(['--help']);
@@ -364,7 +369,8 @@ async function main() {
         machine: {
           cpus: cpuCount(),
           benchNode: process.version,
-          cliNode: await nodeVersion(SYSTEM_NODE),
+          cliNode: await nodeVersion(CLI_NODE),
+          systemNode: await nodeVersion(SYSTEM_NODE),
         },
       },
       null,

@@ -35,6 +35,6 @@ if (electronBinaryInstalled()) {
     cwd: projectRoot,
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  // Executed, not passed to `node`: its first line gives the host its malloc settings.
-  run(join(projectRoot, 'bin', 'spectra.mjs'), ['serve', ...process.argv.slice(2)]);
+  // The `spectra` command itself: it picks the host's Node and malloc settings.
+  run(join(projectRoot, 'bin', 'spectra'), ['serve', ...process.argv.slice(2)]);
 }
