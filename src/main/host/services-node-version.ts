@@ -4,8 +4,10 @@
  * (ES2024, Node >= 22); without it every invocation fails and is retried
  * forever. That is the only newer API its dist calls (grep of dist/, 1.17.x:
  * promises.js), so the services provide it where it is missing
- * (provideServicesRuntime) instead of needing a second, newer Node: `spectra`
- * and its host then run in one process on the system's Node 20.
+ * (provideServicesRuntime) and every command runs in the process that started
+ * it, on whichever Node that is: `node bin/spectra.mjs` on a system Node 20
+ * works. bin/spectra still prefers the project's Node 22, which runs the
+ * services faster (see its comments).
  */
 export const SERVICES_MIN_NODE = { major: 20, minor: 19 } as const;
 
