@@ -10,7 +10,7 @@
  *   campaign (built-in)   `spectra scan --engine builtin`, default settings: the campaign's
  *                         own time (startedAt to finishedAt of its report)
  *   tuned                 the same with --batch/--in-flight tuned per lab, beside the defaults
- *   spectra --help        on the system Node
+ *   spectra --help        bin/spectra, as below
  *   spectra campaigns     against the warm host
  *   idle RSS              every process of `spectra serve` (host, restate-server), idle
  *   where the time goes   the steps of the last default `--engine nmap` campaign
@@ -23,8 +23,8 @@
  * The lab runs in its own process (as a real network would), so the engines
  * measured here do not share an event loop with the services they scan.
  * Every CLI call executes bin/spectra (the `spectra` command) with the
- * system Node first in PATH, as an analyst's shell runs it. Prints figures, ratios and targets; writes JSON to
- * bench-results/. `--small` runs a 16 x 10 lab only (the smoke test);
+ * system Node first in PATH, as an analyst's shell runs it. Prints figures,
+ * ratios and targets; writes JSON to bench-results/. `--small` runs a 16 x 10 lab only (the smoke test);
  * `--only 256x100` one of the full sizes.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

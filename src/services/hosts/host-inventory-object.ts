@@ -8,6 +8,7 @@ import {
   type HostRecord,
 } from '../../shared/host-inventory.js';
 import { findingsOfBatch, type BatchResult } from '../../shared/campaign.js';
+import { groupBy } from '../../shared/host-network.js';
 import { findHost, readAllHosts, readHost, recordHostSightings } from './host-inventory-store.js';
 
 /**
@@ -111,15 +112,4 @@ export function hostSightingsOf(campaignId: string, batch: BatchResult): HostSig
       })),
     })),
   };
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }
