@@ -27,7 +27,7 @@
  * ratios and targets; writes JSON to bench-results/. `--small` runs a 16 x 10 lab only (the smoke test);
  * `--only 256x100` one of the full sizes.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { scanWithBuiltinEngine } from '../src/services/engines/builtin-engine.js';
@@ -97,11 +97,6 @@ const TARGETS = {
 /** The Node an analyst's shell runs `spectra` with (Node 20 here, older than the bench's). */
 const SYSTEM_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find(existsSync) ?? process.execPath;
 
-/** The Node bin/spectra picks: the project's (its `node` dependency), else PATH's. */
-const CLI_NODE = existsSync('node_modules/node/bin/node')
-  ? 'node_modules/node/bin/node'
-  : SYSTEM_NODE;
-
 /** `spectra ARGS` as a shell runs it (bin/spectra picks the Node and its settings). */
 function spectra(args: string[], options: { reject?: boolean; stdin?: 'ignore' } = {}) {
   return execa('bin/spectra', args, {
@@ -143,8 +138,9 @@ async function main() {
   };
 
   log(
-    `bin/spectra runs the CLI and host on Node ${await nodeVersion(CLI_NODE)} (system Node ${await nodeVersion(SYSTEM_NODE)} first in PATH); Node ${process.version} runs this bench`,
+    `system Node ${await nodeVersion(SYSTEM_NODE)} first in PATH; Node ${process.version} runs this bench`,
   );
+  let serveNode: string | undefined;
   const help = await timed(small ? 3 : 10, async () => {
     await spectra(['--help']);
     return {};
@@ -197,6 +193,11 @@ async function main() {
       log(`built-in alone:                 ${describe(figures.builtinAlone)}`);
 
       serve = await startServe(scratch.dataDir);
+      // The Node bin/spectra picked, read from the running host rather than guessed.
+      if (!serveNode) {
+        serveNode = await nodeVersion(readlinkSync(`/proc/${serve.process.pid}/exe`));
+        log(`spectra serve runs on Node ${serveNode}`);
+      }
       // Warm: one small campaign first, as a host that has been up a while.
       await spectraScan(scratch.dataDir, {
         targets: `${hosts[0]}-${hosts[1]}`,
@@ -369,7 +370,7 @@ async function main() {
         machine: {
           cpus: cpuCount(),
           benchNode: process.version,
-          cliNode: await nodeVersion(CLI_NODE),
+          serveNode,
           systemNode: await nodeVersion(SYSTEM_NODE),
         },
       },
