@@ -5,6 +5,7 @@ import {
   type DataDirLayout,
   type HostInfo,
 } from '../host/data-dir.js';
+import { processIdentity } from '../host/host-process.js';
 import type { Host, HostOptions } from '../host/host-runtime.js';
 import { restateTransports } from '../host/ingress-transport.js';
 import { RestateAdminClient, type DeploymentSummary } from '../host/restate-admin-client.js';
@@ -62,6 +63,7 @@ export async function startClusterHost(
     adminUrl,
     uiUrl: options.uiUrl,
     startedAt: new Date().toISOString(),
+    processIdentity: processIdentity(process.pid),
   };
   const closeEverything = async () => {
     await endpoint.close().catch(() => undefined);

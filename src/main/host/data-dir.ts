@@ -64,6 +64,8 @@ const HostInfoBase = z.object({
   appVersion: z.string(),
   uiUrl: z.string().optional(),
   startedAt: z.string(),
+  /** The host process's identity (host-process.ts): a later process with the same pid is not the host. */
+  processIdentity: z.string().optional(),
 });
 /** Where restate-server is (a RestateLocation, see ingress-transport.ts): exactly one kind. */
 export const HostInfo = z.union([
@@ -131,5 +133,5 @@ export function removeFileQuietly(path: string): void {
 /** The host running on this data dir, by host-process.ts's rule. */
 export function readRunningHostInfo(dataDir: string): HostInfo | undefined {
   const info = readJsonFile(dataDirLayout(dataDir).hostInfoFile, HostInfo);
-  return info && isHostProcessRunning(info.pid) ? info : undefined;
+  return info && isHostProcessRunning(info) ? info : undefined;
 }

@@ -17,6 +17,7 @@ import {
   type DataDirLayout,
   type HostInfo,
 } from './data-dir.js';
+import { processIdentity } from './host-process.js';
 import { restateTransports, type IngressTransport } from './ingress-transport.js';
 import {
   DiskFaultMonitor,
@@ -226,6 +227,7 @@ async function startHostOnDataDir(options: HostOptions, layout: DataDirLayout): 
     adminSocket,
     uiUrl: options.uiUrl,
     startedAt: new Date().toISOString(),
+    processIdentity: processIdentity(process.pid),
   };
   const closeEverything = async () => {
     stopWatchingDisk();

@@ -2,16 +2,21 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataDirLayout, ensureDataDir, writeJsonFileAtomically } from './data-dir.js';
-import { isZombie } from './host-process.js';
-import { processStartTime, removeStaleHostInfo } from './stale-host-info.js';
+import {
+  dataDirLayout,
+  ensureDataDir,
+  readRunningHostInfo,
+  writeJsonFileAtomically,
+} from './data-dir.js';
+import { isZombie, processIdentity } from './host-process.js';
+import { removeStaleHostInfo } from './stale-host-info.js';
 
 const dataDirs: string[] = [];
 afterEach(() => {
   for (const dataDir of dataDirs.splice(0)) rmSync(dataDir, { recursive: true, force: true });
 });
 
-function dataDirWithHostInfo(pid: number, startedAt: string): string {
+function dataDirWithHostInfo(pid: number, identity: string | undefined): string {
   const dataDir = mkdtempSync(join(tmpdir(), 'spectra-stale-'));
   dataDirs.push(dataDir);
   const layout = dataDirLayout(dataDir);
@@ -21,35 +26,50 @@ function dataDirWithHostInfo(pid: number, startedAt: string): string {
     appVersion: '0.0.0-test',
     ingressUrl: 'http://127.0.0.1:1',
     adminUrl: 'http://127.0.0.1:2',
-    startedAt,
+    startedAt: new Date().toISOString(),
+    ...(identity !== undefined && { processIdentity: identity }),
   });
   return dataDir;
 }
 
 describe.skipIf(process.platform !== 'linux')('removeStaleHostInfo', () => {
-  it('reads this process’s start time, close to what uptime says', () => {
-    const started = processStartTime(process.pid)!;
-    expect(Math.abs(started - (Date.now() - process.uptime() * 1000))).toBeLessThan(2_000);
+  it('tells this process apart from another one', async () => {
+    const mine = processIdentity(process.pid);
+    expect(mine).toMatch(/^[\w-]+\/\d+$/);
+    expect(processIdentity(process.pid)).toBe(mine);
+    // pid 1 started at boot, long before this test.
+    expect(processIdentity(1)).not.toBe(mine);
     expect(isZombie(process.pid)).toBe(false);
   });
 
-  it('keeps host.json of a live host written after the process started', () => {
-    const dataDir = dataDirWithHostInfo(process.pid, new Date().toISOString());
+  it('keeps host.json of the live process that wrote it', () => {
+    const dataDir = dataDirWithHostInfo(process.pid, processIdentity(process.pid));
     expect(removeStaleHostInfo(dataDir, () => true)).toBe(false);
     expect(existsSync(dataDirLayout(dataDir).hostInfoFile)).toBe(true);
+    expect(readRunningHostInfo(dataDir)?.pid).toBe(process.pid);
   });
 
   it('removes host.json whose pid is gone', () => {
-    const dataDir = dataDirWithHostInfo(process.pid, new Date().toISOString());
+    const dataDir = dataDirWithHostInfo(process.pid, processIdentity(process.pid));
     expect(removeStaleHostInfo(dataDir, () => false)).toBe(true);
     expect(existsSync(dataDirLayout(dataDir).hostInfoFile)).toBe(false);
   });
 
-  it('removes host.json whose pid now belongs to a process started after it was written', () => {
-    const dataDir = dataDirWithHostInfo(
-      process.pid,
-      new Date(Date.now() - 3_600_000).toISOString(),
-    );
-    expect(removeStaleHostInfo(dataDir, () => true)).toBe(true);
+  it('removes host.json whose pid now belongs to another process (pid reused after a crash or a reboot)', () => {
+    const identity = processIdentity(process.pid)!;
+    const earlierBoot = `00000000-0000-0000-0000-000000000000/${identity.split('/')[1]}`;
+    for (const stale of [`${identity.split('/')[0]}/1`, earlierBoot]) {
+      const dataDir = dataDirWithHostInfo(process.pid, stale);
+      // Every reader agrees: no command talks to it, and no start is refused because of it.
+      expect(readRunningHostInfo(dataDir)).toBeUndefined();
+      expect(removeStaleHostInfo(dataDir, () => true)).toBe(true);
+    }
+  });
+
+  it('judges a host.json of an older version (no identity) by its pid alone', () => {
+    const dataDir = dataDirWithHostInfo(process.pid, undefined);
+    expect(readRunningHostInfo(dataDir)?.pid).toBe(process.pid);
+    expect(removeStaleHostInfo(dataDir, () => true)).toBe(false);
+    expect(removeStaleHostInfo(dataDir, () => false)).toBe(true);
   });
 });
