@@ -130,6 +130,20 @@ describe('planCampaign', () => {
       ].join('\n'),
     );
   });
+
+  it('says which engine auto resolves to where the plan was made, and tunes for it', () => {
+    const input = { targets: '10.0.0.0/16', ports: '1-100', scope: '10.0.0.0/16' };
+    const onNmap = unwrapInput(planCampaign(input, { engine: 'nmap', cores: 1 }));
+    const onBuiltin = unwrapInput(planCampaign(input, { engine: 'builtin', cores: 1 }));
+    expect(formatCampaignPlan(onNmap)).toContain('engine:   nmap (auto)');
+    expect(formatCampaignPlan(onBuiltin)).toContain('engine:   builtin (auto)');
+    // One core: one nmap process at a time, while built-in batches overlap their socket waits.
+    expect([onNmap.tuning.batchesInFlight, onBuiltin.tuning.batchesInFlight]).toEqual([1, 2]);
+    const chosen = unwrapInput(
+      planCampaign({ ...input, engine: 'builtin' }, { engine: 'builtin' }),
+    );
+    expect(formatCampaignPlan(chosen)).toContain('engine:   builtin\n');
+  });
 });
 
 describe('CampaignPlanInput schema', () => {

@@ -71,6 +71,8 @@ export const CampaignPlan = z.object({
   tuning: CampaignTuning,
   maxHosts: z.number().int().min(1),
   engine: ScanEngineChoice,
+  /** What `auto` resolves to where the plan was made (the host, or the CLI's dry run), when known. */
+  autoEngine: z.enum(['builtin', 'nmap']).optional(),
   scope: z.object({
     networks: z.array(
       z.object({ network: z.string(), sensitive: z.boolean(), excluded: z.boolean() }),
@@ -199,6 +201,9 @@ function buildPlan(
     tuning,
     maxHosts: settings.maxHosts,
     engine: settings.engine,
+    ...(settings.engine === 'auto' &&
+      settings.environment.engine !== undefined &&
+      settings.environment.engine !== 'auto' && { autoEngine: settings.environment.engine }),
     scope: {
       networks: scope.networks.map(({ network, sensitive, excluded }) => ({
         network,
@@ -229,7 +234,7 @@ export function formatCampaignPlan(plan: CampaignPlan): string {
     `ports:    ${plan.portsSummary}`,
     `probes:   ${plan.probeCount}`,
     `batches:  ${formatTuning(plan.tuning)}`,
-    `engine:   ${plan.engine}`,
+    `engine:   ${plan.autoEngine ? `${plan.autoEngine} (auto)` : plan.engine}`,
     `scope:    ${networks}`,
   ];
   if (plan.scope.sensitiveTargets.length > 0) {
