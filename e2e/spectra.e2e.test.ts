@@ -28,7 +28,7 @@ async function listedCampaigns(): Promise<CampaignListing[]> {
 
 /** A campaign's report. */
 async function reportOf(campaignId: string): Promise<CampaignReport | null> {
-  return session.services().campaignResults(campaignId).report();
+  return session.services().campaignReport(campaignId);
 }
 
 async function listedSchedules(): Promise<ScheduleEntry[]> {

@@ -22,6 +22,29 @@ let attachAnswer: 'hold-then-end' | 'fail';
 const held: http.ServerResponse[] = [];
 const running = { campaignId: 'c-1', state: 'scanning', totals: { targets: 2, targetsDone: 1 } };
 const finished = { ...running, state: 'completed', totals: { targets: 2, targetsDone: 2 } };
+// What the report is read from: the campaign's outline, then each batch.
+const metadata = { campaignId: 'c-1', name: 'c-1', request: {}, targets: 2, state: 'completed' };
+const batch = {
+  index: 0,
+  state: 'done',
+  engine: 'builtin',
+  targets: 2,
+  skipped: [],
+  hosts: [],
+  observations: [
+    {
+      host: '127.0.0.1',
+      port: 22,
+      protocol: 'tcp',
+      state: 'open',
+      engine: 'builtin',
+      observedAt: '2026-12-01T12:00:00.000Z',
+    },
+  ],
+  findings: [],
+  startedAt: '2026-12-01T12:00:00.000Z',
+  finishedAt: '2026-12-01T12:00:00.000Z',
+};
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'spectra-follow-'));
@@ -41,8 +64,10 @@ beforeAll(async () => {
       const polls = calls.filter((call) => call.endsWith('/progress')).length;
       const ended = attachAnswer === 'fail' && polls > 1;
       json(200, ended ? { ...finished, state: 'failed' } : running);
-    } else if (path.endsWith('/report')) {
-      json(200, { campaignId: 'c-1', state: 'completed' });
+    } else if (path.endsWith('/outline')) {
+      json(200, { metadata, audit: [], batchIndexes: [0] });
+    } else if (path.endsWith('/batch')) {
+      json(200, batch);
     } else json(404, { message: 'not found' });
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
@@ -64,12 +89,15 @@ describe('following a campaign without a display (--json)', () => {
     attachAnswer = 'hold-then-end';
     const started = Date.now();
     const report = await followCampaign(ingress(), 'c-1', { quiet: true });
-    expect(report).toEqual({ campaignId: 'c-1', state: 'completed' });
+    expect(report).toMatchObject({ campaignId: 'c-1', state: 'completed', complete: true });
+    expect(report.hosts.map((entry) => `${entry.host}:${entry.ports[0]!.port}`)).toEqual([
+      '127.0.0.1:22',
+    ]);
     // Two held attaches ended by the timeout, the third answered; one poll at the start,
     // none after the end: the workflow's result is the final progress.
     expect(calls.filter((call) => call.endsWith('/attach'))).toHaveLength(3);
     expect(calls.filter((call) => call.endsWith('/progress'))).toHaveLength(1);
-    expect(calls.at(-1)).toBe('/CampaignResults/c-1/report');
+    expect(calls.slice(-2)).toEqual(['/CampaignResults/c-1/outline', '/CampaignResults/c-1/batch']);
     expect(Date.now() - started).toBeLessThan(3 * REQUEST_TIMEOUT_MS + 2_000);
   });
 
@@ -78,7 +106,7 @@ describe('following a campaign without a display (--json)', () => {
     const started = Date.now();
     await followCampaign(ingress(), 'c-1', { quiet: true });
     expect(calls.filter((call) => call.endsWith('/attach'))).toHaveLength(1);
-    expect(calls.at(-2)).toBe('/CampaignWorkflow/c-1/progress');
+    expect(calls.at(-3)).toBe('/CampaignWorkflow/c-1/progress');
     // Not a quiet poll interval (5 s) later.
     expect(Date.now() - started).toBeLessThan(2_000);
   });

@@ -77,7 +77,7 @@ export async function followCampaign(
     // An open attach request would keep the process alive after following stops.
     stopAttaching.abort();
   }
-  const report = await spectraClients(ingress).campaignResults(campaignId).report();
+  const report = await spectraClients(ingress).campaignReport(campaignId);
   if (!report) throw new CliError(`campaign ${campaignId} has no report`);
   return report;
 }
@@ -105,7 +105,7 @@ export async function readCampaignReport(
   ingress: clients.Ingress,
   campaignId: string,
 ): Promise<CampaignReport> {
-  const report = await spectraClients(ingress).campaignResults(campaignId).report();
+  const report = await spectraClients(ingress).campaignReport(campaignId);
   if (!report) throw new CliError(`no campaign "${campaignId}" (see spectra campaigns)`);
   return report;
 }

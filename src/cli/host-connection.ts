@@ -118,6 +118,23 @@ export async function withHost<T>(
   }
 }
 
+/**
+ * Makes `call` again each time the request timeout ends the wait, until the
+ * host answers or `waitMs` passes (then HostDidNotAnswer). `call` must carry
+ * an idempotency key: Restate then attaches each new request to the
+ * invocation the first one started instead of starting another.
+ */
+export async function waitForAnswer<T>(call: () => PromiseLike<T>, waitMs: number): Promise<T> {
+  const giveUpAt = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof HostDidNotAnswer) || Date.now() >= giveUpAt) throw error;
+    }
+  }
+}
+
 /** Restate's ingress errors carry the handler's TerminalError text in a JSON body; keep only that. */
 export function describeIngressError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

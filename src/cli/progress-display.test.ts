@@ -195,4 +195,44 @@ describe('campaign summary', () => {
     expect(text).toContain('no engine ran (rejected before scanning), 0/10 targets scanned');
     expect(text).not.toContain('engine ?');
   });
+
+  it('lists the first 10 services of a CVE and counts the rest', () => {
+    const affected = (count: number) =>
+      Array.from({ length: count }, (_, host) => ({ host: `127.80.0.${host + 1}`, port: 22 }));
+    const report = {
+      campaignId: 'c-2',
+      name: 'wide',
+      request: { engine: 'builtin' },
+      engine: 'builtin',
+      state: 'completed',
+      totals: progress({}, '').totals,
+      hosts: [],
+      threats: [
+        {
+          cve: 'CVE-2023-38408',
+          severity: 'critical',
+          cvssScore: 9.8,
+          product: 'openssh',
+          affected: affected(4096),
+        },
+        {
+          cve: 'CVE-2018-15473',
+          severity: 'medium',
+          cvssScore: 5.3,
+          product: 'openssh',
+          affected: affected(2),
+        },
+      ],
+      skipped: [],
+      failedBatches: [],
+      audit: [],
+      complete: true,
+    } as unknown as CampaignReport;
+    const [wide, narrow] = formatCampaignSummary(report).split('\n').slice(-2);
+    expect(wide).toMatch(
+      / 127\.80\.0\.1:22 .* 127\.80\.0\.10:22 and 4086 more \(spectra threat CVE-2023-38408\)$/,
+    );
+    expect(wide).not.toContain('127.80.0.11:22');
+    expect(narrow).toMatch(/ 127\.80\.0\.1:22 127\.80\.0\.2:22$/);
+  });
 });

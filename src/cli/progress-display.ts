@@ -113,6 +113,9 @@ function stateDetail(progress: CampaignProgress): string {
   return '';
 }
 
+/** Services listed per CVE in a summary: a CVE on every host of a /16 stays one readable line. */
+const AFFECTED_SHOWN_PER_CVE = 10;
+
 export function formatCampaignSummary(report: CampaignReport): string {
   const { totals } = report;
   const lines = [
@@ -122,9 +125,11 @@ export function formatCampaignSummary(report: CampaignReport): string {
     `  findings: ${formatSeverityCounts(totals.findings)}`,
   ];
   for (const threat of report.threats) {
-    const where = forTerminal(
-      threat.affected.map((service) => `${service.host}:${service.port}`).join(' '),
-    );
+    const shown = threat.affected.slice(0, AFFECTED_SHOWN_PER_CVE);
+    const more = threat.affected.length - shown.length;
+    const where =
+      forTerminal(shown.map((service) => `${service.host}:${service.port}`).join(' ')) +
+      (more > 0 ? ` and ${more} more (spectra threat ${forTerminal(threat.cve)})` : '');
     lines.push(
       `  ${threat.severity.padEnd(8)} ${threat.cvssScore.toFixed(1)} ${forTerminal(threat.cve).padEnd(16)} ${forTerminal(threat.product)} ${where}`,
     );

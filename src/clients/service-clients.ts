@@ -14,6 +14,8 @@ import type { ScanMarksObject } from '../services/scope-locks/scan-marks-object.
 import type { ScopeLocksObject } from '../services/scope-locks/scope-locks-object.js';
 import type { ThreatIndexObject } from '../services/threats/threat-index-object.js';
 import type { ThreatIntelObject } from '../services/threats/threat-intel-object.js';
+import type { BatchResult, CampaignReport } from '../shared/campaign.js';
+import { assembleReport } from '../shared/campaign-report.js';
 import { INDEX_KEY, SERVICE_NAMES } from '../shared/service-contracts.js';
 
 /**
@@ -66,6 +68,11 @@ export function spectraClients(ingress: clients.Ingress) {
       ingress.workflowClient(DEFINITIONS.campaignWorkflow, campaignId),
     campaignResults: (campaignId: string) =>
       ingress.objectClient(DEFINITIONS.campaignResults, campaignId),
+    /** A campaign's report (null for an unknown id): see readCampaignResults. */
+    campaignReport: async (campaignId: string) =>
+      (await readCampaignResults(ingress, campaignId))?.report ?? null,
+    /** The report and the batch results it was assembled from (exports read both). */
+    campaignReportAndBatches: (campaignId: string) => readCampaignResults(ingress, campaignId),
     campaignIndex: () => ingress.objectClient(DEFINITIONS.campaignIndex, INDEX_KEY),
     threatIntel: (cve: string) => ingress.objectClient(DEFINITIONS.threatIntel, cve),
     threatIndex: () => ingress.objectClient(DEFINITIONS.threatIndex, INDEX_KEY),
@@ -89,6 +96,33 @@ export function spectraClients(ingress: clients.Ingress) {
   };
 }
 export type SpectraClients = ReturnType<typeof spectraClients>;
+
+/** Batch results read at once while a report is assembled (each up to ~12 MiB). */
+const PARALLEL_BATCH_READS = 8;
+
+/**
+ * A campaign's report, assembled here from its outline and its batches read a
+ * few at a time: no single answer or state read on the host grows with the
+ * campaign, so a /16's report is read like a /24's. Null for an unknown id.
+ */
+async function readCampaignResults(
+  ingress: clients.Ingress,
+  campaignId: string,
+): Promise<{ report: CampaignReport; batches: BatchResult[] } | null> {
+  const results = ingress.objectClient(DEFINITIONS.campaignResults, campaignId);
+  const outline = await results.outline();
+  if (!outline) return null;
+  const batches: BatchResult[] = [];
+  for (let start = 0; start < outline.batchIndexes.length; start += PARALLEL_BATCH_READS) {
+    const read = await Promise.all(
+      outline.batchIndexes
+        .slice(start, start + PARALLEL_BATCH_READS)
+        .map((index) => results.batch(index)),
+    );
+    for (const batch of read) if (batch) batches.push(batch);
+  }
+  return { report: assembleReport(outline.metadata, batches, outline.audit), batches };
+}
 
 /**
  * Options of one call, the typed clients' last argument: an idempotency key

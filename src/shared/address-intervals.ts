@@ -278,3 +278,20 @@ export function formatInterval(interval: AddressInterval): string {
   }
   return `${first}-${formatAddress(interval.family, interval.last)}`;
 }
+
+/**
+ * A list of addresses written as few ranges as it allows (`127.80.0.0/24,
+ * 127.80.1.0-127.80.1.9, 10.0.0.7`), in address order; anything that is not
+ * an address literal is kept as it is, after them.
+ */
+export function summarizeAddresses(addresses: readonly string[]): string {
+  const intervals: AddressInterval[] = [];
+  const others = new Set<string>();
+  for (const text of addresses) {
+    const address = parseAddress(text);
+    if (address)
+      intervals.push({ family: address.family, first: address.value, last: address.value });
+    else others.add(text);
+  }
+  return [...mergeIntervals(intervals).map(formatInterval), ...others].join(', ');
+}

@@ -166,7 +166,7 @@ describe('a campaign on a 3-node cluster with 2 workers', () => {
       const progress = await spectra.campaignWorkflow(campaignId).workflowAttach();
       const totalSeconds = (Date.now() - startedAt) / 1000;
       expect(progress.state).toBe('completed');
-      const report = await spectra.campaignResults(campaignId).report();
+      const report = await spectra.campaignReport(campaignId);
       if (!report) throw new Error('no report');
       expect(report.complete).toBe(true);
       expect(comparable(report)).toEqual(comparable(reference));

@@ -75,7 +75,7 @@ describe('a report read as soon as the campaign completes', () => {
         batchSize: 2,
       };
       const { campaignId, progress } = await runUntilCompleted(request, `consistency-${run}`);
-      const report = await services.campaignResults(campaignId).report();
+      const report = await services.campaignReport(campaignId);
       expect(report, `report of ${campaignId}`).not.toBeNull();
       expect({ state: report!.state, complete: report!.complete }).toEqual({
         state: 'completed',
@@ -133,7 +133,7 @@ describe('the threats table and the host inventory as soon as a campaign complet
           `threats-consistency-${run}`,
         );
         const [report, threats, hosts] = await Promise.all([
-          services.campaignResults(campaignId).report(),
+          services.campaignReport(campaignId),
           services.threatIndex().list({}),
           services.hostInventory().list(),
         ]);

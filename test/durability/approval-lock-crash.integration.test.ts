@@ -44,7 +44,7 @@ function api(transport: IngressTransport) {
     approvals: services.approvals(),
     locks: services.scopeLocks(),
     marks: services.scanMarks(),
-    report: (campaignId: string) => services.campaignResults(campaignId).report(),
+    report: (campaignId: string) => services.campaignReport(campaignId),
   };
 }
 

@@ -157,7 +157,7 @@ async function finish(transport: IngressTransport, campaignId: string): Promise<
   const services = connectSpectra(transport);
   const progress = await services.campaignWorkflow(campaignId).workflowAttach();
   expect(progress.state).toBe('completed');
-  const report = await services.campaignResults(campaignId).report();
+  const report = await services.campaignReport(campaignId);
   if (!report) throw new Error('no report');
   return report;
 }

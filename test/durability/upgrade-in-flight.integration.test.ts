@@ -129,7 +129,7 @@ describe('upgrading with a campaign in flight', () => {
       const report = await waitFor(
         'the campaign recorded as failed',
         async () => {
-          const current = await client.campaignResults(campaignId).report();
+          const current = await client.campaignReport(campaignId);
           return current?.state === 'failed' ? current : undefined;
         },
         10_000,
@@ -156,7 +156,7 @@ describe('upgrading with a campaign in flight', () => {
       // The campaign waiting for approval is stopped too, its request withdrawn.
       await waitFor(
         'the waiting campaign failed',
-        async () => (await client.campaignResults(waiting).report())?.state === 'failed',
+        async () => (await client.campaignReport(waiting))?.state === 'failed',
         10_000,
       );
       expect(await client.campaignWorkflow(waiting).status()).toBe('failed');

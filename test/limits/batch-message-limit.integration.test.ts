@@ -62,7 +62,7 @@ describe('a batch whose results would exceed the message limit', () => {
         .submit(request, callOptions({ idempotencyKey: 'message-limit' }));
       const final = await services.campaignWorkflow(campaignId).workflowAttach();
       expect(final.state).toBe('completed');
-      const report = (await services.campaignResults(campaignId).report())!;
+      const report = (await services.campaignReport(campaignId))!;
       expect(report.totals).toMatchObject({ targets: HOSTS, targetsDone: HOSTS, hostsUp: HOSTS });
       expect(report.totals.openPorts).toBe(HOSTS * 1000);
       expect(report.failedBatches).toEqual([]);

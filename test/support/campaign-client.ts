@@ -15,7 +15,7 @@ export async function runCampaign(
   const services = connectSpectra(transport);
   const submitted = await services.campaigns().submit(request, callOptions({ idempotencyKey }));
   const progress = await services.campaignWorkflow(submitted.campaignId).workflowAttach();
-  const report = await services.campaignResults(submitted.campaignId).report();
+  const report = await services.campaignReport(submitted.campaignId);
   if (!report) throw new Error(`no report for ${submitted.campaignId}`);
   return { campaignId: submitted.campaignId, progress, report };
 }

@@ -2,11 +2,20 @@ import { jsonForTerminal } from '../terminal-text.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MAX_IMPORT_BYTES, type NmapImportResult } from '../../shared/interop.js';
-import { spectraClients } from '../../clients/service-clients.js';
+import { randomUUID } from 'node:crypto';
+import { callOptions, spectraClients } from '../../clients/service-clients.js';
 import { CliError } from '../cli-error.js';
 import { stringOption, type Command } from '../command.js';
 import { resolveDataDir } from '../data-dir-option.js';
-import { describeIngressError, withHost } from '../host-connection.js';
+import {
+  describeIngressError,
+  HostDidNotAnswer,
+  waitForAnswer,
+  withHost,
+} from '../host-connection.js';
+
+/** How long `spectra import` waits for the host to finish an import. */
+const IMPORT_WAIT_MS = 10 * 60_000;
 
 async function readInput(path: string): Promise<string> {
   if (path === '-') {
@@ -62,15 +71,27 @@ twice adds nothing. Imports scan nothing, so they need no scope or approval.`,
         throw new CliError(`import: ${sourceName}: ${error.message} (nothing was imported)`);
       throw error;
     }
-    const result: NmapImportResult = await withHost(resolveDataDir(parsed), ({ ingress }) =>
-      Promise.resolve(
-        spectraClients(ingress)
-          .imports()
-          .nmapXml({ xml, name: stringOption(parsed, 'name'), sourceName }),
-      ).catch((error: unknown) => {
+    const request = { xml, name: stringOption(parsed, 'name'), sourceName };
+    const result: NmapImportResult = await withHost(resolveDataDir(parsed), async ({ ingress }) => {
+      // A large file takes longer than one request may wait (45,000 hosts with their
+      // CVEs: about a minute). The same idempotency key makes each call after a
+      // timed-out one wait for the same import instead of starting another.
+      const options = callOptions<typeof request, NmapImportResult>({
+        idempotencyKey: randomUUID(),
+      });
+      try {
+        return await waitForAnswer(
+          () => spectraClients(ingress).imports().nmapXml(request, options),
+          IMPORT_WAIT_MS,
+        );
+      } catch (error) {
+        if (error instanceof HostDidNotAnswer)
+          throw new CliError(
+            `import: ${sourceName}: still importing after ${IMPORT_WAIT_MS / 60_000} minutes; it goes on in the host (see spectra campaigns)`,
+          );
         throw new CliError(`import: ${sourceName}: ${describeIngressError(error)}`);
-      }),
-    );
+      }
+    });
     if (parsed.values.json) {
       process.stdout.write(jsonForTerminal(result) + '\n');
       return;

@@ -38,7 +38,7 @@ afterAll(async () => {
 
 const approvals = () => services.approvals();
 const workflow = (campaignId: string) => services.campaignWorkflow(campaignId);
-const report = (campaignId: string) => services.campaignResults(campaignId).report();
+const report = (campaignId: string) => services.campaignReport(campaignId);
 
 async function submit(request: Partial<CampaignRequest>): Promise<string> {
   const submitted = await services.campaigns().submit({ ...REQUEST, ...request });

@@ -1,6 +1,5 @@
 import type * as clients from '@restatedev/restate-sdk-clients';
 import type { CampaignReport } from '../../shared/campaign.js';
-import { MAX_BATCHES_PER_CAMPAIGN } from '../../shared/campaign.js';
 import type { HostSummary } from '../../shared/observation.js';
 import type { ThreatFilter, ThreatRecord } from '../../shared/threat.js';
 import { spectraClients } from '../../clients/service-clients.js';
@@ -55,18 +54,10 @@ export async function readCampaignExportSources(
   ingress: clients.Ingress,
   campaignId: string,
 ): Promise<CampaignExportSources | undefined> {
-  const results = spectraClients(ingress).campaignResults(campaignId);
-  const report = await results.report();
-  if (!report) return undefined;
-  // Campaigns from before adaptive tuning used the fixed default of 50 hosts per batch.
-  const batchSize = report.tuning?.batchSize ?? report.request.batchSize ?? 50;
-  const batchCount = Math.min(
-    MAX_BATCHES_PER_CAMPAIGN,
-    Math.max(1, Math.ceil(report.totals.targets / batchSize)),
-  );
-  const indexes = Array.from({ length: batchCount }, (_, index) => index);
-  const batches = await inChunks(indexes, (index) => results.batch(index));
-  const hostSummaries = batches.flatMap((batch) => batch?.hosts ?? []);
+  const read = await spectraClients(ingress).campaignReportAndBatches(campaignId);
+  if (!read) return undefined;
+  const { report, batches } = read;
+  const hostSummaries = batches.flatMap((batch) => batch.hosts);
   const records = await readThreatRecords(
     ingress,
     report.threats.map((threat) => threat.cve),

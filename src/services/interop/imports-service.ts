@@ -1,14 +1,20 @@
 import { SERVICE_NAMES, INDEX_KEY } from '../../shared/service-contracts.js';
 import { createHash } from 'node:crypto';
 import * as restate from '@restatedev/restate-sdk';
-import type { BatchResult, CampaignListing, ParsedCampaignRequest } from '../../shared/campaign.js';
+import {
+  findingsOfBatch,
+  type BatchResult,
+  type CampaignListing,
+  type ParsedCampaignRequest,
+} from '../../shared/campaign.js';
 import { packFindings } from '../../shared/packed-findings.js';
 import type { Finding } from '../../shared/vulnerability.js';
 import { NmapImportRequest, type NmapImportResult } from '../../shared/interop.js';
 import { formatPorts } from '../../shared/port-spec.js';
+import { summarizeAddresses } from '../../shared/address-intervals.js';
 import { campaignIndexObject } from '../campaigns/campaign-index-object.js';
 import { campaignResultsObject } from '../campaigns/campaign-results-object.js';
-import { type CampaignMetadata } from '../campaigns/campaign-report.js';
+import { type CampaignMetadata } from '../../shared/campaign-report.js';
 import { totalsOfResults } from '../../shared/campaign-totals.js';
 import { recordBatchSightings } from '../threats/record-sightings.js';
 import {
@@ -54,7 +60,8 @@ export function importBatches(scan: ImportedScan, findings: readonly Finding[]):
 
 /** The request an import campaign records: what the file covered, in a scan request's shape. */
 export function importRequest(name: string, scan: ImportedScan): ParsedCampaignRequest {
-  const targets = scan.hosts.map((host) => host.host).join(', ');
+  // As ranges: a 45,000-host file's targets are one range, not a 700 KB list in every listing.
+  const targets = summarizeAddresses(scan.hosts.map((host) => host.host));
   const ports = formatPorts(
     [...new Set(scan.observations.map((observation) => observation.port))].sort((a, b) => a - b),
   );
@@ -112,12 +119,16 @@ export function createImportsService(loadKnowledge: LoadKnowledge) {
             findings,
           });
 
-          const existing = await results.report();
-          if (existing)
-            return summary(
-              true,
-              existing.threats.reduce((sum, threat) => sum + threat.affected.length, 0),
-            );
+          const existing = await results.outline();
+          if (existing) {
+            let findings = 0;
+            // One batch at a time: the whole campaign can pass Restate's message limit.
+            for (const index of existing.batchIndexes) {
+              const batch = await results.batch(index);
+              if (batch) findings += findingsOfBatch(batch).length;
+            }
+            return summary(true, findings);
+          }
 
           const findings = await matchWithCurrentKnowledge(
             context,

@@ -55,7 +55,7 @@ async function nmap(args: string[], output: string): Promise<string> {
 
 const listCampaigns = () => services.campaignIndex().list();
 const threat = (cve: string) => services.threatIntel(cve).get();
-const report = (campaignId: string) => services.campaignResults(campaignId).report();
+const report = (campaignId: string) => services.campaignReport(campaignId);
 
 beforeAll(async () => {
   lab = await startLoopbackLab(

@@ -43,8 +43,7 @@ export function createRematchService(loadKnowledge: LoadKnowledge) {
               observations.push(...batch.observations);
             }
             if (request.campaignId && observations.length === 0) {
-              const report = await results.report();
-              if (!report) {
+              if (!(await results.outline())) {
                 throw new restate.TerminalError(`no campaign ${campaignId}`, { errorCode: 404 });
               }
             }

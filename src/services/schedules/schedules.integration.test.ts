@@ -198,7 +198,7 @@ describe('campaign schedules', () => {
     expect(editedCampaigns.length).toBeGreaterThanOrEqual(2);
     const report = await waitFor(
       'the report of an edited run',
-      () => services.campaignResults(afterEdit[0]!.campaignId!).report(),
+      () => services.campaignReport(afterEdit[0]!.campaignId!),
       15_000,
     );
     expect(report.request.targets).toBe('127.70.9.3');

@@ -93,7 +93,7 @@ describe('the scope-lock saga', () => {
       expect(progress?.state).toBe('failed');
       expect(progress?.error).toBe(`injected failure after step ${step}`);
       await expectNothingHeld(campaignId);
-      const report = await services.campaignResults(campaignId).report();
+      const report = await services.campaignReport(campaignId);
       expect(report?.state).toBe('failed');
       expect(report?.complete).toBe(false);
       expect(report?.audit.at(-1)).toMatchObject({ event: 'failed' });
@@ -158,7 +158,7 @@ describe('the scope-lock saga', () => {
     expect(secondFinal.state).toBe('completed');
     expect(secondFinal.queue).toBeUndefined();
 
-    const audit = (await services.campaignResults(second).report())!.audit;
+    const audit = (await services.campaignReport(second))!.audit;
     expect(audit.map((entry) => entry.event)).toEqual([
       'queued',
       'scope locked',

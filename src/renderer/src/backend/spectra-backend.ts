@@ -101,7 +101,7 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
       services.campaigns().submit(request, callOptions({ idempotencyKey })),
     campaignProgress: (campaignId) => services.campaignWorkflow(campaignId).progress(),
     cancelCampaign: (campaignId, reason) => services.campaignWorkflow(campaignId).cancel(reason),
-    campaignReport: (campaignId) => services.campaignResults(campaignId).report(),
+    campaignReport: (campaignId) => services.campaignReport(campaignId),
     listThreats: (filter) => services.threatIndex().list(filter),
     threat: (cve) => services.threatIntel(cve).get(),
     triageThreat: (cve, request) => services.threatIntel(cve).triage(request),

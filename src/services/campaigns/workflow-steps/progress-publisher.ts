@@ -11,7 +11,7 @@ import { addBatchToTotals, emptyTotals } from '../../../shared/campaign-totals.j
 import { emptySeverityCounts } from '../../../shared/campaign.js';
 import { campaignIndexObject } from '../campaign-index-object.js';
 import { campaignResultsObject } from '../campaign-results-object.js';
-import type { CampaignMetadata } from '../campaign-report.js';
+import type { CampaignMetadata } from '../../../shared/campaign-report.js';
 
 /** Workflow state: the live progress without its batches (kept one entry each, below). */
 export const PROGRESS = 'progress';

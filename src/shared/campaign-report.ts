@@ -1,6 +1,6 @@
-import { compareAddresses } from '../../shared/address-intervals.js';
-import { totalsOfResults } from '../../shared/campaign-totals.js';
-import type { CampaignTuning } from '../../shared/campaign-tuning.js';
+import { compareAddresses } from './address-intervals.js';
+import { totalsOfResults } from './campaign-totals.js';
+import type { CampaignTuning } from './campaign-tuning.js';
 import {
   findingsOfBatch,
   type AuditEntry,
@@ -11,9 +11,9 @@ import {
   type ParsedCampaignRequest,
   type ReportHost,
   type ReportThreat,
-} from '../../shared/campaign.js';
-import type { ScanEngineName } from '../../shared/observation.js';
-import { compareThreatRank } from '../../shared/vulnerability.js';
+} from './campaign.js';
+import type { ScanEngineName } from './observation.js';
+import { compareThreatRank } from './vulnerability.js';
 
 export interface CampaignMetadata {
   campaignId: string;
@@ -30,9 +30,22 @@ export interface CampaignMetadata {
 }
 
 /**
+ * What a report is assembled from besides the batch results: small whatever
+ * the campaign's size (CampaignResults' `outline`).
+ */
+export interface CampaignOutline {
+  metadata: CampaignMetadata;
+  audit: AuditEntry[];
+  /** The stored batches' indexes, ascending: read them one by one (CampaignResults' `batch`). */
+  batchIndexes: number[];
+}
+
+/**
  * The report: hosts with open ports (and their CVEs) and one entry per CVE with
  * every affected service, built from the batch results on demand so nothing is
- * stored twice.
+ * stored twice. Built by the reader (readCampaignResults in
+ * src/clients/service-clients.ts), not by a handler: a large campaign's report
+ * and state pass Restate's message and per-invocation memory limits (~32 MiB).
  */
 export function assembleReport(
   metadata: CampaignMetadata,

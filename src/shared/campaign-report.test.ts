@@ -3,10 +3,10 @@ import {
   emptyTotals,
   summarizeBatch,
   totalsOfResults,
-} from '../../shared/campaign-totals.js';
+} from './campaign-totals.js';
 import { describe, expect, it } from 'vitest';
-import type { BatchResult } from '../../shared/campaign.js';
-import { compareAddresses } from '../../shared/address-intervals.js';
+import type { BatchResult } from './campaign.js';
+import { compareAddresses } from './address-intervals.js';
 import { assembleReport, type CampaignMetadata } from './campaign-report.js';
 
 const METADATA: CampaignMetadata = {
