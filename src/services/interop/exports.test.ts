@@ -15,6 +15,45 @@ const directory = mkdtempSync(join(tmpdir(), 'spectra-exports-'));
 const exported = (format: Parameters<typeof exportCampaign>[0]) =>
   exportCampaign(format, sampleReport(), sampleRecords(), context);
 
+describe('a campaign with a CVE on every host of a /16 (130,000 services)', () => {
+  const SERVICES = 130_000;
+  const address = (index: number) => `127.73.${index >> 8}.${index & 255}`;
+  const wide = () => {
+    const report = sampleReport();
+    const threat = report.threats[0]!;
+    threat.affected = Array.from({ length: SERVICES }, (_, index) => ({
+      host: address(index >> 1),
+      port: index & 1 ? 443 : 80,
+      version: '2.4.49',
+    }));
+    const records = sampleRecords();
+    const record = records.find((entry) => entry.cve === threat.cve)!;
+    const template = record.affected[0]!;
+    record.affected = threat.affected.map((service, index) => ({
+      ...template,
+      host: service.host,
+      port: service.port,
+      firstSeen: `2026-11-01T00:00:${String(index % 60).padStart(2, '0')}.000Z`,
+    }));
+    return { report, records };
+  };
+
+  it('joins every service to its threat record entry', () => {
+    const { report, records } = wide();
+    const rows = campaignFindingRows(report, records);
+    expect(rows).toHaveLength(SERVICES + 1);
+    const last = rows.find((row) => row.host === address((SERVICES - 1) >> 1) && row.port === 443)!;
+    expect(last.firstSeen).toBe(`2026-11-01T00:00:${String((SERVICES - 1) % 60)}.000Z`);
+  });
+
+  it('renders the HTML report (rows as arrays, not as one call’s arguments)', () => {
+    const { report, records } = wide();
+    const html = exportCampaign('html', report, records, context);
+    expect(html.match(/<tr>/g)?.length).toBeGreaterThan(SERVICES);
+    expect(html).toContain(`${address((SERVICES - 1) >> 1)}:443`);
+  });
+});
+
 describe('finding rows', () => {
   it('joins report, port and threat record: vector, CVSS version, triage, first/last seen, EPSS, KEV', () => {
     const rows = campaignFindingRows(sampleReport(), sampleRecords());

@@ -51,12 +51,14 @@ export function campaignFindingRows(
   const rows: FindingRow[] = [];
   for (const threat of report.threats) {
     const record = recordsByCve.get(threat.cve);
+    // By host:port, not a search per row: a CVE on 45,000 hosts took 55 s that way.
+    const services = new Map(
+      (record?.affected ?? []).map((entry) => [`${entry.host}:${entry.port}`, entry]),
+    );
     for (const affected of threat.affected) {
       const host = hosts.get(affected.host);
       const port = host?.ports.find((entry) => entry.port === affected.port);
-      const service = record?.affected.find(
-        (entry) => entry.host === affected.host && entry.port === affected.port,
-      );
+      const service = services.get(`${affected.host}:${affected.port}`);
       const vector = threat.cvssVector || record?.cvssVector || undefined;
       rows.push({
         host: affected.host,

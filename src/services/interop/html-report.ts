@@ -202,10 +202,11 @@ export function CampaignReportDocument(props: {
                     ].map((title) => h('th', { key: title }, title)),
                   ),
                 ),
+                // Arrays, not spread arguments: a campaign's rows can outnumber the call stack.
                 h(
                   'tbody',
                   null,
-                  ...rows
+                  rows
                     .filter((row) => row.severity === severity)
                     .map((row) =>
                       h(
@@ -254,7 +255,7 @@ export function CampaignReportDocument(props: {
           h(
             'tbody',
             null,
-            ...report.hosts.flatMap((host) =>
+            report.hosts.flatMap((host) =>
               host.ports.map((port) =>
                 h(
                   'tr',
@@ -281,7 +282,7 @@ export function CampaignReportDocument(props: {
           h(
             'tbody',
             null,
-            ...report.audit.map((entry, index) =>
+            report.audit.map((entry, index) =>
               h(
                 'tr',
                 { key: index },
