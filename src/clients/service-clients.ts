@@ -16,6 +16,7 @@ import type { ThreatIndexObject } from '../services/threats/threat-index-object.
 import type { ThreatIntelObject } from '../services/threats/threat-intel-object.js';
 import type { BatchResult, CampaignReport } from '../shared/campaign.js';
 import { assembleReport } from '../shared/campaign-report.js';
+import { readAllHostPages } from '../shared/host-inventory.js';
 import { INDEX_KEY, SERVICE_NAMES } from '../shared/service-contracts.js';
 
 /**
@@ -83,6 +84,13 @@ export function spectraClients(ingress: clients.Ingress) {
     rechecks: () => ingress.serviceClient(DEFINITIONS.rechecks),
     diagnostics: () => ingress.serviceClient(DEFINITIONS.diagnostics),
     hostInventory: () => ingress.objectClient(DEFINITIONS.hostInventory, INDEX_KEY),
+    /** Every host the inventory holds, in address order, read page by page. */
+    hosts: () =>
+      readAllHostPages((after) =>
+        ingress
+          .objectClient(DEFINITIONS.hostInventory, INDEX_KEY)
+          .list(after === undefined ? {} : { after }),
+      ),
     imports: () => ingress.serviceClient(DEFINITIONS.imports),
     rematch: () => ingress.serviceClient(DEFINITIONS.rematch),
     /**

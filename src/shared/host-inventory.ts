@@ -148,3 +148,29 @@ export function hostCves(host: Pick<HostRecord, 'ports'>): HostCve[] {
       left.cve.localeCompare(right.cve),
   );
 }
+
+/** One page of the host inventory (HostInventory's `list`). */
+export interface HostPage {
+  /** The hosts of this page's state entries, in entry order. */
+  hosts: HostRecord[];
+  /** Pass as `after` for the next page; absent on the last. */
+  next?: string;
+}
+
+/**
+ * Every host, in address order, read page by page through `list`. A host can
+ * be on two pages (an entry of the inventory's first layout and its network's
+ * entry); the later copy is the newer one (see readHostPage).
+ */
+export async function readAllHostPages(
+  list: (after: string | undefined) => PromiseLike<HostPage>,
+): Promise<HostRecord[]> {
+  const hosts = new Map<string, HostRecord>();
+  let after: string | undefined;
+  do {
+    const page = await list(after);
+    for (const host of page.hosts) hosts.set(host.address, host);
+    after = page.next;
+  } while (after !== undefined);
+  return [...hosts.values()].sort((left, right) => compareAddresses(left.address, right.address));
+}

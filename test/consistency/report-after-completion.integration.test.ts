@@ -135,7 +135,7 @@ describe('the threats table and the host inventory as soon as a campaign complet
         const [report, threats, hosts] = await Promise.all([
           services.campaignReport(campaignId),
           services.threatIndex().list({}),
-          services.hostInventory().list(),
+          services.hosts(),
         ]);
         expect(report!.threats.length).toBeGreaterThan(10);
         const rows = new Map(threats.map((row) => [row.cve, row]));

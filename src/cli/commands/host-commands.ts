@@ -61,7 +61,7 @@ services, products, versions, banners and CVE ids (exim, "openssh 7.2").`,
   options: { search: { type: 'string' }, json: { type: 'boolean' } },
   async run(parsed) {
     const hosts = await withHost(resolveDataDir(parsed), (connection) =>
-      inventory(connection).list(),
+      spectraClients(connection.ingress).hosts(),
     );
     const shown = searchHosts(hosts, stringOption(parsed, 'search') ?? '');
     if (parsed.values.json) {
@@ -100,5 +100,5 @@ export async function cvesOnHosts(
   connection: HostConnection,
   search: string,
 ): Promise<Set<string>> {
-  return cvesOnHostsMatching(await inventory(connection).list(), search) ?? new Set();
+  return cvesOnHostsMatching(await spectraClients(connection.ingress).hosts(), search) ?? new Set();
 }

@@ -5,11 +5,12 @@ import {
   HostCveTriageRequest,
   hostCves,
   HostSightings,
+  type HostPage,
   type HostRecord,
 } from '../../shared/host-inventory.js';
 import { findingsOfBatch, type BatchResult } from '../../shared/campaign.js';
 import { groupBy } from '../../shared/host-network.js';
-import { findHost, readAllHosts, readHost, recordHostSightings } from './host-inventory-store.js';
+import { findHost, readHost, readHostPage, recordHostSightings } from './host-inventory-store.js';
 
 /**
  * Every host any campaign saw, across campaigns, under one key (like
@@ -62,9 +63,18 @@ export const hostInventoryObject = restate.object({
       },
     ),
 
-    /** Every host, in address order. */
+    /**
+     * One page of hosts (see readHostPage); readers follow `next` to the end
+     * (readAllHostPages). Every host in one answer passed Restate's ~32 MiB
+     * limits at 45,000 hosts.
+     */
     list: restate.handlers.object.shared(
-      (context: restate.ObjectSharedContext): Promise<HostRecord[]> => readAllHosts(context),
+      {
+        input: restate.serde.schema(z.object({ after: z.string().max(200).optional() })),
+        enableLazyState: true,
+      },
+      (context: restate.ObjectSharedContext, page: { after?: string }): Promise<HostPage> =>
+        readHostPage(context, page.after),
     ),
 
     /** One host, or null when no campaign saw it. */

@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { HostSightings } from '../../shared/host-inventory.js';
+import type * as restate from '@restatedev/restate-sdk';
+import { readAllHostPages, type HostSightings } from '../../shared/host-inventory.js';
 import { inMemoryObject } from '../../../test/support/in-memory-object.js';
-import { readAllHosts, readHost, recordHostSightings } from './host-inventory-store.js';
+import { readHost, readHostPage, recordHostSightings } from './host-inventory-store.js';
+
+/** Every host, page by page, as a reader of HostInventory's `list` gets them. */
+const readAllHosts = (context: restate.ObjectContext) =>
+  readAllHostPages((after) => readHostPage(context, after));
 
 /** One batch's sightings: `hosts` hosts of 127.80.0.0/24, `ports` open ports each. */
-function batch(campaignId: string, hosts: number, ports: number): HostSightings {
+function batch(campaignId: string, hosts: number, ports: number, network = 0): HostSightings {
   return {
     campaignId,
     // Campaign c-N at 06:0N.
     at: `2026-12-01T06:0${campaignId.slice(2)}:00.000Z`,
     hosts: Array.from({ length: hosts }, (_, host) => ({
-      address: `127.80.0.${host + 1}`,
+      address: `127.80.${network}.${host + 1}`,
       ports: Array.from({ length: ports }, (_, port) => ({
         port: 1000 + port,
         service: 'unknown',
@@ -56,5 +61,34 @@ describe('recordHostSightings', () => {
     await recordHostSightings(context, batch('c-3', 40, 100), limit);
     expect([...state.keys()].filter((key) => key.startsWith('network:'))).toEqual([]);
     expect((await readHost(context, '127.80.0.1'))?.campaigns).toHaveLength(3);
+  });
+});
+
+describe('readHostPage', () => {
+  it('splits a large inventory into pages of about 8 MiB, each host once, the newest copy kept', async () => {
+    const { state, context } = inMemoryObject();
+    // 12 networks of 200 hosts x 40 ports, ~1 MB each: more than one page.
+    for (let network = 0; network < 12; network += 1)
+      await recordHostSightings(context, batch('c-1', 200, 40, network));
+    // A host of the first layout, also in its network's (newer) entry.
+    const stale = { ...(await readHost(context, '127.80.3.7'))!, hostnames: ['stale.lab'] };
+    state.set('host:127.80.3.7', stale);
+
+    const first = await readHostPage(context);
+    expect(first.next).toMatch(/^network:/);
+    const bytes = [...state.entries()]
+      .filter(([key]) => key <= first.next!)
+      .reduce((sum, [, value]) => sum + JSON.stringify(value).length, 0);
+    expect(bytes).toBeGreaterThanOrEqual(8 * 2 ** 20);
+    expect(bytes).toBeLessThan(8 * 2 ** 20 + 2 * 2 ** 20);
+
+    const hosts = await readAllHosts(context);
+    expect(hosts).toHaveLength(12 * 200);
+    expect(new Set(hosts.map((host) => host.address)).size).toBe(12 * 200);
+    expect(hosts.find((host) => host.address === '127.80.3.7')!.hostnames).not.toContain(
+      'stale.lab',
+    );
+    expect(hosts[0]!.address).toBe('127.80.0.1');
+    expect(hosts.at(-1)!.address).toBe('127.80.11.200');
   });
 });

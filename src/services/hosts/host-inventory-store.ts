@@ -1,7 +1,7 @@
 import type * as restate from '@restatedev/restate-sdk';
-import { compareAddresses } from '../../shared/address-intervals.js';
 import {
   mergeHostSightings,
+  type HostPage,
   type HostRecord,
   type HostSightings,
 } from '../../shared/host-inventory.js';
@@ -162,18 +162,35 @@ export async function readHost(context: StateReader, address: string): Promise<H
   );
 }
 
-/** Every host, in address order, whichever layout holds it. */
-export async function readAllHosts(context: StateReader): Promise<HostRecord[]> {
-  const hosts = new Map<string, HostRecord>();
-  for (const key of await context.stateKeys()) {
-    if (key.startsWith(NETWORK_PREFIX)) {
-      // A network entry is newer than any per-host entry left of the same host.
-      for (const host of (await context.get<HostRecord[]>(key)) ?? [])
-        hosts.set(host.address, host);
-    } else if (key.startsWith(LEGACY_HOST_PREFIX)) {
-      const host = await context.get<HostRecord>(key);
-      if (host && !hosts.has(host.address)) hosts.set(host.address, host);
+/**
+ * Bytes of state one `list` page reads, at most about: pages stay far below
+ * Restate's ~32 MiB message limit (an entry holds up to
+ * {@link MAX_STATE_ENTRY_BYTES}), whatever the inventory's size. 45,000 hosts
+ * with two services each passed it in one answer.
+ */
+export const HOST_PAGE_BYTES = 8 * 2 ** 20;
+
+/**
+ * The entries after key `after` (all when undefined), in key order, until
+ * about {@link HOST_PAGE_BYTES}. Entries of the first layout (`host:`) sort
+ * before network entries (`network:`), which are newer for the same host: a
+ * reader that keeps the last copy of each address it meets, page after page,
+ * reads the inventory right (readAllHostPages in src/shared/host-inventory.ts).
+ */
+export async function readHostPage(context: StateReader, after?: string): Promise<HostPage> {
+  const keys = (await context.stateKeys())
+    .filter((key) => key.startsWith(NETWORK_PREFIX) || key.startsWith(LEGACY_HOST_PREFIX))
+    .sort()
+    .filter((key) => after === undefined || key > after);
+  const hosts: HostRecord[] = [];
+  let bytes = 0;
+  for (const [index, key] of keys.entries()) {
+    const value = await context.get<HostRecord[] | HostRecord>(key);
+    if (value) {
+      hosts.push(...(Array.isArray(value) ? value : [value]));
+      bytes += JSON.stringify(value).length;
     }
+    if (bytes >= HOST_PAGE_BYTES && index < keys.length - 1) return { hosts, next: key };
   }
-  return [...hosts.values()].sort((left, right) => compareAddresses(left.address, right.address));
+  return { hosts };
 }

@@ -119,7 +119,7 @@ export function createSpectraBackend(config: ShellConfig): SpectraBackend {
       services.schedules().runNow({ scheduleId }, callOptions({ idempotencyKey })),
     recheckThreat: (cve) => services.rechecks().run({ cve, trigger: 'manual' }),
     engines: () => services.diagnostics().engines(),
-    listHosts: () => services.hostInventory().list(),
+    listHosts: () => services.hosts(),
     triageHostCve: (request) => services.hostInventory().triage(request),
     host: (address) => services.hostInventory().get(address),
     health: async () => {
