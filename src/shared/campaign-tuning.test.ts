@@ -19,7 +19,7 @@ describe('chooseTuning', () => {
   it('cuts a large campaign into batches of about two seconds, one in flight per core for nmap', () => {
     const nmap = chooseTuning({ hostCount: 4096, portCount: 100, engine: 'nmap', cores: 4 });
     expect(nmap.batchSize * 100).toBeLessThanOrEqual(MAX_PROBES_PER_BATCH);
-    expect(nmap.batchCount).toBe(7);
+    expect(nmap.batchCount).toBe(4);
     expect(nmap.batchesInFlight).toBe(4);
     const builtin = chooseTuning({ hostCount: 4096, portCount: 100, engine: 'builtin', cores: 1 });
     expect(builtin.batchSize * 100).toBeLessThanOrEqual(MAX_PROBES_PER_BATCH);

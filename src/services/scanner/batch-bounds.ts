@@ -11,8 +11,12 @@ import type { Finding } from '../../shared/vulnerability.js';
 
 /** Characters of a banner kept per port (the schema allows 1,024; identification needs far less). */
 export const MAX_BANNER_CHARS = 256;
-/** Serialized size above which a batch's observations are cut down. */
-export const MAX_BATCH_RESULT_BYTES = 12 * 2 ** 20;
+/**
+ * Serialized size above which a batch's observations are cut down: the
+ * largest batch the tuning allows (MAX_PROBES_PER_BATCH) keeps every open
+ * port, banners left out (batch-bounds.test.ts).
+ */
+export const MAX_BATCH_RESULT_BYTES = 18 * 2 ** 20;
 /** Findings kept per batch; a campaign with more reports the cut in the batch's `error`. */
 export const MAX_FINDINGS_PER_BATCH = 20_000;
 
