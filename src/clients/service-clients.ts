@@ -105,7 +105,7 @@ export function spectraClients(ingress: clients.Ingress) {
 }
 export type SpectraClients = ReturnType<typeof spectraClients>;
 
-/** Batch results read at once while a report is assembled (each up to ~12 MiB). */
+/** Batch results read at once while a report is assembled (each up to ~20 MiB). */
 const PARALLEL_BATCH_READS = 8;
 
 /**
