@@ -120,16 +120,25 @@ async function readCampaignResults(
   const results = ingress.objectClient(DEFINITIONS.campaignResults, campaignId);
   const outline = await results.outline();
   if (!outline) return null;
-  const batches: BatchResult[] = [];
-  for (let start = 0; start < outline.batchIndexes.length; start += PARALLEL_BATCH_READS) {
-    const read = await Promise.all(
-      outline.batchIndexes
-        .slice(start, start + PARALLEL_BATCH_READS)
-        .map((index) => results.batch(index)),
-    );
-    for (const batch of read) if (batch) batches.push(batch);
-  }
+  const batches = (
+    await readInChunks(outline.batchIndexes, PARALLEL_BATCH_READS, (index) => results.batch(index))
+  ).filter((batch): batch is BatchResult => batch !== null);
   return { report: assembleReport(outline.metadata, batches, outline.audit), batches };
+}
+
+/**
+ * `read` for each item, `size` calls at a time (in item order): bounded, so a
+ * campaign with thousands of batches or CVEs does not open thousands of calls.
+ */
+export async function readInChunks<T, R>(
+  items: readonly T[],
+  size: number,
+  read: (item: T) => PromiseLike<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size)
+    results.push(...(await Promise.all(items.slice(start, start + size).map(read))));
+  return results;
 }
 
 /**

@@ -33,9 +33,9 @@ export const ENGINE_PROBES_PER_SECOND = { builtin: 40_000, nmap: 80_000 } as con
  * the 18 MiB result cap; with findings, the stored batch stays under 20 MiB,
  * below Restate's 32 MiB message limit). Each batch costs a fixed set of
  * invocations (window, results, inventory, one ThreatIntel call per CVE seen).
- * 4,096 x 100 nmap campaigns on 2 cores, A/B in pairs: 4 batches of 1,024
- * took 5.8-6.3 s end to end against 6.6-7.4 s for 7 batches of 586 (the cap
- * before, 65,536), restate-server's CPU 1.3-1.6 s against 1.8-2.1 s; 13
+ * 4,096 x 100 nmap campaigns on 2 cores, alternating A/B runs: 4 batches of
+ * 1,024 took 5.4-5.8 s end to end against 5.8-6.3 s for 7 batches of 586 (the
+ * cap before, 65,536), restate-server's CPU 1.0-1.2 s against 1.4-1.6 s; 13
  * batches (32,768) were slower still.
  */
 export const MAX_PROBES_PER_BATCH = 102_400;

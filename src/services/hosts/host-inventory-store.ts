@@ -168,7 +168,7 @@ export async function readHost(context: StateReader, address: string): Promise<H
  * {@link MAX_STATE_ENTRY_BYTES}), whatever the inventory's size. 45,000 hosts
  * with two services each passed it in one answer.
  */
-export const HOST_PAGE_BYTES = 8 * 2 ** 20;
+const HOST_PAGE_BYTES = 8 * 2 ** 20;
 
 /**
  * The entries after key `after` (all when undefined), in key order, until

@@ -2,7 +2,7 @@ import type * as clients from '@restatedev/restate-sdk-clients';
 import type { CampaignReport } from '../../shared/campaign.js';
 import type { HostSummary } from '../../shared/observation.js';
 import type { ThreatFilter, ThreatRecord } from '../../shared/threat.js';
-import { spectraClients } from '../../clients/service-clients.js';
+import { readInChunks, spectraClients } from '../../clients/service-clients.js';
 
 /**
  * What the exports are written from, read through the ingress from the same
@@ -16,24 +16,16 @@ export interface CampaignExportSources {
   hostSummaries: HostSummary[];
 }
 
-/** Threat records fetched at a time: bounded so a campaign with thousands of CVEs does not open thousands of calls. */
+/** Threat records fetched at a time. */
 const PARALLEL_READS = 16;
-
-async function inChunks<T, R>(
-  items: readonly T[],
-  read: (item: T) => PromiseLike<R>,
-): Promise<R[]> {
-  const results: R[] = [];
-  for (let start = 0; start < items.length; start += PARALLEL_READS)
-    results.push(...(await Promise.all(items.slice(start, start + PARALLEL_READS).map(read))));
-  return results;
-}
 
 export async function readThreatRecords(
   ingress: clients.Ingress,
   cves: readonly string[],
 ): Promise<ThreatRecord[]> {
-  const records = await inChunks(cves, (cve) => spectraClients(ingress).threatIntel(cve).get());
+  const records = await readInChunks(cves, PARALLEL_READS, (cve) =>
+    spectraClients(ingress).threatIntel(cve).get(),
+  );
   return records.filter((record): record is ThreatRecord => record !== null);
 }
 
