@@ -43,7 +43,23 @@ export function readStateValues<T>(
  */
 export const MAX_STATE_ENTRY_BYTES = 8 * 2 ** 20;
 
-/** Whether `value`, serialized as the SDK's JSON serde does, is at most `maxBytes`. */
-export function fitsStateEntry(value: unknown, maxBytes = MAX_STATE_ENTRY_BYTES): boolean {
-  return Buffer.byteLength(JSON.stringify(value)) <= maxBytes;
+const utf8 = new TextEncoder();
+
+/**
+ * Writes `value` to state entry `key` when, serialized as the SDK's JSON serde
+ * does, it is at most `maxBytes`; returns whether it did. Serialized once and
+ * stored as those bytes (readers' JSON `get` sees the same value): measuring
+ * with one JSON.stringify and letting `set` make another cost the host ~60 ms
+ * of CPU per 4,096 x 100 campaign in the threat records alone (a CPU profile).
+ */
+export function setIfItFits(
+  context: Pick<restate.ObjectContext, 'set'>,
+  key: string,
+  value: unknown,
+  maxBytes = MAX_STATE_ENTRY_BYTES,
+): boolean {
+  const bytes = utf8.encode(JSON.stringify(value));
+  if (bytes.length > maxBytes) return false;
+  context.set(key, bytes, restate.serde.binary);
+  return true;
 }

@@ -5,6 +5,7 @@ import {
   countPackedFindings,
   PackedFindings,
   packFindings,
+  splitPackedByCve,
   unpackFindings,
 } from './packed-findings.js';
 import { groupSightingsByCve, unpackSightings } from './threat.js';
@@ -37,6 +38,38 @@ const finding = (host: string, port: number, overrides: Partial<Finding> = {}): 
 const canonical = (findings: readonly Finding[]) =>
   findings.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort();
 
+const arbitraryFinding = fc.record(
+  {
+    host: fc.constantFrom('127.0.0.1', '127.0.0.2', '127.0.0.3'),
+    port: fc.constantFrom(22, 80, 443),
+    cve: fc.constantFrom('CVE-2021-41773', 'CVE-2021-42013', 'CVE-2016-6210'),
+    severity: fc.constantFrom('low', 'high', 'critical'),
+    cvssScore: fc.constantFrom(3.1, 7.5, 9.8),
+    cvssVector: fc.constant('CVSS:3.1/AV:N'),
+    summary: fc.constantFrom('one', 'two'),
+    product: fc.constantFrom('apache:http_server', 'openbsd:openssh'),
+    version: fc.constantFrom('2.4.49', '7.2'),
+    cpe: fc.constant('cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*'),
+    kev: fc.constant(APACHE.kev!),
+    epss: fc.constantFrom({ score: 0.1, percentile: 0.2 }, { score: 0.9, percentile: 0.95 }),
+    observedAt: fc.constant(APACHE.observedAt),
+    engine: fc.constantFrom('nmap', 'builtin'),
+  },
+  { requiredKeys: ['host', 'port', 'cve', 'severity', 'cvssScore', 'cvssVector', 'summary'] },
+);
+
+/** Up to 40 findings of the fields above, filled in to whole findings. */
+const arbitraryFindings = fc.array(arbitraryFinding, { maxLength: 40 }).map(
+  (generated) =>
+    generated.map((item) => ({
+      product: 'apache:http_server',
+      version: '2.4.49',
+      observedAt: APACHE.observedAt,
+      engine: 'nmap' as const,
+      ...item,
+    })) as Finding[],
+);
+
 describe('packed findings', () => {
   it("keeps each CVE's facts once and each service once", () => {
     const findings = [
@@ -67,38 +100,38 @@ describe('packed findings', () => {
   });
 
   it('round-trips any findings, optional fields absent or present', () => {
-    const arbitraryFinding = fc.record(
-      {
-        host: fc.constantFrom('127.0.0.1', '127.0.0.2', '127.0.0.3'),
-        port: fc.constantFrom(22, 80, 443),
-        cve: fc.constantFrom('CVE-2021-41773', 'CVE-2021-42013', 'CVE-2016-6210'),
-        severity: fc.constantFrom('low', 'high', 'critical'),
-        cvssScore: fc.constantFrom(3.1, 7.5, 9.8),
-        cvssVector: fc.constant('CVSS:3.1/AV:N'),
-        summary: fc.constantFrom('one', 'two'),
-        product: fc.constantFrom('apache:http_server', 'openbsd:openssh'),
-        version: fc.constantFrom('2.4.49', '7.2'),
-        cpe: fc.constant('cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*'),
-        kev: fc.constant(APACHE.kev!),
-        epss: fc.constantFrom({ score: 0.1, percentile: 0.2 }, { score: 0.9, percentile: 0.95 }),
-        observedAt: fc.constant(APACHE.observedAt),
-        engine: fc.constantFrom('nmap', 'builtin'),
-      },
-      { requiredKeys: ['host', 'port', 'cve', 'severity', 'cvssScore', 'cvssVector', 'summary'] },
-    );
     fc.assert(
-      fc.property(fc.array(arbitraryFinding, { maxLength: 40 }), (generated) => {
-        const findings = generated.map((item) => ({
-          product: 'apache:http_server',
-          version: '2.4.49',
-          observedAt: APACHE.observedAt,
-          engine: 'nmap' as const,
-          ...item,
-        })) as Finding[];
+      fc.property(arbitraryFindings, (findings) => {
         const packed = packFindings(findings);
         expect(PackedFindings.safeParse(packed).success).toBe(true);
         expect(canonical(unpackFindings(packed))).toEqual(canonical(findings));
         expect(countPackedFindings(packed)).toBe(findings.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("splits packed findings by CVE without unpacking: each group unpacks to its CVE's findings, in order", () => {
+    fc.assert(
+      fc.property(arbitraryFindings, (findings) => {
+        const packed = packFindings(findings);
+        const split = splitPackedByCve(packed);
+        const all = unpackFindings(packed);
+        expect([...split.keys()].sort()).toEqual(
+          [...new Set(findings.map((item) => item.cve))].sort(),
+        );
+        for (const [cve, group] of split) {
+          expect(PackedFindings.safeParse(group).success).toBe(true);
+          expect(unpackFindings(group)).toEqual(all.filter((item) => item.cve === cve));
+        }
+        // What ThreatIntel gets is the same whether a batch's findings come packed or plain.
+        const fromPacked = groupSightingsByCve('c-1', packed);
+        const fromPlain = groupSightingsByCve('c-1', findings);
+        expect([...fromPacked.keys()].sort()).toEqual([...fromPlain.keys()].sort());
+        for (const [cve, sightings] of fromPlain)
+          expect(canonical(unpackSightings(fromPacked.get(cve)!))).toEqual(
+            canonical(unpackSightings(sightings)),
+          );
       }),
       { numRuns: 200 },
     );

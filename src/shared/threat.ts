@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { CvssVersion, EpssScore, Finding, KevEntry, Severity } from './vulnerability.js';
-import { PackedFindings, packFindings, unpackFindings } from './packed-findings.js';
+import { groupBy } from './host-network.js';
+import {
+  PackedFindings,
+  packFindings,
+  splitPackedByCve,
+  unpackFindings,
+} from './packed-findings.js';
 
 export const TriageState = z.enum(['new', 'confirmed', 'false-positive', 'remediated']);
 export type TriageState = z.infer<typeof TriageState>;
@@ -28,20 +34,22 @@ export type ThreatSighting = z.infer<typeof ThreatSighting>;
 export const CveSightings = z.object({ campaignId: z.string().min(1), findings: PackedFindings });
 export type CveSightings = z.infer<typeof CveSightings>;
 
-/** A campaign's findings, one packed group per CVE (one ThreatIntel call each). */
+/**
+ * A campaign's findings, one packed group per CVE (one ThreatIntel call
+ * each). A batch's findings come packed already and are split as they are.
+ */
 export function groupSightingsByCve(
   campaignId: string,
-  findings: readonly Finding[],
+  findings: readonly Finding[] | PackedFindings,
 ): Map<string, CveSightings> {
-  const byCve = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const group = byCve.get(finding.cve);
-    if (group) group.push(finding);
-    else byCve.set(finding.cve, [finding]);
-  }
-  return new Map(
-    [...byCve].map(([cve, group]) => [cve, { campaignId, findings: packFindings(group) }]),
-  );
+  const byCve = Array.isArray(findings)
+    ? new Map(
+        [...groupBy(findings as readonly Finding[], (finding) => finding.cve)].map(
+          ([cve, group]) => [cve, packFindings(group)],
+        ),
+      )
+    : splitPackedByCve(findings as PackedFindings);
+  return new Map([...byCve].map(([cve, packed]) => [cve, { campaignId, findings: packed }]));
 }
 
 /** The sightings a ThreatIntel record was sent, in either form. */

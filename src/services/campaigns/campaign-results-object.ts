@@ -5,9 +5,9 @@ import { readStateEntries } from '../state-entries.js';
 import { z } from 'zod';
 import {
   AuditEntry,
-  BatchResult,
   CampaignState,
   FINISHED_CAMPAIGN_STATES,
+  type BatchResult,
 } from '../../shared/campaign.js';
 import type { CampaignMetadata, CampaignOutline } from '../../shared/campaign-report.js';
 import { campaignIndexObject } from './campaign-index-object.js';
@@ -15,6 +15,7 @@ import { approvalsObject } from '../approvals/approvals-object.js';
 import { scopeLocksObject } from '../scope-locks/scope-locks-object.js';
 import { scanMarksObject } from '../scope-locks/scan-marks-object.js';
 import { UpgradeStop, upgradeStopReason } from '../../shared/upgrade-stop.js';
+import { trustedBulkInput } from '../trusted-input.js';
 
 const METADATA = 'metadata';
 const AUDIT = 'audit';
@@ -36,7 +37,7 @@ export const campaignResultsObject = restate.object({
   name: 'CampaignResults',
   handlers: {
     storeBatch: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(BatchResult), ingressPrivate: true, enableLazyState: true },
+      { input: trustedBulkInput<BatchResult>(), ingressPrivate: true, enableLazyState: true },
       async (context: restate.ObjectContext, result: BatchResult) => {
         context.set(BATCH_PREFIX + result.index, result);
       },

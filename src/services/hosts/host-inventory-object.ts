@@ -4,13 +4,14 @@ import { z } from 'zod';
 import {
   HostCveTriageRequest,
   hostCves,
-  HostSightings,
   type HostPage,
   type HostRecord,
+  type HostSightings,
 } from '../../shared/host-inventory.js';
 import { findingsOfBatch, type BatchResult } from '../../shared/campaign.js';
 import { groupBy } from '../../shared/host-network.js';
 import { findHost, readHost, readHostPage, recordHostSightings } from './host-inventory-store.js';
+import { trustedBulkInput } from '../trusted-input.js';
 
 /**
  * Every host any campaign saw, across campaigns, under one key (like
@@ -24,7 +25,7 @@ export const hostInventoryObject = restate.object({
   name: SERVICE_NAMES.hostInventory,
   handlers: {
     record: restate.handlers.object.exclusive(
-      { input: restate.serde.schema(HostSightings), ingressPrivate: true, enableLazyState: true },
+      { input: trustedBulkInput<HostSightings>(), ingressPrivate: true, enableLazyState: true },
       (context: restate.ObjectContext, sightings: HostSightings) =>
         recordHostSightings(context, sightings),
     ),

@@ -6,7 +6,7 @@ import {
   type HostSightings,
 } from '../../shared/host-inventory.js';
 import { groupByNetwork, networkOf } from '../../shared/host-network.js';
-import { fitsStateEntry, MAX_STATE_ENTRY_BYTES, readStateValues } from '../state-entries.js';
+import { MAX_STATE_ENTRY_BYTES, readStateValues, setIfItFits } from '../state-entries.js';
 
 /**
  * How the HostInventory object keeps its hosts: by network (an IPv4 /24, see
@@ -75,10 +75,7 @@ export async function recordHostSightings(
       sightings.campaignId,
       sightings.at,
     );
-    if (fitsStateEntry(merged, maxNetworkEntryBytes)) {
-      context.set(NETWORK_PREFIX + network, merged);
-      return;
-    }
+    if (setIfItFits(context, NETWORK_PREFIX + network, merged, maxNetworkEntryBytes)) return;
     oversized.push(network);
     context.clear(NETWORK_PREFIX + network);
     for (const host of merged) context.set(LEGACY_HOST_PREFIX + host.address, host);

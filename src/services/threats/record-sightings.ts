@@ -1,8 +1,9 @@
 import * as restate from '@restatedev/restate-sdk';
-import { findingsOfBatch, type BatchResult } from '../../shared/campaign.js';
+import type { BatchResult } from '../../shared/campaign.js';
 import { INDEX_KEY } from '../../shared/service-contracts.js';
 import { groupSightingsByCve } from '../../shared/threat.js';
 import type { Finding } from '../../shared/vulnerability.js';
+import type { PackedFindings } from '../../shared/packed-findings.js';
 import { hostInventoryObject, hostSightingsOf } from '../hosts/host-inventory-object.js';
 import { threatIndexObject } from './threat-index-object.js';
 import { threatIntelObject } from './threat-intel-object.js';
@@ -20,7 +21,7 @@ import { threatIntelObject } from './threat-intel-object.js';
 export async function recordThreatSightings(
   context: restate.Context,
   campaignId: string,
-  findings: readonly Finding[],
+  findings: readonly Finding[] | PackedFindings,
   idempotencyScope?: string,
 ): Promise<string[]> {
   const groups = [...groupSightingsByCve(campaignId, findings)];
@@ -57,6 +58,7 @@ export async function recordBatchSightings(
       hostSightingsOf(campaignId, batch),
       restate.rpc.opts({ idempotencyKey: `${scope}/hosts` }),
     );
-  await recordThreatSightings(context, campaignId, findingsOfBatch(batch), scope);
+  // As stored (packed, or a plain list in batches of older versions): split by CVE as it is.
+  await recordThreatSightings(context, campaignId, batch.findings, scope);
   await hosts;
 }

@@ -2,7 +2,7 @@ import * as restate from '@restatedev/restate-sdk';
 import { readStateEntries, readStateValues } from '../state-entries.js';
 import { compareThreatRank } from '../../shared/vulnerability.js';
 import { ThreatFilter, ThreatSummary, type ThreatSort } from '../../shared/threat.js';
-import { z } from 'zod';
+import { trustedBulkInput } from '../trusted-input.js';
 
 const ENTRY_PREFIX = 'threat:';
 
@@ -24,7 +24,7 @@ export const threatIndexObject = restate.object({
     /** The rows of one batch's CVEs in one call (see recordThreatSightings). */
     upsertMany: restate.handlers.object.exclusive(
       {
-        input: restate.serde.schema(z.array(ThreatSummary)),
+        input: trustedBulkInput<ThreatSummary[]>(),
         ingressPrivate: true,
         enableLazyState: true,
       },

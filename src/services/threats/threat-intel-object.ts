@@ -1,14 +1,8 @@
 import * as restate from '@restatedev/restate-sdk';
 import { z } from 'zod';
 import { RecheckOutcome, type RecheckResult } from '../../shared/recheck.js';
-import type { ThreatRecord } from '../../shared/threat.js';
-import {
-  CveSightings,
-  ThreatSighting,
-  ThreatSummary,
-  TriageRequest,
-  unpackSightings,
-} from '../../shared/threat.js';
+import type { ThreatRecord, CveSightings, ThreatSighting } from '../../shared/threat.js';
+import { ThreatSummary, TriageRequest, unpackSightings } from '../../shared/threat.js';
 import type { RecheckService } from '../rechecks/recheck-service.js';
 import { INDEX_KEY, SERVICE_NAMES } from '../../shared/service-contracts.js';
 import { threatIndexObject } from './threat-index-object.js';
@@ -27,6 +21,7 @@ import {
   writeRecordHeader,
   writeSightings,
 } from './threat-record-store.js';
+import { trustedBulkInput } from '../trusted-input.js';
 
 /**
  * One virtual object per CVE id ("CVE-2021-41773"): single writer per CVE,
@@ -46,7 +41,7 @@ export const threatIntelObject = restate.object({
      */
     record: restate.handlers.object.exclusive(
       {
-        input: restate.serde.schema(z.union([CveSightings, z.array(ThreatSighting)])),
+        input: trustedBulkInput<CveSightings | ThreatSighting[]>(),
         output: restate.serde.schema(
           z.object({ counted: z.number().int(), row: ThreatSummary.optional() }),
         ),

@@ -8,10 +8,10 @@ import type {
   ThreatUpdate,
 } from '../../shared/threat.js';
 import {
-  fitsStateEntry,
   MAX_STATE_ENTRY_BYTES,
   readStateEntries,
   readStateValues,
+  setIfItFits,
 } from '../state-entries.js';
 import { summarizeThreat, type AffectedCounts } from './threat-record.js';
 import {
@@ -275,19 +275,13 @@ function writeServices(
   const perBlockHosts = new Set(layout?.perBlockHosts);
   for (const [network, ofNetwork] of groupByNetwork(services, (service) => service.host)) {
     if (!perHostNetworks.has(network)) {
-      if (fitsStateEntry(ofNetwork, maxEntryBytes)) {
-        context.set(NETWORK_PREFIX + network, ofNetwork);
-        continue;
-      }
+      if (setIfItFits(context, NETWORK_PREFIX + network, ofNetwork, maxEntryBytes)) continue;
       context.clear(NETWORK_PREFIX + network);
       perHostNetworks.add(network);
     }
     for (const [host, ofHost] of groupBy(ofNetwork, (service) => service.host)) {
       if (!perBlockHosts.has(host)) {
-        if (fitsStateEntry(ofHost, maxEntryBytes)) {
-          context.set(HOST_PREFIX + host, ofHost);
-          continue;
-        }
+        if (setIfItFits(context, HOST_PREFIX + host, ofHost, maxEntryBytes)) continue;
         context.clear(HOST_PREFIX + host);
         perBlockHosts.add(host);
       }
