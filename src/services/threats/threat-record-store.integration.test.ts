@@ -7,8 +7,6 @@ import {
   type ThreatRecord,
   type ThreatUpdate,
 } from '../../shared/threat.js';
-import { MAX_STATE_ENTRY_BYTES } from '../state-entries.js';
-import { PORT_BLOCK } from './threat-record-store.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import { readObjectState, writeObjectState } from '../../../test/support/object-state.js';
 import {
@@ -323,11 +321,12 @@ describe('threat records stored as a header, services by network and update chun
     expect(await stateKeys()).not.toContain(`hosts:${LAB_NETWORK}`);
   }, 120_000);
 
-  it('splits a network by host and a host by port block when a batch would pass the size limit', async () => {
+  it('keeps a 42,000-service honeypot packed in its network entry, and reads it whole', async () => {
     await writeRecordState({});
     await waitFor('the cleared state', async () => (await stateKeys()).length === 0);
-    // A honeypot answering with the vulnerable banner on 42,000 ports (~9 MB of
-    // services) beside two ordinary hosts of its /24: one batch of one import.
+    // A honeypot answering with the vulnerable banner on 42,000 ports beside two
+    // ordinary hosts of its /24: one batch of one import. As objects its
+    // services took ~9 MB and passed the entry limit; packed, a fraction.
     const honeypot = '127.66.1.10';
     const honeypotPorts = Array.from({ length: 42_000 }, (_, index) => index + 1);
     const imported = await services.imports().nmapXml({
@@ -338,26 +337,15 @@ describe('threat records stored as a header, services by network and update chun
       ]),
     });
     expect(imported.alreadyImported).toBe(false);
-    const blocks = [...new Set(honeypotPorts.map((port) => port - (port % PORT_BLOCK)))];
-    expect(await stateKeys()).toEqual(
-      [
-        'host:127.66.1.1',
-        'host:127.66.1.2',
-        ...blocks.map((first) => `ports:${honeypot}/${first}`),
-        'record',
-        'updates:0',
-      ].sort(),
-    );
+    expect(await stateKeys()).toEqual(['hosts:127.66.1', 'record', 'updates:0']);
     const entries = await stateOf();
-    for (const entry of entries) expect(entry.bytes, entry.key).toBeLessThan(MAX_STATE_ENTRY_BYTES);
-    const serviceBytes = entries
-      .filter((entry) => /^(host|ports):/.test(entry.key))
-      .reduce((sum, entry) => sum + entry.bytes, 0);
-    expect(serviceBytes).toBeGreaterThan(MAX_STATE_ENTRY_BYTES);
-    expect(entries.find((entry) => entry.key === 'record')?.value).toMatchObject({
-      affectedCounts: { hosts: 3, services: 42_003 },
-      layout: { perHostNetworks: ['127.66.1'], perBlockHosts: [honeypot] },
-    });
+    const network = entries.find((entry) => entry.key === 'hosts:127.66.1')!;
+    expect(network.value).toMatchObject({ packed: 'records' });
+    // About 25 bytes a service.
+    expect(network.bytes).toBeLessThan(42_003 * 40);
+    const stored = entries.find((entry) => entry.key === 'record')?.value;
+    expect(stored).toMatchObject({ affectedCounts: { hosts: 3, services: 42_003 } });
+    expect((stored as { layout?: unknown }).layout).toBeUndefined();
     const record = await services.threatIntel(CVE).get();
     expect(record?.affected.map((each) => `${each.host}:${each.port}`)).toEqual([
       '127.66.1.1:21',
@@ -376,8 +364,10 @@ describe('threat records stored as a header, services by network and update chun
     });
     const header = (await stateOf()).find((entry) => entry.key === 'record')?.value;
     expect(header).toMatchObject({ affectedCounts: { hosts: 4, services: 42_005 } });
-    expect(await stateKeys()).toContain(`ports:${honeypot}/49152`);
-    expect(await stateKeys()).toContain('host:127.66.1.3');
+    // Still one network entry: nothing was split by host or port block.
+    expect((await stateKeys()).filter((key) => /^(hosts?|ports):/.test(key))).toEqual([
+      'hosts:127.66.1',
+    ]);
     const again = await services.threatIntel(CVE).get();
     expect(again?.affected).toHaveLength(42_005);
     expect(

@@ -11,8 +11,11 @@ import {
 } from './threat-record-store.js';
 
 const CVE = 'CVE-2011-2523';
-/** Small enough for a few dozen services to pass it: what 8 MiB is to a honeypot /24. */
-const LIMIT = 16 * 1024;
+/**
+ * Small enough for a hundred-odd packed services (~25 bytes each) to pass
+ * it: what 8 MiB is to a honeypot /24.
+ */
+const LIMIT = 3 * 1024;
 
 function sighting(campaignId: string, host: string, port: number): ThreatSighting {
   return {

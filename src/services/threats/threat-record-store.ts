@@ -14,6 +14,7 @@ import {
   setIfItFits,
 } from '../state-entries.js';
 import { summarizeThreat, type AffectedCounts } from './threat-record.js';
+import { packRecords, unpackRecords, type PackedRecords } from '../packed-records.js';
 import {
   appendUpdates,
   assembleUpdates,
@@ -36,8 +37,8 @@ import {
  * restate-server more than the bytes they saved.)
  *
  * The update history (the last MAX_THREAT_UPDATES sightings) lives apart
- * too, in append-only chunks `updates:ID` listed in the header
- * (threat-update-chunks.ts), so a batch writes its new updates and a small
+ * too, in append-only chunks `updates:ID` (packed like the services, see
+ * below) listed in the header (threat-update-chunks.ts), so a batch writes its new updates and a small
  * header instead of re-reading and rewriting ~170 KB of history.
  *
  * Records written before the split hold `affected` inside RECORD and no
@@ -58,21 +59,25 @@ import {
  * network or host once split stays split. How large the entries get, with
  * the per-service cap (MAX_CAMPAIGNS_PER_SERVICE campaign ids):
  *
- * - A service is ~210 bytes seen once and ~740 bytes with 32 campaign ids
- *   (`c-` + 12 hex digits), ~930 with 32 import ids (`imp-` + 16); call it
- *   1 KB with a long CPE product name.
- * - A /24 can hold 256 x 65,535 services: ~16 GB. A honeypot /24 showing one
- *   vulnerable banner on its top 1,000 ports is 254,000 services: ~54 MB after
- *   one campaign (13 batches of at most MAX_FINDINGS_PER_BATCH, 20,000),
- *   190-240 MB after 32. A network passes 8 MiB at ~40,000 services seen once,
- *   ~9,000 seen by 32 campaigns.
- * - So one entry per host is not bound enough either: a host answering on
- *   every port (portspoof) is 65,535 services, ~61 MB after 32 campaigns
- *   scanning it in port ranges; 15-19 MB when every campaign scans all its
- *   ports (a batch keeps 20,000 findings, the same first ones each time).
- * - A block of PORT_BLOCK (1,024) ports of one host is at most 1,024 services:
- *   ~1 MB, and under 8 MiB unless a service averages over 8 KB (kilobytes of
- *   product and version text; banners are cut to 256 characters).
+ * Entries hold their services packed (src/services/packed-records.ts: the
+ * strings of an entry once, each service a row of numbers); entries written
+ * before that hold plain arrays, read as they are and packed when rewritten.
+ *
+ * - A service is ~25-40 bytes seen once (~210 as an object) and ~130 with 32
+ *   campaign ids (~740): each id is stored once per entry, the services
+ *   list it by index. A service whose product or version text is unlike any
+ *   other's adds that text.
+ * - A /24 can hold 256 x 65,535 services. A honeypot /24 showing one
+ *   vulnerable banner on its top 1,000 ports is 254,000 services: ~6-10 MB
+ *   after one campaign (13 batches of at most MAX_FINDINGS_PER_BATCH,
+ *   20,000), ~33 MB after 32. A network passes 8 MiB at ~220,000 services
+ *   seen once, ~65,000 seen by 32 campaigns.
+ * - One entry per host is not bound either: a host answering on every port
+ *   (portspoof) is 65,535 services, ~8.5 MB after 32 campaigns, more with
+ *   distinct version texts.
+ * - A block of PORT_BLOCK (1,024) ports of one host is at most 1,024
+ *   services: ~130 KB, and under 8 MiB unless each brings kilobytes of its
+ *   own product and version text (banners are cut to 256 characters).
  */
 const RECORD = 'record';
 /**
@@ -128,6 +133,9 @@ export interface PartialThreatRecord {
 
 type StateReader = Pick<restate.ObjectSharedContext, 'get' | 'stateKeys'>;
 
+/** A list of services or updates as an entry holds it: packed, or a plain array (before packing). */
+type StoredList<T> = PackedRecords | T[] | null;
+
 /** The whole record (every affected service, in address then port order), or undefined. */
 export async function readWholeThreatRecord(
   context: StateReader,
@@ -137,26 +145,23 @@ export async function readWholeThreatRecord(
   const { affectedCounts, updateChunks, revision, layout, ...record } = header;
   const updates = updateChunks && { chunks: updateChunks, archive: record.archivedUpdates };
   if (updates) {
-    const chunks = await readStateValues<ThreatUpdate[]>(
+    const chunks = await readStateValues<StoredList<ThreatUpdate>>(
       context,
       updates.chunks.map((chunk) => UPDATES_PREFIX + chunk.id),
     );
-    Object.assign(
-      record,
-      assembleUpdates(
-        updates,
-        chunks.map((chunk) => chunk ?? []),
-      ),
-    );
+    Object.assign(record, assembleUpdates(updates, chunks.map(unpackRecords<ThreatUpdate>)));
   }
   if (!affectedCounts) return { record, counts: undefined, updates, revision, layout };
   // Each service is in exactly one of these: a split clears the entry it splits.
-  const entries = await readStateEntries<AffectedService[]>(
+  const entries = await readStateEntries<StoredList<AffectedService>>(
     context,
     layout ? [NETWORK_PREFIX, HOST_PREFIX, PORT_BLOCK_PREFIX] : NETWORK_PREFIX,
   );
   return {
-    record: { ...record, affected: entries.flat().sort(compareServices) },
+    record: {
+      ...record,
+      affected: entries.flatMap(unpackRecords<AffectedService>).sort(compareServices),
+    },
     counts: affectedCounts,
     updates,
     revision,
@@ -196,8 +201,8 @@ export async function readThreatRecordFor(
   return {
     record: {
       ...record,
-      affected: ([...entries, ...split] as (AffectedService[] | null)[]).flatMap(
-        (entry) => entry ?? [],
+      affected: ([...entries, ...split] as StoredList<AffectedService>[]).flatMap(
+        unpackRecords<AffectedService>,
       ),
     },
     counts: affectedCounts,
@@ -275,18 +280,19 @@ function writeServices(
   const perBlockHosts = new Set(layout?.perBlockHosts);
   for (const [network, ofNetwork] of groupByNetwork(services, (service) => service.host)) {
     if (!perHostNetworks.has(network)) {
-      if (setIfItFits(context, NETWORK_PREFIX + network, ofNetwork, maxEntryBytes)) continue;
+      if (setIfItFits(context, NETWORK_PREFIX + network, packRecords(ofNetwork), maxEntryBytes))
+        continue;
       context.clear(NETWORK_PREFIX + network);
       perHostNetworks.add(network);
     }
     for (const [host, ofHost] of groupBy(ofNetwork, (service) => service.host)) {
       if (!perBlockHosts.has(host)) {
-        if (setIfItFits(context, HOST_PREFIX + host, ofHost, maxEntryBytes)) continue;
+        if (setIfItFits(context, HOST_PREFIX + host, packRecords(ofHost), maxEntryBytes)) continue;
         context.clear(HOST_PREFIX + host);
         perBlockHosts.add(host);
       }
       for (const [key, ofBlock] of groupBy(ofHost, (service) => portBlockKey(host, service.port)))
-        context.set(key, ofBlock);
+        context.set(key, packRecords(ofBlock));
     }
   }
   if (perHostNetworks.size === 0) return undefined;
@@ -346,10 +352,10 @@ async function appendToHistory(
   const newest = stored.chunks.at(-1);
   const newestChunk =
     newest && extendsNewestChunk(stored, added.length)
-      ? ((await context.get<ThreatUpdate[]>(UPDATES_PREFIX + newest.id)) ?? [])
+      ? unpackRecords(await context.get<StoredList<ThreatUpdate>>(UPDATES_PREFIX + newest.id))
       : undefined;
   const append = appendUpdates(stored, added, newestChunk);
-  context.set(UPDATES_PREFIX + append.chunk.id, append.chunk.updates);
+  context.set(UPDATES_PREFIX + append.chunk.id, packRecords(append.chunk.updates));
   for (const id of append.dropped) context.clear(UPDATES_PREFIX + id);
   return append.stored;
 }
