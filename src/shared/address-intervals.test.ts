@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeAddresses } from './address-intervals.js';
+import { compareAddresses, summarizeAddresses } from './address-intervals.js';
 
 describe('summarizeAddresses', () => {
   it('writes consecutive addresses as CIDR blocks or ranges, in address order', () => {
@@ -24,5 +24,27 @@ describe('summarizeAddresses', () => {
       '2001:db8::1-2001:db8::2, web.lab',
     );
     expect(summarizeAddresses([])).toBe('');
+  });
+});
+
+describe('compareAddresses', () => {
+  it('orders numerically, IPv4 before IPv6, also past its cache of parsed addresses', () => {
+    // 20,000 addresses: more than the cache keeps, so it is cleared mid-sort.
+    const ordered = [
+      ...Array.from(
+        { length: 20_000 },
+        (_, index) => `127.${index >> 16}.${(index >> 8) & 255}.${index & 255}`,
+      ),
+      '::1',
+      '::2',
+      'fe80::1',
+    ];
+    // A fixed shuffle: reversed halves interleaved.
+    const shuffled = ordered.flatMap((_, index) =>
+      index % 2 === 0 ? [ordered[ordered.length - 1 - index]!] : [ordered[index]!],
+    );
+    expect(new Set(shuffled).size).toBe(ordered.length);
+    expect([...shuffled].sort(compareAddresses)).toEqual(ordered);
+    expect(compareAddresses('127.0.0.9', '127.0.0.10')).toBeLessThan(0);
   });
 });
