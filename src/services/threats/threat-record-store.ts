@@ -38,8 +38,9 @@ import {
  *
  * The update history (the last MAX_THREAT_UPDATES sightings) lives apart
  * too, in append-only chunks `updates:ID` (packed like the services, see
- * below) listed in the header (threat-update-chunks.ts), so a batch writes its new updates and a small
- * header instead of re-reading and rewriting ~170 KB of history.
+ * below) listed in the header (threat-update-chunks.ts), so a batch writes
+ * its new updates and a small header instead of re-reading and rewriting
+ * ~170 KB of history.
  *
  * Records written before the split hold `affected` inside RECORD and no
  * counts; records written before the chunks hold `updates` inside RECORD and
