@@ -5,7 +5,8 @@ import {
   totalsOfResults,
 } from './campaign-totals.js';
 import { describe, expect, it } from 'vitest';
-import type { BatchResult } from './campaign.js';
+import { findingsOfBatch, type BatchResult } from './campaign.js';
+import { packFindings } from './packed-findings.js';
 import { compareAddresses } from './address-intervals.js';
 import { assembleReport, type CampaignMetadata } from './campaign-report.js';
 
@@ -124,6 +125,9 @@ describe('campaign report', () => {
       findings: { critical: 1, high: 1, medium: 0, low: 0, none: 0 },
     });
     expect(report.complete).toBe(true);
+    // Batches store their findings packed; those of older versions, plain: the same report.
+    const packed = { ...second, findings: packFindings(findingsOfBatch(second)) };
+    expect(assembleReport(METADATA, [packed, first], [])).toEqual(report);
   });
 
   it('is incomplete when a batch failed or the campaign did not complete', () => {

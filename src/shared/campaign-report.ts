@@ -2,7 +2,7 @@ import { compareAddresses } from './address-intervals.js';
 import { totalsOfResults } from './campaign-totals.js';
 import type { CampaignTuning } from './campaign-tuning.js';
 import {
-  findingsOfBatch,
+  packedFindingsOfBatch,
   type AuditEntry,
   type BatchResult,
   type CampaignSource,
@@ -57,25 +57,33 @@ export function assembleReport(
   const cvesByService = new Map<string, string[]>();
   const threats = new Map<string, ReportThreat>();
 
+  // Over the packed form: a service's key once, a CVE's facts shared, no finding built.
   for (const batch of sorted) {
-    for (const finding of findingsOfBatch(batch)) {
-      const service = `${finding.host}:${finding.port}`;
-      const cves = cvesByService.get(service);
-      if (cves) cves.push(finding.cve);
-      else cvesByService.set(service, [finding.cve]);
-      const threat = threats.get(finding.cve) ?? {
-        cve: finding.cve,
-        severity: finding.severity,
-        cvssScore: finding.cvssScore,
-        ...(finding.cvssVector && { cvssVector: finding.cvssVector }),
-        ...(finding.kev && { kev: finding.kev }),
-        ...(finding.epss && { epss: finding.epss }),
-        summary: finding.summary,
-        product: finding.product,
-        affected: [],
-      };
-      threat.affected.push({ host: finding.host, port: finding.port, version: finding.version });
-      threats.set(finding.cve, threat);
+    const packed = packedFindingsOfBatch(batch);
+    for (const service of packed.services) {
+      const key = `${service.host}:${service.port}`;
+      const cves = cvesByService.get(key) ?? [];
+      cvesByService.set(key, cves);
+      for (const index of service.cves) {
+        const facts = packed.cves[index]!;
+        cves.push(facts.cve);
+        let threat = threats.get(facts.cve);
+        if (!threat) {
+          threat = {
+            cve: facts.cve,
+            severity: facts.severity,
+            cvssScore: facts.cvssScore,
+            ...(facts.cvssVector && { cvssVector: facts.cvssVector }),
+            ...(facts.kev && { kev: facts.kev }),
+            ...(facts.epss && { epss: facts.epss }),
+            summary: facts.summary,
+            product: service.product,
+            affected: [],
+          };
+          threats.set(facts.cve, threat);
+        }
+        threat.affected.push({ host: service.host, port: service.port, version: service.version });
+      }
     }
   }
   for (const batch of sorted) {

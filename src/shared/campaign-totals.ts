@@ -1,5 +1,5 @@
 import {
-  findingsOfBatch,
+  packedFindingsOfBatch,
   emptySeverityCounts,
   type BatchResult,
   type BatchSummary,
@@ -30,7 +30,9 @@ function windowSize(result: BatchResult): number {
 /** What a batch reports to the workflow. */
 export function summarizeBatch(result: BatchResult): BatchSummary {
   const findings = emptySeverityCounts();
-  for (const finding of findingsOfBatch(result)) findings[finding.severity] += 1;
+  const packed = packedFindingsOfBatch(result);
+  for (const service of packed.services)
+    for (const index of service.cves) findings[packed.cves[index]!.severity] += 1;
   return {
     index: result.index,
     state: result.state,

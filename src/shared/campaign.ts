@@ -18,7 +18,7 @@ import {
 import { CAMPAIGN_LIMITS } from './campaign-limits.js';
 import { CampaignTuning } from './campaign-tuning.js';
 import { HostSummary, Observation, ScanEngineName } from './observation.js';
-import { PackedFindings, unpackFindings } from './packed-findings.js';
+import { PackedFindings, packFindings, unpackFindings } from './packed-findings.js';
 import { EpssScore, Finding, KevEntry, Severity } from './vulnerability.js';
 
 export { MAX_BATCHES_PER_CAMPAIGN } from './campaign-tuning.js';
@@ -184,6 +184,15 @@ export const BatchResult = z.object({
   error: z.string().optional(),
 });
 export type BatchResult = z.infer<typeof BatchResult>;
+
+/**
+ * A batch's findings packed, whichever form it was stored in: for readers that
+ * go through every finding of a campaign (a report of a /16 has hundreds of
+ * thousands) without building each one.
+ */
+export function packedFindingsOfBatch(batch: Pick<BatchResult, 'findings'>): PackedFindings {
+  return Array.isArray(batch.findings) ? packFindings(batch.findings) : batch.findings;
+}
 
 /** A batch's findings, one per (service, CVE), whichever form it was stored in. */
 export function findingsOfBatch(batch: Pick<BatchResult, 'findings'>): Finding[] {
