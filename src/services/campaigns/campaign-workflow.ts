@@ -18,6 +18,7 @@ import {
 import { UpgradeStop, upgradeStopReason } from '../../shared/upgrade-stop.js';
 import { scopeLocksObject } from '../scope-locks/scope-locks-object.js';
 import { readStateEntries } from '../state-entries.js';
+import { RECENT_JOURNAL_RETENTION } from '../journal-retention.js';
 import { liveBatchProgress } from '../scanner/live-batch-progress.js';
 import { approvalGate } from './workflow-steps/approval-gate.js';
 import { batchWindowStep } from './workflow-steps/batch-window.js';
@@ -217,6 +218,7 @@ export function createCampaignWorkflow(options: CampaignWorkflowOptions = {}) {
     options: {
       // Finished campaigns are listed and reported from objects, not from here.
       workflowRetention: { days: 30 },
+      journalRetention: RECENT_JOURNAL_RETENTION,
     },
   });
 }
