@@ -10,8 +10,11 @@ import { Finding } from './vulnerability.js';
  * service once, with the CVEs matched on it: a 316-host batch of the bench
  * lab goes from 1.1 MB of findings to about 0.15 MB.
  *
- * Everything that reasons about findings unpacks them into plain `Finding`s
- * ({@link unpackFindings}); packing is only the stored and sent shape.
+ * Code that reasons about findings unpacks them into plain `Finding`s
+ * ({@link unpackFindings}). Only the readers that go through every finding of
+ * a batch read the packed form as it is: the split by CVE for ThreatIntel
+ * ({@link splitPackedByCve}), the report and the batch summaries
+ * (packedFindingsOfBatch in campaign.ts).
  */
 
 /** What a finding knows about its CVE, the same wherever it was seen. */
