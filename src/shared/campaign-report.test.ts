@@ -7,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { findingsOfBatch, type BatchResult } from './campaign.js';
 import { packFindings } from './packed-findings.js';
+import type { Finding, Severity } from './vulnerability.js';
 import { compareAddresses } from './address-intervals.js';
 import { assembleReport, type CampaignMetadata } from './campaign-report.js';
 
@@ -52,6 +53,21 @@ function batch(
 
 const OBSERVED_AT = '2026-11-01T00:00:00.000Z';
 
+/** A finding on the Apache of 127.10.0.12:80. */
+const apacheFinding = (cve: string, severity: Severity, cvssScore: number): Finding => ({
+  cve,
+  severity,
+  cvssScore,
+  cvssVector: 'v',
+  summary: 's',
+  host: '127.10.0.12',
+  port: 80,
+  product: 'apache_httpd',
+  version: '2.4.49',
+  observedAt: OBSERVED_AT,
+  engine: 'builtin',
+});
+
 describe('campaign report', () => {
   it('joins open ports with their CVEs and groups threats by CVE, in address order', () => {
     const second = batch(1, 10, {
@@ -68,32 +84,8 @@ describe('campaign report', () => {
         },
       ],
       findings: [
-        {
-          cve: 'CVE-2021-41773',
-          severity: 'high',
-          cvssScore: 7.5,
-          cvssVector: 'v',
-          summary: 's',
-          host: '127.10.0.12',
-          port: 80,
-          product: 'apache_httpd',
-          version: '2.4.49',
-          observedAt: OBSERVED_AT,
-          engine: 'builtin',
-        },
-        {
-          cve: 'CVE-2021-42013',
-          severity: 'critical',
-          cvssScore: 9.8,
-          cvssVector: 'v',
-          summary: 's',
-          host: '127.10.0.12',
-          port: 80,
-          product: 'apache_httpd',
-          version: '2.4.49',
-          observedAt: OBSERVED_AT,
-          engine: 'builtin',
-        },
+        apacheFinding('CVE-2021-41773', 'high', 7.5),
+        apacheFinding('CVE-2021-42013', 'critical', 9.8),
       ],
     });
     const first = batch(0, 10, {

@@ -2,12 +2,12 @@ import { SERVICE_NAMES, INDEX_KEY } from '../../shared/service-contracts.js';
 import { createHash } from 'node:crypto';
 import * as restate from '@restatedev/restate-sdk';
 import {
-  findingsOfBatch,
+  packedFindingsOfBatch,
   type BatchResult,
   type CampaignListing,
   type ParsedCampaignRequest,
 } from '../../shared/campaign.js';
-import { packFindings } from '../../shared/packed-findings.js';
+import { countPackedFindings, packFindings } from '../../shared/packed-findings.js';
 import type { Finding } from '../../shared/vulnerability.js';
 import { NmapImportRequest, type NmapImportResult } from '../../shared/interop.js';
 import { formatPorts } from '../../shared/port-spec.js';
@@ -125,7 +125,7 @@ export function createImportsService(loadKnowledge: LoadKnowledge) {
             // One batch at a time: the whole campaign can pass Restate's message limit.
             for (const index of existing.batchIndexes) {
               const batch = await results.batch(index);
-              if (batch) findings += findingsOfBatch(batch).length;
+              if (batch) findings += countPackedFindings(packedFindingsOfBatch(batch));
             }
             return summary(true, findings);
           }
