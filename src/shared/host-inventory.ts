@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compareAddresses } from './address-intervals.js';
+import { unpackHosts, type PackedHosts } from './packed-hosts.js';
 import { TriageState } from './threat.js';
 import { Severity } from './vulnerability.js';
 
@@ -151,8 +152,8 @@ export function hostCves(host: Pick<HostRecord, 'ports'>): HostCve[] {
 
 /** One page of the host inventory (HostInventory's `list`). */
 export interface HostPage {
-  /** The hosts of this page's state entries, in entry order. */
-  hosts: HostRecord[];
+  /** This page's state entries as stored, in entry order: read them with unpackHosts. */
+  entries: Array<PackedHosts | HostRecord[] | HostRecord>;
   /** Pass as `after` for the next page; absent on the last. */
   next?: string;
 }
@@ -169,7 +170,8 @@ export async function readAllHostPages(
   let after: string | undefined;
   do {
     const page = await list(after);
-    for (const host of page.hosts) hosts.set(host.address, host);
+    for (const entry of page.entries)
+      for (const host of unpackHosts(entry)) hosts.set(host.address, host);
     after = page.next;
   } while (after !== undefined);
   return [...hosts.values()].sort((left, right) => compareAddresses(left.address, right.address));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSpectra, type SpectraClients } from '../../clients/service-clients.js';
 import type { Host } from '../../main/host/host-runtime.js';
 import type { HostRecord } from '../../shared/host-inventory.js';
+import { unpackHosts, type PackedHosts } from '../../shared/packed-hosts.js';
 import { INDEX_KEY, SERVICE_NAMES } from '../../shared/service-contracts.js';
 import { runCampaign } from '../../../test/support/campaign-client.js';
 import { readObjectState, writeObjectState } from '../../../test/support/object-state.js';
@@ -94,8 +95,9 @@ describe('host inventory stored by network', () => {
     // The scanned network in one entry; the other network's host still in its own.
     expect(await stateKeys()).toEqual([`host:${FAR_HOST}`, 'layout', 'network:127.10.0']);
     expect(await stateValue('layout')).toEqual({ legacyNetworks: ['127.99.0'] });
-    const network = (await stateValue('network:127.10.0')) as HostRecord[];
-    expect(network.map((record) => record.address)).toEqual([LAB_HOST, NEIGHBOUR]);
+    const stored = (await stateValue('network:127.10.0')) as PackedHosts;
+    expect(stored.packed).toBe('hosts');
+    expect(unpackHosts(stored).map((record) => record.address)).toEqual([LAB_HOST, NEIGHBOUR]);
 
     const scanned = await inventory().get(LAB_HOST);
     // The new port with its CVE, the old port kept, both campaigns (newest first), triage kept.

@@ -3,13 +3,23 @@ import type * as restate from '@restatedev/restate-sdk';
 import { readAllHostPages, type HostSightings } from '../../shared/host-inventory.js';
 import { inMemoryObject } from '../../../test/support/in-memory-object.js';
 import { readHost, readHostPage, recordHostSightings } from './host-inventory-store.js';
+import { unpackHosts, type PackedHosts } from '../../shared/packed-hosts.js';
 
 /** Every host, page by page, as a reader of HostInventory's `list` gets them. */
 const readAllHosts = (context: restate.ObjectContext) =>
   readAllHostPages((after) => readHostPage(context, after));
 
-/** One batch's sightings: `hosts` hosts of 127.80.0.0/24, `ports` open ports each. */
-function batch(campaignId: string, hosts: number, ports: number, network = 0): HostSightings {
+/**
+ * One batch's sightings: `hosts` hosts of 127.80.0.0/24, `ports` open ports
+ * each, with a banner of `bannerBytes` of its own when given.
+ */
+function batch(
+  campaignId: string,
+  hosts: number,
+  ports: number,
+  network = 0,
+  bannerBytes = 0,
+): HostSightings {
   return {
     campaignId,
     // Campaign c-N at 06:0N.
@@ -19,6 +29,9 @@ function batch(campaignId: string, hosts: number, ports: number, network = 0): H
       ports: Array.from({ length: ports }, (_, port) => ({
         port: 1000 + port,
         service: 'unknown',
+        ...(bannerBytes > 0 && {
+          banner: `${network}.${host}:${port} `.padEnd(bannerBytes, 'x'),
+        }),
         cves: [],
       })),
     })),
@@ -31,6 +44,24 @@ describe('recordHostSightings', () => {
     await recordHostSightings(context, batch('c-1', 3, 2));
     expect([...state.keys()].sort()).toEqual(['layout', 'network:127.80.0']);
     expect(await readHost(context, '127.80.0.2')).toMatchObject({ address: '127.80.0.2' });
+  });
+
+  it('stores a network packed, and packs one written before packing when a batch sees it', async () => {
+    const { state, context } = inMemoryObject();
+    await recordHostSightings(context, batch('c-1', 3, 2));
+    const plain = unpackHosts(state.get('network:127.80.0') as PackedHosts);
+    expect(state.get('network:127.80.0')).toMatchObject({ packed: 'hosts' });
+
+    // The same network as an inventory before packing stored it: read as it is.
+    state.set('network:127.80.0', plain);
+    expect(await readHost(context, '127.80.0.3')).toEqual(plain[2]);
+    expect(await readAllHosts(context)).toEqual(plain);
+
+    await recordHostSightings(context, batch('c-2', 2, 2));
+    expect(state.get('network:127.80.0')).toMatchObject({ packed: 'hosts' });
+    const after = await readAllHosts(context);
+    expect(after.map((host) => host.campaigns.length)).toEqual([2, 2, 1]);
+    expect(after[2]).toEqual(plain[2]);
   });
 
   it('stores a network too large for one entry one entry per host, and reads it the same', async () => {
@@ -67,9 +98,10 @@ describe('recordHostSightings', () => {
 describe('readHostPage', () => {
   it('splits a large inventory into pages of about 8 MiB, each host once, the newest copy kept', async () => {
     const { state, context } = inMemoryObject();
-    // 12 networks of 200 hosts x 40 ports, ~1 MB each: more than one page.
+    // 12 networks of 200 hosts x 40 ports with banners of their own, ~1 MB each
+    // as stored (packed): more than one page.
     for (let network = 0; network < 12; network += 1)
-      await recordHostSightings(context, batch('c-1', 200, 40, network));
+      await recordHostSightings(context, batch('c-1', 200, 40, network, 100));
     // A host of the first layout, also in its network's (newer) entry.
     const stale = { ...(await readHost(context, '127.80.3.7'))!, hostnames: ['stale.lab'] };
     state.set('host:127.80.3.7', stale);

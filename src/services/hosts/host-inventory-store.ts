@@ -6,15 +6,17 @@ import {
   type HostSightings,
 } from '../../shared/host-inventory.js';
 import { groupByNetwork, networkOf } from '../../shared/host-network.js';
+import { packHosts, unpackHosts, type PackedHosts } from '../../shared/packed-hosts.js';
 import { MAX_STATE_ENTRY_BYTES, readStateValues, setIfItFits } from '../state-entries.js';
 
 /**
  * How the HostInventory object keeps its hosts: by network (an IPv4 /24, see
  * {@link networkOf}), one state entry `network:NETWORK` holding the network's
- * hosts in address order. A batch is a contiguous window of addresses, so it
- * reads and rewrites one or two entries with lazy state. (One entry per host
- * was the first layout: every lazy read and write is a journal entry, about
- * 950 of them per batch of 316 hosts.)
+ * hosts in address order, packed (src/shared/packed-hosts.ts; entries
+ * written before packing are plain arrays and read the same). A batch is a
+ * contiguous window of addresses, so it reads and rewrites one or two entries
+ * with lazy state. (One entry per host was the first layout: every lazy read
+ * and write is a journal entry, about 950 of them per batch of 316 hosts.)
  *
  * Inventories written by that first layout keep `host:ADDRESS` entries. LAYOUT
  * names the networks that still have such entries; it is absent until the
@@ -39,6 +41,8 @@ interface InventoryLayout {
 }
 
 type StateReader = Pick<restate.ObjectSharedContext, 'get' | 'stateKeys'>;
+/** A `network:` entry: packed, or a plain array when written before packing. */
+type NetworkEntry = PackedHosts | HostRecord[];
 
 /** Folds one batch's sightings into the inventory: one read and one write per network seen. */
 export async function recordHostSightings(
@@ -68,14 +72,18 @@ export async function recordHostSightings(
 
   const oversized: string[] = [];
   networks.forEach((network, index) => {
-    const existing = [...(legacy.get(network) ?? []), ...((entries[index] as HostRecord[]) ?? [])];
+    const existing = [
+      ...(legacy.get(network) ?? []),
+      ...unpackHosts(entries[index] as NetworkEntry | null),
+    ];
     const merged = mergeHostSightings(
       existing,
       byNetwork.get(network)!,
       sightings.campaignId,
       sightings.at,
     );
-    if (setIfItFits(context, NETWORK_PREFIX + network, merged, maxNetworkEntryBytes)) return;
+    if (setIfItFits(context, NETWORK_PREFIX + network, packHosts(merged), maxNetworkEntryBytes))
+      return;
     oversized.push(network);
     context.clear(NETWORK_PREFIX + network);
     for (const host of merged) context.set(LEGACY_HOST_PREFIX + host.address, host);
@@ -136,12 +144,12 @@ export async function findHost(
   address: string,
 ): Promise<StoredHost | undefined> {
   const networkKey = NETWORK_PREFIX + networkOf(address);
-  const network = (await context.get<HostRecord[]>(networkKey)) ?? [];
+  const network = unpackHosts(await context.get<NetworkEntry>(networkKey));
   const index = network.findIndex((host) => host.address === address);
   if (index >= 0) {
     return {
       host: network[index]!,
-      save: (updated) => context.set(networkKey, network.with(index, updated)),
+      save: (updated) => context.set(networkKey, packHosts(network.with(index, updated))),
     };
   }
   const legacyKey = LEGACY_HOST_PREFIX + address;
@@ -151,7 +159,7 @@ export async function findHost(
 
 /** One host for a reader; see findHost. */
 export async function readHost(context: StateReader, address: string): Promise<HostRecord | null> {
-  const network = (await context.get<HostRecord[]>(NETWORK_PREFIX + networkOf(address))) ?? [];
+  const network = unpackHosts(await context.get<NetworkEntry>(NETWORK_PREFIX + networkOf(address)));
   return (
     network.find((host) => host.address === address) ??
     (await context.get<HostRecord>(LEGACY_HOST_PREFIX + address)) ??
@@ -168,8 +176,8 @@ export async function readHost(context: StateReader, address: string): Promise<H
 const HOST_PAGE_BYTES = 8 * 2 ** 20;
 
 /**
- * The entries after key `after` (all when undefined), in key order, until
- * about {@link HOST_PAGE_BYTES}. Entries of the first layout (`host:`) sort
+ * The entries after key `after` (all when undefined), in key order and as
+ * stored (the reader unpacks them), until about {@link HOST_PAGE_BYTES}. Entries of the first layout (`host:`) sort
  * before network entries (`network:`), which are newer for the same host: a
  * reader that keeps the last copy of each address it meets, page after page,
  * reads the inventory right (readAllHostPages in src/shared/host-inventory.ts).
@@ -179,15 +187,15 @@ export async function readHostPage(context: StateReader, after?: string): Promis
     .filter((key) => key.startsWith(NETWORK_PREFIX) || key.startsWith(LEGACY_HOST_PREFIX))
     .sort()
     .filter((key) => after === undefined || key > after);
-  const hosts: HostRecord[] = [];
+  const entries: HostPage['entries'] = [];
   let bytes = 0;
   for (const [index, key] of keys.entries()) {
-    const value = await context.get<HostRecord[] | HostRecord>(key);
+    const value = await context.get<NetworkEntry | HostRecord>(key);
     if (value) {
-      hosts.push(...(Array.isArray(value) ? value : [value]));
+      entries.push(value);
       bytes += JSON.stringify(value).length;
     }
-    if (bytes >= HOST_PAGE_BYTES && index < keys.length - 1) return { hosts, next: key };
+    if (bytes >= HOST_PAGE_BYTES && index < keys.length - 1) return { entries, next: key };
   }
-  return { hosts };
+  return { entries };
 }
