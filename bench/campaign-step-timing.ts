@@ -4,6 +4,7 @@
  * measures the real run without instrumenting it.
  *
  *   node --import tsx bench/campaign-step-timing.ts --data-dir DIR --campaign ID
+ *   node --import tsx bench/campaign-step-timing.ts --data-dir DIR --keep-batch-journals
  *
  * Needs the host on DIR running. Prints, relative to the workflow's start:
  * every invocation the campaign caused (submit, locks, marks, batches,
@@ -11,7 +12,9 @@
  * count, busy time (sum of running_at..completed_at) and span (first start
  * to last end); then each journal step of the workflow and of the scan batches
  * (`ctx.run` names such as nmap, matching), timed by the gap to the previous
- * journal entry of the same invocation.
+ * journal entry of the same invocation. The Scanner keeps its batches'
+ * journals only when told to (src/services/journal-retention.ts):
+ * `--keep-batch-journals` before the campaign does that.
  */
 import { readRunningHostInfo } from '../src/main/host/data-dir.js';
 import { RestateAdminClient } from '../src/main/host/restate-admin-client.js';
@@ -52,14 +55,33 @@ interface LiteEntry {
 
 async function main() {
   const { values } = parseArgs({
-    options: { 'data-dir': { type: 'string' }, campaign: { type: 'string' } },
+    options: {
+      'data-dir': { type: 'string' },
+      campaign: { type: 'string' },
+      'keep-batch-journals': { type: 'boolean' },
+    },
   });
   const dataDir = values['data-dir'];
   const campaignId = values.campaign;
+  if (dataDir && values['keep-batch-journals']) {
+    // Until the host registers its services again (its next start).
+    await adminOf(dataDir).setJournalRetention('Scanner', '1h');
+    process.stdout.write(`the Scanner of ${dataDir} keeps its batches' journals for an hour\n`);
+    return;
+  }
   if (!dataDir || !campaignId) {
-    throw new Error('usage: campaign-step-timing --data-dir DIR --campaign ID');
+    throw new Error(
+      'usage: campaign-step-timing --data-dir DIR (--campaign ID | --keep-batch-journals)',
+    );
   }
   await printCampaignStepTiming(dataDir, campaignId);
+}
+
+/** restate-server's admin API of the host running on `dataDir`. */
+export function adminOf(dataDir: string): RestateAdminClient {
+  const info = readRunningHostInfo(dataDir);
+  if (!info) throw new Error(`no host is running on ${dataDir}`);
+  return new RestateAdminClient(restateTransports(info).admin);
 }
 
 /**
@@ -72,9 +94,7 @@ export async function printCampaignStepTiming(
   log: (line: string) => void = (line) => process.stdout.write(line + '\n'),
 ): Promise<void> {
   if (!/^[\w-]+$/.test(campaignId)) throw new Error(`not a campaign id: ${campaignId}`);
-  const info = readRunningHostInfo(dataDir);
-  if (!info) throw new Error(`no host is running on ${dataDir}`);
-  const admin = new RestateAdminClient(restateTransports(info).admin);
+  const admin = adminOf(dataDir);
   const query = <Row>(sql: string): Promise<Row[]> => admin.query<Row>(sql);
 
   const [workflow] = await query<InvocationRow>(
@@ -172,6 +192,8 @@ export async function printCampaignStepTiming(
   };
   await stepsOf(workflow, 'workflow journal');
   const batches = groups.get('Scanner/scanBatch') ?? [];
+  if (batches.length === 0)
+    log('\n(scan batches not kept: run --keep-batch-journals before the campaign)');
   for (const batch of batches.slice(0, 2)) await stepsOf(batch, 'scan batch journal');
   if (batches.length > 2) log(`\n(${batches.length - 2} more batches not listed)`);
 }

@@ -21,8 +21,8 @@ export const SPECTRA_SERVICE_DEFAULTS = {
   // Reports live in object state, which never expires; this bounds how long
   // finished invocations' idempotency keys and results are kept. Their
   // journals are not kept (megabytes per campaign that restate-server kept
-  // compacting; see restate-server-config.ts), except the workflow's and the
-  // Scanner's for an hour (src/services/journal-retention.ts).
+  // compacting; see restate-server-config.ts), except the workflow's for an
+  // hour (src/services/journal-retention.ts).
   journalRetention: 0,
   idempotencyRetention: { days: 30 },
   inactivityTimeout: { minutes: 1 },

@@ -49,6 +49,18 @@ export class RestateAdminClient {
     await this.request('PATCH', `/invocations/${encodeURIComponent(invocationId)}/kill`);
   }
 
+  /**
+   * How long `service` keeps the journals of its finished invocations (a
+   * duration such as "1h", "0s"), until its deployment is registered again.
+   * For diagnostics: the bench keeps the Scanner's for the campaign it reads
+   * step by step (src/services/journal-retention.ts).
+   */
+  async setJournalRetention(service: string, retention: string): Promise<void> {
+    await this.request('PATCH', `/services/${encodeURIComponent(service)}`, {
+      journal_retention: retention,
+    });
+  }
+
   /** Runs SQL on the admin query engine (sys_invocation, sys_journal, state, ...). */
   async query<Row = Record<string, unknown>>(sql: string): Promise<Row[]> {
     const body = (await this.request('POST', '/query', { query: sql })) as { rows: Row[] };

@@ -55,7 +55,7 @@ shutdown-timeout = "10s"
 # Campaign reports and threat records live in virtual-object state, which never
 # expires; these retentions only bound how long finished invocations stay
 # known (idempotency keys, results). Their journals are not kept (the workflow
-# and the Scanner keep theirs an hour, see service-defaults.ts): kept 30 days,
+# keeps its own an hour, see service-defaults.ts): kept 30 days,
 # every campaign left megabytes of them (probe results, stored batches, each
 # report read), and restate-server's CPU per 4,096 x 100 campaign grew with
 # each one on the same data dir (1.43 -> 2.13 s over eight; flat at 1.2-1.6 s

@@ -13,7 +13,6 @@ import type { KnowledgeBase } from '../vulnerabilities/knowledge-base.js';
 import { chooseEngine, PROBE_RETRY_POLICY, runEngine } from './batch-scan.js';
 import { boundEngineResult, boundFindings, type Bounded } from './batch-bounds.js';
 import { liveBatchProgress } from './live-batch-progress.js';
-import { RECENT_JOURNAL_RETENTION } from '../journal-retention.js';
 
 /**
  * Scans one batch of a campaign: read its window of the campaign spec, probe
@@ -150,7 +149,6 @@ export function createScannerService(
         },
       ),
     },
-    options: { journalRetention: RECENT_JOURNAL_RETENTION },
   });
 }
 export type ScannerService = ReturnType<typeof createScannerService>;
