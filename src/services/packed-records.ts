@@ -1,3 +1,5 @@
+import { stringTable } from '../shared/string-table.js';
+
 /**
  * Lists of flat records (the affected services of a threat record, its
  * update history) as state entries store them: the field names once, every
@@ -28,13 +30,7 @@ export function packRecords(records: readonly FlatRecord[]): PackedRecords {
     ...new Set(records.flatMap((record) => Object.keys(record))),
   ] as (keyof FlatRecord)[];
   const fields = names.map((name): [string, 's' | 'S' | 'v'] => [name, kindOf(records, name)]);
-  const strings: string[] = [];
-  const indexes = new Map<string, number>();
-  const indexOf = (text: string): number => {
-    let index = indexes.get(text);
-    if (index === undefined) indexes.set(text, (index = strings.push(text) - 1));
-    return index;
-  };
+  const { strings, indexOf } = stringTable();
   const rows = records.map((record) =>
     fields.map(([name, kind]) => {
       const value = record[name as keyof FlatRecord] as unknown;

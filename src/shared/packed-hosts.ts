@@ -1,3 +1,4 @@
+import { stringTable } from './string-table.js';
 import type { HostCveTriage, HostPort, HostRecord } from './host-inventory.js';
 
 /**
@@ -61,13 +62,7 @@ export const PACKED_PORT_FIELDS = [
 ] as const;
 
 export function packHosts(hosts: readonly HostRecord[]): PackedHosts {
-  const strings: string[] = [];
-  const indexes = new Map<string, number>();
-  const indexOf = (text: string): number => {
-    let index = indexes.get(text);
-    if (index === undefined) indexes.set(text, (index = strings.push(text) - 1));
-    return index;
-  };
+  const { strings, indexOf } = stringTable();
   const optional = (text: string | undefined): number =>
     text === undefined ? ABSENT : indexOf(text);
   const packPort = (port: HostPort): PackedPort => {
