@@ -31,7 +31,9 @@ describe('npm run bench -- --small', () => {
       expect(stdout).toMatch(/campaign\(built-in\) \/ built-in alone: +\d+\.\d+x/);
       expect(stdout).toMatch(/spectra campaigns \(warm host\): \d+\.\d+ s/);
       // Where a default campaign's time went, step by step, from restate-server's records.
-      expect(stdout).toMatch(/where the time goes \(default nmap campaign c-\w+\)/);
+      expect(stdout).toMatch(/where the time goes \(one more default nmap campaign, c-\w+\)/);
+      // Its batches' steps, from the Scanner journal kept for that campaign only.
+      expect(stdout).toMatch(/scan batch journal[^]*Run "probe /);
       expect(stdout).toMatch(/\d+\.\d{3}\s+\d+\.\d{3}\s+Run "probe /);
       expect(stdout).toMatch(
         /idle RSS \(target: together <= 250 MB\):\n {2}host +\d+ MB.*\n {2}restateServer +\d+ MB.*\n {2}together +\d+ MB/,
