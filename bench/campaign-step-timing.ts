@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util';
 interface InvocationRow {
   id: string;
   target: string;
+  idempotency_key: string | null;
   created_at: string;
   running_at: string | null;
   completed_at: string | null;
@@ -108,7 +109,7 @@ export async function printCampaignStepTiming(
 
   // Everything that ran while the workflow did: on a bench host, the campaign's own work.
   const invocations = await query<InvocationRow>(
-    `SELECT id, target, created_at, running_at, completed_at FROM sys_invocation WHERE created_at >= '${new Date(start - 1_000).toISOString()}' AND created_at <= '${workflow.completed_at}' ORDER BY created_at`,
+    `SELECT id, target, idempotency_key, created_at, running_at, completed_at FROM sys_invocation WHERE created_at >= '${new Date(start - 1_000).toISOString()}' AND created_at <= '${workflow.completed_at}' ORDER BY created_at`,
   );
   const groups = new Map<string, InvocationRow[]>();
   for (const invocation of invocations) {
@@ -161,6 +162,10 @@ export async function printCampaignStepTiming(
       return { entry, lite };
     });
     log(`\n${label} (${invocation.id}):`);
+    if (entries.length === 0) {
+      log('  (journal not kept: run --keep-batch-journals before the campaign)');
+      return;
+    }
     log(`  ${'at s'.padStart(8)} ${'took s'.padStart(8)}  step`);
     // Consecutive steps of the same kind (a batch's calls, one per CVE) are one line: count, longest.
     let previous: { at: string; took: number | undefined; what: string; count: number } | undefined;
@@ -191,9 +196,10 @@ export async function printCampaignStepTiming(
     flush();
   };
   await stepsOf(workflow, 'workflow journal');
-  const batches = groups.get('Scanner/scanBatch') ?? [];
-  if (batches.length === 0)
-    log('\n(scan batches not kept: run --keep-batch-journals before the campaign)');
+  // This campaign's: the workflow calls each batch with the key `CAMPAIGN/INDEX`.
+  const batches = (groups.get('Scanner/scanBatch') ?? []).filter((batch) =>
+    batch.idempotency_key?.startsWith(`${campaignId}/`),
+  );
   for (const batch of batches.slice(0, 2)) await stepsOf(batch, 'scan batch journal');
   if (batches.length > 2) log(`\n(${batches.length - 2} more batches not listed)`);
 }

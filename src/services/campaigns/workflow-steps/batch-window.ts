@@ -37,7 +37,12 @@ export async function batchWindowStep(run: CampaignRun): Promise<Ending> {
         index,
         context
           .serviceClient(scannerFor(spec.site))
-          .scanBatch({ campaignId, index, offset, count, engine: spec.engine })
+          .scanBatch(
+            { campaignId, index, offset, count, engine: spec.engine },
+            // Keeps the finished batch known (Operations lists its handler's times)
+            // for the idempotency retention, though the Scanner keeps no journal.
+            restate.rpc.opts({ idempotencyKey: `${campaignId}/${index}` }),
+          )
           .map(
             (summary, failure): BatchSummary =>
               summary ?? {
