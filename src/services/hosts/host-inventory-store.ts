@@ -1,4 +1,4 @@
-import type * as restate from '@restatedev/restate-sdk';
+import * as restate from '@restatedev/restate-sdk';
 import {
   mergeHostSightings,
   type HostPage,
@@ -174,13 +174,16 @@ export async function readHost(context: StateReader, address: string): Promise<H
  * with two services each passed it in one answer.
  */
 const HOST_PAGE_BYTES = 8 * 2 ** 20;
+const utf8 = new TextDecoder();
 
 /**
  * The entries after key `after` (all when undefined), in key order and as
- * stored (the reader unpacks them), until about {@link HOST_PAGE_BYTES}. Entries of the first layout (`host:`) sort
- * before network entries (`network:`), which are newer for the same host: a
- * reader that keeps the last copy of each address it meets, page after page,
- * reads the inventory right (readAllHostPages in src/shared/host-inventory.ts).
+ * stored (the reader unpacks them), until about {@link HOST_PAGE_BYTES}, as
+ * counted in the stored bytes (read as bytes and parsed once, not serialized
+ * again to be measured). Entries of the first layout (`host:`) sort before
+ * network entries (`network:`), which are newer for the same host: a reader
+ * that keeps the last copy of each address it meets, page after page, reads
+ * the inventory right (readAllHostPages in src/shared/host-inventory.ts).
  */
 export async function readHostPage(context: StateReader, after?: string): Promise<HostPage> {
   const keys = (await context.stateKeys())
@@ -190,10 +193,10 @@ export async function readHostPage(context: StateReader, after?: string): Promis
   const entries: HostPage['entries'] = [];
   let bytes = 0;
   for (const [index, key] of keys.entries()) {
-    const value = await context.get<NetworkEntry | HostRecord>(key);
-    if (value) {
-      entries.push(value);
-      bytes += JSON.stringify(value).length;
+    const stored = await context.get<Uint8Array>(key, restate.serde.binary);
+    if (stored) {
+      entries.push(JSON.parse(utf8.decode(stored)) as NetworkEntry | HostRecord);
+      bytes += stored.length;
     }
     if (bytes >= HOST_PAGE_BYTES && index < keys.length - 1) return { entries, next: key };
   }
