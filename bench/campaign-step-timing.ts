@@ -7,14 +7,18 @@
  *   node --import tsx bench/campaign-step-timing.ts --data-dir DIR --keep-batch-journals
  *
  * Needs the host on DIR running. Prints, relative to the workflow's start:
- * every invocation the campaign caused (submit, locks, marks, batches,
- * results, ThreatIntel updates, index publishes), grouped by handler with
- * count, busy time (sum of running_at..completed_at) and span (first start
- * to last end); then each journal step of the workflow and of the scan batches
- * (`ctx.run` names such as nmap, matching), timed by the gap to the previous
- * journal entry of the same invocation. The Scanner keeps its batches'
- * journals only when told to (src/services/journal-retention.ts):
- * `--keep-batch-journals` before the campaign does that.
+ * - the campaign's invocations that restate-server still lists once finished
+ *   (the submit, the workflow, and the calls made with an idempotency key:
+ *   batches, ThreatIntel updates, the host inventory), found by who invoked
+ *   them, so the tail of a campaign just before is left out; grouped by
+ *   handler with count, busy time (sum of running_at..completed_at) and span
+ *   (first start to last end);
+ * - each journal step of the workflow and of the scan batches (`ctx.run`
+ *   names such as nmap and matching, and the other calls: locks, marks,
+ *   results, index publishes), timed by the gap to the previous journal entry
+ *   of the same invocation. The Scanner keeps its batches' journals only when
+ *   told to (src/services/journal-retention.ts): `--keep-batch-journals`
+ *   before the campaign does that.
  */
 import { readRunningHostInfo } from '../src/main/host/data-dir.js';
 import { RestateAdminClient } from '../src/main/host/restate-admin-client.js';
@@ -27,6 +31,7 @@ interface InvocationRow {
   id: string;
   target: string;
   idempotency_key: string | null;
+  invoked_by_id: string | null;
   created_at: string;
   running_at: string | null;
   completed_at: string | null;
@@ -98,8 +103,10 @@ export async function printCampaignStepTiming(
   const admin = adminOf(dataDir);
   const query = <Row>(sql: string): Promise<Row[]> => admin.query<Row>(sql);
 
+  const columns =
+    'id, target, idempotency_key, invoked_by_id, created_at, running_at, completed_at';
   const [workflow] = await query<InvocationRow>(
-    `SELECT id, target, created_at, running_at, completed_at FROM sys_invocation WHERE target = 'CampaignWorkflow/${campaignId}/run'`,
+    `SELECT ${columns} FROM sys_invocation WHERE target = 'CampaignWorkflow/${campaignId}/run'`,
   );
   if (!workflow?.completed_at) throw new Error(`no completed workflow for ${campaignId}`);
   const start = Date.parse(workflow.created_at);
@@ -107,16 +114,29 @@ export async function printCampaignStepTiming(
   const offset = (time: string | null) =>
     time ? ((Date.parse(time) - start) / 1000).toFixed(3) : '?';
 
-  // Everything that ran while the workflow did: on a bench host, the campaign's own work.
-  const invocations = await query<InvocationRow>(
-    `SELECT id, target, idempotency_key, created_at, running_at, completed_at FROM sys_invocation WHERE created_at >= '${new Date(start - 1_000).toISOString()}' AND created_at <= '${workflow.completed_at}' ORDER BY created_at`,
+  // The campaign's own invocations: the submit that started the workflow, the
+  // workflow, and everything they and their callees called or sent. Another
+  // campaign's tail and the CLI's reads of progress (from the ingress) are not.
+  const candidates = await query<InvocationRow>(
+    `SELECT ${columns} FROM sys_invocation WHERE created_at >= '${new Date(start - 1_000).toISOString()}' AND created_at <= '${workflow.completed_at}' ORDER BY created_at`,
   );
+  const ours = new Set([workflow.id, ...(workflow.invoked_by_id ? [workflow.invoked_by_id] : [])]);
+  // A caller is created before its callees, but rows of the same millisecond come in any
+  // order: passes until one adds nothing.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of candidates)
+      if (!ours.has(row.id) && row.invoked_by_id && ours.has(row.invoked_by_id)) {
+        ours.add(row.id);
+        grew = true;
+      }
+  }
+  const invocations = candidates.filter((row) => ours.has(row.id));
   const groups = new Map<string, InvocationRow[]>();
   for (const invocation of invocations) {
     const handler = invocation.target
       .replace(campaignId, 'ID')
       .replace(/^ThreatIntel\/[^/]+\//, 'ThreatIntel/CVE/');
-    if (handler.endsWith('/progress') || handler.endsWith('/report')) continue;
     groups.set(handler, [...(groups.get(handler) ?? []), invocation]);
   }
   log(
@@ -196,10 +216,7 @@ export async function printCampaignStepTiming(
     flush();
   };
   await stepsOf(workflow, 'workflow journal');
-  // This campaign's: the workflow calls each batch with the key `CAMPAIGN/INDEX`.
-  const batches = (groups.get('Scanner/scanBatch') ?? []).filter((batch) =>
-    batch.idempotency_key?.startsWith(`${campaignId}/`),
-  );
+  const batches = groups.get('Scanner/scanBatch') ?? [];
   for (const batch of batches.slice(0, 2)) await stepsOf(batch, 'scan batch journal');
   if (batches.length > 2) log(`\n(${batches.length - 2} more batches not listed)`);
 }

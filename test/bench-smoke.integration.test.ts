@@ -31,7 +31,13 @@ describe('npm run bench -- --small', () => {
       expect(stdout).toMatch(/campaign\(built-in\) \/ built-in alone: +\d+\.\d+x/);
       expect(stdout).toMatch(/spectra campaigns \(warm host\): \d+\.\d+ s/);
       // Where a default campaign's time went, step by step, from restate-server's records.
-      expect(stdout).toMatch(/where the time goes \(one more default nmap campaign, c-\w+\)/);
+      const timed = /where the time goes \(one more default nmap campaign, (c-\w+)\)/.exec(stdout);
+      expect(timed).not.toBeNull();
+      // Its invocations only: no other campaign's (the one just before it), no CLI reads.
+      const table = stdout.slice(timed!.index).split('workflow journal')[0]!;
+      expect(table).toMatch(/Campaigns\/submit +1 /);
+      expect(table).toMatch(/CampaignWorkflow\/ID\/run +1 /);
+      expect(table.match(/c-\w+/g)).toEqual([timed![1], timed![1]]);
       // Its batches' steps, from the Scanner journal kept for that campaign only.
       expect(stdout).toMatch(/scan batch journal[^]*Run "probe /);
       expect(stdout).toMatch(/\d+\.\d{3}\s+\d+\.\d{3}\s+Run "probe /);
