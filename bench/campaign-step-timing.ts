@@ -30,7 +30,6 @@ import { parseArgs } from 'node:util';
 interface InvocationRow {
   id: string;
   target: string;
-  idempotency_key: string | null;
   invoked_by_id: string | null;
   created_at: string;
   running_at: string | null;
@@ -103,8 +102,7 @@ export async function printCampaignStepTiming(
   const admin = adminOf(dataDir);
   const query = <Row>(sql: string): Promise<Row[]> => admin.query<Row>(sql);
 
-  const columns =
-    'id, target, idempotency_key, invoked_by_id, created_at, running_at, completed_at';
+  const columns = 'id, target, invoked_by_id, created_at, running_at, completed_at';
   const [workflow] = await query<InvocationRow>(
     `SELECT ${columns} FROM sys_invocation WHERE target = 'CampaignWorkflow/${campaignId}/run'`,
   );
