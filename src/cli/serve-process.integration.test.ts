@@ -131,6 +131,11 @@ describe.skipIf(process.platform !== 'linux')('spectra serve', () => {
       ) as { state: string; totals: { hostsUp: number; openPorts: number } };
       expect(report.state).toBe('completed');
       expect(report.totals).toMatchObject({ hostsUp: 2, openPorts: 4 });
+      // The host log keeps the host's own lines, not two per invocation (hostLogLevel).
+      const hostLog = readFileSync(dataDirLayout(dataDir).hostLogFile, 'utf8');
+      expect(hostLog).toContain('"message":"host ready"');
+      expect(hostLog).not.toContain('Starting invocation.');
+      expect(hostLog).not.toContain('Invocation completed successfully.');
 
       serve.child.kill('SIGINT');
       expect(await serve.exited).toBe(0);

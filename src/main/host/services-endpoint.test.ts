@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as restate from '@restatedev/restate-sdk';
 import { createEndpointHandler as createFetchEndpointHandler } from '@restatedev/restate-sdk/fetch';
 import { describe, expect, it } from 'vitest';
-import { deploymentPath } from './services-endpoint.js';
+import { deploymentPath, hostLogLevel } from './services-endpoint.js';
 
 const greeter = restate.service({
   name: 'Greeter',
@@ -36,5 +36,18 @@ describe('deploymentPath', () => {
     expect(await deploymentPath('1.2.3', [greeter, counter])).toBe(both);
     expect(await deploymentPath('1.2.4', [greeter, counter])).not.toBe(both);
     expect(await deploymentPath('1.2.3', [greeter])).not.toBe(both);
+  });
+});
+
+describe('hostLogLevel', () => {
+  it("writes the SDK's per-invocation lines at debug, everything else at its level", () => {
+    // The SDK's own lines come as JOURNAL; a handler's context.console as USER.
+    expect(hostLogLevel({ level: 'info', source: 'JOURNAL' })).toBe('debug');
+    expect(hostLogLevel({ level: 'debug', source: 'JOURNAL' })).toBe('debug');
+    expect(hostLogLevel({ level: 'warn', source: 'JOURNAL' })).toBe('warn');
+    expect(hostLogLevel({ level: 'error', source: 'JOURNAL' })).toBe('error');
+    expect(hostLogLevel({ level: 'info', source: 'USER' })).toBe('info');
+    expect(hostLogLevel({ level: 'info', source: 'SYSTEM' })).toBe('info');
+    expect(hostLogLevel({ level: 'trace', source: 'USER' })).toBe('debug');
   });
 });

@@ -8,6 +8,24 @@ import type { StructuredLogger } from './structured-logger.js';
 
 export type ServiceDefinitionList = restate.EndpointOptions['services'];
 
+/**
+ * The host log's level for a line of the SDK. Its own per-invocation lines
+ * (source JOURNAL: "Starting invocation.", "Invocation completed
+ * successfully.") are debug, below what the host writes: restate-server
+ * records every invocation already (sys_invocation), and at two lines per
+ * invocation, about 250 per 4,096-host campaign, they rotated the host's
+ * warnings out of the 10 MB host.log within a few hundred campaigns, with a
+ * synchronous write each. Warnings and errors keep their level, and so do
+ * handlers' own lines (source USER).
+ */
+export function hostLogLevel(meta: {
+  level: string;
+  source: string;
+}): 'error' | 'warn' | 'info' | 'debug' {
+  if (meta.level === 'error' || meta.level === 'warn') return meta.level;
+  return meta.level === 'info' && meta.source !== 'JOURNAL' ? 'info' : 'debug';
+}
+
 export interface ServicesEndpoint {
   host: string;
   port: number;
@@ -45,15 +63,7 @@ export async function startServicesEndpoint(options: {
       const text = [message, ...rest]
         .map((part) => (typeof part === 'string' ? part : inspectValue(part)))
         .join(' ');
-      const level =
-        meta.level === 'error'
-          ? 'error'
-          : meta.level === 'warn'
-            ? 'warn'
-            : meta.level === 'info'
-              ? 'info'
-              : 'debug';
-      handlerLogger[level](text, {
+      handlerLogger[hostLogLevel(meta)](text, {
         invocationId: meta.context?.invocationId,
         target: meta.context?.invocationTarget,
         source: meta.source,
