@@ -134,6 +134,9 @@ describe.skipIf(process.platform !== 'linux')('spectra serve', () => {
       // The host log keeps the host's own lines, not two per invocation (hostLogLevel).
       const hostLog = readFileSync(dataDirLayout(dataDir).hostLogFile, 'utf8');
       expect(hostLog).toContain('"message":"host ready"');
+      expect(hostLog).toMatch(
+        /"message":"scanning batch 0 of c-\w+ \(2 targets, \w+\)","invocationId":"inv_\w+","target":"Scanner\/scanBatch"/,
+      );
       expect(hostLog).not.toContain('Starting invocation.');
       expect(hostLog).not.toContain('Invocation completed successfully.');
 

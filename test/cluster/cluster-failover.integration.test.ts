@@ -387,7 +387,7 @@ function testFeed(cve: string, maxVersion: string) {
   };
 }
 
-/** Batch invocations a worker logged (the SDK logs each invocation it starts). */
+/** Batch invocations a worker logged (the Scanner logs each batch it starts). */
 function scanBatchInvocations(output: string): number {
   const ids = new Set<string>();
   for (const line of output.split('\n')) {

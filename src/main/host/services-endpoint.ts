@@ -16,7 +16,8 @@ export type ServiceDefinitionList = restate.EndpointOptions['services'];
  * invocation, about 250 per 4,096-host campaign, they rotated the host's
  * warnings out of the 10 MB host.log within a few hundred campaigns, with a
  * synchronous write each. Warnings and errors keep their level, and so do
- * handlers' own lines (source USER).
+ * handlers' own lines (source USER): the Scanner logs each batch it starts,
+ * so a worker's log still shows what it scanned.
  */
 export function hostLogLevel(meta: {
   level: string;

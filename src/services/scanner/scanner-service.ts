@@ -31,6 +31,11 @@ export function createScannerService(
       scanBatch: restate.handlers.handler(
         { input: restate.serde.schema(BatchJob), ingressPrivate: true },
         async (context: restate.Context, job: BatchJob): Promise<BatchSummary> => {
+          // Which process scanned what, in its log (a cluster worker's too): the SDK's own
+          // per-invocation lines are below the log's level (hostLogLevel). Not on a replay.
+          context.console.info(
+            `scanning batch ${job.index} of ${job.campaignId} (${job.count} targets, ${job.engine})`,
+          );
           // The window is read from the spec the workflow keeps (written once), never the request.
           const window = await context
             .workflowClient<CampaignWorkflow>(
