@@ -637,7 +637,6 @@ async function measureInRounds(
   const series = new Map<string, RoundSeries>(
     measurements.map((measurement) => [measurement.name, { runs: [], campaignRuns: [] }]),
   );
-  const spent = new Map<string, Record<string, ProcessCpu>[]>();
   for (let round = 0; round < rounds; round++) {
     for (const measurement of measurements) {
       await settle();
@@ -650,23 +649,17 @@ async function measureInRounds(
       entry.openPorts = outcome.openPorts;
       if (outcome.campaignSeconds !== undefined) entry.campaignRuns.push(outcome.campaignSeconds);
       if (before) {
-        const runs = spent.get(measurement.name) ?? [];
-        runs.push(cpuSpent(before, measurement.cpu!()));
-        spent.set(measurement.name, runs);
+        // Summed over the rounds here, divided by them below.
+        entry.cpu ??= {};
+        for (const [process, spent] of Object.entries(cpuSpent(before, measurement.cpu!()))) {
+          const sum = (entry.cpu[process] ??= { ownSeconds: 0, childrenSeconds: 0 });
+          sum.ownSeconds += spent.ownSeconds;
+          sum.childrenSeconds += spent.childrenSeconds;
+        }
       }
     }
   }
-  for (const [name, runs] of spent) {
-    const total: Record<string, ProcessCpu> = {};
-    for (const run of runs) {
-      for (const [process, reading] of Object.entries(run)) {
-        const sum = (total[process] ??= { ownSeconds: 0, childrenSeconds: 0 });
-        sum.ownSeconds += reading.ownSeconds;
-        sum.childrenSeconds += reading.childrenSeconds;
-      }
-    }
-    series.get(name)!.cpu = perRun(total, runs.length);
-  }
+  for (const entry of series.values()) if (entry.cpu) entry.cpu = perRun(entry.cpu, rounds);
   return series;
 }
 
