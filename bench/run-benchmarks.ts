@@ -37,6 +37,7 @@ import { dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { scanWithBuiltinEngine } from '../src/services/engines/builtin-engine.js';
 import { findNmap } from '../src/services/engines/nmap-engine.js';
+import { IDLE_GARBAGE_COLLECTION } from '../src/main/host/idle-garbage-collection.js';
 import { generateLab } from '../test/lab/loopback-lab.js';
 import { adminOf, printCampaignStepTiming } from './campaign-step-timing.js';
 import { cpuSpent, processCpu, type ProcessCpu } from './process-cpu.js';
@@ -666,8 +667,8 @@ async function measureInRounds(
 /** How long `spectra serve` must use (nearly) no CPU before the next measurement. */
 const QUIET_WINDOW_MS = 250;
 const QUIET_CPU_SECONDS = 0.02;
-/** The host collects garbage once 2 s idle (src/main/host/idle-garbage-collection.ts): past that. */
-const QUIET_AFTER_MS = 2_500;
+/** Past the host's garbage collection once idle (it starts then and takes a few hundred ms). */
+const QUIET_AFTER_MS = IDLE_GARBAGE_COLLECTION.idleMs + 500;
 const QUIET_WAIT_LIMIT_MS = 10_000;
 
 /**
